@@ -1,0 +1,166 @@
+import datetime
+
+from google.protobuf import field_mask_pb2 as _field_mask_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from twoins.v1 import common_pb2 as _common_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class SizeClass(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SIZE_CLASS_UNSPECIFIED: _ClassVar[SizeClass]
+    SIZE_CLASS_MICRO: _ClassVar[SizeClass]
+    SIZE_CLASS_SMALL: _ClassVar[SizeClass]
+    SIZE_CLASS_MEDIUM: _ClassVar[SizeClass]
+    SIZE_CLASS_LARGE: _ClassVar[SizeClass]
+
+class ExportStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    EXPORT_STATUS_UNSPECIFIED: _ClassVar[ExportStatus]
+    EXPORT_STATUS_NONE: _ClassVar[ExportStatus]
+    EXPORT_STATUS_OCCASIONAL: _ClassVar[ExportStatus]
+    EXPORT_STATUS_REGULAR: _ClassVar[ExportStatus]
+
+class ConsentPurpose(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CONSENT_PURPOSE_UNSPECIFIED: _ClassVar[ConsentPurpose]
+    CONSENT_PURPOSE_NETWORK_SHARING: _ClassVar[ConsentPurpose]
+    CONSENT_PURPOSE_REFERRAL_DISCLOSURE: _ClassVar[ConsentPurpose]
+    CONSENT_PURPOSE_PROGRAMME_CONTACT: _ClassVar[ConsentPurpose]
+SIZE_CLASS_UNSPECIFIED: SizeClass
+SIZE_CLASS_MICRO: SizeClass
+SIZE_CLASS_SMALL: SizeClass
+SIZE_CLASS_MEDIUM: SizeClass
+SIZE_CLASS_LARGE: SizeClass
+EXPORT_STATUS_UNSPECIFIED: ExportStatus
+EXPORT_STATUS_NONE: ExportStatus
+EXPORT_STATUS_OCCASIONAL: ExportStatus
+EXPORT_STATUS_REGULAR: ExportStatus
+CONSENT_PURPOSE_UNSPECIFIED: ConsentPurpose
+CONSENT_PURPOSE_NETWORK_SHARING: ConsentPurpose
+CONSENT_PURPOSE_REFERRAL_DISCLOSURE: ConsentPurpose
+CONSENT_PURPOSE_PROGRAMME_CONTACT: ConsentPurpose
+
+class Consent(_message.Message):
+    __slots__ = ("purpose", "granted", "record_time")
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    GRANTED_FIELD_NUMBER: _ClassVar[int]
+    RECORD_TIME_FIELD_NUMBER: _ClassVar[int]
+    purpose: ConsentPurpose
+    granted: bool
+    record_time: _timestamp_pb2.Timestamp
+    def __init__(self, purpose: _Optional[_Union[ConsentPurpose, str]] = ..., granted: _Optional[bool] = ..., record_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class Organisation(_message.Message):
+    __slots__ = ("id", "region", "legal_name", "trading_names", "vat_id", "nace_code", "employees", "turnover_eur", "year_founded", "export_status", "address", "website", "contacts", "languages", "consents", "size_class", "create_time", "update_time")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    LEGAL_NAME_FIELD_NUMBER: _ClassVar[int]
+    TRADING_NAMES_FIELD_NUMBER: _ClassVar[int]
+    VAT_ID_FIELD_NUMBER: _ClassVar[int]
+    NACE_CODE_FIELD_NUMBER: _ClassVar[int]
+    EMPLOYEES_FIELD_NUMBER: _ClassVar[int]
+    TURNOVER_EUR_FIELD_NUMBER: _ClassVar[int]
+    YEAR_FOUNDED_FIELD_NUMBER: _ClassVar[int]
+    EXPORT_STATUS_FIELD_NUMBER: _ClassVar[int]
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    WEBSITE_FIELD_NUMBER: _ClassVar[int]
+    CONTACTS_FIELD_NUMBER: _ClassVar[int]
+    LANGUAGES_FIELD_NUMBER: _ClassVar[int]
+    CONSENTS_FIELD_NUMBER: _ClassVar[int]
+    SIZE_CLASS_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    region: str
+    legal_name: str
+    trading_names: _containers.RepeatedScalarFieldContainer[str]
+    vat_id: str
+    nace_code: str
+    employees: int
+    turnover_eur: int
+    year_founded: int
+    export_status: ExportStatus
+    address: _common_pb2.Address
+    website: str
+    contacts: _containers.RepeatedCompositeFieldContainer[_common_pb2.Contact]
+    languages: _containers.RepeatedScalarFieldContainer[str]
+    consents: _containers.RepeatedCompositeFieldContainer[Consent]
+    size_class: SizeClass
+    create_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., region: _Optional[str] = ..., legal_name: _Optional[str] = ..., trading_names: _Optional[_Iterable[str]] = ..., vat_id: _Optional[str] = ..., nace_code: _Optional[str] = ..., employees: _Optional[int] = ..., turnover_eur: _Optional[int] = ..., year_founded: _Optional[int] = ..., export_status: _Optional[_Union[ExportStatus, str]] = ..., address: _Optional[_Union[_common_pb2.Address, _Mapping]] = ..., website: _Optional[str] = ..., contacts: _Optional[_Iterable[_Union[_common_pb2.Contact, _Mapping]]] = ..., languages: _Optional[_Iterable[str]] = ..., consents: _Optional[_Iterable[_Union[Consent, _Mapping]]] = ..., size_class: _Optional[_Union[SizeClass, str]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class CreateOrganisationRequest(_message.Message):
+    __slots__ = ("organisation", "request_id")
+    ORGANISATION_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    organisation: Organisation
+    request_id: str
+    def __init__(self, organisation: _Optional[_Union[Organisation, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class CreateOrganisationResponse(_message.Message):
+    __slots__ = ("organisation",)
+    ORGANISATION_FIELD_NUMBER: _ClassVar[int]
+    organisation: Organisation
+    def __init__(self, organisation: _Optional[_Union[Organisation, _Mapping]] = ...) -> None: ...
+
+class GetOrganisationRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class GetOrganisationResponse(_message.Message):
+    __slots__ = ("organisation",)
+    ORGANISATION_FIELD_NUMBER: _ClassVar[int]
+    organisation: Organisation
+    def __init__(self, organisation: _Optional[_Union[Organisation, _Mapping]] = ...) -> None: ...
+
+class ListOrganisationsRequest(_message.Message):
+    __slots__ = ("page_size", "page_token", "query")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    query: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., query: _Optional[str] = ...) -> None: ...
+
+class ListOrganisationsResponse(_message.Message):
+    __slots__ = ("organisations", "next_page_token")
+    ORGANISATIONS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    organisations: _containers.RepeatedCompositeFieldContainer[Organisation]
+    next_page_token: str
+    def __init__(self, organisations: _Optional[_Iterable[_Union[Organisation, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class UpdateOrganisationRequest(_message.Message):
+    __slots__ = ("organisation", "update_mask")
+    ORGANISATION_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    organisation: Organisation
+    update_mask: _field_mask_pb2.FieldMask
+    def __init__(self, organisation: _Optional[_Union[Organisation, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+
+class UpdateOrganisationResponse(_message.Message):
+    __slots__ = ("organisation",)
+    ORGANISATION_FIELD_NUMBER: _ClassVar[int]
+    organisation: Organisation
+    def __init__(self, organisation: _Optional[_Union[Organisation, _Mapping]] = ...) -> None: ...
+
+class DeleteOrganisationRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class DeleteOrganisationResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...

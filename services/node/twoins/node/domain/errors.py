@@ -1,0 +1,86 @@
+"""The node's error kinds; the API layer turns each into one gRPC status."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class FieldViolation:
+    """A problem with one field of a request, named by its path, e.g. `need.nace_codes[1]`."""
+
+    field: str
+    description: str
+
+
+class NodeError(Exception):
+    """Base of every error the node reports to a caller.
+
+    `reason` is a stable UPPER_SNAKE_CASE word that clients branch on; the message is for people.
+    """
+
+    reason = "NODE_ERROR"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: str | None = None,
+        violations: tuple[FieldViolation, ...] = (),
+        metadata: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        if reason is not None:
+            self.reason = reason
+        self.violations = violations
+        self.metadata = dict(metadata or {})
+
+
+class InvalidArgument(NodeError):
+    """The request is malformed: fix the named fields and send it again."""
+
+    reason = "INVALID_ARGUMENT"
+
+
+class NotFound(NodeError):
+    """The resource does not exist in this region."""
+
+    reason = "NOT_FOUND"
+
+
+class FailedPrecondition(NodeError):
+    """The request is well-formed but the resource's state does not allow it now."""
+
+    reason = "FAILED_PRECONDITION"
+
+
+class IllegalTransition(FailedPrecondition):
+    """A lifecycle change that the resource's current state does not allow."""
+
+    reason = "ILLEGAL_TRANSITION"
+
+
+class Conflict(NodeError):
+    """The request collides with a concurrent change or an earlier request; re-read and retry."""
+
+    reason = "CONFLICT"
+
+
+class Violations:
+    """Collects field violations while a request is validated, then raises them all at once."""
+
+    def __init__(self) -> None:
+        self._items: list[FieldViolation] = []
+
+    def add(self, field: str, description: str) -> None:
+        self._items.append(FieldViolation(field, description))
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+    def raise_if_any(self, message: str = "the request has invalid fields") -> None:
+        if self._items:
+            fields = ", ".join(item.field for item in self._items)
+            raise InvalidArgument(f"{message}: {fields}", violations=tuple(self._items))
