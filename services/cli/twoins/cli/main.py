@@ -1,0 +1,22 @@
+"""The `twoins` command: one entry point, one group per part of the system."""
+
+from __future__ import annotations
+
+import click
+
+from twoins.cli.network import network_group, seed
+from twoins.node.cli import node_group
+
+
+@click.group()
+@click.version_option(package_name="twoins")
+def cli() -> None:
+    """The 2InS Clusters network: nodes, exchange and tools."""
+
+
+cli.add_command(node_group)
+cli.add_command(network_group)
+cli.add_command(seed)
+
+if __name__ == "__main__":
+    cli()

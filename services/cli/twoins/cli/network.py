@@ -1,0 +1,210 @@
+"""`twoins network up|down|status` and `twoins seed`: the whole network as local processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from twoins.cli.demo_data import seed_region
+from twoins.cli.node_client import NodeClient
+from twoins.cli.processes import ManagedProcess, twoins_command
+from twoins.common.network import DEFAULT_NETWORK_FILE, ConfigError, Network, load_network
+
+console = Console(stderr=True)
+
+_STATE_FILE = "network.json"
+
+
+def _load(network_file: Path) -> Network:
+    try:
+        return load_network(network_file)
+    except ConfigError as error:
+        raise click.ClickException(f"configuration error: {error}") from None
+
+
+def _node_statuses(network: Network) -> list[dict[str, str]]:
+    statuses = []
+    for region in network.regions:
+        with NodeClient(region.endpoints.grpc) as client:
+            healthy = client.is_serving(timeout=1.0)
+        statuses.append({"region": region.id, "status": "healthy" if healthy else "down",
+                         "grpc": region.endpoints.grpc})
+    return statuses
+
+
+def _wait_healthy(network: Network, processes: dict[str, ManagedProcess],
+                  timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    pending = {region.id: region.endpoints.grpc for region in network.regions}
+    with console.status("waiting for the nodes to answer health checks…") as status:
+        while pending:
+            for region_id, address in list(pending.items()):
+                process = processes.get(region_id)
+                if process is not None and not process.running:
+                    raise click.ClickException(
+                        f"node {region_id} exited at start; its log ({process.log_path}) ends "
+                        f"with:\n{process.last_log_lines()}")
+                with NodeClient(address) as client:
+                    if client.is_serving(timeout=0.5):
+                        del pending[region_id]
+                        console.print(f"  [green]✓[/] node {region_id} healthy on {address}")
+            status.update(f"waiting for {len(pending)} node(s): {', '.join(pending)}")
+            if pending and time.monotonic() > deadline:
+                raise click.ClickException(
+                    f"nodes not healthy after {timeout:.0f}s: {', '.join(pending)}; "
+                    "see their logs under the data directory")
+            if pending:
+                time.sleep(0.2)
+
+
+def _seed(network: Network) -> None:
+    for region in network.regions:
+        with NodeClient(region.endpoints.grpc) as client:
+            counts = seed_region(client, region.id)
+        console.print(f"  [green]✓[/] seeded {region.id}: "
+                      + ", ".join(f"{count} {name.replace('_', ' ')}"
+                                  for name, count in counts.items()))
+
+
+def _print_table(network: Network) -> None:
+    table = Table(title="2InS Clusters network — local run")
+    table.add_column("region")
+    table.add_column("cluster")
+    table.add_column("gRPC")
+    table.add_column("status")
+    for status, region in zip(_node_statuses(network), network.regions, strict=True):
+        colour = "green" if status["status"] == "healthy" else "red"
+        table.add_row(region.id, region.host_organisation, region.endpoints.grpc,
+                      f"[{colour}]{status['status']}[/]")
+    console.print(table)
+    console.print("Explore a node with any gRPC client, e.g. "
+                  "`grpcurl -plaintext 127.0.0.1:7105 list` (reflection is on).")
+
+
+@click.group("network")
+def network_group() -> None:
+    """Run the whole network on this machine."""
+
+
+_network_option = click.option(
+    "--network", "network_file", type=click.Path(path_type=Path), envvar="TWOINS_NETWORK_FILE",
+    default=DEFAULT_NETWORK_FILE, show_default="deploy/network.yaml")
+_data_option = click.option("--data-dir", type=click.Path(path_type=Path), default=Path("var"),
+                            show_default=True, help="Where databases and logs live.")
+
+
+@network_group.command("up")
+@_network_option
+@_data_option
+@click.option("--reset", is_flag=True, help="Delete the data of earlier runs first.")
+@click.option("--detach", is_flag=True, help="Return once healthy and leave it running.")
+@click.option("--no-seed", is_flag=True, help="Do not load the demo data.")
+@click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait for health.")
+def up(network_file: Path, data_dir: Path, reset: bool, detach: bool, no_seed: bool,
+       timeout: float) -> None:
+    """Start one node per region, wait until healthy, seed demo data, print where all listens."""
+    network = _load(network_file)
+    if reset and data_dir.exists():
+        console.print(f"removing earlier data in {data_dir}")
+        shutil.rmtree(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    busy = [status["region"] for status in _node_statuses(network)
+            if status["status"] == "healthy"]
+    if busy:
+        raise click.ClickException(f"nodes already answer for {', '.join(busy)}; run "
+                                   "`twoins network down` first")
+    processes: dict[str, ManagedProcess] = {}
+    for region in network.regions:
+        process = ManagedProcess(
+            f"node-{region.id}",
+            twoins_command("node", "serve", "--region", region.id, "--network",
+                           str(network_file)),
+            data_dir / "logs" / f"node-{region.id}.log")
+        process.start({"TWOINS_DATA_DIR": str(data_dir)})
+        processes[region.id] = process
+        console.print(f"  started node {region.id} (pid {process.process.pid if process.process else '?'})")
+    try:
+        _wait_healthy(network, processes, timeout)
+        if not no_seed:
+            _seed(network)
+    except BaseException:
+        for process in processes.values():
+            process.stop()
+        raise
+    _print_table(network)
+    if detach:
+        state = {name: process.process.pid for name, process in processes.items()
+                 if process.process is not None}
+        (data_dir / _STATE_FILE).write_text(json.dumps(state, indent=2), encoding="utf-8")
+        console.print(f"[bold]running in the background[/]; stop with "
+                      f"`twoins network down --data-dir {data_dir}`")
+        return
+    console.print("[bold]network running[/]; press Ctrl-C to stop it")
+    try:
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        while all(process.running for process in processes.values()):
+            time.sleep(0.5)
+        stopped = [name for name, process in processes.items() if not process.running]
+        console.print(f"[red]node(s) stopped unexpectedly: {', '.join(stopped)}[/]")
+    except KeyboardInterrupt:
+        console.print("stopping…")
+    finally:
+        for name, process in processes.items():
+            process.stop()
+            console.print(f"  stopped node {name}")
+
+
+@network_group.command("down")
+@_data_option
+def down(data_dir: Path) -> None:
+    """Stop a network started with `up --detach`."""
+    state_file = data_dir / _STATE_FILE
+    if not state_file.exists():
+        raise click.ClickException(f"no detached network found in {data_dir}")
+    state = json.loads(state_file.read_text(encoding="utf-8"))
+    for name, pid in state.items():
+        try:
+            os.kill(pid, signal.SIGTERM)
+            console.print(f"  stopping node {name} (pid {pid})")
+        except ProcessLookupError:
+            console.print(f"  node {name} was not running")
+    deadline = time.monotonic() + 20
+    for pid in state.values():
+        while time.monotonic() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+    state_file.unlink()
+    console.print("[green]network stopped[/]")
+
+
+@network_group.command("status")
+@_network_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def status(network_file: Path, as_json: bool) -> None:
+    """Show which nodes answer health checks. Exits 1 when any is down."""
+    network = _load(network_file)
+    statuses = _node_statuses(network)
+    if as_json:
+        click.echo(json.dumps({"nodes": statuses, "services": []}, indent=2))
+    else:
+        _print_table(network)
+    if any(item["status"] != "healthy" for item in statuses):
+        raise SystemExit(1)
+
+
+@click.command("seed")
+@_network_option
+def seed(network_file: Path) -> None:
+    """Load the demo data into running nodes (repeatable: nothing is created twice)."""
+    _seed(_load(network_file))

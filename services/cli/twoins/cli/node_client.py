@@ -1,0 +1,45 @@
+"""A small gRPC client of one node, for the command line's own use (health, seeding)."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from twoins.v1 import (
+    assessment_pb2_grpc,
+    business_plan_pb2_grpc,
+    expert_offer_pb2_grpc,
+    need_pb2_grpc,
+    organisation_pb2_grpc,
+)
+
+
+class NodeClient:
+    def __init__(self, address: str) -> None:
+        self.address = address
+        self.channel = grpc.insecure_channel(address)
+        self.health = health_pb2_grpc.HealthStub(self.channel)
+        self.organisations = organisation_pb2_grpc.OrganisationServiceStub(self.channel)
+        self.assessments = assessment_pb2_grpc.AssessmentServiceStub(self.channel)
+        self.business_plans = business_plan_pb2_grpc.BusinessPlanServiceStub(self.channel)
+        self.needs = need_pb2_grpc.NeedServiceStub(self.channel)
+        self.expert_offers = expert_offer_pb2_grpc.ExpertOfferServiceStub(self.channel)
+
+    def is_serving(self, timeout: float = 1.0) -> bool:
+        try:
+            response = self.health.Check(health_pb2.HealthCheckRequest(), timeout=timeout)
+        except grpc.RpcError:
+            return False
+        return bool(response.status == health_pb2.HealthCheckResponse.SERVING)
+
+    def close(self) -> None:
+        self.channel.close()
+
+    def __enter__(self) -> NodeClient:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()

@@ -1,0 +1,75 @@
+"""The server interceptor: request ids, one structured log line per call, and error mapping."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import grpc
+from grpc_status import rpc_status
+
+from twoins.common.logs import request_id_var
+from twoins.node.api.errors import grpc_code, status_for, status_for_unexpected
+from twoins.node.domain.errors import NodeError
+
+REQUEST_ID_HEADER = "x-request-id"
+
+logger = logging.getLogger("twoins.node.rpc")
+
+
+def _request_id(context: grpc.ServicerContext) -> str:
+    for key, value in context.invocation_metadata():
+        if key == REQUEST_ID_HEADER and isinstance(value, str) and 0 < len(value) <= 128:
+            return value
+    return uuid.uuid4().hex
+
+
+class NodeServerInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
+    """Wraps every unary handler of the node's services."""
+
+    def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler | None],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler | None:
+        handler = continuation(handler_call_details)
+        method: str = handler_call_details.method
+        # Health and reflection keep their own behaviour.
+        if handler is None or not method.startswith("/twoins.") or handler.unary_unary is None:
+            return handler
+        inner = handler.unary_unary
+
+        def wrapped(request: Any, context: grpc.ServicerContext) -> Any:
+            request_id = _request_id(context)
+            token = request_id_var.set(request_id)
+            started = time.perf_counter()
+            outcome = "OK"
+            try:
+                context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id),))
+                return inner(request, context)
+            except NodeError as error:
+                status = status_for(error)
+                outcome = grpc_code(status).name
+                context.abort_with_status(rpc_status.to_status(status))
+            except Exception as error:
+                if isinstance(error, grpc.RpcError) or context.code() is not None:
+                    raise  # an abort already under way
+                logger.exception("unexpected error", extra={"method": method})
+                status = status_for_unexpected(error)
+                outcome = grpc_code(status).name
+                context.abort_with_status(rpc_status.to_status(status))
+            finally:
+                logger.info("rpc", extra={
+                    "method": method, "outcome": outcome,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                })
+                request_id_var.reset(token)
+
+        return grpc.unary_unary_rpc_method_handler(
+            wrapped,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )

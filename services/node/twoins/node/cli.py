@@ -1,0 +1,102 @@
+"""`twoins node ...`: run and maintain one region's node."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+import click
+
+from twoins.common.logs import configure_logging
+from twoins.common.network import DEFAULT_NETWORK_FILE, ConfigError
+from twoins.node.config import NodeConfig, load_node_config
+from twoins.node.store.database import Database, DatabaseError
+
+_network_option = click.option(
+    "--network", "network_file", type=click.Path(path_type=Path), envvar="TWOINS_NETWORK_FILE",
+    default=DEFAULT_NETWORK_FILE, show_default="deploy/network.yaml",
+    help="The network's regions file.")
+
+
+def _load_config(region: str | None, config_file: Path | None, network_file: Path,
+                 **overrides: object) -> NodeConfig:
+    try:
+        return load_node_config(region_id=region, config_file=config_file,
+                                environment=os.environ, overrides=overrides,
+                                network_file=network_file)
+    except ConfigError as error:
+        raise click.ClickException(f"configuration error: {error}") from None
+
+
+@click.group("node")
+def node_group() -> None:
+    """Run and maintain a region's cluster node."""
+
+
+@node_group.command("serve")
+@click.option("--region", help="Region id, e.g. it-basilicata (see deploy/network.yaml).")
+@click.option("--listen", help="HOST:PORT to serve gRPC on (default: the region's endpoint).")
+@click.option("--database", "database_url",
+              help="Database URL (default: sqlite:///var/<region>/node.db).")
+@click.option("--config", "config_file", type=click.Path(path_type=Path),
+              help="YAML file with node settings.")
+@_network_option
+def serve(region: str | None, listen: str | None, database_url: str | None,
+          config_file: Path | None, network_file: Path) -> None:
+    """Serve the node's gRPC API until interrupted (SIGINT or SIGTERM stop it gracefully)."""
+    from twoins.node.server import NodeStartError, build_server
+
+    config = _load_config(region, config_file, network_file, listen=listen,
+                          database_url=database_url)
+    configure_logging("node", config.region.id, json_lines=config.log_format == "json",
+                      level=config.log_level)
+    try:
+        server = build_server(config)
+        server.start()
+    except (DatabaseError, NodeStartError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"node {config.region.id} serving on {server.address}", err=True)
+
+    stopped = threading.Event()
+
+    def _on_signal(signum: int, _frame: FrameType | None) -> None:
+        if not stopped.is_set():
+            stopped.set()
+            click.echo(f"received {signal.Signals(signum).name}; stopping gracefully", err=True)
+            threading.Thread(target=server.stop, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    server.wait_for_termination()
+    sys.exit(0)
+
+
+@node_group.command("migrate")
+@click.option("--region", help="Region id whose default database to migrate.")
+@click.option("--database", "database_url", help="Database URL.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path))
+@click.option("--revision", default="head", show_default=True,
+              help="Target revision; with --downgrade, the revision to go back to.")
+@click.option("--downgrade", is_flag=True, help="Go back to --revision instead of forward.")
+@_network_option
+def migrate(region: str | None, database_url: str | None, config_file: Path | None,
+            revision: str, downgrade: bool, network_file: Path) -> None:
+    """Bring the node's database schema to a revision."""
+    config = _load_config(region, config_file, network_file, database_url=database_url)
+    try:
+        database = Database(config.database_url)
+        database.check_connection()
+        before = database.current_revision()
+        if downgrade:
+            database.downgrade(revision)
+        else:
+            database.upgrade(revision)
+        after = database.current_revision()
+        database.dispose()
+    except DatabaseError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"database schema: {before or 'empty'} -> {after or 'empty'}")

@@ -1,0 +1,100 @@
+"""The node's configuration: read once at start from network.yaml, a file, the environment and flags."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from twoins.common.network import (
+    DEFAULT_NETWORK_FILE,
+    ConfigError,
+    HostPort,
+    Network,
+    Region,
+    describe_validation_error,
+    load_network,
+    read_yaml_mapping,
+)
+
+#: Environment variables the node reads, and the settings they fill.
+ENVIRONMENT = {
+    "TWOINS_LISTEN": "listen",
+    "TWOINS_DATABASE_URL": "database_url",
+    "TWOINS_DATA_DIR": "data_dir",
+    "TWOINS_LOG_FORMAT": "log_format",
+    "TWOINS_LOG_LEVEL": "log_level",
+}
+
+
+class NodeSettings(BaseModel):
+    """What a config file (YAML) may set; every key is optional."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    region: str | None = None
+    listen: HostPort | None = None
+    database_url: str | None = None
+    data_dir: Path | None = None
+    log_format: Literal["json", "text"] | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] | None = None
+    shutdown_grace_seconds: float | None = Field(default=None, ge=0, le=300)
+    expiry_sweep_seconds: float | None = Field(default=None, gt=0, le=86400)
+    max_workers: int | None = Field(default=None, ge=1, le=256)
+    migrate_on_start: bool | None = None
+
+
+class NodeConfig(BaseModel):
+    """The validated configuration a node server is built from."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    region: Region
+    listen: str
+    database_url: str
+    log_format: Literal["json", "text"] = "text"
+    log_level: str = "INFO"
+    shutdown_grace_seconds: float = 10.0
+    expiry_sweep_seconds: float = 60.0
+    max_workers: int = 16
+    migrate_on_start: bool = True
+    max_message_bytes: int = 4 * 1024 * 1024
+
+
+def load_node_config(
+    *,
+    region_id: str | None,
+    config_file: Path | None = None,
+    environment: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    network_file: Path = DEFAULT_NETWORK_FILE,
+) -> NodeConfig:
+    """Merges, lowest first: defaults from the region's network entry, the config file, the
+    environment, then command-line overrides. Raises ConfigError with a one-line reason."""
+    merged: dict[str, Any] = {}
+    sources: list[tuple[Path | str, Mapping[str, Any]]] = []
+    if config_file is not None:
+        sources.append((config_file, read_yaml_mapping(config_file)))
+    env = environment or {}
+    sources.append(("environment", {setting: env[name] for name, setting in ENVIRONMENT.items()
+                                    if env.get(name)}))
+    sources.append(("command line", {key: value for key, value in (overrides or {}).items()
+                                     if value is not None}))
+    for origin, values in sources:
+        try:
+            settings = NodeSettings.model_validate(values)
+        except ValidationError as error:
+            raise ConfigError(describe_validation_error(Path(str(origin)), error)) from None
+        merged.update(settings.model_dump(exclude_none=True))
+    if region_id:
+        merged["region"] = region_id
+    if not merged.get("region"):
+        raise ConfigError("no region given: pass --region <id> or set region in the config file")
+    network: Network = load_network(network_file)
+    region = network.region(merged.pop("region"))
+    data_dir = Path(merged.pop("data_dir", "var"))
+    merged.setdefault("listen", region.endpoints.grpc)
+    merged.setdefault("database_url", f"sqlite:///{data_dir / region.id / 'node.db'}")
+    return NodeConfig(region=region, **merged)

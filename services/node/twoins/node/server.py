@@ -1,0 +1,160 @@
+"""Builds, starts and stops a node's gRPC server: services, health, reflection, background work."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent import futures
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from twoins.node.api.assessments import AssessmentServicer
+from twoins.node.api.business_plans import BusinessPlanServicer
+from twoins.node.api.context import NodeContext, TaxonomyCodeLists
+from twoins.node.api.expert_offers import ExpertOfferServicer
+from twoins.node.api.interceptor import NodeServerInterceptor
+from twoins.node.api.needs import NeedServicer, expire_due_needs
+from twoins.node.api.organisations import OrganisationServicer
+from twoins.node.config import NodeConfig
+from twoins.node.store.database import Database
+from twoins.node.store.node_store import NodeStore
+from twoins.v1 import (
+    assessment_pb2,
+    assessment_pb2_grpc,
+    business_plan_pb2,
+    business_plan_pb2_grpc,
+    expert_offer_pb2,
+    expert_offer_pb2_grpc,
+    need_pb2,
+    need_pb2_grpc,
+    organisation_pb2,
+    organisation_pb2_grpc,
+)
+
+logger = logging.getLogger(__name__)
+
+SERVICE_NAMES = tuple(
+    module.DESCRIPTOR.services_by_name[name].full_name
+    for module, name in (
+        (organisation_pb2, "OrganisationService"),
+        (assessment_pb2, "AssessmentService"),
+        (business_plan_pb2, "BusinessPlanService"),
+        (need_pb2, "NeedService"),
+        (expert_offer_pb2, "ExpertOfferService"),
+    )
+)
+
+
+class NodeStartError(Exception):
+    """The node could not start; the message says why and what to change."""
+
+
+class NodeServer:
+    """One region's node. Build it with `build_server`, then `start()`, `stop()`."""
+
+    def __init__(self, config: NodeConfig, database: Database, context: NodeContext) -> None:
+        self.config = config
+        self.database = database
+        self.context = context
+        self.port = 0
+        self._health = health.HealthServicer()
+        self._stopping = threading.Event()
+        self._sweeper: threading.Thread | None = None
+        self._server = grpc.server(
+            futures.ThreadPoolExecutor(max_workers=config.max_workers,
+                                       thread_name_prefix=f"node-{config.region.id}"),
+            interceptors=[NodeServerInterceptor()],
+            options=[
+                ("grpc.max_receive_message_length", config.max_message_bytes),
+                ("grpc.max_send_message_length", config.max_message_bytes),
+                ("grpc.so_reuseport", 0),
+            ],
+        )
+        organisation_pb2_grpc.add_OrganisationServiceServicer_to_server(
+            OrganisationServicer(context), self._server)
+        assessment_pb2_grpc.add_AssessmentServiceServicer_to_server(
+            AssessmentServicer(context), self._server)
+        business_plan_pb2_grpc.add_BusinessPlanServiceServicer_to_server(
+            BusinessPlanServicer(context), self._server)
+        need_pb2_grpc.add_NeedServiceServicer_to_server(NeedServicer(context), self._server)
+        expert_offer_pb2_grpc.add_ExpertOfferServiceServicer_to_server(
+            ExpertOfferServicer(context), self._server)
+        health_pb2_grpc.add_HealthServicer_to_server(self._health, self._server)
+        reflection.enable_server_reflection(
+            (*SERVICE_NAMES, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+             reflection.SERVICE_NAME),
+            self._server,
+        )
+
+    @property
+    def address(self) -> str:
+        host = self.config.listen.rsplit(":", 1)[0]
+        return f"{host}:{self.port}"
+
+    def start(self) -> None:
+        """Checks and migrates the database, binds the port and starts serving."""
+        self.database.check_connection()
+        if self.config.migrate_on_start:
+            self.database.upgrade()
+        elif not self.database.is_current():
+            raise NodeStartError("the database schema is not current; run "
+                                 "`twoins node migrate` or set migrate_on_start")
+        try:
+            self.port = self._server.add_insecure_port(self.config.listen)
+        except RuntimeError as error:
+            raise NodeStartError(f"cannot listen on {self.config.listen}: {error}; "
+                                 "is another process using it?") from None
+        if self.port == 0:
+            raise NodeStartError(f"cannot listen on {self.config.listen}; "
+                                 "is another process using it?")
+        self._server.start()
+        for name in ("", *SERVICE_NAMES):
+            self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        self._sweeper = threading.Thread(target=self._sweep_expired_needs, daemon=True,
+                                         name=f"expiry-{self.config.region.id}")
+        self._sweeper.start()
+        logger.info("node serving", extra={"address": self.address,
+                                            "database": self.database.url.get_backend_name()})
+
+    def wait_ready(self, timeout: float = 10.0) -> None:
+        """Returns once the node answers health checks with SERVING."""
+        with grpc.insecure_channel(self.address) as channel:
+            stub = health_pb2_grpc.HealthStub(channel)
+            response = stub.Check(health_pb2.HealthCheckRequest(), timeout=timeout,
+                                  wait_for_ready=True)
+        if response.status != health_pb2.HealthCheckResponse.SERVING:
+            raise NodeStartError(f"node at {self.address} is not serving")
+
+    def wait_for_termination(self) -> None:
+        self._server.wait_for_termination()
+
+    def stop(self, grace: float | None = None) -> None:
+        """Stops taking calls, lets calls in flight finish within `grace`, closes the database."""
+        grace = self.config.shutdown_grace_seconds if grace is None else grace
+        self._stopping.set()
+        self._health.enter_graceful_shutdown()
+        self._server.stop(grace).wait()
+        if self._sweeper is not None:
+            self._sweeper.join(timeout=5)
+        self.database.dispose()
+        logger.info("node stopped")
+
+    def _sweep_expired_needs(self) -> None:
+        while not self._stopping.wait(self.config.expiry_sweep_seconds):
+            try:
+                count = expire_due_needs(self.context, self.context.clock())
+            except Exception:
+                logger.exception("expiry sweep failed; retrying at the next interval")
+                continue
+            if count:
+                logger.info("needs expired", extra={"count": count})
+
+
+def build_server(config: NodeConfig) -> NodeServer:
+    """The node for `config`, built and not started."""
+    database = Database(config.database_url)
+    context = NodeContext(region=config.region, store=NodeStore(database),
+                          codes=TaxonomyCodeLists())
+    return NodeServer(config, database, context)

@@ -1,0 +1,483 @@
+"""Reads and writes the node's aggregates; rows never leave this module, only domain objects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from twoins.node.domain.assessment import Assessment, DimensionScore, ReadinessDimension
+from twoins.node.domain.business_plan import (
+    BusinessPlan,
+    FinancialYear,
+    PlanSection,
+    PlanSectionKind,
+)
+from twoins.node.domain.errors import Conflict, NotFound
+from twoins.node.domain.expert_offer import ExpertOffer, ExpertOfferState
+from twoins.node.domain.need import Need, NeedState, NeedType
+from twoins.node.domain.organisation import (
+    Address,
+    Consent,
+    ConsentPurpose,
+    Contact,
+    ExportStatus,
+    Organisation,
+)
+from twoins.node.domain.support import ServiceType
+from twoins.node.store.pagination import PagePosition, PageRequest
+from twoins.node.store.tables import (
+    AssessmentRow,
+    BusinessPlanRevisionRow,
+    BusinessPlanRow,
+    ExpertOfferRow,
+    IdempotencyKeyRow,
+    NeedRow,
+    OrganisationRow,
+)
+
+RowT = TypeVar("RowT", OrganisationRow, AssessmentRow, BusinessPlanRow, NeedRow, ExpertOfferRow)
+
+
+def _page(
+    session: Session,
+    row_type: type[RowT],
+    page: PageRequest,
+    conditions: Sequence[ColumnElement[bool]] = (),
+) -> tuple[list[RowT], PagePosition | None, bool]:
+    """One page of rows, newest first, by keyset on (create_time, id)."""
+    create_time: InstrumentedAttribute[datetime] = row_type.create_time
+    row_id: InstrumentedAttribute[str] = row_type.id
+    query = select(row_type).where(*conditions)
+    if page.after is not None:
+        query = query.where(or_(
+            create_time < page.after.create_time,
+            and_(create_time == page.after.create_time, row_id < page.after.id),
+        ))
+    query = query.order_by(create_time.desc(), row_id.desc()).limit(page.size + 1)
+    rows = list(session.scalars(query))
+    has_more = len(rows) > page.size
+    rows = rows[: page.size]
+    last = PagePosition(rows[-1].create_time, rows[-1].id) if rows else None
+    return rows, last, has_more
+
+
+def _names(values: Sequence[Any]) -> list[str]:
+    return [value.name for value in values]
+
+
+# --- organisations -----------------------------------------------------------------------------
+
+
+def _organisation_row_values(organisation: Organisation) -> dict[str, Any]:
+    names = [organisation.legal_name, *organisation.trading_names]
+    return {
+        "id": organisation.id,
+        "region": organisation.region,
+        "legal_name": organisation.legal_name,
+        "search_names": "\n".join(name.casefold() for name in names),
+        "trading_names": list(organisation.trading_names),
+        "vat_id": organisation.vat_id,
+        "nace_code": organisation.nace_code,
+        "employees": organisation.employees,
+        "turnover_eur": organisation.turnover_eur,
+        "year_founded": organisation.year_founded,
+        "export_status": organisation.export_status.name,
+        "address": asdict(organisation.address),
+        "website": organisation.website,
+        "contacts": [asdict(contact) for contact in organisation.contacts],
+        "languages": list(organisation.languages),
+        "consents": [
+            {"purpose": consent.purpose.name, "granted": consent.granted,
+             "record_time": consent.record_time.isoformat() if consent.record_time else None}
+            for consent in organisation.consents
+        ],
+        "create_time": organisation.create_time,
+        "update_time": organisation.update_time,
+    }
+
+
+def _organisation(row: OrganisationRow) -> Organisation:
+    return Organisation(
+        id=row.id,
+        region=row.region,
+        legal_name=row.legal_name,
+        nace_code=row.nace_code,
+        address=Address(**row.address),
+        trading_names=tuple(row.trading_names),
+        vat_id=row.vat_id,
+        employees=row.employees,
+        turnover_eur=row.turnover_eur,
+        year_founded=row.year_founded,
+        export_status=ExportStatus[row.export_status],
+        website=row.website,
+        contacts=tuple(Contact(**contact) for contact in row.contacts),
+        languages=tuple(row.languages),
+        consents=tuple(
+            Consent(ConsentPurpose[item["purpose"]], item["granted"],
+                    datetime.fromisoformat(item["record_time"]) if item["record_time"] else None)
+            for item in row.consents
+        ),
+        create_time=row.create_time,
+        update_time=row.update_time,
+    )
+
+
+class OrganisationRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, organisation: Organisation) -> None:
+        self._session.add(OrganisationRow(**_organisation_row_values(organisation)))
+
+    def get(self, organisation_id: str) -> Organisation:
+        row = self._session.get(OrganisationRow, organisation_id)
+        if row is None:
+            raise NotFound(f"organisation {organisation_id} does not exist in this region",
+                           metadata={"resource": "organisation", "id": organisation_id})
+        return _organisation(row)
+
+    def exists(self, organisation_id: str) -> bool:
+        return self._session.get(OrganisationRow, organisation_id) is not None
+
+    def save(self, organisation: Organisation) -> None:
+        row = self._session.get(OrganisationRow, organisation.id)
+        assert row is not None, "save() is for organisations read in the same transaction"
+        for key, value in _organisation_row_values(organisation).items():
+            setattr(row, key, value)
+
+    def delete(self, organisation_id: str) -> None:
+        self._session.execute(delete(OrganisationRow).where(OrganisationRow.id == organisation_id))
+
+    def page(self, page: PageRequest, query: str) -> tuple[list[Organisation], PagePosition | None, bool]:
+        conditions = []
+        if query:
+            pattern = "%" + query.casefold().replace("\\", "\\\\").replace("%", "\\%").replace(
+                "_", "\\_") + "%"
+            conditions.append(OrganisationRow.search_names.like(pattern, escape="\\"))
+        rows, last, more = _page(self._session, OrganisationRow, page, conditions)
+        return [_organisation(row) for row in rows], last, more
+
+
+# --- assessments -------------------------------------------------------------------------------
+
+
+def _assessment(row: AssessmentRow) -> Assessment:
+    scores = tuple(
+        DimensionScore(ReadinessDimension[item["dimension"]], item["score"], item["evidence"])
+        for item in row.scores
+    )
+    return Assessment(row.id, row.organisation_id, scores, row.notes, row.create_time)
+
+
+class AssessmentRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, assessment: Assessment) -> None:
+        self._session.add(AssessmentRow(
+            id=assessment.id,
+            organisation_id=assessment.organisation_id,
+            scores=[{"dimension": item.dimension.name, "score": item.score,
+                     "evidence": item.evidence} for item in assessment.scores],
+            notes=assessment.notes,
+            create_time=assessment.create_time,
+        ))
+
+    def get(self, assessment_id: str) -> Assessment:
+        row = self._session.get(AssessmentRow, assessment_id)
+        if row is None:
+            raise NotFound(f"assessment {assessment_id} does not exist in this region",
+                           metadata={"resource": "assessment", "id": assessment_id})
+        return _assessment(row)
+
+    def page(self, page: PageRequest, organisation_id: str) -> tuple[list[Assessment], PagePosition | None, bool]:
+        rows, last, more = _page(self._session, AssessmentRow, page,
+                                 [AssessmentRow.organisation_id == organisation_id])
+        return [_assessment(row) for row in rows], last, more
+
+
+# --- business plans ----------------------------------------------------------------------------
+
+
+def _business_plan(plan: BusinessPlanRow, revision: BusinessPlanRevisionRow) -> BusinessPlan:
+    return BusinessPlan(
+        id=plan.id,
+        organisation_id=plan.organisation_id,
+        title=revision.title,
+        revision=revision.revision,
+        sections=tuple(PlanSection(PlanSectionKind[item["kind"]], item["content"])
+                       for item in revision.sections),
+        financial_years=tuple(FinancialYear(**item) for item in revision.financial_years),
+        create_time=revision.create_time,
+    )
+
+
+class BusinessPlanRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def _plan_row(self, plan_id: str) -> BusinessPlanRow:
+        row = self._session.get(BusinessPlanRow, plan_id)
+        if row is None:
+            raise NotFound(f"business plan {plan_id} does not exist in this region",
+                           metadata={"resource": "business_plan", "id": plan_id})
+        return row
+
+    def add_revision(self, plan: BusinessPlan) -> None:
+        """Stores `plan` as its revision; revision 1 also creates the plan."""
+        if plan.revision == 1:
+            self._session.add(BusinessPlanRow(id=plan.id, organisation_id=plan.organisation_id,
+                                              latest_revision=1, create_time=plan.create_time))
+            self._session.flush()
+        else:
+            row = self._plan_row(plan.id)
+            if row.latest_revision != plan.revision - 1:
+                raise Conflict(f"business plan {plan.id} changed meanwhile; reload it",
+                               reason="STALE_REVISION")
+            row.latest_revision = plan.revision
+        self._session.add(BusinessPlanRevisionRow(
+            plan_id=plan.id,
+            revision=plan.revision,
+            title=plan.title,
+            sections=[{"kind": section.kind.name, "content": section.content}
+                      for section in plan.sections],
+            financial_years=[asdict(year) for year in plan.financial_years],
+            create_time=plan.create_time,
+        ))
+
+    def get(self, plan_id: str, revision: int = 0) -> BusinessPlan:
+        plan = self._plan_row(plan_id)
+        wanted = revision or plan.latest_revision
+        row = self._session.get(BusinessPlanRevisionRow, (plan_id, wanted))
+        if row is None:
+            raise NotFound(f"business plan {plan_id} has no revision {wanted}; the latest is "
+                           f"{plan.latest_revision}",
+                           metadata={"resource": "business_plan", "id": plan_id})
+        return _business_plan(plan, row)
+
+    def page(self, page: PageRequest, organisation_id: str) -> tuple[list[BusinessPlan], PagePosition | None, bool]:
+        rows, last, more = _page(self._session, BusinessPlanRow, page,
+                                 [BusinessPlanRow.organisation_id == organisation_id])
+        return [self.get(row.id) for row in rows], last, more
+
+    def revisions(self, plan_id: str, page: PageRequest) -> tuple[list[BusinessPlan], int | None, bool]:
+        """Revisions newest first; the position is the last revision number returned."""
+        plan = self._plan_row(plan_id)
+        below = plan.latest_revision + 1 if page.after is None else int(page.after.id)
+        query = (select(BusinessPlanRevisionRow)
+                 .where(BusinessPlanRevisionRow.plan_id == plan_id,
+                        BusinessPlanRevisionRow.revision < below)
+                 .order_by(BusinessPlanRevisionRow.revision.desc())
+                 .limit(page.size + 1))
+        rows = list(self._session.scalars(query))
+        more = len(rows) > page.size
+        rows = rows[: page.size]
+        return ([_business_plan(plan, row) for row in rows],
+                rows[-1].revision if rows else None, more)
+
+
+# --- needs -------------------------------------------------------------------------------------
+
+
+def _need_row_values(need: Need) -> dict[str, Any]:
+    return {
+        "id": need.id,
+        "region": need.region,
+        "organisation_id": need.organisation_id,
+        "type": need.type.name,
+        "title": need.title,
+        "description": need.description,
+        "nace_codes": list(need.nace_codes),
+        "target_countries": list(need.target_countries),
+        "languages": list(need.languages),
+        "keywords": list(need.keywords),
+        "expire_time": need.expire_time,
+        "state": need.state.name,
+        "state_reason": need.state_reason,
+        "create_time": need.create_time,
+        "update_time": need.update_time,
+        "publish_time": need.publish_time,
+    }
+
+
+def _need(row: NeedRow) -> Need:
+    return Need(
+        id=row.id,
+        region=row.region,
+        organisation_id=row.organisation_id,
+        type=NeedType[row.type],
+        title=row.title,
+        description=row.description,
+        nace_codes=tuple(row.nace_codes),
+        target_countries=tuple(row.target_countries),
+        languages=tuple(row.languages),
+        keywords=tuple(row.keywords),
+        expire_time=row.expire_time,
+        state=NeedState[row.state],
+        state_reason=row.state_reason,
+        create_time=row.create_time,
+        update_time=row.update_time,
+        publish_time=row.publish_time,
+    )
+
+
+class NeedRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, need: Need) -> None:
+        self._session.add(NeedRow(**_need_row_values(need)))
+
+    def get(self, need_id: str, *, for_update: bool = False) -> Need:
+        row = self._session.get(NeedRow, need_id, with_for_update=for_update)
+        if row is None:
+            raise NotFound(f"need {need_id} does not exist in this region",
+                           metadata={"resource": "need", "id": need_id})
+        return _need(row)
+
+    def save(self, need: Need) -> None:
+        row = self._session.get(NeedRow, need.id)
+        assert row is not None, "save() is for needs read in the same transaction"
+        for key, value in _need_row_values(need).items():
+            setattr(row, key, value)
+
+    def page(self, page: PageRequest, organisation_id: str,
+             states: Sequence[NeedState]) -> tuple[list[Need], PagePosition | None, bool]:
+        conditions = []
+        if organisation_id:
+            conditions.append(NeedRow.organisation_id == organisation_id)
+        if states:
+            conditions.append(NeedRow.state.in_(_names(states)))
+        rows, last, more = _page(self._session, NeedRow, page, conditions)
+        return [_need(row) for row in rows], last, more
+
+    def count_open_published_by(self, organisation_id: str) -> int:
+        states = _names([NeedState.PUBLISHED, NeedState.MATCHED])
+        return self._session.scalar(
+            select(func.count()).select_from(NeedRow)
+            .where(NeedRow.organisation_id == organisation_id, NeedRow.state.in_(states))
+        ) or 0
+
+    def expired_ids(self, now: datetime, limit: int) -> list[str]:
+        states = _names([NeedState.DRAFT, NeedState.IN_REVIEW, NeedState.PUBLISHED,
+                         NeedState.MATCHED])
+        query = (select(NeedRow.id)
+                 .where(NeedRow.state.in_(states), NeedRow.expire_time <= now)
+                 .order_by(NeedRow.expire_time).limit(limit))
+        return list(self._session.scalars(query))
+
+
+# --- expert offers -----------------------------------------------------------------------------
+
+
+def _offer_row_values(offer: ExpertOffer) -> dict[str, Any]:
+    return {
+        "id": offer.id,
+        "region": offer.region,
+        "title": offer.title,
+        "description": offer.description,
+        "expert": asdict(offer.expert),
+        "competences": list(offer.competences),
+        "nace_codes": list(offer.nace_codes),
+        "countries": list(offer.countries),
+        "languages": list(offer.languages),
+        "service_types": _names(offer.service_types),
+        "capacity_hours_per_month": offer.capacity_hours_per_month,
+        "state": offer.state.name,
+        "create_time": offer.create_time,
+        "update_time": offer.update_time,
+    }
+
+
+def _offer(row: ExpertOfferRow) -> ExpertOffer:
+    return ExpertOffer(
+        id=row.id,
+        region=row.region,
+        title=row.title,
+        description=row.description,
+        expert=Contact(**row.expert),
+        competences=tuple(row.competences),
+        nace_codes=tuple(row.nace_codes),
+        countries=tuple(row.countries),
+        languages=tuple(row.languages),
+        service_types=tuple(ServiceType[name] for name in row.service_types),
+        capacity_hours_per_month=row.capacity_hours_per_month,
+        state=ExpertOfferState[row.state],
+        create_time=row.create_time,
+        update_time=row.update_time,
+    )
+
+
+class ExpertOfferRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, offer: ExpertOffer) -> None:
+        self._session.add(ExpertOfferRow(**_offer_row_values(offer)))
+
+    def get(self, offer_id: str, *, for_update: bool = False) -> ExpertOffer:
+        row = self._session.get(ExpertOfferRow, offer_id, with_for_update=for_update)
+        if row is None:
+            raise NotFound(f"expert offer {offer_id} does not exist in this region",
+                           metadata={"resource": "expert_offer", "id": offer_id})
+        return _offer(row)
+
+    def save(self, offer: ExpertOffer) -> None:
+        row = self._session.get(ExpertOfferRow, offer.id)
+        assert row is not None, "save() is for offers read in the same transaction"
+        for key, value in _offer_row_values(offer).items():
+            setattr(row, key, value)
+
+    def page(self, page: PageRequest,
+             states: Sequence[ExpertOfferState]) -> tuple[list[ExpertOffer], PagePosition | None, bool]:
+        conditions = [ExpertOfferRow.state.in_(_names(states))] if states else []
+        rows, last, more = _page(self._session, ExpertOfferRow, page, conditions)
+        return [_offer(row) for row in rows], last, more
+
+
+# --- idempotency -------------------------------------------------------------------------------
+
+
+class IdempotencyRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def first_result(self, request_id: str, method: str, fingerprint: str) -> str | None:
+        """The id the first request with this key created, or None for a new key."""
+        row = self._session.get(IdempotencyKeyRow, request_id)
+        if row is None:
+            return None
+        if row.method != method or row.fingerprint != fingerprint:
+            raise Conflict(
+                f"request_id {request_id} was already used for a different request; "
+                "use a new request_id for a new request",
+                reason="REQUEST_ID_REUSED",
+                metadata={"request_id": request_id},
+            )
+        return row.resource_id
+
+    def remember(self, request_id: str, method: str, fingerprint: str, resource_id: str,
+                 now: datetime) -> None:
+        self._session.add(IdempotencyKeyRow(request_id=request_id, method=method,
+                                            fingerprint=fingerprint, resource_id=resource_id,
+                                            create_time=now))
+
+
+class Repositories:
+    """Every repository, bound to one transaction's session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.organisations = OrganisationRepository(session)
+        self.assessments = AssessmentRepository(session)
+        self.business_plans = BusinessPlanRepository(session)
+        self.needs = NeedRepository(session)
+        self.expert_offers = ExpertOfferRepository(session)
+        self.idempotency = IdempotencyRepository(session)
+
+

@@ -1,0 +1,163 @@
+"""The node's tables (SQLAlchemy 2 declarative). Alembic migrations create and change them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every database (SQLite keeps no time zone of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use aware UTC datetimes")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UtcDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+ID = String(36)
+
+
+class OrganisationRow(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    region: Mapped[str] = mapped_column(String(40))
+    legal_name: Mapped[str] = mapped_column(String(200))
+    # Lower-cased legal and trading names, for the list's text query.
+    search_names: Mapped[str] = mapped_column(Text)
+    trading_names: Mapped[list[Any]]
+    vat_id: Mapped[str] = mapped_column(String(20))
+    nace_code: Mapped[str] = mapped_column(String(8))
+    employees: Mapped[int] = mapped_column(Integer)
+    turnover_eur: Mapped[int] = mapped_column(BigInteger)
+    year_founded: Mapped[int] = mapped_column(Integer)
+    export_status: Mapped[str] = mapped_column(String(20))
+    address: Mapped[dict[str, Any]]
+    website: Mapped[str] = mapped_column(String(300))
+    contacts: Mapped[list[Any]]
+    languages: Mapped[list[Any]]
+    consents: Mapped[list[Any]]
+    create_time: Mapped[datetime]
+    update_time: Mapped[datetime]
+
+    __table_args__ = (Index("ix_organisations_create_time", "create_time", "id"),)
+
+
+class AssessmentRow(Base):
+    __tablename__ = "assessments"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("organisations.id", ondelete="CASCADE"))
+    scores: Mapped[list[Any]]
+    notes: Mapped[str] = mapped_column(Text)
+    create_time: Mapped[datetime]
+
+    __table_args__ = (Index("ix_assessments_organisation", "organisation_id", "create_time"),)
+
+
+class BusinessPlanRow(Base):
+    __tablename__ = "business_plans"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("organisations.id", ondelete="CASCADE"))
+    latest_revision: Mapped[int] = mapped_column(Integer)
+    create_time: Mapped[datetime]
+
+    __table_args__ = (Index("ix_business_plans_organisation", "organisation_id", "create_time"),)
+
+
+class BusinessPlanRevisionRow(Base):
+    __tablename__ = "business_plan_revisions"
+
+    plan_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("business_plans.id", ondelete="CASCADE"), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    sections: Mapped[list[Any]]
+    financial_years: Mapped[list[Any]]
+    create_time: Mapped[datetime]
+
+
+class NeedRow(Base):
+    __tablename__ = "needs"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    region: Mapped[str] = mapped_column(String(40))
+    organisation_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("organisations.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    nace_codes: Mapped[list[Any]]
+    target_countries: Mapped[list[Any]]
+    languages: Mapped[list[Any]]
+    keywords: Mapped[list[Any]]
+    expire_time: Mapped[datetime | None]
+    state: Mapped[str] = mapped_column(String(20))
+    state_reason: Mapped[str] = mapped_column(Text)
+    create_time: Mapped[datetime]
+    update_time: Mapped[datetime]
+    publish_time: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("ix_needs_create_time", "create_time", "id"),
+        Index("ix_needs_organisation", "organisation_id"),
+        Index("ix_needs_state_expire", "state", "expire_time"),
+    )
+
+
+class ExpertOfferRow(Base):
+    __tablename__ = "expert_offers"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    region: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    expert: Mapped[dict[str, Any]]
+    competences: Mapped[list[Any]]
+    nace_codes: Mapped[list[Any]]
+    countries: Mapped[list[Any]]
+    languages: Mapped[list[Any]]
+    service_types: Mapped[list[Any]]
+    capacity_hours_per_month: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(20))
+    create_time: Mapped[datetime]
+    update_time: Mapped[datetime]
+
+    __table_args__ = (Index("ix_expert_offers_create_time", "create_time", "id"),)
+
+
+class IdempotencyKeyRow(Base):
+    """The first result of each create, by the caller's `request_id`."""
+
+    __tablename__ = "idempotency_keys"
+
+    request_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    method: Mapped[str] = mapped_column(String(100))
+    # SHA-256 of the request without its request_id: a reused key with another request is refused.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    resource_id: Mapped[str] = mapped_column(ID)
+    create_time: Mapped[datetime]
