@@ -1,12 +1,13 @@
-"""Generates the Python code of the contract in protos/ (used by `make protos` and the staleness test)."""
+"""Generates the Python code of the contract in protos/ (`make protos`, the staleness test)."""
 
 from __future__ import annotations
 
+import shutil
 import sys
+from importlib.resources import files
 from pathlib import Path
 
 from grpc_tools import protoc
-from importlib.resources import files
 
 PROTO_ROOT = Path(__file__).resolve().parent.parent / "protos"
 
@@ -16,8 +17,17 @@ def proto_files(root: Path = PROTO_ROOT) -> list[Path]:
 
 
 def generate(output_dir: Path, root: Path = PROTO_ROOT) -> None:
-    """Writes *_pb2.py, *_pb2.pyi and *_pb2_grpc.py for every .proto under `root` into `output_dir`."""
+    """Writes *_pb2.py, *_pb2.pyi and *_pb2_grpc.py of every .proto under `root`."""
     well_known_types = str(files("grpc_tools") / "_proto")
+    # mypy-protobuf's plugin writes typed stubs of the service modules (*_pb2_grpc.pyi).
+    grpc_stub_plugin = Path(sys.executable).parent / "protoc-gen-mypy_grpc"
+    if not grpc_stub_plugin.exists():
+        found = shutil.which("protoc-gen-mypy_grpc")
+        if found is None:
+            raise SystemExit(
+                "protoc-gen-mypy_grpc not found: install the dev extra (mypy-protobuf)"
+            )
+        grpc_stub_plugin = Path(found)
     arguments = [
         "grpc_tools.protoc",
         f"--proto_path={root}",
@@ -25,6 +35,8 @@ def generate(output_dir: Path, root: Path = PROTO_ROOT) -> None:
         f"--python_out={output_dir}",
         f"--pyi_out={output_dir}",
         f"--grpc_python_out={output_dir}",
+        f"--plugin=protoc-gen-mypy_grpc={grpc_stub_plugin}",
+        f"--mypy_grpc_out={output_dir}",
         *(str(path.relative_to(root)) for path in proto_files(root)),
     ]
     if protoc.main(arguments) != 0:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -48,7 +49,7 @@ class DemoSme:
     contact_email: str
     contact_phone: str
     languages: tuple[str, ...]
-    need_type: int
+    need_type: need_pb2.NeedType
     need_title: str
     need_description: str
     need_countries: tuple[str, ...]
@@ -65,113 +66,314 @@ class DemoExpert:
     nace_codes: tuple[str, ...]
     countries: tuple[str, ...]
     languages: tuple[str, ...]
-    service_types: tuple[int, ...]
+    service_types: tuple[common_pb2.ServiceType, ...]
 
 
 _DEMO: dict[str, tuple[list[DemoSme], DemoExpert]] = {
-    "it-basilicata": ([
-        DemoSme("colucci", "Colucci Meccanica S.p.A.", "Colucci Meccanica", "IT07134560767",
-                "25.62", 38, 6_200_000, 1987, "Via dell'Industria 12", "85044", "Lauria", "IT",
-                "Luca Ferrara", "luca.ferrara@coluccimeccanica.example", "+393283162133",
-                ("it", "en"), need_pb2.NEED_TYPE_BUSINESS_PARTNER,
+    "it-basilicata": (
+        [
+            DemoSme(
+                "colucci",
+                "Colucci Meccanica S.p.A.",
+                "Colucci Meccanica",
+                "IT07134560767",
+                "25.62",
+                38,
+                6_200_000,
+                1987,
+                "Via dell'Industria 12",
+                "85044",
+                "Lauria",
+                "IT",
+                "Luca Ferrara",
+                "luca.ferrara@coluccimeccanica.example",
+                "+393283162133",
+                ("it", "en"),
+                need_pb2.NEED_TYPE_BUSINESS_PARTNER,
                 "Distributore per componenti meccanici di precisione in Germania",
                 "Cerchiamo un distributore per componenti torniti di precisione per il settore "
-                "automotive e agricolo; certificazione ISO 9001:2015.", ("DE", "AT"),
-                ("meccanica di precisione", "distribuzione", "automotive")),
-        DemoSme("frantoio", "Frantoio Santoro S.r.l.", "Oro di Matera", "IT01987650767",
-                "10.41", 9, 1_400_000, 2004, "Contrada San Vito 3", "75100", "Matera", "IT",
-                "Anna Santoro", "anna@frantoiosantoro.example", "+390835112233", ("it",),
+                "automotive e agricolo; certificazione ISO 9001:2015.",
+                ("DE", "AT"),
+                ("meccanica di precisione", "distribuzione", "automotive"),
+            ),
+            DemoSme(
+                "frantoio",
+                "Frantoio Santoro S.r.l.",
+                "Oro di Matera",
+                "IT01987650767",
+                "10.41",
+                9,
+                1_400_000,
+                2004,
+                "Contrada San Vito 3",
+                "75100",
+                "Matera",
+                "IT",
+                "Anna Santoro",
+                "anna@frantoiosantoro.example",
+                "+390835112233",
+                ("it",),
                 need_pb2.NEED_TYPE_MARKET_ENTRY,
                 "Entrata nel mercato francese per olio extravergine DOP",
                 "Il frantoio vuole vendere olio extravergine DOP a gastronomie in Francia e "
-                "cerca uno studio di mercato e contatti con importatori.", ("FR",),
-                ("olio extravergine", "DOP", "export alimentare")),
-    ], DemoExpert("Giulia Lorusso", "g.lorusso@sviluppobasilicata.example",
-                  "Consulenza per l'export agroalimentare",
-                  "Strategie di ingresso nei mercati UE per PMI agroalimentari, etichettatura e "
-                  "fiere di settore.", ("export agroalimentare", "etichettatura UE"),
-                  ("10", "11"), ("FR", "DE", "ES"), ("it", "en", "fr"),
-                  (common_pb2.SERVICE_TYPE_MARKET_STUDY, common_pb2.SERVICE_TYPE_CONSULTING))),
-    "gr-attica": ([
-        DemoSme("olympia", "Olympia Foods A.E.", "Olympia", "EL094014201", "10.89", 24,
-                3_100_000, 1998, "Leoforos Kifisias 120", "11526", "Athens", "GR",
-                "Γιώργος Παπαδόπουλος", "g.papadopoulos@olympiafoods.example", "+302106123456",
-                ("el", "en"), need_pb2.NEED_TYPE_TECHNOLOGY,
+                "cerca uno studio di mercato e contatti con importatori.",
+                ("FR",),
+                ("olio extravergine", "DOP", "export alimentare"),
+            ),
+        ],
+        DemoExpert(
+            "Giulia Lorusso",
+            "g.lorusso@sviluppobasilicata.example",
+            "Consulenza per l'export agroalimentare",
+            "Strategie di ingresso nei mercati UE per PMI agroalimentari, etichettatura e "
+            "fiere di settore.",
+            ("export agroalimentare", "etichettatura UE"),
+            ("10", "11"),
+            ("FR", "DE", "ES"),
+            ("it", "en", "fr"),
+            (common_pb2.SERVICE_TYPE_MARKET_STUDY, common_pb2.SERVICE_TYPE_CONSULTING),
+        ),
+    ),
+    "gr-attica": (
+        [
+            DemoSme(
+                "olympia",
+                "Olympia Foods A.E.",
+                "Olympia",
+                "EL094014201",
+                "10.89",
+                24,
+                3_100_000,
+                1998,
+                "Leoforos Kifisias 120",
+                "11526",
+                "Athens",
+                "GR",
+                "Γιώργος Παπαδόπουλος",
+                "g.papadopoulos@olympiafoods.example",
+                "+302106123456",
+                ("el", "en"),
+                need_pb2.NEED_TYPE_TECHNOLOGY,
                 "Τεχνολογία συσκευασίας για έτοιμα γεύματα",
                 "Αναζητούμε τεχνολογία συσκευασίας τροποποιημένης ατμόσφαιρας για να αυξήσουμε "
-                "τη διάρκεια ζωής των έτοιμων γευμάτων.", ("IT", "ES"),
-                ("συσκευασία", "έτοιμα γεύματα")),
-    ], DemoExpert("Eleni Markou", "e.markou@eba.example", "Technology transfer in food packaging",
-                  "Brokerage between SMEs and research labs on packaging and shelf life.",
-                  ("food technology", "technology transfer"), ("10",), ("GR", "CY", "IT"),
-                  ("el", "en"), (common_pb2.SERVICE_TYPE_TECHNOLOGY_TRANSFER,))),
-    "gr-west": ([
-        DemoSme("achaia", "Achaia Software I.K.E.", "AchaiaSoft", "EL997654320", "62.01", 14,
-                900_000, 2015, "Odos Maizonos 45", "26221", "Patras", "GR", "Nikos Ioannou",
-                "nikos@achaiasoft.example", "+302610445566", ("el", "en"),
-                need_pb2.NEED_TYPE_RD_PARTNER, "R&D partner for precision agriculture software",
+                "τη διάρκεια ζωής των έτοιμων γευμάτων.",
+                ("IT", "ES"),
+                ("συσκευασία", "έτοιμα γεύματα"),
+            ),
+        ],
+        DemoExpert(
+            "Eleni Markou",
+            "e.markou@eba.example",
+            "Technology transfer in food packaging",
+            "Brokerage between SMEs and research labs on packaging and shelf life.",
+            ("food technology", "technology transfer"),
+            ("10",),
+            ("GR", "CY", "IT"),
+            ("el", "en"),
+            (common_pb2.SERVICE_TYPE_TECHNOLOGY_TRANSFER,),
+        ),
+    ),
+    "gr-west": (
+        [
+            DemoSme(
+                "achaia",
+                "Achaia Software I.K.E.",
+                "AchaiaSoft",
+                "EL997654320",
+                "62.01",
+                14,
+                900_000,
+                2015,
+                "Odos Maizonos 45",
+                "26221",
+                "Patras",
+                "GR",
+                "Nikos Ioannou",
+                "nikos@achaiasoft.example",
+                "+302610445566",
+                ("el", "en"),
+                need_pb2.NEED_TYPE_RD_PARTNER,
+                "R&D partner for precision agriculture software",
                 "We develop farm management software and look for a university or company "
-                "partner for a Horizon Europe proposal on soil sensors.", ("IT", "ES", "FR"),
-                ("precision agriculture", "IoT", "Horizon Europe")),
-    ], DemoExpert("Dimitra Kosta", "d.kosta@upatras.example", "EU funding for digital SMEs",
-                  "Support in preparing Horizon Europe and Interreg proposals.",
-                  ("EU funding", "proposal writing"), ("62", "72"), ("GR",), ("el", "en"),
-                  (common_pb2.SERVICE_TYPE_FINANCING_ADVICE,))),
-    "fr-marseille": ([
-        DemoSme("savonnerie", "Savonnerie du Vieux Port SAS", "Vieux Port Savons", "FR91403123458",
-                "20.41", 17, 2_300_000, 1992, "12 rue de la République", "13002", "Marseille",
-                "FR", "Claire Martin", "c.martin@savonnerie-vp.example", "+33491234567",
-                ("fr", "en"), need_pb2.NEED_TYPE_BUSINESS_PARTNER,
+                "partner for a Horizon Europe proposal on soil sensors.",
+                ("IT", "ES", "FR"),
+                ("precision agriculture", "IoT", "Horizon Europe"),
+            ),
+        ],
+        DemoExpert(
+            "Dimitra Kosta",
+            "d.kosta@upatras.example",
+            "EU funding for digital SMEs",
+            "Support in preparing Horizon Europe and Interreg proposals.",
+            ("EU funding", "proposal writing"),
+            ("62", "72"),
+            ("GR",),
+            ("el", "en"),
+            (common_pb2.SERVICE_TYPE_FINANCING_ADVICE,),
+        ),
+    ),
+    "fr-marseille": (
+        [
+            DemoSme(
+                "savonnerie",
+                "Savonnerie du Vieux Port SAS",
+                "Vieux Port Savons",
+                "FR91403123458",
+                "20.41",
+                17,
+                2_300_000,
+                1992,
+                "12 rue de la République",
+                "13002",
+                "Marseille",
+                "FR",
+                "Claire Martin",
+                "c.martin@savonnerie-vp.example",
+                "+33491234567",
+                ("fr", "en"),
+                need_pb2.NEED_TYPE_BUSINESS_PARTNER,
                 "Partenaire commercial pour savons naturels en Italie",
                 "La savonnerie recherche un agent commercial ou un distributeur pour ses savons "
-                "de Marseille certifiés bio auprès des herboristeries italiennes.", ("IT",),
-                ("cosmétique naturelle", "distribution", "bio")),
-    ], DemoExpert("Marc Giraud", "m.giraud@ccimp.example", "Accompagnement à l'export",
-                  "Diagnostic export, prospection et salons internationaux pour les PME.",
-                  ("diagnostic export", "salons internationaux"), ("20", "10"),
-                  ("IT", "ES", "MA"), ("fr", "en", "it"),
-                  (common_pb2.SERVICE_TYPE_CONSULTING, common_pb2.SERVICE_TYPE_MATCHMAKING))),
-    "fr-antipolis": ([
-        DemoSme("azurdata", "AzurData SARL", "AzurData", "FR59512987652", "62.02", 22,
-                1_800_000, 2012, "2000 route des Lucioles", "06410", "Biot", "FR",
-                "Sophie Bernard", "s.bernard@azurdata.example", "+33612345678", ("fr", "en"),
-                need_pb2.NEED_TYPE_FINANCING, "Financement pour une plateforme d'IA industrielle",
+                "de Marseille certifiés bio auprès des herboristeries italiennes.",
+                ("IT",),
+                ("cosmétique naturelle", "distribution", "bio"),
+            ),
+        ],
+        DemoExpert(
+            "Marc Giraud",
+            "m.giraud@ccimp.example",
+            "Accompagnement à l'export",
+            "Diagnostic export, prospection et salons internationaux pour les PME.",
+            ("diagnostic export", "salons internationaux"),
+            ("20", "10"),
+            ("IT", "ES", "MA"),
+            ("fr", "en", "it"),
+            (common_pb2.SERVICE_TYPE_CONSULTING, common_pb2.SERVICE_TYPE_MATCHMAKING),
+        ),
+    ),
+    "fr-antipolis": (
+        [
+            DemoSme(
+                "azurdata",
+                "AzurData SARL",
+                "AzurData",
+                "FR59512987652",
+                "62.02",
+                22,
+                1_800_000,
+                2012,
+                "2000 route des Lucioles",
+                "06410",
+                "Biot",
+                "FR",
+                "Sophie Bernard",
+                "s.bernard@azurdata.example",
+                "+33612345678",
+                ("fr", "en"),
+                need_pb2.NEED_TYPE_FINANCING,
+                "Financement pour une plateforme d'IA industrielle",
                 "Nous cherchons un investisseur ou une subvention pour industrialiser notre "
-                "plateforme de maintenance prédictive.", ("FR", "DE"),
-                ("intelligence artificielle", "maintenance prédictive")),
-    ], DemoExpert("Julien Moreau", "j.moreau@antipolis.example", "Levée de fonds deeptech",
-                  "Préparation des levées de fonds et dossiers EIC Accelerator.",
-                  ("levée de fonds", "EIC Accelerator"), ("62", "72"), ("FR", "EU"),
-                  ("fr", "en"), (common_pb2.SERVICE_TYPE_FINANCING_ADVICE,))),
-    "es-balears": ([
-        DemoSme("tramuntana", "Tramuntana Tech, S.L.", "Tramuntana Tech", "ESB07123458",
-                "72.19", 11, 750_000, 2017, "Carrer de Sant Miquel 30", "07002", "Palma", "ES",
-                "Marta Ferrer", "marta@tramuntanatech.example", "+34971123456",
-                ("es", "ca", "en"), need_pb2.NEED_TYPE_TECHNOLOGY,
+                "plateforme de maintenance prédictive.",
+                ("FR", "DE"),
+                ("intelligence artificielle", "maintenance prédictive"),
+            ),
+        ],
+        DemoExpert(
+            "Julien Moreau",
+            "j.moreau@antipolis.example",
+            "Levée de fonds deeptech",
+            "Préparation des levées de fonds et dossiers EIC Accelerator.",
+            ("levée de fonds", "EIC Accelerator"),
+            ("62", "72"),
+            ("FR", "EU"),
+            ("fr", "en"),
+            (common_pb2.SERVICE_TYPE_FINANCING_ADVICE,),
+        ),
+    ),
+    "es-balears": (
+        [
+            DemoSme(
+                "tramuntana",
+                "Tramuntana Tech, S.L.",
+                "Tramuntana Tech",
+                "ESB07123458",
+                "72.19",
+                11,
+                750_000,
+                2017,
+                "Carrer de Sant Miquel 30",
+                "07002",
+                "Palma",
+                "ES",
+                "Marta Ferrer",
+                "marta@tramuntanatech.example",
+                "+34971123456",
+                ("es", "ca", "en"),
+                need_pb2.NEED_TYPE_TECHNOLOGY,
                 "Tecnología de desalinización solar para hoteles",
                 "Buscamos socios tecnológicos para adaptar un sistema de desalinización solar a "
-                "pequeños hoteles de las islas.", ("GR", "MT", "IT"),
-                ("desalinización", "energía solar", "turismo")),
-    ], DemoExpert("Pau Serra", "p.serra@fueib.example", "Innovación en turismo sostenible",
-                  "Asesoramiento en innovación y sostenibilidad para pymes turísticas.",
-                  ("turismo sostenible", "innovación"), ("55", "79"), ("ES", "GR", "MT"),
-                  ("es", "ca", "en"), (common_pb2.SERVICE_TYPE_CONSULTING,
-                                       common_pb2.SERVICE_TYPE_CAPACITY_BUILDING))),
-    "mt-isla": ([
-        DemoSme("bahar", "Bahar Marine Ltd", "Bahar Marine", "MT12345634", "30.12", 8,
-                600_000, 2009, "Triq il-Marina 5", "ISL 1010", "Isla", "MT", "Joseph Camilleri",
-                "joseph@baharmarine.example", "+35621234567", ("mt", "en"),
-                need_pb2.NEED_TYPE_TRAINING, "Taħriġ fil-kompożiti għal dgħajjes",
+                "pequeños hoteles de las islas.",
+                ("GR", "MT", "IT"),
+                ("desalinización", "energía solar", "turismo"),
+            ),
+        ],
+        DemoExpert(
+            "Pau Serra",
+            "p.serra@fueib.example",
+            "Innovación en turismo sostenible",
+            "Asesoramiento en innovación y sostenibilidad para pymes turísticas.",
+            ("turismo sostenible", "innovación"),
+            ("55", "79"),
+            ("ES", "GR", "MT"),
+            ("es", "ca", "en"),
+            (common_pb2.SERVICE_TYPE_CONSULTING, common_pb2.SERVICE_TYPE_CAPACITY_BUILDING),
+        ),
+    ),
+    "mt-isla": (
+        [
+            DemoSme(
+                "bahar",
+                "Bahar Marine Ltd",
+                "Bahar Marine",
+                "MT12345634",
+                "30.12",
+                8,
+                600_000,
+                2009,
+                "Triq il-Marina 5",
+                "ISL 1010",
+                "Isla",
+                "MT",
+                "Joseph Camilleri",
+                "joseph@baharmarine.example",
+                "+35621234567",
+                ("mt", "en"),
+                need_pb2.NEED_TYPE_TRAINING,
+                "Taħriġ fil-kompożiti għal dgħajjes",
                 "Il-kumpanija tfittex taħriġ dwar materjali kompożiti għat-tiswija ta' dgħajjes "
-                "tal-pjaċir għall-ħaddiema tagħha.", ("IT", "FR"),
-                ("kompożiti", "tiswija ta' dgħajjes")),
-    ], DemoExpert("Maria Borg", "m.borg@isla.example", "Maritime skills and training",
-                  "Training plans for boat builders and repairers.",
-                  ("maritime training", "composites"), ("30", "33"), ("MT", "IT"),
-                  ("mt", "en"), (common_pb2.SERVICE_TYPE_CAPACITY_BUILDING,))),
+                "tal-pjaċir għall-ħaddiema tagħha.",
+                ("IT", "FR"),
+                ("kompożiti", "tiswija ta' dgħajjes"),
+            ),
+        ],
+        DemoExpert(
+            "Maria Borg",
+            "m.borg@isla.example",
+            "Maritime skills and training",
+            "Training plans for boat builders and repairers.",
+            ("maritime training", "composites"),
+            ("30", "33"),
+            ("MT", "IT"),
+            ("mt", "en"),
+            (common_pb2.SERVICE_TYPE_CAPACITY_BUILDING,),
+        ),
+    ),
 }
 
 _SCORES = (3, 2, 3, 1, 2, 2, 3, 2, 3)
+_DIMENSIONS = [
+    name for name in assessment_pb2.ReadinessDimension.keys() if not name.endswith("_UNSPECIFIED")
+]
 
 
 def _timestamp(value: datetime) -> Timestamp:
@@ -193,65 +395,119 @@ def seed_region(client: NodeClient, region: str) -> dict[str, int]:
             organisation_pb2.CreateOrganisationRequest(
                 request_id=_request_id(region, f"sme/{sme.key}"),
                 organisation=organisation_pb2.Organisation(
-                    legal_name=sme.legal_name, trading_names=[sme.trading_name],
-                    vat_id=sme.vat_id, nace_code=sme.nace_code, employees=sme.employees,
-                    turnover_eur=sme.turnover_eur, year_founded=sme.year_founded,
+                    legal_name=sme.legal_name,
+                    trading_names=[sme.trading_name],
+                    vat_id=sme.vat_id,
+                    nace_code=sme.nace_code,
+                    employees=sme.employees,
+                    turnover_eur=sme.turnover_eur,
+                    year_founded=sme.year_founded,
                     export_status=organisation_pb2.EXPORT_STATUS_OCCASIONAL,
-                    address=common_pb2.Address(street=sme.street, postcode=sme.postcode,
-                                               locality=sme.locality,
-                                               country_code=sme.country),
-                    contacts=[common_pb2.Contact(name=sme.contact_name, role="owner",
-                                                 email=sme.contact_email,
-                                                 phone=sme.contact_phone)],
+                    address=common_pb2.Address(
+                        street=sme.street,
+                        postcode=sme.postcode,
+                        locality=sme.locality,
+                        country_code=sme.country,
+                    ),
+                    contacts=[
+                        common_pb2.Contact(
+                            name=sme.contact_name,
+                            role="owner",
+                            email=sme.contact_email,
+                            phone=sme.contact_phone,
+                        )
+                    ],
                     languages=list(sme.languages),
-                    consents=[organisation_pb2.Consent(
-                        purpose=organisation_pb2.CONSENT_PURPOSE_NETWORK_SHARING, granted=True)],
-                ))).organisation
+                    consents=[
+                        organisation_pb2.Consent(
+                            purpose=organisation_pb2.CONSENT_PURPOSE_NETWORK_SHARING, granted=True
+                        )
+                    ],
+                ),
+            )
+        ).organisation
         counts["organisations"] += 1
-        client.assessments.CreateAssessment(assessment_pb2.CreateAssessmentRequest(
-            request_id=_request_id(region, f"assessment/{sme.key}"),
-            assessment=assessment_pb2.Assessment(
-                organisation_id=organisation.id,
-                scores=[assessment_pb2.DimensionScore(dimension=dimension, score=score)
-                        for dimension, score in zip(range(1, 10), _SCORES, strict=True)],
-                notes="First readiness audit.")))
-        client.business_plans.CreateBusinessPlan(business_plan_pb2.CreateBusinessPlanRequest(
-            request_id=_request_id(region, f"plan/{sme.key}"),
-            business_plan=business_plan_pb2.BusinessPlan(
-                organisation_id=organisation.id, title=f"{sme.trading_name}: 2InS business plan",
-                sections=[business_plan_pb2.PlanSection(
-                    kind=business_plan_pb2.PLAN_SECTION_KIND_SUMMARY,
-                    content=sme.need_description)],
-                financial_years=[business_plan_pb2.FinancialYear(
-                    year=year, revenue_eur=sme.turnover_eur * (100 + 10 * year) // 100,
-                    operating_costs_eur=sme.turnover_eur * 9 // 10,
-                    export_share_percent=10 * year) for year in (1, 2, 3)])))
-        need = client.needs.CreateNeed(need_pb2.CreateNeedRequest(
-            request_id=_request_id(region, f"need/{sme.key}/{next_year}"),
-            need=need_pb2.Need(
-                organisation_id=organisation.id, type=sme.need_type, title=sme.need_title,
-                description=sme.need_description, nace_codes=[sme.nace_code],
-                target_countries=list(sme.need_countries), languages=list(sme.languages),
-                keywords=list(sme.need_keywords), expire_time=expiry))).need
+        client.assessments.CreateAssessment(
+            assessment_pb2.CreateAssessmentRequest(
+                request_id=_request_id(region, f"assessment/{sme.key}"),
+                assessment=assessment_pb2.Assessment(
+                    organisation_id=organisation.id,
+                    scores=[
+                        assessment_pb2.DimensionScore(dimension=dimension, score=score)
+                        for dimension, score in zip(_DIMENSIONS, _SCORES, strict=True)
+                    ],
+                    notes="First readiness audit.",
+                ),
+            )
+        )
+        client.business_plans.CreateBusinessPlan(
+            business_plan_pb2.CreateBusinessPlanRequest(
+                request_id=_request_id(region, f"plan/{sme.key}"),
+                business_plan=business_plan_pb2.BusinessPlan(
+                    organisation_id=organisation.id,
+                    title=f"{sme.trading_name}: 2InS business plan",
+                    sections=[
+                        business_plan_pb2.PlanSection(
+                            kind=business_plan_pb2.PLAN_SECTION_KIND_SUMMARY,
+                            content=sme.need_description,
+                        )
+                    ],
+                    financial_years=[
+                        business_plan_pb2.FinancialYear(
+                            year=year,
+                            revenue_eur=sme.turnover_eur * (100 + 10 * year) // 100,
+                            operating_costs_eur=sme.turnover_eur * 9 // 10,
+                            export_share_percent=10 * year,
+                        )
+                        for year in (1, 2, 3)
+                    ],
+                ),
+            )
+        )
+        need = client.needs.CreateNeed(
+            need_pb2.CreateNeedRequest(
+                request_id=_request_id(region, f"need/{sme.key}/{next_year}"),
+                need=need_pb2.Need(
+                    organisation_id=organisation.id,
+                    type=sme.need_type,
+                    title=sme.need_title,
+                    description=sme.need_description,
+                    nace_codes=[sme.nace_code],
+                    target_countries=list(sme.need_countries),
+                    languages=list(sme.languages),
+                    keywords=list(sme.need_keywords),
+                    expire_time=expiry,
+                ),
+            )
+        ).need
         counts["needs"] += 1
         _advance(client.needs.SubmitNeed, need_pb2.SubmitNeedRequest(id=need.id))
         _advance(client.needs.PublishNeed, need_pb2.PublishNeedRequest(id=need.id))
-    offer = client.expert_offers.CreateExpertOffer(expert_offer_pb2.CreateExpertOfferRequest(
-        request_id=_request_id(region, "expert"),
-        expert_offer=expert_offer_pb2.ExpertOffer(
-            title=expert.title, description=expert.description,
-            expert=common_pb2.Contact(name=expert.name, email=expert.email, role="expert"),
-            competences=list(expert.competences), nace_codes=list(expert.nace_codes),
-            countries=[country for country in expert.countries if country != "EU"],
-            languages=list(expert.languages), service_types=list(expert.service_types),
-            capacity_hours_per_month=20))).expert_offer
+    offer = client.expert_offers.CreateExpertOffer(
+        expert_offer_pb2.CreateExpertOfferRequest(
+            request_id=_request_id(region, "expert"),
+            expert_offer=expert_offer_pb2.ExpertOffer(
+                title=expert.title,
+                description=expert.description,
+                expert=common_pb2.Contact(name=expert.name, email=expert.email, role="expert"),
+                competences=list(expert.competences),
+                nace_codes=list(expert.nace_codes),
+                countries=[country for country in expert.countries if country != "EU"],
+                languages=list(expert.languages),
+                service_types=list(expert.service_types),
+                capacity_hours_per_month=20,
+            ),
+        )
+    ).expert_offer
     counts["expert_offers"] += 1
-    _advance(client.expert_offers.PublishExpertOffer,
-             expert_offer_pb2.PublishExpertOfferRequest(id=offer.id))
+    _advance(
+        client.expert_offers.PublishExpertOffer,
+        expert_offer_pb2.PublishExpertOfferRequest(id=offer.id),
+    )
     return counts
 
 
-def _advance(method: grpc.UnaryUnaryMultiCallable, request: object) -> None:
+def _advance(method: grpc.UnaryUnaryMultiCallable[Any, Any], request: object) -> None:
     """Runs a lifecycle step unless an earlier seeding already made it."""
     try:
         method(request, timeout=10)
@@ -262,5 +518,3 @@ def _advance(method: grpc.UnaryUnaryMultiCallable, request: object) -> None:
 
 def demo_regions() -> list[str]:
     return sorted(_DEMO)
-
-

@@ -35,13 +35,17 @@ def _node_statuses(network: Network) -> list[dict[str, str]]:
     for region in network.regions:
         with NodeClient(region.endpoints.grpc) as client:
             healthy = client.is_serving(timeout=1.0)
-        statuses.append({"region": region.id, "status": "healthy" if healthy else "down",
-                         "grpc": region.endpoints.grpc})
+        statuses.append(
+            {
+                "region": region.id,
+                "status": "healthy" if healthy else "down",
+                "grpc": region.endpoints.grpc,
+            }
+        )
     return statuses
 
 
-def _wait_healthy(network: Network, processes: dict[str, ManagedProcess],
-                  timeout: float) -> None:
+def _wait_healthy(network: Network, processes: dict[str, ManagedProcess], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     pending = {region.id: region.endpoints.grpc for region in network.regions}
     with console.status("waiting for the nodes to answer health checks…") as status:
@@ -51,7 +55,8 @@ def _wait_healthy(network: Network, processes: dict[str, ManagedProcess],
                 if process is not None and not process.running:
                     raise click.ClickException(
                         f"node {region_id} exited at start; its log ({process.log_path}) ends "
-                        f"with:\n{process.last_log_lines()}")
+                        f"with:\n{process.last_log_lines()}"
+                    )
                 with NodeClient(address) as client:
                     if client.is_serving(timeout=0.5):
                         del pending[region_id]
@@ -60,7 +65,8 @@ def _wait_healthy(network: Network, processes: dict[str, ManagedProcess],
             if pending and time.monotonic() > deadline:
                 raise click.ClickException(
                     f"nodes not healthy after {timeout:.0f}s: {', '.join(pending)}; "
-                    "see their logs under the data directory")
+                    "see their logs under the data directory"
+                )
             if pending:
                 time.sleep(0.2)
 
@@ -69,9 +75,10 @@ def _seed(network: Network) -> None:
     for region in network.regions:
         with NodeClient(region.endpoints.grpc) as client:
             counts = seed_region(client, region.id)
-        console.print(f"  [green]✓[/] seeded {region.id}: "
-                      + ", ".join(f"{count} {name.replace('_', ' ')}"
-                                  for name, count in counts.items()))
+        console.print(
+            f"  [green]✓[/] seeded {region.id}: "
+            + ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items())
+        )
 
 
 def _print_table(network: Network) -> None:
@@ -82,11 +89,17 @@ def _print_table(network: Network) -> None:
     table.add_column("status")
     for status, region in zip(_node_statuses(network), network.regions, strict=True):
         colour = "green" if status["status"] == "healthy" else "red"
-        table.add_row(region.id, region.host_organisation, region.endpoints.grpc,
-                      f"[{colour}]{status['status']}[/]")
+        table.add_row(
+            region.id,
+            region.host_organisation,
+            region.endpoints.grpc,
+            f"[{colour}]{status['status']}[/]",
+        )
     console.print(table)
-    console.print("Explore a node with any gRPC client, e.g. "
-                  "`grpcurl -plaintext 127.0.0.1:7105 list` (reflection is on).")
+    console.print(
+        "Explore a node with any gRPC client, e.g. "
+        "`grpcurl -plaintext 127.0.0.1:7105 list` (reflection is on)."
+    )
 
 
 @click.group("network")
@@ -95,10 +108,20 @@ def network_group() -> None:
 
 
 _network_option = click.option(
-    "--network", "network_file", type=click.Path(path_type=Path), envvar="TWOINS_NETWORK_FILE",
-    default=DEFAULT_NETWORK_FILE, show_default="deploy/network.yaml")
-_data_option = click.option("--data-dir", type=click.Path(path_type=Path), default=Path("var"),
-                            show_default=True, help="Where databases and logs live.")
+    "--network",
+    "network_file",
+    type=click.Path(path_type=Path),
+    envvar="TWOINS_NETWORK_FILE",
+    default=DEFAULT_NETWORK_FILE,
+    show_default="deploy/network.yaml",
+)
+_data_option = click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    default=Path("var"),
+    show_default=True,
+    help="Where databases and logs live.",
+)
 
 
 @network_group.command("up")
@@ -108,29 +131,32 @@ _data_option = click.option("--data-dir", type=click.Path(path_type=Path), defau
 @click.option("--detach", is_flag=True, help="Return once healthy and leave it running.")
 @click.option("--no-seed", is_flag=True, help="Do not load the demo data.")
 @click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait for health.")
-def up(network_file: Path, data_dir: Path, reset: bool, detach: bool, no_seed: bool,
-       timeout: float) -> None:
+def up(
+    network_file: Path, data_dir: Path, reset: bool, detach: bool, no_seed: bool, timeout: float
+) -> None:
     """Start one node per region, wait until healthy, seed demo data, print where all listens."""
     network = _load(network_file)
     if reset and data_dir.exists():
         console.print(f"removing earlier data in {data_dir}")
         shutil.rmtree(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    busy = [status["region"] for status in _node_statuses(network)
-            if status["status"] == "healthy"]
+    busy = [status["region"] for status in _node_statuses(network) if status["status"] == "healthy"]
     if busy:
-        raise click.ClickException(f"nodes already answer for {', '.join(busy)}; run "
-                                   "`twoins network down` first")
+        raise click.ClickException(
+            f"nodes already answer for {', '.join(busy)}; run `twoins network down` first"
+        )
     processes: dict[str, ManagedProcess] = {}
     for region in network.regions:
         process = ManagedProcess(
             f"node-{region.id}",
-            twoins_command("node", "serve", "--region", region.id, "--network",
-                           str(network_file)),
-            data_dir / "logs" / f"node-{region.id}.log")
+            twoins_command("node", "serve", "--region", region.id, "--network", str(network_file)),
+            data_dir / "logs" / f"node-{region.id}.log",
+        )
         process.start({"TWOINS_DATA_DIR": str(data_dir)})
         processes[region.id] = process
-        console.print(f"  started node {region.id} (pid {process.process.pid if process.process else '?'})")
+        console.print(
+            f"  started node {region.id} (pid {process.process.pid if process.process else '?'})"
+        )
     try:
         _wait_healthy(network, processes, timeout)
         if not no_seed:
@@ -141,11 +167,16 @@ def up(network_file: Path, data_dir: Path, reset: bool, detach: bool, no_seed: b
         raise
     _print_table(network)
     if detach:
-        state = {name: process.process.pid for name, process in processes.items()
-                 if process.process is not None}
+        state = {
+            name: process.process.pid
+            for name, process in processes.items()
+            if process.process is not None
+        }
         (data_dir / _STATE_FILE).write_text(json.dumps(state, indent=2), encoding="utf-8")
-        console.print(f"[bold]running in the background[/]; stop with "
-                      f"`twoins network down --data-dir {data_dir}`")
+        console.print(
+            f"[bold]running in the background[/]; stop with "
+            f"`twoins network down --data-dir {data_dir}`"
+        )
         return
     console.print("[bold]network running[/]; press Ctrl-C to stop it")
     try:

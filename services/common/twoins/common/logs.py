@@ -59,7 +59,9 @@ class ReadableFormatter(logging.Formatter):
         return line
 
 
-def configure_logging(service: str, region: str = "", *, json_lines: bool, level: str = "INFO") -> None:
+def configure_logging(
+    service: str, region: str = "", *, json_lines: bool, level: str = "INFO"
+) -> None:
     """Sends every log record to standard error in the chosen format."""
     handler = logging.StreamHandler(sys.stderr)
     formatter_class = JsonFormatter if json_lines else ReadableFormatter
@@ -67,3 +69,5 @@ def configure_logging(service: str, region: str = "", *, json_lines: bool, level
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # Alembic narrates every migration step at INFO; its warnings are what operators need.
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))

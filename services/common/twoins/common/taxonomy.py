@@ -1,8 +1,9 @@
-"""Code lists the network shares: NACE Rev. 2, countries, languages and the partner NUTS 2 regions."""
+"""Code lists the network shares: NACE Rev. 2, countries, languages, partner NUTS 2 regions."""
 
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 import pycountry
@@ -19,97 +20,171 @@ NACE_REVISION = "2.0"  # NACE Rev. 2 (2008); python-stdnum defaults to Rev. 2.1.
 # python-stdnum ships the English titles of every level; translated titles below the
 # section level are not packaged anywhere, so divisions fall back to English.
 _NACE_SECTION_TITLES: dict[str, dict[str, str]] = {
-    "A": {"it": "Agricoltura, silvicoltura e pesca", "el": "Γεωργία, δασοκομία και αλιεία",
-          "fr": "Agriculture, sylviculture et pêche",
-          "es": "Agricultura, ganadería, silvicultura y pesca"},
-    "B": {"it": "Estrazione di minerali da cave e miniere", "el": "Ορυχεία και λατομεία",
-          "fr": "Industries extractives", "es": "Industrias extractivas"},
-    "C": {"it": "Attività manifatturiere", "el": "Μεταποίηση",
-          "fr": "Industrie manufacturière", "es": "Industria manufacturera"},
-    "D": {"it": "Fornitura di energia elettrica, gas, vapore e aria condizionata",
-          "el": "Παροχή ηλεκτρικού ρεύματος, φυσικού αερίου, ατμού και κλιματισμού",
-          "fr": "Production et distribution d'électricité, de gaz, de vapeur et d'air conditionné",
-          "es": "Suministro de energía eléctrica, gas, vapor y aire acondicionado"},
-    "E": {"it": "Fornitura di acqua; reti fognarie, attività di gestione dei rifiuti e risanamento",
-          "el": "Παροχή νερού· επεξεργασία λυμάτων, διαχείριση αποβλήτων και δραστηριότητες "
-                "εξυγίανσης",
-          "fr": "Production et distribution d'eau; assainissement, gestion des déchets et "
-                "dépollution",
-          "es": "Suministro de agua, actividades de saneamiento, gestión de residuos y "
-                "descontaminación"},
+    "A": {
+        "it": "Agricoltura, silvicoltura e pesca",
+        "el": "Γεωργία, δασοκομία και αλιεία",
+        "fr": "Agriculture, sylviculture et pêche",
+        "es": "Agricultura, ganadería, silvicultura y pesca",
+    },
+    "B": {
+        "it": "Estrazione di minerali da cave e miniere",
+        "el": "Ορυχεία και λατομεία",
+        "fr": "Industries extractives",
+        "es": "Industrias extractivas",
+    },
+    "C": {
+        "it": "Attività manifatturiere",
+        "el": "Μεταποίηση",
+        "fr": "Industrie manufacturière",
+        "es": "Industria manufacturera",
+    },
+    "D": {
+        "it": "Fornitura di energia elettrica, gas, vapore e aria condizionata",
+        "el": "Παροχή ηλεκτρικού ρεύματος, φυσικού αερίου, ατμού και κλιματισμού",
+        "fr": "Production et distribution d'électricité, de gaz, de vapeur et d'air conditionné",
+        "es": "Suministro de energía eléctrica, gas, vapor y aire acondicionado",
+    },
+    "E": {
+        "it": "Fornitura di acqua; reti fognarie, attività di gestione dei rifiuti e risanamento",
+        "el": "Παροχή νερού· επεξεργασία λυμάτων, διαχείριση αποβλήτων και δραστηριότητες "
+        "εξυγίανσης",
+        "fr": "Production et distribution d'eau; assainissement, gestion des déchets et "
+        "dépollution",
+        "es": "Suministro de agua, actividades de saneamiento, gestión de residuos y "
+        "descontaminación",
+    },
     "F": {"it": "Costruzioni", "el": "Κατασκευές", "fr": "Construction", "es": "Construcción"},
-    "G": {"it": "Commercio all'ingrosso e al dettaglio; riparazione di autoveicoli e motocicli",
-          "el": "Χονδρικό και λιανικό εμπόριο· επισκευή μηχανοκίνητων οχημάτων και μοτοσυκλετών",
-          "fr": "Commerce; réparation d'automobiles et de motocycles",
-          "es": "Comercio al por mayor y al por menor; reparación de vehículos de motor y "
-                "motocicletas"},
-    "H": {"it": "Trasporto e magazzinaggio", "el": "Μεταφορά και αποθήκευση",
-          "fr": "Transports et entreposage", "es": "Transporte y almacenamiento"},
-    "I": {"it": "Attività dei servizi di alloggio e di ristorazione",
-          "el": "Δραστηριότητες υπηρεσιών παροχής καταλύματος και υπηρεσιών εστίασης",
-          "fr": "Hébergement et restauration", "es": "Hostelería"},
-    "J": {"it": "Servizi di informazione e comunicazione", "el": "Ενημέρωση και επικοινωνία",
-          "fr": "Information et communication", "es": "Información y comunicaciones"},
-    "K": {"it": "Attività finanziarie e assicurative",
-          "el": "Χρηματοπιστωτικές και ασφαλιστικές δραστηριότητες",
-          "fr": "Activités financières et d'assurance",
-          "es": "Actividades financieras y de seguros"},
-    "L": {"it": "Attività immobiliari", "el": "Διαχείριση ακίνητης περιουσίας",
-          "fr": "Activités immobilières", "es": "Actividades inmobiliarias"},
-    "M": {"it": "Attività professionali, scientifiche e tecniche",
-          "el": "Επαγγελματικές, επιστημονικές και τεχνικές δραστηριότητες",
-          "fr": "Activités spécialisées, scientifiques et techniques",
-          "es": "Actividades profesionales, científicas y técnicas"},
-    "N": {"it": "Noleggio, agenzie di viaggio, servizi di supporto alle imprese",
-          "el": "Διοικητικές και υποστηρικτικές δραστηριότητες",
-          "fr": "Activités de services administratifs et de soutien",
-          "es": "Actividades administrativas y servicios auxiliares"},
-    "O": {"it": "Amministrazione pubblica e difesa; assicurazione sociale obbligatoria",
-          "el": "Δημόσια διοίκηση και άμυνα· υποχρεωτική κοινωνική ασφάλιση",
-          "fr": "Administration publique et défense; sécurité sociale obligatoire",
-          "es": "Administración pública y defensa; seguridad social obligatoria"},
+    "G": {
+        "it": "Commercio all'ingrosso e al dettaglio; riparazione di autoveicoli e motocicli",
+        "el": "Χονδρικό και λιανικό εμπόριο· επισκευή μηχανοκίνητων οχημάτων και μοτοσυκλετών",
+        "fr": "Commerce; réparation d'automobiles et de motocycles",
+        "es": "Comercio al por mayor y al por menor; reparación de vehículos de motor y "
+        "motocicletas",
+    },
+    "H": {
+        "it": "Trasporto e magazzinaggio",
+        "el": "Μεταφορά και αποθήκευση",
+        "fr": "Transports et entreposage",
+        "es": "Transporte y almacenamiento",
+    },
+    "I": {
+        "it": "Attività dei servizi di alloggio e di ristorazione",
+        "el": "Δραστηριότητες υπηρεσιών παροχής καταλύματος και υπηρεσιών εστίασης",
+        "fr": "Hébergement et restauration",
+        "es": "Hostelería",
+    },
+    "J": {
+        "it": "Servizi di informazione e comunicazione",
+        "el": "Ενημέρωση και επικοινωνία",
+        "fr": "Information et communication",
+        "es": "Información y comunicaciones",
+    },
+    "K": {
+        "it": "Attività finanziarie e assicurative",
+        "el": "Χρηματοπιστωτικές και ασφαλιστικές δραστηριότητες",
+        "fr": "Activités financières et d'assurance",
+        "es": "Actividades financieras y de seguros",
+    },
+    "L": {
+        "it": "Attività immobiliari",
+        "el": "Διαχείριση ακίνητης περιουσίας",
+        "fr": "Activités immobilières",
+        "es": "Actividades inmobiliarias",
+    },
+    "M": {
+        "it": "Attività professionali, scientifiche e tecniche",
+        "el": "Επαγγελματικές, επιστημονικές και τεχνικές δραστηριότητες",
+        "fr": "Activités spécialisées, scientifiques et techniques",
+        "es": "Actividades profesionales, científicas y técnicas",
+    },
+    "N": {
+        "it": "Noleggio, agenzie di viaggio, servizi di supporto alle imprese",
+        "el": "Διοικητικές και υποστηρικτικές δραστηριότητες",
+        "fr": "Activités de services administratifs et de soutien",
+        "es": "Actividades administrativas y servicios auxiliares",
+    },
+    "O": {
+        "it": "Amministrazione pubblica e difesa; assicurazione sociale obbligatoria",
+        "el": "Δημόσια διοίκηση και άμυνα· υποχρεωτική κοινωνική ασφάλιση",
+        "fr": "Administration publique et défense; sécurité sociale obligatoire",
+        "es": "Administración pública y defensa; seguridad social obligatoria",
+    },
     "P": {"it": "Istruzione", "el": "Εκπαίδευση", "fr": "Enseignement", "es": "Educación"},
-    "Q": {"it": "Sanità e assistenza sociale",
-          "el": "Δραστηριότητες σχετικές με την ανθρώπινη υγεία και την κοινωνική μέριμνα",
-          "fr": "Santé humaine et action sociale",
-          "es": "Actividades sanitarias y de servicios sociales"},
-    "R": {"it": "Attività artistiche, sportive, di intrattenimento e divertimento",
-          "el": "Τέχνες, διασκέδαση και ψυχαγωγία",
-          "fr": "Arts, spectacles et activités récréatives",
-          "es": "Actividades artísticas, recreativas y de entretenimiento"},
-    "S": {"it": "Altre attività di servizi", "el": "Άλλες δραστηριότητες παροχής υπηρεσιών",
-          "fr": "Autres activités de services", "es": "Otros servicios"},
-    "T": {"it": "Attività di famiglie e convivenze come datori di lavoro per personale "
-                "domestico; produzione di beni e servizi indifferenziati per uso proprio",
-          "el": "Δραστηριότητες νοικοκυριών ως εργοδοτών· μη διαφοροποιημένες δραστηριότητες "
-                "νοικοκυριών που αφορούν την παραγωγή αγαθών και υπηρεσιών για ιδία χρήση",
-          "fr": "Activités des ménages en tant qu'employeurs; activités indifférenciées des "
-                "ménages en tant que producteurs de biens et services pour usage propre",
-          "es": "Actividades de los hogares como empleadores de personal doméstico y como "
-                "productores de bienes y servicios para uso propio"},
-    "U": {"it": "Organizzazioni ed organismi extraterritoriali",
-          "el": "Δραστηριότητες ετερόδικων οργανισμών και φορέων",
-          "fr": "Activités extra-territoriales",
-          "es": "Actividades de organizaciones y organismos extraterritoriales"},
+    "Q": {
+        "it": "Sanità e assistenza sociale",
+        "el": "Δραστηριότητες σχετικές με την ανθρώπινη υγεία και την κοινωνική μέριμνα",
+        "fr": "Santé humaine et action sociale",
+        "es": "Actividades sanitarias y de servicios sociales",
+    },
+    "R": {
+        "it": "Attività artistiche, sportive, di intrattenimento e divertimento",
+        "el": "Τέχνες, διασκέδαση και ψυχαγωγία",
+        "fr": "Arts, spectacles et activités récréatives",
+        "es": "Actividades artísticas, recreativas y de entretenimiento",
+    },
+    "S": {
+        "it": "Altre attività di servizi",
+        "el": "Άλλες δραστηριότητες παροχής υπηρεσιών",
+        "fr": "Autres activités de services",
+        "es": "Otros servicios",
+    },
+    "T": {
+        "it": "Attività di famiglie e convivenze come datori di lavoro per personale "
+        "domestico; produzione di beni e servizi indifferenziati per uso proprio",
+        "el": "Δραστηριότητες νοικοκυριών ως εργοδοτών· μη διαφοροποιημένες δραστηριότητες "
+        "νοικοκυριών που αφορούν την παραγωγή αγαθών και υπηρεσιών για ιδία χρήση",
+        "fr": "Activités des ménages en tant qu'employeurs; activités indifférenciées des "
+        "ménages en tant que producteurs de biens et services pour usage propre",
+        "es": "Actividades de los hogares como empleadores de personal doméstico y como "
+        "productores de bienes y servicios para uso propio",
+    },
+    "U": {
+        "it": "Organizzazioni ed organismi extraterritoriali",
+        "el": "Δραστηριότητες ετερόδικων οργανισμών και φορέων",
+        "fr": "Activités extra-territoriales",
+        "es": "Actividades de organizaciones y organismos extraterritoriales",
+    },
 }
 
 # NUTS 2 regions of the partner clusters (NUTS 2021), with their names as used locally.
 _PARTNER_NUTS2: dict[str, dict[str, str]] = {
     "EL30": {"en": "Attica", "it": "Attica", "el": "Αττική", "fr": "Attique", "es": "Ática"},
-    "EL63": {"en": "Western Greece", "it": "Grecia occidentale", "el": "Δυτική Ελλάδα",
-             "fr": "Grèce-Occidentale", "es": "Grecia Occidental"},
-    "FRL0": {"en": "Provence-Alpes-Côte d'Azur", "it": "Provenza-Alpi-Costa Azzurra",
-             "el": "Προβηγκία-Άλπεις-Κυανή Ακτή", "fr": "Provence-Alpes-Côte d'Azur",
-             "es": "Provenza-Alpes-Costa Azul"},
-    "ITF5": {"en": "Basilicata", "it": "Basilicata", "el": "Βασιλικάτα", "fr": "Basilicate",
-             "es": "Basilicata"},
-    "ES53": {"en": "Balearic Islands", "it": "Isole Baleari", "el": "Βαλεαρίδες Νήσοι",
-             "fr": "Îles Baléares", "es": "Illes Balears"},
+    "EL63": {
+        "en": "Western Greece",
+        "it": "Grecia occidentale",
+        "el": "Δυτική Ελλάδα",
+        "fr": "Grèce-Occidentale",
+        "es": "Grecia Occidental",
+    },
+    "FRL0": {
+        "en": "Provence-Alpes-Côte d'Azur",
+        "it": "Provenza-Alpi-Costa Azzurra",
+        "el": "Προβηγκία-Άλπεις-Κυανή Ακτή",
+        "fr": "Provence-Alpes-Côte d'Azur",
+        "es": "Provenza-Alpes-Costa Azul",
+    },
+    "ITF5": {
+        "en": "Basilicata",
+        "it": "Basilicata",
+        "el": "Βασιλικάτα",
+        "fr": "Basilicate",
+        "es": "Basilicata",
+    },
+    "ES53": {
+        "en": "Balearic Islands",
+        "it": "Isole Baleari",
+        "el": "Βαλεαρίδες Νήσοι",
+        "fr": "Îles Baléares",
+        "es": "Illes Balears",
+    },
     "MT00": {"en": "Malta", "it": "Malta", "el": "Μάλτα", "fr": "Malte", "es": "Malta"},
 }
 
 # Eurostat writes Greece as EL; ISO 3166 as GR. We store ISO and accept both.
 _EU_COUNTRY_ALIASES = {"EL": "GR", "UK": "GB"}
+
+
+_NACE_FORMAT = re.compile(r"^(?:[A-U]|[0-9]{2}(?:\.?[0-9]{1,2})?)$")
 
 
 class UnknownCode(ValueError):
@@ -118,7 +193,7 @@ class UnknownCode(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class NaceActivity:
-    """One entry of NACE Rev. 2: a section ("C"), division ("10"), group ("10.4") or class ("10.41")."""
+    """An entry of NACE Rev. 2: section ("C"), division ("10"), group ("10.4"), class ("10.41")."""
 
     code: str
     level: str  # "section", "division", "group" or "class"
@@ -141,10 +216,14 @@ def _format_nace(compact: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def nace_activity(code: str) -> NaceActivity:
     """Looks up a NACE Rev. 2 code written with or without the dot ("62.01", "6201", "c")."""
-    compact = code.strip().replace(".", "").upper()
+    written = code.strip().upper()
+    if not _NACE_FORMAT.match(written):
+        raise UnknownCode(
+            f"{code!r} is not a NACE Rev. 2 code: write a section letter ('C'), "
+            "a division ('10'), a group ('10.4') or a class ('10.41')"
+        )
+    compact = written.replace(".", "")
     levels = {1: "section", 2: "division", 3: "group", 4: "class"}
-    if not compact or len(compact) not in levels or (len(compact) > 1 and not compact.isdigit()):
-        raise UnknownCode(f"{code!r} is not a NACE Rev. 2 code (a section letter or 2-4 digits)")
     try:
         info = stdnum_nace.info(compact, revision=NACE_REVISION)
     except StdnumValidationError:
@@ -153,8 +232,9 @@ def nace_activity(code: str) -> NaceActivity:
         return NaceActivity(compact, "section", compact, "", info["label"].capitalize())
     division = compact[:2]
     section = stdnum_nace.info(division, revision=NACE_REVISION)["section"]
-    return NaceActivity(_format_nace(compact), levels[len(compact)], section, division,
-                        info["label"])
+    return NaceActivity(
+        _format_nace(compact), levels[len(compact)], section, division, info["label"]
+    )
 
 
 def nace_sections() -> list[NaceActivity]:

@@ -17,17 +17,27 @@ from twoins.node.config import NodeConfig, load_node_config
 from twoins.node.store.database import Database, DatabaseError
 
 _network_option = click.option(
-    "--network", "network_file", type=click.Path(path_type=Path), envvar="TWOINS_NETWORK_FILE",
-    default=DEFAULT_NETWORK_FILE, show_default="deploy/network.yaml",
-    help="The network's regions file.")
+    "--network",
+    "network_file",
+    type=click.Path(path_type=Path),
+    envvar="TWOINS_NETWORK_FILE",
+    default=DEFAULT_NETWORK_FILE,
+    show_default="deploy/network.yaml",
+    help="The network's regions file.",
+)
 
 
-def _load_config(region: str | None, config_file: Path | None, network_file: Path,
-                 **overrides: object) -> NodeConfig:
+def _load_config(
+    region: str | None, config_file: Path | None, network_file: Path, **overrides: object
+) -> NodeConfig:
     try:
-        return load_node_config(region_id=region, config_file=config_file,
-                                environment=os.environ, overrides=overrides,
-                                network_file=network_file)
+        return load_node_config(
+            region_id=region,
+            config_file=config_file,
+            environment=os.environ,
+            overrides=overrides,
+            network_file=network_file,
+        )
     except ConfigError as error:
         raise click.ClickException(f"configuration error: {error}") from None
 
@@ -40,20 +50,29 @@ def node_group() -> None:
 @node_group.command("serve")
 @click.option("--region", help="Region id, e.g. it-basilicata (see deploy/network.yaml).")
 @click.option("--listen", help="HOST:PORT to serve gRPC on (default: the region's endpoint).")
-@click.option("--database", "database_url",
-              help="Database URL (default: sqlite:///var/<region>/node.db).")
-@click.option("--config", "config_file", type=click.Path(path_type=Path),
-              help="YAML file with node settings.")
+@click.option(
+    "--database", "database_url", help="Database URL (default: sqlite:///var/<region>/node.db)."
+)
+@click.option(
+    "--config", "config_file", type=click.Path(path_type=Path), help="YAML file with node settings."
+)
 @_network_option
-def serve(region: str | None, listen: str | None, database_url: str | None,
-          config_file: Path | None, network_file: Path) -> None:
+def serve(
+    region: str | None,
+    listen: str | None,
+    database_url: str | None,
+    config_file: Path | None,
+    network_file: Path,
+) -> None:
     """Serve the node's gRPC API until interrupted (SIGINT or SIGTERM stop it gracefully)."""
     from twoins.node.server import NodeStartError, build_server
 
-    config = _load_config(region, config_file, network_file, listen=listen,
-                          database_url=database_url)
-    configure_logging("node", config.region.id, json_lines=config.log_format == "json",
-                      level=config.log_level)
+    config = _load_config(
+        region, config_file, network_file, listen=listen, database_url=database_url
+    )
+    configure_logging(
+        "node", config.region.id, json_lines=config.log_format == "json", level=config.log_level
+    )
     try:
         server = build_server(config)
         server.start()
@@ -61,17 +80,18 @@ def serve(region: str | None, listen: str | None, database_url: str | None,
         raise click.ClickException(str(error)) from None
     click.echo(f"node {config.region.id} serving on {server.address}", err=True)
 
-    stopped = threading.Event()
+    stop_requested = threading.Event()
 
     def _on_signal(signum: int, _frame: FrameType | None) -> None:
-        if not stopped.is_set():
-            stopped.set()
-            click.echo(f"received {signal.Signals(signum).name}; stopping gracefully", err=True)
-            threading.Thread(target=server.stop, daemon=True).start()
+        click.echo(f"received {signal.Signals(signum).name}; stopping gracefully", err=True)
+        stop_requested.set()
 
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
-    server.wait_for_termination()
+    # Waiting with a timeout lets the signal handlers run on this (the main) thread.
+    while not stop_requested.wait(0.5):
+        pass
+    server.stop()
     sys.exit(0)
 
 
@@ -79,12 +99,22 @@ def serve(region: str | None, listen: str | None, database_url: str | None,
 @click.option("--region", help="Region id whose default database to migrate.")
 @click.option("--database", "database_url", help="Database URL.")
 @click.option("--config", "config_file", type=click.Path(path_type=Path))
-@click.option("--revision", default="head", show_default=True,
-              help="Target revision; with --downgrade, the revision to go back to.")
+@click.option(
+    "--revision",
+    default="head",
+    show_default=True,
+    help="Target revision; with --downgrade, the revision to go back to.",
+)
 @click.option("--downgrade", is_flag=True, help="Go back to --revision instead of forward.")
 @_network_option
-def migrate(region: str | None, database_url: str | None, config_file: Path | None,
-            revision: str, downgrade: bool, network_file: Path) -> None:
+def migrate(
+    region: str | None,
+    database_url: str | None,
+    config_file: Path | None,
+    revision: str,
+    downgrade: bool,
+    network_file: Path,
+) -> None:
     """Bring the node's database schema to a revision."""
     config = _load_config(region, config_file, network_file, database_url=database_url)
     try:

@@ -1,4 +1,4 @@
-"""The node's configuration: read once at start from network.yaml, a file, the environment and flags."""
+"""The node's configuration, read once at start: network.yaml, a file, the environment, flags."""
 
 from __future__ import annotations
 
@@ -78,10 +78,18 @@ def load_node_config(
     if config_file is not None:
         sources.append((config_file, read_yaml_mapping(config_file)))
     env = environment or {}
-    sources.append(("environment", {setting: env[name] for name, setting in ENVIRONMENT.items()
-                                    if env.get(name)}))
-    sources.append(("command line", {key: value for key, value in (overrides or {}).items()
-                                     if value is not None}))
+    sources.append(
+        (
+            "environment",
+            {setting: env[name] for name, setting in ENVIRONMENT.items() if env.get(name)},
+        )
+    )
+    sources.append(
+        (
+            "command line",
+            {key: value for key, value in (overrides or {}).items() if value is not None},
+        )
+    )
     for origin, values in sources:
         try:
             settings = NodeSettings.model_validate(values)

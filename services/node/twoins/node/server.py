@@ -63,8 +63,9 @@ class NodeServer:
         self._stopping = threading.Event()
         self._sweeper: threading.Thread | None = None
         self._server = grpc.server(
-            futures.ThreadPoolExecutor(max_workers=config.max_workers,
-                                       thread_name_prefix=f"node-{config.region.id}"),
+            futures.ThreadPoolExecutor(
+                max_workers=config.max_workers, thread_name_prefix=f"node-{config.region.id}"
+            ),
             interceptors=[NodeServerInterceptor()],
             options=[
                 ("grpc.max_receive_message_length", config.max_message_bytes),
@@ -73,18 +74,25 @@ class NodeServer:
             ],
         )
         organisation_pb2_grpc.add_OrganisationServiceServicer_to_server(
-            OrganisationServicer(context), self._server)
+            OrganisationServicer(context), self._server
+        )
         assessment_pb2_grpc.add_AssessmentServiceServicer_to_server(
-            AssessmentServicer(context), self._server)
+            AssessmentServicer(context), self._server
+        )
         business_plan_pb2_grpc.add_BusinessPlanServiceServicer_to_server(
-            BusinessPlanServicer(context), self._server)
+            BusinessPlanServicer(context), self._server
+        )
         need_pb2_grpc.add_NeedServiceServicer_to_server(NeedServicer(context), self._server)
         expert_offer_pb2_grpc.add_ExpertOfferServiceServicer_to_server(
-            ExpertOfferServicer(context), self._server)
+            ExpertOfferServicer(context), self._server
+        )
         health_pb2_grpc.add_HealthServicer_to_server(self._health, self._server)
         reflection.enable_server_reflection(
-            (*SERVICE_NAMES, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
-             reflection.SERVICE_NAME),
+            (
+                *SERVICE_NAMES,
+                health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+                reflection.SERVICE_NAME,
+            ),
             self._server,
         )
 
@@ -99,31 +107,39 @@ class NodeServer:
         if self.config.migrate_on_start:
             self.database.upgrade()
         elif not self.database.is_current():
-            raise NodeStartError("the database schema is not current; run "
-                                 "`twoins node migrate` or set migrate_on_start")
+            raise NodeStartError(
+                "the database schema is not current; run "
+                "`twoins node migrate` or set migrate_on_start"
+            )
         try:
             self.port = self._server.add_insecure_port(self.config.listen)
         except RuntimeError as error:
-            raise NodeStartError(f"cannot listen on {self.config.listen}: {error}; "
-                                 "is another process using it?") from None
+            raise NodeStartError(
+                f"cannot listen on {self.config.listen}: {error}; is another process using it?"
+            ) from None
         if self.port == 0:
-            raise NodeStartError(f"cannot listen on {self.config.listen}; "
-                                 "is another process using it?")
+            raise NodeStartError(
+                f"cannot listen on {self.config.listen}; is another process using it?"
+            )
         self._server.start()
         for name in ("", *SERVICE_NAMES):
             self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
-        self._sweeper = threading.Thread(target=self._sweep_expired_needs, daemon=True,
-                                         name=f"expiry-{self.config.region.id}")
+        self._sweeper = threading.Thread(
+            target=self._sweep_expired_needs, daemon=True, name=f"expiry-{self.config.region.id}"
+        )
         self._sweeper.start()
-        logger.info("node serving", extra={"address": self.address,
-                                            "database": self.database.url.get_backend_name()})
+        logger.info(
+            "node serving",
+            extra={"address": self.address, "database": self.database.url.get_backend_name()},
+        )
 
     def wait_ready(self, timeout: float = 10.0) -> None:
         """Returns once the node answers health checks with SERVING."""
         with grpc.insecure_channel(self.address) as channel:
             stub = health_pb2_grpc.HealthStub(channel)
-            response = stub.Check(health_pb2.HealthCheckRequest(), timeout=timeout,
-                                  wait_for_ready=True)
+            response = stub.Check(
+                health_pb2.HealthCheckRequest(), timeout=timeout, wait_for_ready=True
+            )
         if response.status != health_pb2.HealthCheckResponse.SERVING:
             raise NodeStartError(f"node at {self.address} is not serving")
 
@@ -155,6 +171,7 @@ class NodeServer:
 def build_server(config: NodeConfig) -> NodeServer:
     """The node for `config`, built and not started."""
     database = Database(config.database_url)
-    context = NodeContext(region=config.region, store=NodeStore(database),
-                          codes=TaxonomyCodeLists())
+    context = NodeContext(
+        region=config.region, store=NodeStore(database), codes=TaxonomyCodeLists()
+    )
     return NodeServer(config, database, context)

@@ -66,8 +66,14 @@ class NodeContext:
             with self.store.write() as repositories:
                 return create(repositories, str(uuid.uuid4()))
         if not REQUEST_ID_PATTERN.match(request_id):
-            raise InvalidArgument("request_id is malformed", violations=(FieldViolation(
-                "request_id", "use a UUID or 8 to 64 letters, digits, '-' or '_'"),))
+            raise InvalidArgument(
+                "request_id is malformed",
+                violations=(
+                    FieldViolation(
+                        "request_id", "use a UUID or 8 to 64 letters, digits, '-' or '_'"
+                    ),
+                ),
+            )
         fingerprint = request_fingerprint(request)
         for _attempt in range(2):
             try:
@@ -77,50 +83,61 @@ class NodeContext:
                         return load(repositories, first)
                     new_id = str(uuid.uuid4())
                     result = create(repositories, new_id)
-                    repositories.idempotency.remember(request_id, method, fingerprint, new_id,
-                                                      self.clock())
+                    repositories.idempotency.remember(
+                        request_id, method, fingerprint, new_id, self.clock()
+                    )
                     return result
             except IntegrityError:
                 # A concurrent request with the same key won the race (PostgreSQL); read its
                 # result on the second pass.
                 continue
-        raise Conflict("another request with this request_id is being handled; retry",
-                       reason="REQUEST_IN_PROGRESS")
+        raise Conflict(
+            "another request with this request_id is being handled; retry",
+            reason="REQUEST_IN_PROGRESS",
+        )
 
 
 def request_fingerprint(request: Message) -> str:
     """SHA-256 of a create request without its request_id."""
     copy = type(request)()
     copy.CopyFrom(request)
-    copy.ClearField("request_id")  # type: ignore[arg-type]
+    copy.ClearField("request_id")
     return hashlib.sha256(copy.SerializeToString(deterministic=True)).hexdigest()
 
 
 def require_id(value: str, field: str = "id") -> str:
     """A resource id from a request: present and a UUID, else InvalidArgument."""
     if not value:
-        raise InvalidArgument(f"{field} is required",
-                              violations=(FieldViolation(field, "required"),))
+        raise InvalidArgument(
+            f"{field} is required", violations=(FieldViolation(field, "required"),)
+        )
     try:
         return str(uuid.UUID(value))
     except ValueError:
-        raise InvalidArgument(f"{field} is not an id this service issued",
-                              violations=(FieldViolation(field, "must be a UUID"),)) from None
+        raise InvalidArgument(
+            f"{field} is not an id this service issued",
+            violations=(FieldViolation(field, "must be a UUID"),),
+        ) from None
 
 
 def mask_paths(mask: FieldMask, resource: str, allowed: frozenset[str]) -> list[str]:
     """The update mask's paths, each one a field that may change; InvalidArgument otherwise."""
     if not mask.paths:
-        raise InvalidArgument("update_mask is required: name the fields to change",
-                              violations=(FieldViolation("update_mask", "required"),))
+        raise InvalidArgument(
+            "update_mask is required: name the fields to change",
+            violations=(FieldViolation("update_mask", "required"),),
+        )
     paths = []
     for path in mask.paths:
         top = path.split(".", 1)[0]
         if top not in allowed:
             raise InvalidArgument(
                 f"{resource}.{path} cannot be updated",
-                violations=(FieldViolation("update_mask",
-                                           f"{path!r} is not one of {', '.join(sorted(allowed))}"),),
+                violations=(
+                    FieldViolation(
+                        "update_mask", f"{path!r} is not one of {', '.join(sorted(allowed))}"
+                    ),
+                ),
             )
         if top not in paths:
             paths.append(top)

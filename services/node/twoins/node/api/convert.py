@@ -34,8 +34,10 @@ _PROTO_ENUMS: dict[type[enum.Enum], tuple[Any, str]] = {
     organisation_domain.SizeClass: (organisation_pb2.SizeClass, "SIZE_CLASS_"),
     organisation_domain.ExportStatus: (organisation_pb2.ExportStatus, "EXPORT_STATUS_"),
     organisation_domain.ConsentPurpose: (organisation_pb2.ConsentPurpose, "CONSENT_PURPOSE_"),
-    assessment_domain.ReadinessDimension: (assessment_pb2.ReadinessDimension,
-                                           "READINESS_DIMENSION_"),
+    assessment_domain.ReadinessDimension: (
+        assessment_pb2.ReadinessDimension,
+        "READINESS_DIMENSION_",
+    ),
     assessment_domain.ReadinessLevel: (assessment_pb2.ReadinessLevel, "READINESS_LEVEL_"),
     plan_domain.PlanSectionKind: (business_plan_pb2.PlanSectionKind, "PLAN_SECTION_KIND_"),
     need_domain.NeedType: (need_pb2.NeedType, "NEED_TYPE_"),
@@ -64,9 +66,13 @@ def enum_to_proto(member: enum.Enum) -> Any:
     return proto_enum.Value(prefix + member.name)
 
 
-def enums_from_proto(domain_enum: type[EnumT], values: Iterable[int], field: str) -> tuple[EnumT, ...]:
-    return tuple(enum_from_proto(domain_enum, value, f"{field}[{index}]")
-                 for index, value in enumerate(values))
+def enums_from_proto(
+    domain_enum: type[EnumT], values: Iterable[int], field: str
+) -> tuple[EnumT, ...]:
+    return tuple(
+        enum_from_proto(domain_enum, value, f"{field}[{index}]")
+        for index, value in enumerate(values)
+    )
 
 
 def timestamp_from_proto(message: Message, field: str) -> datetime | None:
@@ -90,35 +96,44 @@ def contact_from_proto(message: common_pb2.Contact) -> organisation_domain.Conta
 
 
 def contact_to_proto(contact: organisation_domain.Contact) -> common_pb2.Contact:
-    return common_pb2.Contact(name=contact.name, role=contact.role, email=contact.email,
-                              phone=contact.phone)
+    return common_pb2.Contact(
+        name=contact.name, role=contact.role, email=contact.email, phone=contact.phone
+    )
 
 
-def organisation_from_proto(message: organisation_pb2.Organisation, *, id: str, region: str,
-                            now: datetime) -> organisation_domain.Organisation:
+def organisation_from_proto(
+    message: organisation_pb2.Organisation, *, id: str, region: str, now: datetime
+) -> organisation_domain.Organisation:
     address = message.address
     return organisation_domain.Organisation(
         id=id,
         region=region,
         legal_name=message.legal_name,
         nace_code=message.nace_code,
-        address=organisation_domain.Address(address.street, address.postcode, address.locality,
-                                            address.country_code),
+        address=organisation_domain.Address(
+            address.street, address.postcode, address.locality, address.country_code
+        ),
         trading_names=tuple(message.trading_names),
         vat_id=message.vat_id,
         employees=message.employees,
         turnover_eur=message.turnover_eur,
         year_founded=message.year_founded,
-        export_status=enum_from_proto(organisation_domain.ExportStatus, message.export_status,
-                                      "organisation.export_status"),
+        export_status=enum_from_proto(
+            organisation_domain.ExportStatus, message.export_status, "organisation.export_status"
+        ),
         website=message.website,
         contacts=tuple(contact_from_proto(contact) for contact in message.contacts),
         languages=tuple(message.languages),
         consents=tuple(
             organisation_domain.Consent(
-                enum_from_proto(organisation_domain.ConsentPurpose, consent.purpose,
-                                f"organisation.consents[{index}].purpose"),
-                consent.granted, now)
+                enum_from_proto(
+                    organisation_domain.ConsentPurpose,
+                    consent.purpose,
+                    f"organisation.consents[{index}].purpose",
+                ),
+                consent.granted,
+                now,
+            )
             for index, consent in enumerate(message.consents)
         ),
         create_time=now,
@@ -126,7 +141,9 @@ def organisation_from_proto(message: organisation_pb2.Organisation, *, id: str, 
     )
 
 
-def organisation_to_proto(organisation: organisation_domain.Organisation) -> organisation_pb2.Organisation:
+def organisation_to_proto(
+    organisation: organisation_domain.Organisation,
+) -> organisation_pb2.Organisation:
     address = organisation.address
     message = organisation_pb2.Organisation(
         id=organisation.id,
@@ -139,17 +156,20 @@ def organisation_to_proto(organisation: organisation_domain.Organisation) -> org
         turnover_eur=organisation.turnover_eur,
         year_founded=organisation.year_founded,
         export_status=enum_to_proto(organisation.export_status),
-        address=common_pb2.Address(street=address.street, postcode=address.postcode,
-                                   locality=address.locality, country_code=address.country_code,
-                                   nuts2_code=address.nuts2_code),
+        address=common_pb2.Address(
+            street=address.street,
+            postcode=address.postcode,
+            locality=address.locality,
+            country_code=address.country_code,
+            nuts2_code=address.nuts2_code,
+        ),
         website=organisation.website,
         contacts=[contact_to_proto(contact) for contact in organisation.contacts],
         languages=organisation.languages,
         size_class=enum_to_proto(organisation.size_class),
     )
     for consent in organisation.consents:
-        item = message.consents.add(purpose=enum_to_proto(consent.purpose),
-                                    granted=consent.granted)
+        item = message.consents.add(purpose=enum_to_proto(consent.purpose), granted=consent.granted)
         set_timestamp(item.record_time, consent.record_time)
     set_timestamp(message.create_time, organisation.create_time)
     set_timestamp(message.update_time, organisation.update_time)
@@ -159,13 +179,19 @@ def organisation_to_proto(organisation: organisation_domain.Organisation) -> org
 # --- assessments -------------------------------------------------------------------------------
 
 
-def assessment_from_proto(message: assessment_pb2.Assessment, *, id: str,
-                          now: datetime) -> assessment_domain.Assessment:
+def assessment_from_proto(
+    message: assessment_pb2.Assessment, *, id: str, now: datetime
+) -> assessment_domain.Assessment:
     scores = tuple(
         assessment_domain.DimensionScore(
-            enum_from_proto(assessment_domain.ReadinessDimension, item.dimension,
-                            f"assessment.scores[{index}].dimension"),
-            item.score, item.evidence)
+            enum_from_proto(
+                assessment_domain.ReadinessDimension,
+                item.dimension,
+                f"assessment.scores[{index}].dimension",
+            ),
+            item.score,
+            item.evidence,
+        )
         for index, item in enumerate(message.scores)
     )
     return assessment_domain.Assessment(id, message.organisation_id, scores, message.notes, now)
@@ -175,14 +201,19 @@ def assessment_to_proto(assessment: assessment_domain.Assessment) -> assessment_
     message = assessment_pb2.Assessment(
         id=assessment.id,
         organisation_id=assessment.organisation_id,
-        scores=[assessment_pb2.DimensionScore(dimension=enum_to_proto(item.dimension),
-                                              score=item.score, evidence=item.evidence)
-                for item in assessment.scores],
+        scores=[
+            assessment_pb2.DimensionScore(
+                dimension=enum_to_proto(item.dimension), score=item.score, evidence=item.evidence
+            )
+            for item in assessment.scores
+        ],
         notes=assessment.notes,
         innovation_score=assessment.innovation_score,
         internationalisation_score=assessment.internationalisation_score,
         level=enum_to_proto(assessment.level),
-        recommended_services=[enum_to_proto(service) for service in assessment.recommended_services],
+        recommended_services=[
+            enum_to_proto(service) for service in assessment.recommended_services
+        ],
     )
     set_timestamp(message.create_time, assessment.create_time)
     return message
@@ -191,8 +222,9 @@ def assessment_to_proto(assessment: assessment_domain.Assessment) -> assessment_
 # --- business plans ----------------------------------------------------------------------------
 
 
-def business_plan_from_proto(message: business_plan_pb2.BusinessPlan, *, id: str,
-                             now: datetime) -> plan_domain.BusinessPlan:
+def business_plan_from_proto(
+    message: business_plan_pb2.BusinessPlan, *, id: str, now: datetime
+) -> plan_domain.BusinessPlan:
     return plan_domain.BusinessPlan(
         id=id,
         organisation_id=message.organisation_id,
@@ -200,14 +232,23 @@ def business_plan_from_proto(message: business_plan_pb2.BusinessPlan, *, id: str
         revision=1,
         sections=tuple(
             plan_domain.PlanSection(
-                enum_from_proto(plan_domain.PlanSectionKind, section.kind,
-                                f"business_plan.sections[{index}].kind"),
-                section.content)
+                enum_from_proto(
+                    plan_domain.PlanSectionKind,
+                    section.kind,
+                    f"business_plan.sections[{index}].kind",
+                ),
+                section.content,
+            )
             for index, section in enumerate(message.sections)
         ),
         financial_years=tuple(
-            plan_domain.FinancialYear(year.year, year.revenue_eur, year.operating_costs_eur,
-                                      year.investment_eur, year.export_share_percent)
+            plan_domain.FinancialYear(
+                year.year,
+                year.revenue_eur,
+                year.operating_costs_eur,
+                year.investment_eur,
+                year.export_share_percent,
+            )
             for year in message.financial_years
         ),
         create_time=now,
@@ -220,15 +261,19 @@ def business_plan_to_proto(plan: plan_domain.BusinessPlan) -> business_plan_pb2.
         organisation_id=plan.organisation_id,
         title=plan.title,
         revision=plan.revision,
-        sections=[business_plan_pb2.PlanSection(kind=enum_to_proto(section.kind),
-                                                content=section.content)
-                  for section in plan.sections],
+        sections=[
+            business_plan_pb2.PlanSection(kind=enum_to_proto(section.kind), content=section.content)
+            for section in plan.sections
+        ],
         financial_years=[
             business_plan_pb2.FinancialYear(
-                year=year.year, revenue_eur=year.revenue_eur,
-                operating_costs_eur=year.operating_costs_eur, investment_eur=year.investment_eur,
+                year=year.year,
+                revenue_eur=year.revenue_eur,
+                operating_costs_eur=year.operating_costs_eur,
+                investment_eur=year.investment_eur,
                 export_share_percent=year.export_share_percent,
-                operating_result_eur=year.operating_result_eur)
+                operating_result_eur=year.operating_result_eur,
+            )
             for year in plan.financial_years
         ],
         completeness_percent=plan.completeness_percent,
@@ -240,8 +285,9 @@ def business_plan_to_proto(plan: plan_domain.BusinessPlan) -> business_plan_pb2.
 # --- needs -------------------------------------------------------------------------------------
 
 
-def need_from_proto(message: need_pb2.Need, *, id: str, region: str,
-                    now: datetime) -> need_domain.Need:
+def need_from_proto(
+    message: need_pb2.Need, *, id: str, region: str, now: datetime
+) -> need_domain.Need:
     return need_domain.Need(
         id=id,
         region=region,
@@ -284,8 +330,9 @@ def need_to_proto(need: need_domain.Need) -> need_pb2.Need:
 # --- expert offers -----------------------------------------------------------------------------
 
 
-def expert_offer_from_proto(message: expert_offer_pb2.ExpertOffer, *, id: str, region: str,
-                            now: datetime) -> offer_domain.ExpertOffer:
+def expert_offer_from_proto(
+    message: expert_offer_pb2.ExpertOffer, *, id: str, region: str, now: datetime
+) -> offer_domain.ExpertOffer:
     return offer_domain.ExpertOffer(
         id=id,
         region=region,
@@ -296,8 +343,9 @@ def expert_offer_from_proto(message: expert_offer_pb2.ExpertOffer, *, id: str, r
         nace_codes=tuple(message.nace_codes),
         countries=tuple(message.countries),
         languages=tuple(message.languages),
-        service_types=enums_from_proto(ServiceType, message.service_types,
-                                       "expert_offer.service_types"),
+        service_types=enums_from_proto(
+            ServiceType, message.service_types, "expert_offer.service_types"
+        ),
         capacity_hours_per_month=message.capacity_hours_per_month,
         create_time=now,
         update_time=now,

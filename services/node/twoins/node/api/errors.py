@@ -41,14 +41,26 @@ def status_for(error: NodeError) -> status_pb2.Status:
     code = next((code for kind, code in _CODES if isinstance(error, kind)), code_pb2.INTERNAL)
     if isinstance(error, Conflict) and error.reason == "REQUEST_ID_REUSED":
         code = code_pb2.ALREADY_EXISTS
-    details = [_pack(error_details_pb2.ErrorInfo(reason=error.reason, domain=ERROR_DOMAIN,
-                                                 metadata=error.metadata))]
+    details = [
+        _pack(
+            error_details_pb2.ErrorInfo(
+                reason=error.reason, domain=ERROR_DOMAIN, metadata=error.metadata
+            )
+        )
+    ]
     if error.violations:
-        details.append(_pack(error_details_pb2.BadRequest(field_violations=[
-            error_details_pb2.BadRequest.FieldViolation(field=item.field,
-                                                        description=item.description)
-            for item in error.violations
-        ])))
+        details.append(
+            _pack(
+                error_details_pb2.BadRequest(
+                    field_violations=[
+                        error_details_pb2.BadRequest.FieldViolation(
+                            field=item.field, description=item.description
+                        )
+                        for item in error.violations
+                    ]
+                )
+            )
+        )
     return status_pb2.Status(code=code, message=error.message, details=details)
 
 

@@ -33,73 +33,89 @@ class ExpertOfferServicer(expert_offer_pb2_grpc.ExpertOfferServiceServicer):
     def __init__(self, node: NodeContext) -> None:
         self._node = node
 
-    def CreateExpertOffer(self, request: pb.CreateExpertOfferRequest,
-                          context: grpc.ServicerContext) -> pb.CreateExpertOfferResponse:
+    def CreateExpertOffer(
+        self, request: pb.CreateExpertOfferRequest, context: grpc.ServicerContext
+    ) -> pb.CreateExpertOfferResponse:
         now = self._node.clock()
 
         def create(repositories: Repositories, new_id: str) -> ExpertOffer:
             offer = validate_expert_offer(
-                expert_offer_from_proto(request.expert_offer, id=new_id,
-                                        region=self._node.region.id, now=now),
-                self._node.codes)
+                expert_offer_from_proto(
+                    request.expert_offer, id=new_id, region=self._node.region.id, now=now
+                ),
+                self._node.codes,
+            )
             repositories.expert_offers.add(offer)
             return offer
 
         def load(repositories: Repositories, first_id: str) -> ExpertOffer:
             return repositories.expert_offers.get(first_id)
 
-        offer = self._node.create_once("CreateExpertOffer", request, request.request_id,
-                                       create, load)
+        offer = self._node.create_once(
+            "CreateExpertOffer", request, request.request_id, create, load
+        )
         return pb.CreateExpertOfferResponse(expert_offer=expert_offer_to_proto(offer))
 
-    def GetExpertOffer(self, request: pb.GetExpertOfferRequest,
-                       context: grpc.ServicerContext) -> pb.GetExpertOfferResponse:
+    def GetExpertOffer(
+        self, request: pb.GetExpertOfferRequest, context: grpc.ServicerContext
+    ) -> pb.GetExpertOfferResponse:
         offer_id = require_id(request.id)
         with self._node.store.read() as repositories:
             offer = repositories.expert_offers.get(offer_id)
         return pb.GetExpertOfferResponse(expert_offer=expert_offer_to_proto(offer))
 
-    def ListExpertOffers(self, request: pb.ListExpertOffersRequest,
-                         context: grpc.ServicerContext) -> pb.ListExpertOffersResponse:
+    def ListExpertOffers(
+        self, request: pb.ListExpertOffersRequest, context: grpc.ServicerContext
+    ) -> pb.ListExpertOffersResponse:
         states = enums_from_proto(ExpertOfferState, request.states, "states")
-        page = page_request(request.page_size, request.page_token,
-                            ("expert_offers", sorted(state.name for state in states)))
+        page = page_request(
+            request.page_size,
+            request.page_token,
+            ("expert_offers", sorted(state.name for state in states)),
+        )
         with self._node.store.read() as repositories:
             offers, last, more = repositories.expert_offers.page(page, states)
         return pb.ListExpertOffersResponse(
             expert_offers=[expert_offer_to_proto(offer) for offer in offers],
-            next_page_token=next_page_token(page, last, more))
+            next_page_token=next_page_token(page, last, more),
+        )
 
-    def UpdateExpertOffer(self, request: pb.UpdateExpertOfferRequest,
-                          context: grpc.ServicerContext) -> pb.UpdateExpertOfferResponse:
+    def UpdateExpertOffer(
+        self, request: pb.UpdateExpertOfferRequest, context: grpc.ServicerContext
+    ) -> pb.UpdateExpertOfferResponse:
         offer_id = require_id(request.expert_offer.id, "expert_offer.id")
         paths = mask_paths(request.update_mask, "expert_offer", UPDATABLE_FIELDS)
         now = self._node.clock()
         with self._node.store.write() as repositories:
             current = repositories.expert_offers.get(offer_id, for_update=True)
             check_editable(current)
-            given = expert_offer_from_proto(request.expert_offer, id=current.id,
-                                            region=current.region, now=now)
-            changed = replace(current, **{path: getattr(given, path) for path in paths},
-                              update_time=now)
+            given = expert_offer_from_proto(
+                request.expert_offer, id=current.id, region=current.region, now=now
+            )
+            changed = replace(
+                current, **{path: getattr(given, path) for path in paths}, update_time=now
+            )
             offer = validate_expert_offer(changed, self._node.codes)
             repositories.expert_offers.save(offer)
         return pb.UpdateExpertOfferResponse(expert_offer=expert_offer_to_proto(offer))
 
-    def _change_state(self, offer_id: str,
-                      change: Callable[[ExpertOffer, datetime], ExpertOffer]) -> pb.ExpertOffer:
+    def _change_state(
+        self, offer_id: str, change: Callable[[ExpertOffer, datetime], ExpertOffer]
+    ) -> pb.ExpertOffer:
         checked_id = require_id(offer_id)
         with self._node.store.write() as repositories:
-            offer = change(repositories.expert_offers.get(checked_id, for_update=True),
-                           self._node.clock())
+            offer = change(
+                repositories.expert_offers.get(checked_id, for_update=True), self._node.clock()
+            )
             repositories.expert_offers.save(offer)
         return expert_offer_to_proto(offer)
 
-    def PublishExpertOffer(self, request: pb.PublishExpertOfferRequest,
-                           context: grpc.ServicerContext) -> pb.PublishExpertOfferResponse:
+    def PublishExpertOffer(
+        self, request: pb.PublishExpertOfferRequest, context: grpc.ServicerContext
+    ) -> pb.PublishExpertOfferResponse:
         return pb.PublishExpertOfferResponse(expert_offer=self._change_state(request.id, publish))
 
-    def WithdrawExpertOffer(self, request: pb.WithdrawExpertOfferRequest,
-                            context: grpc.ServicerContext) -> pb.WithdrawExpertOfferResponse:
-        return pb.WithdrawExpertOfferResponse(
-            expert_offer=self._change_state(request.id, withdraw))
+    def WithdrawExpertOffer(
+        self, request: pb.WithdrawExpertOfferRequest, context: grpc.ServicerContext
+    ) -> pb.WithdrawExpertOfferResponse:
+        return pb.WithdrawExpertOfferResponse(expert_offer=self._change_state(request.id, withdraw))

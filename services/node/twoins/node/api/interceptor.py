@@ -27,14 +27,17 @@ def _request_id(context: grpc.ServicerContext) -> str:
     return uuid.uuid4().hex
 
 
-class NodeServerInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
-    """Wraps every unary handler of the node's services."""
+class NodeServerInterceptor(grpc.ServerInterceptor):  # type: ignore[type-arg]
+    """Wraps every unary handler of the node's services.
+
+    Servicers report failures by raising NodeError, never by calling `context.abort`.
+    """
 
     def intercept_service(
         self,
-        continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler | None],
+        continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler[Any, Any] | None],
         handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler | None:
+    ) -> grpc.RpcMethodHandler[Any, Any] | None:
         handler = continuation(handler_call_details)
         method: str = handler_call_details.method
         # Health and reflection keep their own behaviour.
@@ -55,17 +58,19 @@ class NodeServerInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
                 outcome = grpc_code(status).name
                 context.abort_with_status(rpc_status.to_status(status))
             except Exception as error:
-                if isinstance(error, grpc.RpcError) or context.code() is not None:
-                    raise  # an abort already under way
                 logger.exception("unexpected error", extra={"method": method})
                 status = status_for_unexpected(error)
                 outcome = grpc_code(status).name
                 context.abort_with_status(rpc_status.to_status(status))
             finally:
-                logger.info("rpc", extra={
-                    "method": method, "outcome": outcome,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                })
+                logger.info(
+                    "rpc",
+                    extra={
+                        "method": method,
+                        "outcome": outcome,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    },
+                )
                 request_id_var.reset(token)
 
         return grpc.unary_unary_rpc_method_handler(

@@ -28,14 +28,17 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
     def __init__(self, node: NodeContext) -> None:
         self._node = node
 
-    def CreateNeed(self, request: pb.CreateNeedRequest,
-                   context: grpc.ServicerContext) -> pb.CreateNeedResponse:
+    def CreateNeed(
+        self, request: pb.CreateNeedRequest, context: grpc.ServicerContext
+    ) -> pb.CreateNeedResponse:
         now = self._node.clock()
 
         def create(repositories: Repositories, new_id: str) -> Need:
-            need = validate_need(need_from_proto(request.need, id=new_id,
-                                                 region=self._node.region.id, now=now),
-                                 self._node.codes, now)
+            need = validate_need(
+                need_from_proto(request.need, id=new_id, region=self._node.region.id, now=now),
+                self._node.codes,
+                now,
+            )
             require_id(need.organisation_id, "need.organisation_id")
             repositories.organisations.get(need.organisation_id)
             repositories.needs.add(need)
@@ -47,27 +50,38 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
         need = self._node.create_once("CreateNeed", request, request.request_id, create, load)
         return pb.CreateNeedResponse(need=need_to_proto(need))
 
-    def GetNeed(self, request: pb.GetNeedRequest,
-                context: grpc.ServicerContext) -> pb.GetNeedResponse:
+    def GetNeed(
+        self, request: pb.GetNeedRequest, context: grpc.ServicerContext
+    ) -> pb.GetNeedResponse:
         need_id = require_id(request.id)
         with self._node.store.read() as repositories:
             need = repositories.needs.get(need_id)
         return pb.GetNeedResponse(need=need_to_proto(need))
 
-    def ListNeeds(self, request: pb.ListNeedsRequest,
-                  context: grpc.ServicerContext) -> pb.ListNeedsResponse:
-        organisation_id = (require_id(request.organisation_id, "organisation_id")
-                           if request.organisation_id else "")
+    def ListNeeds(
+        self, request: pb.ListNeedsRequest, context: grpc.ServicerContext
+    ) -> pb.ListNeedsResponse:
+        organisation_id = (
+            require_id(request.organisation_id, "organisation_id")
+            if request.organisation_id
+            else ""
+        )
         states = enums_from_proto(NeedState, request.states, "states")
-        page = page_request(request.page_size, request.page_token,
-                            ("needs", organisation_id, sorted(state.name for state in states)))
+        page = page_request(
+            request.page_size,
+            request.page_token,
+            ("needs", organisation_id, sorted(state.name for state in states)),
+        )
         with self._node.store.read() as repositories:
             needs, last, more = repositories.needs.page(page, organisation_id, states)
-        return pb.ListNeedsResponse(needs=[need_to_proto(need) for need in needs],
-                                    next_page_token=next_page_token(page, last, more))
+        return pb.ListNeedsResponse(
+            needs=[need_to_proto(need) for need in needs],
+            next_page_token=next_page_token(page, last, more),
+        )
 
-    def UpdateNeed(self, request: pb.UpdateNeedRequest,
-                   context: grpc.ServicerContext) -> pb.UpdateNeedResponse:
+    def UpdateNeed(
+        self, request: pb.UpdateNeedRequest, context: grpc.ServicerContext
+    ) -> pb.UpdateNeedResponse:
         need_id = require_id(request.need.id, "need.id")
         paths = mask_paths(request.update_mask, "need", UPDATABLE_FIELDS)
         now = self._node.clock()
@@ -76,12 +90,15 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
             if current.state is not NeedState.DRAFT:
                 raise IllegalTransition(
                     f"only a DRAFT need can be edited; this one is {current.state.name}"
-                    + ("; return it to draft first" if current.state is NeedState.IN_REVIEW
-                       else ""),
-                    metadata={"state": current.state.name})
+                    + (
+                        "; return it to draft first" if current.state is NeedState.IN_REVIEW else ""
+                    ),
+                    metadata={"state": current.state.name},
+                )
             given = need_from_proto(request.need, id=current.id, region=current.region, now=now)
-            changed = replace(current, **{path: getattr(given, path) for path in paths},
-                              update_time=now)
+            changed = replace(
+                current, **{path: getattr(given, path) for path in paths}, update_time=now
+            )
             need = validate_need(changed, self._node.codes, now)
             repositories.needs.save(need)
         return pb.UpdateNeedResponse(need=need_to_proto(need))
@@ -90,38 +107,49 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
         checked_id = require_id(need_id)
         now = self._node.clock()
         with self._node.store.write() as repositories:
-            need = transition(repositories.needs.get(checked_id, for_update=True), action, now,
-                              reason)
+            need = transition(
+                repositories.needs.get(checked_id, for_update=True), action, now, reason
+            )
             repositories.needs.save(need)
         return need_to_proto(need)
 
-    def SubmitNeed(self, request: pb.SubmitNeedRequest,
-                   context: grpc.ServicerContext) -> pb.SubmitNeedResponse:
+    def SubmitNeed(
+        self, request: pb.SubmitNeedRequest, context: grpc.ServicerContext
+    ) -> pb.SubmitNeedResponse:
         return pb.SubmitNeedResponse(need=self._transition(request.id, NeedAction.SUBMIT))
 
-    def ReturnNeed(self, request: pb.ReturnNeedRequest,
-                   context: grpc.ServicerContext) -> pb.ReturnNeedResponse:
+    def ReturnNeed(
+        self, request: pb.ReturnNeedRequest, context: grpc.ServicerContext
+    ) -> pb.ReturnNeedResponse:
         return pb.ReturnNeedResponse(
-            need=self._transition(request.id, NeedAction.RETURN, request.reason))
+            need=self._transition(request.id, NeedAction.RETURN, request.reason)
+        )
 
-    def PublishNeed(self, request: pb.PublishNeedRequest,
-                    context: grpc.ServicerContext) -> pb.PublishNeedResponse:
+    def PublishNeed(
+        self, request: pb.PublishNeedRequest, context: grpc.ServicerContext
+    ) -> pb.PublishNeedResponse:
         return pb.PublishNeedResponse(need=self._transition(request.id, NeedAction.PUBLISH))
 
-    def MatchNeed(self, request: pb.MatchNeedRequest,
-                  context: grpc.ServicerContext) -> pb.MatchNeedResponse:
+    def MatchNeed(
+        self, request: pb.MatchNeedRequest, context: grpc.ServicerContext
+    ) -> pb.MatchNeedResponse:
         return pb.MatchNeedResponse(
-            need=self._transition(request.id, NeedAction.MATCH, request.reason))
+            need=self._transition(request.id, NeedAction.MATCH, request.reason)
+        )
 
-    def CloseNeed(self, request: pb.CloseNeedRequest,
-                  context: grpc.ServicerContext) -> pb.CloseNeedResponse:
+    def CloseNeed(
+        self, request: pb.CloseNeedRequest, context: grpc.ServicerContext
+    ) -> pb.CloseNeedResponse:
         return pb.CloseNeedResponse(
-            need=self._transition(request.id, NeedAction.CLOSE, request.reason))
+            need=self._transition(request.id, NeedAction.CLOSE, request.reason)
+        )
 
-    def WithdrawNeed(self, request: pb.WithdrawNeedRequest,
-                     context: grpc.ServicerContext) -> pb.WithdrawNeedResponse:
+    def WithdrawNeed(
+        self, request: pb.WithdrawNeedRequest, context: grpc.ServicerContext
+    ) -> pb.WithdrawNeedResponse:
         return pb.WithdrawNeedResponse(
-            need=self._transition(request.id, NeedAction.WITHDRAW, request.reason))
+            need=self._transition(request.id, NeedAction.WITHDRAW, request.reason)
+        )
 
 
 def expire_due_needs(node: NodeContext, now: datetime, batch: int = 100) -> int:
@@ -132,8 +160,9 @@ def expire_due_needs(node: NodeContext, now: datetime, batch: int = 100) -> int:
             due = repositories.needs.expired_ids(now, batch)
             for need_id in due:
                 need = repositories.needs.get(need_id, for_update=True)
-                repositories.needs.save(transition(need, NeedAction.EXPIRE, now,
-                                                   "expiry time passed"))
+                repositories.needs.save(
+                    transition(need, NeedAction.EXPIRE, now, "expiry time passed")
+                )
         expired += len(due)
         if len(due) < batch:
             return expired

@@ -27,16 +27,22 @@ class OrganisationServicer(organisation_pb2_grpc.OrganisationServiceServicer):
 
     def _validate(self, organisation: Organisation) -> Organisation:
         return validate_organisation(
-            organisation, self._node.codes, region_nuts2=self._node.region.nuts2,
-            region_country=self._node.region.country, this_year=self._node.clock().year)
+            organisation,
+            self._node.codes,
+            region_nuts2=self._node.region.nuts2,
+            region_country=self._node.region.country,
+            this_year=self._node.clock().year,
+        )
 
-    def CreateOrganisation(self, request: pb.CreateOrganisationRequest,
-                           context: grpc.ServicerContext) -> pb.CreateOrganisationResponse:
+    def CreateOrganisation(
+        self, request: pb.CreateOrganisationRequest, context: grpc.ServicerContext
+    ) -> pb.CreateOrganisationResponse:
         now = self._node.clock()
 
         def create(repositories: Repositories, new_id: str) -> Organisation:
-            draft = organisation_from_proto(request.organisation, id=new_id,
-                                            region=self._node.region.id, now=now)
+            draft = organisation_from_proto(
+                request.organisation, id=new_id, region=self._node.region.id, now=now
+            )
             organisation = self._validate(draft)
             repositories.organisations.add(organisation)
             return organisation
@@ -44,52 +50,63 @@ class OrganisationServicer(organisation_pb2_grpc.OrganisationServiceServicer):
         def load(repositories: Repositories, first_id: str) -> Organisation:
             return repositories.organisations.get(first_id)
 
-        organisation = self._node.create_once("CreateOrganisation", request, request.request_id,
-                                              create, load)
+        organisation = self._node.create_once(
+            "CreateOrganisation", request, request.request_id, create, load
+        )
         return pb.CreateOrganisationResponse(organisation=organisation_to_proto(organisation))
 
-    def GetOrganisation(self, request: pb.GetOrganisationRequest,
-                        context: grpc.ServicerContext) -> pb.GetOrganisationResponse:
+    def GetOrganisation(
+        self, request: pb.GetOrganisationRequest, context: grpc.ServicerContext
+    ) -> pb.GetOrganisationResponse:
         organisation_id = require_id(request.id)
         with self._node.store.read() as repositories:
             organisation = repositories.organisations.get(organisation_id)
         return pb.GetOrganisationResponse(organisation=organisation_to_proto(organisation))
 
-    def ListOrganisations(self, request: pb.ListOrganisationsRequest,
-                          context: grpc.ServicerContext) -> pb.ListOrganisationsResponse:
+    def ListOrganisations(
+        self, request: pb.ListOrganisationsRequest, context: grpc.ServicerContext
+    ) -> pb.ListOrganisationsResponse:
         query = request.query.strip()
         page = page_request(request.page_size, request.page_token, ("organisations", query))
         with self._node.store.read() as repositories:
             items, last, more = repositories.organisations.page(page, query)
         return pb.ListOrganisationsResponse(
             organisations=[organisation_to_proto(item) for item in items],
-            next_page_token=next_page_token(page, last, more))
+            next_page_token=next_page_token(page, last, more),
+        )
 
-    def UpdateOrganisation(self, request: pb.UpdateOrganisationRequest,
-                           context: grpc.ServicerContext) -> pb.UpdateOrganisationResponse:
+    def UpdateOrganisation(
+        self, request: pb.UpdateOrganisationRequest, context: grpc.ServicerContext
+    ) -> pb.UpdateOrganisationResponse:
         organisation_id = require_id(request.organisation.id, "organisation.id")
         paths = mask_paths(request.update_mask, "organisation", UPDATABLE_FIELDS)
         now = self._node.clock()
         with self._node.store.write() as repositories:
             current = repositories.organisations.get(organisation_id)
-            given = organisation_from_proto(request.organisation, id=current.id,
-                                            region=current.region, now=now)
-            changed = replace(current, **{path: getattr(given, path) for path in paths},
-                              update_time=now)
-            changed = replace(changed, consents=merge_consents(current.consents,
-                                                               changed.consents, now))
+            given = organisation_from_proto(
+                request.organisation, id=current.id, region=current.region, now=now
+            )
+            changed = replace(
+                current, **{path: getattr(given, path) for path in paths}, update_time=now
+            )
+            changed = replace(
+                changed, consents=merge_consents(current.consents, changed.consents, now)
+            )
             organisation = self._validate(changed)
             repositories.organisations.save(organisation)
         return pb.UpdateOrganisationResponse(organisation=organisation_to_proto(organisation))
 
-    def DeleteOrganisation(self, request: pb.DeleteOrganisationRequest,
-                           context: grpc.ServicerContext) -> pb.DeleteOrganisationResponse:
+    def DeleteOrganisation(
+        self, request: pb.DeleteOrganisationRequest, context: grpc.ServicerContext
+    ) -> pb.DeleteOrganisationResponse:
         organisation_id = require_id(request.id)
         with self._node.store.write() as repositories:
             repositories.organisations.get(organisation_id)
             if repositories.needs.count_open_published_by(organisation_id):
                 raise FailedPrecondition(
                     "the SME has needs published to the network; withdraw or close them first",
-                    reason="HAS_PUBLISHED_NEEDS", metadata={"id": organisation_id})
+                    reason="HAS_PUBLISHED_NEEDS",
+                    metadata={"id": organisation_id},
+                )
             repositories.organisations.delete(organisation_id)
         return pb.DeleteOrganisationResponse()

@@ -99,8 +99,10 @@ class Assessment:
     @property
     def recommended_services(self) -> tuple[ServiceType, ...]:
         """Support for the weak dimensions, weakest first, each service once."""
-        weak = sorted((item for item in self.scores if item.score <= WEAK_SCORE),
-                      key=lambda item: (item.score, ALL_DIMENSIONS.index(item.dimension)))
+        weak = sorted(
+            (item for item in self.scores if item.score <= WEAK_SCORE),
+            key=lambda item: (item.score, ALL_DIMENSIONS.index(item.dimension)),
+        )
         services: list[ServiceType] = []
         for item in weak:
             service = SUPPORT_FOR_DIMENSION[item.dimension]

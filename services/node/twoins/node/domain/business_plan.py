@@ -110,12 +110,20 @@ def validate_business_plan(draft: BusinessPlan) -> BusinessPlan:
     violations.raise_if_any("the business plan has invalid fields")
     sections.sort(key=lambda section: section.kind.value)
     years = tuple(sorted(draft.financial_years, key=lambda year: year.year))
-    return BusinessPlan(draft.id, draft.organisation_id.strip(), title, draft.revision,
-                        tuple(sections), years, draft.create_time)
+    return BusinessPlan(
+        draft.id,
+        draft.organisation_id.strip(),
+        title,
+        draft.revision,
+        tuple(sections),
+        years,
+        draft.create_time,
+    )
 
 
-def next_revision(latest: BusinessPlan, edited: BusinessPlan, base_revision: int,
-                  now: datetime) -> BusinessPlan:
+def next_revision(
+    latest: BusinessPlan, edited: BusinessPlan, base_revision: int, now: datetime
+) -> BusinessPlan:
     """The edit as the revision after `latest`; Conflict when it started from an older one."""
     if base_revision != latest.revision:
         raise Conflict(
@@ -125,8 +133,15 @@ def next_revision(latest: BusinessPlan, edited: BusinessPlan, base_revision: int
             metadata={"latest_revision": str(latest.revision)},
         )
     checked = validate_business_plan(edited)
-    return BusinessPlan(latest.id, latest.organisation_id, checked.title, latest.revision + 1,
-                        checked.sections, checked.financial_years, now)
+    return BusinessPlan(
+        latest.id,
+        latest.organisation_id,
+        checked.title,
+        latest.revision + 1,
+        checked.sections,
+        checked.financial_years,
+        now,
+    )
 
 
 def _euro(amount: int) -> str:
@@ -146,7 +161,8 @@ def export_markdown(plan: BusinessPlan, organisation_name: str) -> str:
         lines += [f"## {SECTION_TITLES[kind]}", "", plan.section(kind) or "_Not written yet._", ""]
         if kind is PlanSectionKind.FINANCIAL_PLAN and plan.financial_years:
             lines += [
-                "| Year | Revenue | Operating costs | Operating result | Investment | Export share |",
+                "| Year | Revenue | Operating costs | Operating result | Investment "
+                "| Export share |",
                 "|---|---:|---:|---:|---:|---:|",
             ]
             lines += [

@@ -21,10 +21,19 @@ class ExpertOfferState(enum.Enum):
 
 
 #: Fields that UpdateExpertOffer may change.
-UPDATABLE_FIELDS = frozenset({
-    "title", "description", "expert", "competences", "nace_codes", "countries", "languages",
-    "service_types", "capacity_hours_per_month",
-})
+UPDATABLE_FIELDS = frozenset(
+    {
+        "title",
+        "description",
+        "expert",
+        "competences",
+        "nace_codes",
+        "countries",
+        "languages",
+        "service_types",
+        "capacity_hours_per_month",
+    }
+)
 
 MAX_MONTHLY_HOURS = 744
 
@@ -50,12 +59,15 @@ class ExpertOffer:
 def validate_expert_offer(draft: ExpertOffer, codes: CodeLists) -> ExpertOffer:
     violations = Violations()
     path = "expert_offer"
-    title = clean_text(draft.title, f"{path}.title", violations, required=True, minimum=5,
-                       maximum=200)
-    description = clean_text(draft.description, f"{path}.description", violations,
-                             required=True, maximum=5000)
-    expert_name = clean_text(draft.expert.name, f"{path}.expert.name", violations,
-                             required=True, maximum=200)
+    title = clean_text(
+        draft.title, f"{path}.title", violations, required=True, minimum=5, maximum=200
+    )
+    description = clean_text(
+        draft.description, f"{path}.description", violations, required=True, maximum=5000
+    )
+    expert_name = clean_text(
+        draft.expert.name, f"{path}.expert.name", violations, required=True, maximum=200
+    )
     email = draft.expert.email.strip().lower()
     if not email:
         violations.add(f"{path}.expert.email", "required")
@@ -65,16 +77,20 @@ def validate_expert_offer(draft: ExpertOffer, codes: CodeLists) -> ExpertOffer:
     if phone and not E164_PATTERN.match(phone):
         violations.add(f"{path}.expert.phone", "write the number in E.164 form, e.g. +302101234567")
     role = clean_text(draft.expert.role, f"{path}.expert.role", violations, maximum=100)
-    competences = clean_list(list(draft.competences), f"{path}.competences", violations,
-                             maximum=20, item_maximum=100)
+    competences = clean_list(
+        list(draft.competences), f"{path}.competences", violations, maximum=20, item_maximum=100
+    )
     if not competences:
         violations.add(f"{path}.competences", "give at least one")
-    nace_codes = canonical_codes(draft.nace_codes, codes.nace, f"{path}.nace_codes",
-                                 violations, maximum=20)
-    countries = canonical_codes(draft.countries, codes.country, f"{path}.countries",
-                                violations, maximum=50)
-    languages = canonical_codes(draft.languages, codes.language, f"{path}.languages",
-                                violations, minimum=1, maximum=10)
+    nace_codes = canonical_codes(
+        draft.nace_codes, codes.nace, f"{path}.nace_codes", violations, maximum=20
+    )
+    countries = canonical_codes(
+        draft.countries, codes.country, f"{path}.countries", violations, maximum=50
+    )
+    languages = canonical_codes(
+        draft.languages, codes.language, f"{path}.languages", violations, minimum=1, maximum=10
+    )
     service_types: list[ServiceType] = []
     for index, service in enumerate(draft.service_types):
         if service is ServiceType.UNSPECIFIED:
@@ -84,32 +100,41 @@ def validate_expert_offer(draft: ExpertOffer, codes: CodeLists) -> ExpertOffer:
     if not draft.service_types:
         violations.add(f"{path}.service_types", "give at least one")
     if not 0 <= draft.capacity_hours_per_month <= MAX_MONTHLY_HOURS:
-        violations.add(f"{path}.capacity_hours_per_month",
-                       f"must be from 0 to {MAX_MONTHLY_HOURS}")
+        violations.add(f"{path}.capacity_hours_per_month", f"must be from 0 to {MAX_MONTHLY_HOURS}")
     violations.raise_if_any("the expert offer has invalid fields")
     return replace(
-        draft, title=title, description=description,
-        expert=Contact(expert_name, role, email, phone), competences=tuple(competences),
-        nace_codes=tuple(nace_codes), countries=tuple(countries), languages=tuple(languages),
+        draft,
+        title=title,
+        description=description,
+        expert=Contact(expert_name, role, email, phone),
+        competences=tuple(competences),
+        nace_codes=tuple(nace_codes),
+        countries=tuple(countries),
+        languages=tuple(languages),
         service_types=tuple(service_types),
     )
 
 
 def publish(offer: ExpertOffer, now: datetime) -> ExpertOffer:
     if offer.state is not ExpertOfferState.DRAFT:
-        raise IllegalTransition(f"only a DRAFT offer can be published; this one is "
-                                f"{offer.state.name}", metadata={"state": offer.state.name})
+        raise IllegalTransition(
+            f"only a DRAFT offer can be published; this one is {offer.state.name}",
+            metadata={"state": offer.state.name},
+        )
     return replace(offer, state=ExpertOfferState.PUBLISHED, update_time=now)
 
 
 def withdraw(offer: ExpertOffer, now: datetime) -> ExpertOffer:
     if offer.state is ExpertOfferState.WITHDRAWN:
-        raise IllegalTransition("the offer is already withdrawn",
-                                metadata={"state": offer.state.name})
+        raise IllegalTransition(
+            "the offer is already withdrawn", metadata={"state": offer.state.name}
+        )
     return replace(offer, state=ExpertOfferState.WITHDRAWN, update_time=now)
 
 
 def check_editable(offer: ExpertOffer) -> None:
     if offer.state is ExpertOfferState.WITHDRAWN:
-        raise IllegalTransition("a withdrawn offer cannot change; create a new one",
-                                metadata={"state": offer.state.name})
+        raise IllegalTransition(
+            "a withdrawn offer cannot change; create a new one",
+            metadata={"state": offer.state.name},
+        )

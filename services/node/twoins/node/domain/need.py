@@ -76,10 +76,18 @@ TRANSITIONS: dict[NeedAction, tuple[frozenset[NeedState], NeedState]] = {
 }
 
 #: Fields that UpdateNeed may change (only while the need is a DRAFT).
-UPDATABLE_FIELDS = frozenset({
-    "type", "title", "description", "nace_codes", "target_countries", "languages", "keywords",
-    "expire_time",
-})
+UPDATABLE_FIELDS = frozenset(
+    {
+        "type",
+        "title",
+        "description",
+        "nace_codes",
+        "target_countries",
+        "languages",
+        "keywords",
+        "expire_time",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +110,9 @@ class Need:
     publish_time: datetime | None = None
 
     def is_expired_at(self, now: datetime) -> bool:
-        return (self.state in OPEN_STATES and self.expire_time is not None
-                and self.expire_time <= now)
+        return (
+            self.state in OPEN_STATES and self.expire_time is not None and self.expire_time <= now
+        )
 
 
 def validate_need(draft: Need, codes: CodeLists, now: datetime) -> Need:
@@ -115,18 +124,22 @@ def validate_need(draft: Need, codes: CodeLists, now: datetime) -> Need:
         violations.add(f"{path}.organisation_id", "required")
     if draft.type is NeedType.UNSPECIFIED:
         violations.add(f"{path}.type", "required")
-    title = clean_text(draft.title, f"{path}.title", violations, required=True, minimum=5,
-                       maximum=200)
-    description = clean_text(draft.description, f"{path}.description", violations,
-                             maximum=5000)
-    nace_codes = canonical_codes(draft.nace_codes, codes.nace, f"{path}.nace_codes",
-                                 violations, maximum=10)
-    countries = canonical_codes(draft.target_countries, codes.country,
-                                f"{path}.target_countries", violations, maximum=30)
-    languages = canonical_codes(draft.languages, codes.language, f"{path}.languages",
-                                violations, maximum=10)
-    keywords = clean_list(list(draft.keywords), f"{path}.keywords", violations, maximum=20,
-                          item_maximum=50)
+    title = clean_text(
+        draft.title, f"{path}.title", violations, required=True, minimum=5, maximum=200
+    )
+    description = clean_text(draft.description, f"{path}.description", violations, maximum=5000)
+    nace_codes = canonical_codes(
+        draft.nace_codes, codes.nace, f"{path}.nace_codes", violations, maximum=10
+    )
+    countries = canonical_codes(
+        draft.target_countries, codes.country, f"{path}.target_countries", violations, maximum=30
+    )
+    languages = canonical_codes(
+        draft.languages, codes.language, f"{path}.languages", violations, maximum=10
+    )
+    keywords = clean_list(
+        list(draft.keywords), f"{path}.keywords", violations, maximum=20, item_maximum=50
+    )
     if draft.expire_time is not None:
         if draft.expire_time <= now:
             violations.add(f"{path}.expire_time", "must be in the future")
@@ -134,9 +147,14 @@ def validate_need(draft: Need, codes: CodeLists, now: datetime) -> Need:
             violations.add(f"{path}.expire_time", "must be at most two years ahead")
     violations.raise_if_any("the need has invalid fields")
     return replace(
-        draft, organisation_id=draft.organisation_id.strip(), title=title,
-        description=description, nace_codes=tuple(nace_codes),
-        target_countries=tuple(countries), languages=tuple(languages), keywords=tuple(keywords),
+        draft,
+        organisation_id=draft.organisation_id.strip(),
+        title=title,
+        description=description,
+        nace_codes=tuple(nace_codes),
+        target_countries=tuple(countries),
+        languages=tuple(languages),
+        keywords=tuple(keywords),
     )
 
 
@@ -167,16 +185,23 @@ def transition(need: Need, action: NeedAction, now: datetime, reason: str = "") 
             metadata={"state": need.state.name, "action": action.value},
         )
     if action is NeedAction.RETURN and not reason.strip():
-        raise InvalidArgument("say what must change before the need can be published",
-                              violations=(FieldViolation("reason", "required"),))
+        raise InvalidArgument(
+            "say what must change before the need can be published",
+            violations=(FieldViolation("reason", "required"),),
+        )
     if len(reason) > 1000:
-        raise InvalidArgument("the reason is too long",
-                              violations=(FieldViolation("reason", "must be at most 1000 characters"),))
+        raise InvalidArgument(
+            "the reason is too long",
+            violations=(FieldViolation("reason", "must be at most 1000 characters"),),
+        )
     if action is NeedAction.SUBMIT:
         check_complete(need, now)
     if action is NeedAction.PUBLISH and need.expire_time is not None and need.expire_time <= now:
-        raise IllegalTransition("the need's expiry time has passed; return it to draft and "
-                                "set a new one", metadata={"state": need.state.name})
+        raise IllegalTransition(
+            "the need's expiry time has passed; return it to draft and set a new one",
+            metadata={"state": need.state.name},
+        )
     publish_time = now if action is NeedAction.PUBLISH else need.publish_time
-    return replace(need, state=target, state_reason=reason.strip(), update_time=now,
-                   publish_time=publish_time)
+    return replace(
+        need, state=target, state_reason=reason.strip(), update_time=now, publish_time=publish_time
+    )

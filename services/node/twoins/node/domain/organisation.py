@@ -97,10 +97,23 @@ class Organisation:
 
 
 #: Fields that UpdateOrganisation may change.
-UPDATABLE_FIELDS = frozenset({
-    "legal_name", "trading_names", "vat_id", "nace_code", "employees", "turnover_eur",
-    "year_founded", "export_status", "address", "website", "contacts", "languages", "consents",
-})
+UPDATABLE_FIELDS = frozenset(
+    {
+        "legal_name",
+        "trading_names",
+        "vat_id",
+        "nace_code",
+        "employees",
+        "turnover_eur",
+        "year_founded",
+        "export_status",
+        "address",
+        "website",
+        "contacts",
+        "languages",
+        "consents",
+    }
+)
 
 
 def size_class_for(employees: int) -> SizeClass:
@@ -136,8 +149,9 @@ def _validate_address(
     path = "organisation.address"
     street = clean_text(address.street, f"{path}.street", violations, maximum=200)
     postcode = clean_text(address.postcode, f"{path}.postcode", violations, maximum=20)
-    locality = clean_text(address.locality, f"{path}.locality", violations, required=True,
-                          maximum=100)
+    locality = clean_text(
+        address.locality, f"{path}.locality", violations, required=True, maximum=100
+    )
     country = ""
     if not address.country_code.strip():
         violations.add(f"{path}.country_code", "required")
@@ -150,22 +164,30 @@ def _validate_address(
 
 
 def validate_organisation(
-    draft: Organisation, codes: CodeLists, *, region_nuts2: str, region_country: str,
+    draft: Organisation,
+    codes: CodeLists,
+    *,
+    region_nuts2: str,
+    region_country: str,
     this_year: int,
 ) -> Organisation:
     """The organisation in canonical form, or InvalidArgument naming every bad field."""
     violations = Violations()
     path = "organisation"
-    legal_name = clean_text(draft.legal_name, f"{path}.legal_name", violations, required=True,
-                            minimum=2, maximum=200)
-    trading_names = clean_list(list(draft.trading_names), f"{path}.trading_names", violations,
-                               maximum=10, item_maximum=200)
+    legal_name = clean_text(
+        draft.legal_name, f"{path}.legal_name", violations, required=True, minimum=2, maximum=200
+    )
+    trading_names = clean_list(
+        list(draft.trading_names), f"{path}.trading_names", violations, maximum=10, item_maximum=200
+    )
     vat_id = draft.vat_id.strip().replace(" ", "").upper()
     if vat_id:
         if not eu_vat.is_valid(vat_id):
-            violations.add(f"{path}.vat_id",
-                           "is not a valid EU VAT id; write it with its country prefix "
-                           "(EL for Greece), e.g. IT01234567897")
+            violations.add(
+                f"{path}.vat_id",
+                "is not a valid EU VAT id; write it with its country prefix "
+                "(EL for Greece), e.g. IT01234567897",
+            )
         else:
             vat_id = eu_vat.compact(vat_id)
     nace_code = ""
@@ -181,10 +203,10 @@ def validate_organisation(
     if draft.turnover_eur < 0:
         violations.add(f"{path}.turnover_eur", "must not be negative")
     if draft.year_founded and not EARLIEST_FOUNDING_YEAR <= draft.year_founded <= this_year:
-        violations.add(f"{path}.year_founded",
-                       f"must be between {EARLIEST_FOUNDING_YEAR} and {this_year}")
-    address = _validate_address(draft.address, codes, violations,
-                                {region_country: region_nuts2})
+        violations.add(
+            f"{path}.year_founded", f"must be between {EARLIEST_FOUNDING_YEAR} and {this_year}"
+        )
+    address = _validate_address(draft.address, codes, violations, {region_country: region_nuts2})
     website = draft.website.strip()
     if website and not URL_PATTERN.match(website):
         violations.add(f"{path}.website", "write the full address, e.g. https://www.example.com")
@@ -194,8 +216,9 @@ def validate_organisation(
         _validate_contact(contact, f"{path}.contacts[{index}]", violations)
         for index, contact in enumerate(draft.contacts)
     )
-    languages = canonical_codes(draft.languages, codes.language, f"{path}.languages",
-                                violations, maximum=10)
+    languages = canonical_codes(
+        draft.languages, codes.language, f"{path}.languages", violations, maximum=10
+    )
     seen_purposes: set[ConsentPurpose] = set()
     for index, consent in enumerate(draft.consents):
         if consent.purpose is ConsentPurpose.UNSPECIFIED:
@@ -205,8 +228,14 @@ def validate_organisation(
         seen_purposes.add(consent.purpose)
     violations.raise_if_any("the organisation has invalid fields")
     return replace(
-        draft, legal_name=legal_name, trading_names=tuple(trading_names), vat_id=vat_id,
-        nace_code=nace_code, address=address, website=website, contacts=contacts,
+        draft,
+        legal_name=legal_name,
+        trading_names=tuple(trading_names),
+        vat_id=vat_id,
+        nace_code=nace_code,
+        address=address,
+        website=website,
+        contacts=contacts,
         languages=tuple(languages),
     )
 

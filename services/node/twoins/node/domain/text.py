@@ -7,8 +7,10 @@ from datetime import UTC, datetime
 
 from twoins.node.domain.errors import Violations
 
-EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                           r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+EMAIL_PATTERN = re.compile(
+    r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
 E164_PATTERN = re.compile(r"^\+[1-9][0-9]{6,14}$")
 URL_PATTERN = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::[0-9]{1,5})?(?:/\S*)?$")
 
@@ -49,8 +51,9 @@ def clean_list(
     if len(values) > maximum:
         violations.add(field, f"give at most {maximum}")
     for index, value in enumerate(values):
-        item = clean_text(value, f"{field}[{index}]", violations, required=True,
-                          maximum=item_maximum)
+        item = clean_text(
+            value, f"{field}[{index}]", violations, required=True, maximum=item_maximum
+        )
         if item and item.casefold() not in (existing.casefold() for existing in result):
             result.append(item)
     return result

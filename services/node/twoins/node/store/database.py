@@ -27,7 +27,7 @@ class DatabaseError(Exception):
 
 
 def normalise_url(url: str) -> URL:
-    """The SQLAlchemy URL for a database URL as operators write it (postgresql:// uses psycopg 3)."""
+    """The SQLAlchemy URL of a database URL as operators write it (postgresql:// is psycopg 3)."""
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -38,8 +38,9 @@ def normalise_url(url: str) -> URL:
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
-        raise DatabaseError(f"unsupported database {parsed.get_backend_name()!r}: "
-                            "use SQLite or PostgreSQL")
+        raise DatabaseError(
+            f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL"
+        )
     return parsed
 
 
@@ -72,17 +73,21 @@ class Database:
         if self.is_sqlite:
             database = self.url.database or ""
             if database in ("", ":memory:"):
-                raise DatabaseError("an in-memory SQLite database cannot be shared between "
-                                    "threads; give a file, e.g. sqlite:///var/node.db")
+                raise DatabaseError(
+                    "an in-memory SQLite database cannot be shared between "
+                    "threads; give a file, e.g. sqlite:///var/node.db"
+                )
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-            self._write_engine = create_engine(self.url, echo=echo, pool_size=1,
-                                               max_overflow=0, pool_timeout=30)
+            self._write_engine = create_engine(
+                self.url, echo=echo, pool_size=1, max_overflow=0, pool_timeout=30
+            )
             self._read_engine = create_engine(self.url, echo=echo, pool_size=8)
             _configure_sqlite(self._write_engine, immediate=True)
             _configure_sqlite(self._read_engine, immediate=False)
         else:
-            engine = create_engine(self.url, echo=echo, pool_size=10, max_overflow=10,
-                                   pool_pre_ping=True)
+            engine = create_engine(
+                self.url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True
+            )
             self._write_engine = self._read_engine = engine
         self._writer = sessionmaker(self._write_engine, expire_on_commit=False)
         self._reader = sessionmaker(self._read_engine, expire_on_commit=False)
@@ -107,9 +112,10 @@ class Database:
             with self._read_engine.connect() as connection:
                 connection.exec_driver_sql("SELECT 1")
         except Exception as error:
-            raise DatabaseError(f"cannot connect to {self.url.render_as_string()}: "
-                                f"{error.__class__.__name__}: {str(error).splitlines()[0]}"
-                                ) from error
+            raise DatabaseError(
+                f"cannot connect to {self.url.render_as_string()}: "
+                f"{error.__class__.__name__}: {str(error).splitlines()[0]}"
+            ) from error
 
     def current_revision(self) -> str | None:
         with self._write_engine.connect() as connection:

@@ -34,10 +34,12 @@ def _filter_key(filters: object) -> str:
 
 
 def page_request(page_size: int, page_token: str, filters: object) -> PageRequest:
-    """Checks a List request's page size and token; `filters` is anything that identifies the filter."""
+    """Checks a List request's page size and token; `filters` identifies the filter in use."""
     if page_size < 0:
-        raise InvalidArgument("page_size must not be negative",
-                              violations=(FieldViolation("page_size", "must not be negative"),))
+        raise InvalidArgument(
+            "page_size must not be negative",
+            violations=(FieldViolation("page_size", "must not be negative"),),
+        )
     size = min(page_size or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     key = _filter_key(filters)
     if not page_token:
@@ -63,4 +65,8 @@ def next_page_token(request: PageRequest, last: PagePosition | None, has_more: b
     if not has_more or last is None:
         return ""
     data = {"t": last.create_time.isoformat(), "i": last.id, "f": request.filter_key}
-    return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode().rstrip("=")
+    return (
+        base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode())
+        .decode()
+        .rstrip("=")
+    )

@@ -54,10 +54,12 @@ def _page(
     row_id: InstrumentedAttribute[str] = row_type.id
     query = select(row_type).where(*conditions)
     if page.after is not None:
-        query = query.where(or_(
-            create_time < page.after.create_time,
-            and_(create_time == page.after.create_time, row_id < page.after.id),
-        ))
+        query = query.where(
+            or_(
+                create_time < page.after.create_time,
+                and_(create_time == page.after.create_time, row_id < page.after.id),
+            )
+        )
     query = query.order_by(create_time.desc(), row_id.desc()).limit(page.size + 1)
     rows = list(session.scalars(query))
     has_more = len(rows) > page.size
@@ -92,8 +94,11 @@ def _organisation_row_values(organisation: Organisation) -> dict[str, Any]:
         "contacts": [asdict(contact) for contact in organisation.contacts],
         "languages": list(organisation.languages),
         "consents": [
-            {"purpose": consent.purpose.name, "granted": consent.granted,
-             "record_time": consent.record_time.isoformat() if consent.record_time else None}
+            {
+                "purpose": consent.purpose.name,
+                "granted": consent.granted,
+                "record_time": consent.record_time.isoformat() if consent.record_time else None,
+            }
             for consent in organisation.consents
         ],
         "create_time": organisation.create_time,
@@ -118,8 +123,11 @@ def _organisation(row: OrganisationRow) -> Organisation:
         contacts=tuple(Contact(**contact) for contact in row.contacts),
         languages=tuple(row.languages),
         consents=tuple(
-            Consent(ConsentPurpose[item["purpose"]], item["granted"],
-                    datetime.fromisoformat(item["record_time"]) if item["record_time"] else None)
+            Consent(
+                ConsentPurpose[item["purpose"]],
+                item["granted"],
+                datetime.fromisoformat(item["record_time"]) if item["record_time"] else None,
+            )
             for item in row.consents
         ),
         create_time=row.create_time,
@@ -137,8 +145,10 @@ class OrganisationRepository:
     def get(self, organisation_id: str) -> Organisation:
         row = self._session.get(OrganisationRow, organisation_id)
         if row is None:
-            raise NotFound(f"organisation {organisation_id} does not exist in this region",
-                           metadata={"resource": "organisation", "id": organisation_id})
+            raise NotFound(
+                f"organisation {organisation_id} does not exist in this region",
+                metadata={"resource": "organisation", "id": organisation_id},
+            )
         return _organisation(row)
 
     def exists(self, organisation_id: str) -> bool:
@@ -153,11 +163,16 @@ class OrganisationRepository:
     def delete(self, organisation_id: str) -> None:
         self._session.execute(delete(OrganisationRow).where(OrganisationRow.id == organisation_id))
 
-    def page(self, page: PageRequest, query: str) -> tuple[list[Organisation], PagePosition | None, bool]:
+    def page(
+        self, page: PageRequest, query: str
+    ) -> tuple[list[Organisation], PagePosition | None, bool]:
         conditions = []
         if query:
-            pattern = "%" + query.casefold().replace("\\", "\\\\").replace("%", "\\%").replace(
-                "_", "\\_") + "%"
+            pattern = (
+                "%"
+                + query.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                + "%"
+            )
             conditions.append(OrganisationRow.search_names.like(pattern, escape="\\"))
         rows, last, more = _page(self._session, OrganisationRow, page, conditions)
         return [_organisation(row) for row in rows], last, more
@@ -179,25 +194,38 @@ class AssessmentRepository:
         self._session = session
 
     def add(self, assessment: Assessment) -> None:
-        self._session.add(AssessmentRow(
-            id=assessment.id,
-            organisation_id=assessment.organisation_id,
-            scores=[{"dimension": item.dimension.name, "score": item.score,
-                     "evidence": item.evidence} for item in assessment.scores],
-            notes=assessment.notes,
-            create_time=assessment.create_time,
-        ))
+        self._session.add(
+            AssessmentRow(
+                id=assessment.id,
+                organisation_id=assessment.organisation_id,
+                scores=[
+                    {
+                        "dimension": item.dimension.name,
+                        "score": item.score,
+                        "evidence": item.evidence,
+                    }
+                    for item in assessment.scores
+                ],
+                notes=assessment.notes,
+                create_time=assessment.create_time,
+            )
+        )
 
     def get(self, assessment_id: str) -> Assessment:
         row = self._session.get(AssessmentRow, assessment_id)
         if row is None:
-            raise NotFound(f"assessment {assessment_id} does not exist in this region",
-                           metadata={"resource": "assessment", "id": assessment_id})
+            raise NotFound(
+                f"assessment {assessment_id} does not exist in this region",
+                metadata={"resource": "assessment", "id": assessment_id},
+            )
         return _assessment(row)
 
-    def page(self, page: PageRequest, organisation_id: str) -> tuple[list[Assessment], PagePosition | None, bool]:
-        rows, last, more = _page(self._session, AssessmentRow, page,
-                                 [AssessmentRow.organisation_id == organisation_id])
+    def page(
+        self, page: PageRequest, organisation_id: str
+    ) -> tuple[list[Assessment], PagePosition | None, bool]:
+        rows, last, more = _page(
+            self._session, AssessmentRow, page, [AssessmentRow.organisation_id == organisation_id]
+        )
         return [_assessment(row) for row in rows], last, more
 
 
@@ -210,8 +238,10 @@ def _business_plan(plan: BusinessPlanRow, revision: BusinessPlanRevisionRow) -> 
         organisation_id=plan.organisation_id,
         title=revision.title,
         revision=revision.revision,
-        sections=tuple(PlanSection(PlanSectionKind[item["kind"]], item["content"])
-                       for item in revision.sections),
+        sections=tuple(
+            PlanSection(PlanSectionKind[item["kind"]], item["content"])
+            for item in revision.sections
+        ),
         financial_years=tuple(FinancialYear(**item) for item in revision.financial_years),
         create_time=revision.create_time,
     )
@@ -224,61 +254,90 @@ class BusinessPlanRepository:
     def _plan_row(self, plan_id: str) -> BusinessPlanRow:
         row = self._session.get(BusinessPlanRow, plan_id)
         if row is None:
-            raise NotFound(f"business plan {plan_id} does not exist in this region",
-                           metadata={"resource": "business_plan", "id": plan_id})
+            raise NotFound(
+                f"business plan {plan_id} does not exist in this region",
+                metadata={"resource": "business_plan", "id": plan_id},
+            )
         return row
 
     def add_revision(self, plan: BusinessPlan) -> None:
         """Stores `plan` as its revision; revision 1 also creates the plan."""
         if plan.revision == 1:
-            self._session.add(BusinessPlanRow(id=plan.id, organisation_id=plan.organisation_id,
-                                              latest_revision=1, create_time=plan.create_time))
+            self._session.add(
+                BusinessPlanRow(
+                    id=plan.id,
+                    organisation_id=plan.organisation_id,
+                    latest_revision=1,
+                    create_time=plan.create_time,
+                )
+            )
             self._session.flush()
         else:
             row = self._plan_row(plan.id)
             if row.latest_revision != plan.revision - 1:
-                raise Conflict(f"business plan {plan.id} changed meanwhile; reload it",
-                               reason="STALE_REVISION")
+                raise Conflict(
+                    f"business plan {plan.id} changed meanwhile; reload it", reason="STALE_REVISION"
+                )
             row.latest_revision = plan.revision
-        self._session.add(BusinessPlanRevisionRow(
-            plan_id=plan.id,
-            revision=plan.revision,
-            title=plan.title,
-            sections=[{"kind": section.kind.name, "content": section.content}
-                      for section in plan.sections],
-            financial_years=[asdict(year) for year in plan.financial_years],
-            create_time=plan.create_time,
-        ))
+        self._session.add(
+            BusinessPlanRevisionRow(
+                plan_id=plan.id,
+                revision=plan.revision,
+                title=plan.title,
+                sections=[
+                    {"kind": section.kind.name, "content": section.content}
+                    for section in plan.sections
+                ],
+                financial_years=[asdict(year) for year in plan.financial_years],
+                create_time=plan.create_time,
+            )
+        )
 
     def get(self, plan_id: str, revision: int = 0) -> BusinessPlan:
         plan = self._plan_row(plan_id)
         wanted = revision or plan.latest_revision
         row = self._session.get(BusinessPlanRevisionRow, (plan_id, wanted))
         if row is None:
-            raise NotFound(f"business plan {plan_id} has no revision {wanted}; the latest is "
-                           f"{plan.latest_revision}",
-                           metadata={"resource": "business_plan", "id": plan_id})
+            raise NotFound(
+                f"business plan {plan_id} has no revision {wanted}; the latest is "
+                f"{plan.latest_revision}",
+                metadata={"resource": "business_plan", "id": plan_id},
+            )
         return _business_plan(plan, row)
 
-    def page(self, page: PageRequest, organisation_id: str) -> tuple[list[BusinessPlan], PagePosition | None, bool]:
-        rows, last, more = _page(self._session, BusinessPlanRow, page,
-                                 [BusinessPlanRow.organisation_id == organisation_id])
+    def page(
+        self, page: PageRequest, organisation_id: str
+    ) -> tuple[list[BusinessPlan], PagePosition | None, bool]:
+        rows, last, more = _page(
+            self._session,
+            BusinessPlanRow,
+            page,
+            [BusinessPlanRow.organisation_id == organisation_id],
+        )
         return [self.get(row.id) for row in rows], last, more
 
-    def revisions(self, plan_id: str, page: PageRequest) -> tuple[list[BusinessPlan], int | None, bool]:
+    def revisions(
+        self, plan_id: str, page: PageRequest
+    ) -> tuple[list[BusinessPlan], int | None, bool]:
         """Revisions newest first; the position is the last revision number returned."""
         plan = self._plan_row(plan_id)
         below = plan.latest_revision + 1 if page.after is None else int(page.after.id)
-        query = (select(BusinessPlanRevisionRow)
-                 .where(BusinessPlanRevisionRow.plan_id == plan_id,
-                        BusinessPlanRevisionRow.revision < below)
-                 .order_by(BusinessPlanRevisionRow.revision.desc())
-                 .limit(page.size + 1))
+        query = (
+            select(BusinessPlanRevisionRow)
+            .where(
+                BusinessPlanRevisionRow.plan_id == plan_id, BusinessPlanRevisionRow.revision < below
+            )
+            .order_by(BusinessPlanRevisionRow.revision.desc())
+            .limit(page.size + 1)
+        )
         rows = list(self._session.scalars(query))
         more = len(rows) > page.size
         rows = rows[: page.size]
-        return ([_business_plan(plan, row) for row in rows],
-                rows[-1].revision if rows else None, more)
+        return (
+            [_business_plan(plan, row) for row in rows],
+            rows[-1].revision if rows else None,
+            more,
+        )
 
 
 # --- needs -------------------------------------------------------------------------------------
@@ -336,8 +395,10 @@ class NeedRepository:
     def get(self, need_id: str, *, for_update: bool = False) -> Need:
         row = self._session.get(NeedRow, need_id, with_for_update=for_update)
         if row is None:
-            raise NotFound(f"need {need_id} does not exist in this region",
-                           metadata={"resource": "need", "id": need_id})
+            raise NotFound(
+                f"need {need_id} does not exist in this region",
+                metadata={"resource": "need", "id": need_id},
+            )
         return _need(row)
 
     def save(self, need: Need) -> None:
@@ -346,8 +407,9 @@ class NeedRepository:
         for key, value in _need_row_values(need).items():
             setattr(row, key, value)
 
-    def page(self, page: PageRequest, organisation_id: str,
-             states: Sequence[NeedState]) -> tuple[list[Need], PagePosition | None, bool]:
+    def page(
+        self, page: PageRequest, organisation_id: str, states: Sequence[NeedState]
+    ) -> tuple[list[Need], PagePosition | None, bool]:
         conditions = []
         if organisation_id:
             conditions.append(NeedRow.organisation_id == organisation_id)
@@ -358,17 +420,25 @@ class NeedRepository:
 
     def count_open_published_by(self, organisation_id: str) -> int:
         states = _names([NeedState.PUBLISHED, NeedState.MATCHED])
-        return self._session.scalar(
-            select(func.count()).select_from(NeedRow)
-            .where(NeedRow.organisation_id == organisation_id, NeedRow.state.in_(states))
-        ) or 0
+        return (
+            self._session.scalar(
+                select(func.count())
+                .select_from(NeedRow)
+                .where(NeedRow.organisation_id == organisation_id, NeedRow.state.in_(states))
+            )
+            or 0
+        )
 
     def expired_ids(self, now: datetime, limit: int) -> list[str]:
-        states = _names([NeedState.DRAFT, NeedState.IN_REVIEW, NeedState.PUBLISHED,
-                         NeedState.MATCHED])
-        query = (select(NeedRow.id)
-                 .where(NeedRow.state.in_(states), NeedRow.expire_time <= now)
-                 .order_by(NeedRow.expire_time).limit(limit))
+        states = _names(
+            [NeedState.DRAFT, NeedState.IN_REVIEW, NeedState.PUBLISHED, NeedState.MATCHED]
+        )
+        query = (
+            select(NeedRow.id)
+            .where(NeedRow.state.in_(states), NeedRow.expire_time <= now)
+            .order_by(NeedRow.expire_time)
+            .limit(limit)
+        )
         return list(self._session.scalars(query))
 
 
@@ -423,8 +493,10 @@ class ExpertOfferRepository:
     def get(self, offer_id: str, *, for_update: bool = False) -> ExpertOffer:
         row = self._session.get(ExpertOfferRow, offer_id, with_for_update=for_update)
         if row is None:
-            raise NotFound(f"expert offer {offer_id} does not exist in this region",
-                           metadata={"resource": "expert_offer", "id": offer_id})
+            raise NotFound(
+                f"expert offer {offer_id} does not exist in this region",
+                metadata={"resource": "expert_offer", "id": offer_id},
+            )
         return _offer(row)
 
     def save(self, offer: ExpertOffer) -> None:
@@ -433,8 +505,9 @@ class ExpertOfferRepository:
         for key, value in _offer_row_values(offer).items():
             setattr(row, key, value)
 
-    def page(self, page: PageRequest,
-             states: Sequence[ExpertOfferState]) -> tuple[list[ExpertOffer], PagePosition | None, bool]:
+    def page(
+        self, page: PageRequest, states: Sequence[ExpertOfferState]
+    ) -> tuple[list[ExpertOffer], PagePosition | None, bool]:
         conditions = [ExpertOfferRow.state.in_(_names(states))] if states else []
         rows, last, more = _page(self._session, ExpertOfferRow, page, conditions)
         return [_offer(row) for row in rows], last, more
@@ -461,11 +534,18 @@ class IdempotencyRepository:
             )
         return row.resource_id
 
-    def remember(self, request_id: str, method: str, fingerprint: str, resource_id: str,
-                 now: datetime) -> None:
-        self._session.add(IdempotencyKeyRow(request_id=request_id, method=method,
-                                            fingerprint=fingerprint, resource_id=resource_id,
-                                            create_time=now))
+    def remember(
+        self, request_id: str, method: str, fingerprint: str, resource_id: str, now: datetime
+    ) -> None:
+        self._session.add(
+            IdempotencyKeyRow(
+                request_id=request_id,
+                method=method,
+                fingerprint=fingerprint,
+                resource_id=resource_id,
+                create_time=now,
+            )
+        )
 
 
 class Repositories:
@@ -479,5 +559,3 @@ class Repositories:
         self.needs = NeedRepository(session)
         self.expert_offers = ExpertOfferRepository(session)
         self.idempotency = IdempotencyRepository(session)
-
-

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.engine import Dialect
@@ -32,7 +32,11 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {datetime: UtcDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UtcDateTime,
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
 
 
 ID = String(36)
@@ -69,7 +73,8 @@ class AssessmentRow(Base):
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     organisation_id: Mapped[str] = mapped_column(
-        ID, ForeignKey("organisations.id", ondelete="CASCADE"))
+        ID, ForeignKey("organisations.id", ondelete="CASCADE")
+    )
     scores: Mapped[list[Any]]
     notes: Mapped[str] = mapped_column(Text)
     create_time: Mapped[datetime]
@@ -82,7 +87,8 @@ class BusinessPlanRow(Base):
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     organisation_id: Mapped[str] = mapped_column(
-        ID, ForeignKey("organisations.id", ondelete="CASCADE"))
+        ID, ForeignKey("organisations.id", ondelete="CASCADE")
+    )
     latest_revision: Mapped[int] = mapped_column(Integer)
     create_time: Mapped[datetime]
 
@@ -93,7 +99,8 @@ class BusinessPlanRevisionRow(Base):
     __tablename__ = "business_plan_revisions"
 
     plan_id: Mapped[str] = mapped_column(
-        ID, ForeignKey("business_plans.id", ondelete="CASCADE"), primary_key=True)
+        ID, ForeignKey("business_plans.id", ondelete="CASCADE"), primary_key=True
+    )
     revision: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
     sections: Mapped[list[Any]]
@@ -107,7 +114,8 @@ class NeedRow(Base):
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     region: Mapped[str] = mapped_column(String(40))
     organisation_id: Mapped[str] = mapped_column(
-        ID, ForeignKey("organisations.id", ondelete="CASCADE"))
+        ID, ForeignKey("organisations.id", ondelete="CASCADE")
+    )
     type: Mapped[str] = mapped_column(String(30))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)

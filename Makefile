@@ -1,0 +1,78 @@
+# The two commands for a fresh machine are `make run` and `make test`; both set up what they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA_DIR ?= var
+
+.PHONY: help setup system-packages run test test-unit test-integration lint format protos lock bench clean
+
+help:
+	@echo "make run    - run the whole network locally (nodes on SQLite, demo data)"
+	@echo "make test   - run every test (sets up the virtual environment and servers)"
+	@echo "make lint   - ruff, format check, mypy and buf lint"
+	@echo "make protos - regenerate the Python code of protos/"
+	@echo "make bench  - run the benchmarks in tests/bench and print their figures"
+	@echo "make lock   - re-resolve requirements.lock from pyproject.toml"
+
+$(STAMP): pyproject.toml requirements.lock setup.py
+	@echo "==> setting up the virtual environment in $(VENV)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "==> installing the pinned packages of requirements.lock"
+	@$(BIN)/python -m pip install --quiet -r requirements.lock
+	@$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+	@echo "==> virtual environment ready"
+
+setup: $(STAMP)
+
+system-packages:
+	@bash scripts/install-system-packages.sh
+
+run: setup
+	@echo "==> starting the network (Ctrl-C stops it; data is kept in $(DATA_DIR), --reset to start afresh)"
+	@$(BIN)/twoins network up --data-dir $(DATA_DIR) $(ARGS)
+
+test: setup system-packages
+	@echo "==> running the tests"
+	@$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "==> pytest collected no tests: nothing was checked" >&2; exit 1; fi; \
+	exit $$status
+
+test-unit: setup
+	@$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
+
+test-integration: setup system-packages
+	@$(BIN)/python -m pytest tests/integration $(PYTEST_ARGS)
+
+lint: setup
+	@echo "==> ruff" && $(BIN)/ruff check .
+	@echo "==> ruff format --check" && $(BIN)/ruff format --check .
+	@echo "==> mypy" && $(BIN)/mypy
+	@echo "==> buf lint" && $(BIN)/buf lint protos
+	@echo "==> lint clean"
+
+format: setup
+	@$(BIN)/ruff check --fix .
+	@$(BIN)/ruff format .
+
+protos: setup
+	@$(BIN)/python scripts/generate_protos.py
+
+lock:
+	@echo "==> resolving the dependencies of pyproject.toml in a throwaway environment"
+	@rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	@.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	@.lock-venv/bin/python -m pip install --quiet '.[dev]'
+	@( echo "# Resolved versions of pyproject.toml's dependencies with the dev extra; 'make lock' rewrites it."; \
+	   .lock-venv/bin/python -m pip freeze --exclude twoins ) > requirements.lock
+	@rm -rf .lock-venv build
+	@echo "==> requirements.lock written"
+
+bench: setup system-packages
+	@$(BIN)/python -m pytest tests/bench -p no:cacheprovider -s -q $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,125 @@
+"""The architecture's rules, checked on the source so that they cannot rot.
+
+Like Home Assistant's hassfest: the import direction of ARCHITECTURE.md, and the generated
+code of the contract kept current with its .proto files.
+"""
+
+from __future__ import annotations
+
+import ast
+import filecmp
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = ROOT / "services"
+DOMAIN = SERVICES / "node" / "twoins" / "node" / "domain"
+GENERATED = ROOT / "protos" / "twoins" / "v1"
+
+FORBIDDEN_IN_DOMAIN = (
+    "grpc",
+    "grpc_status",
+    "grpc_health",
+    "google.protobuf",
+    "google.rpc",
+    "nats",
+    "flask",
+    "sqlalchemy",
+    "alembic",
+    "twoins.v1",
+)
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    modules: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules.add(node.module)
+    return modules
+
+
+def python_files(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.rglob("*.py") if "migrations" not in path.parts)
+
+
+def test_domain_imports_only_itself_and_no_frameworks() -> None:
+    offences = []
+    for path in python_files(DOMAIN):
+        for module in imported_modules(path):
+            framework = any(
+                module == name or module.startswith(name + ".") for name in FORBIDDEN_IN_DOMAIN
+            )
+            ours_outside = module.startswith("twoins.") and not module.startswith(
+                "twoins.node.domain"
+            )
+            if framework or ours_outside:
+                offences.append(f"{path.relative_to(ROOT)} imports {module}")
+    assert not offences, "\n".join(offences)
+
+
+def test_services_never_import_the_gateway() -> None:
+    offences = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in python_files(SERVICES)
+        for module in imported_modules(path)
+        if module == "twoins.gateway" or module.startswith("twoins.gateway.")
+    ]
+    assert not offences, "\n".join(offences)
+
+
+def test_common_does_not_depend_on_the_services_it_serves() -> None:
+    common = SERVICES / "common"
+    offences = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in python_files(common)
+        for module in imported_modules(path)
+        if module.startswith(("twoins.node", "twoins.monitor", "twoins.cli"))
+    ]
+    assert not offences, "\n".join(offences)
+
+
+def test_the_checks_see_a_planted_offence(tmp_path: Path) -> None:
+    planted = tmp_path / "bad.py"
+    planted.write_text("import sqlalchemy\nfrom twoins.gateway import app\n", encoding="utf-8")
+    assert imported_modules(planted) == {"sqlalchemy", "twoins.gateway"}
+
+
+def _load_generator():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location(
+        "generate_protos", ROOT / "scripts" / "generate_protos.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["generate_protos"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_generated_code_is_current_with_the_protos(tmp_path: Path) -> None:
+    generator = _load_generator()
+    generator.generate(tmp_path)
+    fresh = sorted(path.relative_to(tmp_path) for path in tmp_path.rglob("*_pb2*.py*"))
+    committed = sorted(path.relative_to(ROOT / "protos") for path in GENERATED.glob("*_pb2*.py*"))
+    assert fresh == committed, "generated files differ: run `make protos` and commit"
+    stale = [
+        str(path)
+        for path in fresh
+        if not filecmp.cmp(tmp_path / path, ROOT / "protos" / path, shallow=False)
+    ]
+    assert not stale, f"stale generated code (run `make protos` and commit): {stale}"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["common", "organisation", "assessment", "business_plan", "need", "expert_offer", "events"],
+)
+def test_every_proto_file_has_generated_code(name: str) -> None:
+    assert (GENERATED / f"{name}.proto").exists()
+    assert (GENERATED / f"{name}_pb2.py").exists()
