@@ -1,0 +1,112 @@
+"""Unary create and get on a node, next to a bare gRPC echo measured in the same run.
+
+Both servers run in their own processes; the client drives them from threads of this one.
+Run with `make bench`. Figures are printed and written to bench-results/latest.json.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import grpc
+import pytest
+
+from tests.bench.echo_server import ECHO_METHOD
+from tests.bench.report import latency_summary, record
+from tests.support import builders
+from tests.support.postgres import free_port
+from twoins.cli.node_client import NodeClient
+from twoins.v1 import organisation_pb2
+
+CLIENT_THREADS = int(__import__("os").environ.get("BENCH_THREADS", "8"))
+DURATION_SECONDS = 5.0
+MAX_CALLS = 20_000
+
+
+def run_load(call: Callable[[], None], threads: int = CLIENT_THREADS) -> tuple[float, list[float]]:
+    """Calls `call` from `threads` threads for DURATION_SECONDS (at most MAX_CALLS calls);
+    returns calls per second and every call's latency."""
+    latencies: list[list[float]] = [[] for _ in range(threads)]
+    deadline = time.monotonic() + DURATION_SECONDS
+    budget = MAX_CALLS // threads
+
+    def worker(samples: list[float]) -> None:
+        while time.monotonic() < deadline and len(samples) < budget:
+            started = time.perf_counter()
+            call()
+            samples.append(time.perf_counter() - started)
+
+    started = time.monotonic()
+    workers = [threading.Thread(target=worker, args=(samples,)) for samples in latencies]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    elapsed = time.monotonic() - started
+    flat = [sample for samples in latencies for sample in samples]
+    return len(flat) / elapsed, flat
+
+
+@pytest.fixture(scope="module")
+def node_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    address = f"127.0.0.1:{free_port()}"
+    database = tmp_path_factory.mktemp("bench") / "node.db"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "twoins.cli.main", "node", "serve", "--region", "it-basilicata",
+         "--listen", address, "--database", f"sqlite:///{database}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with grpc.insecure_channel(address) as channel:
+        grpc.channel_ready_future(channel).result(timeout=30)
+    yield address
+    process.terminate()
+    process.wait(20)
+
+
+@pytest.fixture(scope="module")
+def echo_address() -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "tests.bench.echo_server", str(port)],
+                               stdout=subprocess.PIPE, cwd=Path(__file__).resolve().parents[2])
+    assert process.stdout is not None
+    assert process.stdout.readline().strip() == b"ready"
+    yield f"127.0.0.1:{port}"
+    process.terminate()
+    process.wait(20)
+
+
+def test_unary_create_and_get_against_bare_echo(node_address: str, echo_address: str) -> None:
+    request = organisation_pb2.CreateOrganisationRequest(organisation=builders.organisation())
+    payload = request.SerializeToString()
+    with NodeClient(node_address) as client, grpc.insecure_channel(echo_address) as channel:
+        echo = channel.unary_unary(ECHO_METHOD)
+        created_ids: list[str] = []
+
+        def create() -> None:
+            created_ids.append(client.organisations.CreateOrganisation(request).organisation.id)
+
+        def get() -> None:
+            client.organisations.GetOrganisation(
+                organisation_pb2.GetOrganisationRequest(id=created_ids[len(created_ids) // 2]))
+
+        def bare_echo() -> None:
+            echo(payload)
+
+        echo_rate, echo_latencies = run_load(bare_echo)
+        create_rate, create_latencies = run_load(create)
+        get_rate, get_latencies = run_load(get)
+
+    reference = {"calls_per_second": round(echo_rate, 1), **latency_summary(echo_latencies)}
+    note = f"{CLIENT_THREADS} client threads, SQLite (WAL, synchronous=FULL)"
+    record("node_unary_create", {"calls_per_second": round(create_rate, 1),
+                                 **latency_summary(create_latencies)},
+           "calls/s", reference, create_rate / echo_rate, note)
+    record("node_unary_get", {"calls_per_second": round(get_rate, 1),
+                              **latency_summary(get_latencies)},
+           "calls/s", reference, get_rate / echo_rate, note)
+    assert create_latencies
+    assert get_latencies
