@@ -1,0 +1,66 @@
+"""`twoins network up --detach`, `status --json`, `seed` and `down`, on free ports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from tests.support.postgres import free_port
+from twoins.cli.node_client import NodeClient
+from twoins.common.network import DEFAULT_NETWORK_FILE
+from twoins.v1 import need_pb2, organisation_pb2
+
+TWOINS = [sys.executable, "-m", "twoins.cli.main"]
+REGIONS = ("it-basilicata", "mt-isla")
+
+
+def two_region_network(tmp_path: Path) -> Path:
+    data = yaml.safe_load(DEFAULT_NETWORK_FILE.read_text(encoding="utf-8"))
+    data["network"]["lead_region"] = REGIONS[0]
+    data["regions"] = [region for region in data["regions"] if region["id"] in REGIONS]
+    for region in data["regions"]:
+        region["endpoints"]["grpc"] = f"127.0.0.1:{free_port()}"
+    path = tmp_path / "network.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def run(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*TWOINS, *arguments], capture_output=True, text=True, timeout=120)
+
+
+def test_network_up_seeds_once_and_down_stops_it(tmp_path: Path) -> None:
+    network = two_region_network(tmp_path)
+    data_dir = tmp_path / "var"
+    up = run("network", "up", "--detach", "--network", str(network), "--data-dir", str(data_dir))
+    try:
+        assert up.returncode == 0, up.stderr
+        status = run("network", "status", "--json", "--network", str(network))
+        assert status.returncode == 0
+        nodes = json.loads(status.stdout)["nodes"]
+        assert [(node["region"], node["status"]) for node in nodes] == [
+            ("it-basilicata", "healthy"), ("mt-isla", "healthy")]
+        again = run("seed", "--network", str(network))
+        assert again.returncode == 0, again.stderr
+        address = nodes[0]["grpc"]
+        with NodeClient(address) as client:
+            organisations = client.organisations.ListOrganisations(
+                organisation_pb2.ListOrganisationsRequest()).organisations
+            needs = client.needs.ListNeeds(need_pb2.ListNeedsRequest(
+                states=[need_pb2.NEED_STATE_PUBLISHED])).needs
+        assert len(organisations) == 2, "seeding twice must not duplicate the demo SMEs"
+        assert len(needs) == 2
+        second_up = run("network", "up", "--detach", "--network", str(network), "--data-dir",
+                        str(data_dir))
+        assert second_up.returncode == 1
+        assert "already answer" in second_up.stderr
+    finally:
+        down = run("network", "down", "--data-dir", str(data_dir))
+    assert down.returncode == 0, down.stderr
+    after = run("network", "status", "--json", "--network", str(network))
+    assert after.returncode == 1
+    assert {node["status"] for node in json.loads(after.stdout)["nodes"]} == {"down"}
