@@ -57,9 +57,22 @@ def node_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     address = f"127.0.0.1:{free_port()}"
     database = tmp_path_factory.mktemp("bench") / "node.db"
     process = subprocess.Popen(
-        [sys.executable, "-m", "twoins.cli.main", "node", "serve", "--region", "it-basilicata",
-         "--listen", address, "--database", f"sqlite:///{database}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "twoins.cli.main",
+            "node",
+            "serve",
+            "--region",
+            "it-basilicata",
+            "--listen",
+            address,
+            "--database",
+            f"sqlite:///{database}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     with grpc.insecure_channel(address) as channel:
         grpc.channel_ready_future(channel).result(timeout=30)
     yield address
@@ -70,8 +83,11 @@ def node_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def echo_address() -> Iterator[str]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "tests.bench.echo_server", str(port)],
-                               stdout=subprocess.PIPE, cwd=Path(__file__).resolve().parents[2])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.bench.echo_server", str(port)],
+        stdout=subprocess.PIPE,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert process.stdout is not None
     assert process.stdout.readline().strip() == b"ready"
     yield f"127.0.0.1:{port}"
@@ -83,7 +99,7 @@ def test_unary_create_and_get_against_bare_echo(node_address: str, echo_address:
     request = organisation_pb2.CreateOrganisationRequest(organisation=builders.organisation())
     payload = request.SerializeToString()
     with NodeClient(node_address) as client, grpc.insecure_channel(echo_address) as channel:
-        echo = channel.unary_unary(ECHO_METHOD)
+        echo = channel.unary_unary(ECHO_METHOD, request_serializer=None, response_deserializer=None)
         created_ids: list[str] = []
 
         def create() -> None:
@@ -91,7 +107,8 @@ def test_unary_create_and_get_against_bare_echo(node_address: str, echo_address:
 
         def get() -> None:
             client.organisations.GetOrganisation(
-                organisation_pb2.GetOrganisationRequest(id=created_ids[len(created_ids) // 2]))
+                organisation_pb2.GetOrganisationRequest(id=created_ids[len(created_ids) // 2])
+            )
 
         def bare_echo() -> None:
             echo(payload)
@@ -102,11 +119,21 @@ def test_unary_create_and_get_against_bare_echo(node_address: str, echo_address:
 
     reference = {"calls_per_second": round(echo_rate, 1), **latency_summary(echo_latencies)}
     note = f"{CLIENT_THREADS} client threads, SQLite (WAL, synchronous=FULL)"
-    record("node_unary_create", {"calls_per_second": round(create_rate, 1),
-                                 **latency_summary(create_latencies)},
-           "calls/s", reference, create_rate / echo_rate, note)
-    record("node_unary_get", {"calls_per_second": round(get_rate, 1),
-                              **latency_summary(get_latencies)},
-           "calls/s", reference, get_rate / echo_rate, note)
+    record(
+        "node_unary_create",
+        {"calls_per_second": round(create_rate, 1), **latency_summary(create_latencies)},
+        "calls/s",
+        reference,
+        create_rate / echo_rate,
+        note,
+    )
+    record(
+        "node_unary_get",
+        {"calls_per_second": round(get_rate, 1), **latency_summary(get_latencies)},
+        "calls/s",
+        reference,
+        get_rate / echo_rate,
+        note,
+    )
     assert create_latencies
     assert get_latencies

@@ -25,7 +25,8 @@ def serve(port: int, workers: int = 16) -> None:
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=workers))
     handler = grpc.unary_unary_rpc_method_handler(_echo)
     server.add_generic_rpc_handlers(
-        (grpc.method_handlers_generic_handler("bench.Echo", {"Echo": handler}),))
+        (grpc.method_handlers_generic_handler("bench.Echo", {"Echo": handler}),)
+    )
     server.add_insecure_port(f"127.0.0.1:{port}")
     server.start()
     stop = threading.Event()

@@ -29,12 +29,21 @@ def latency_summary(samples_seconds: list[float]) -> dict[str, float]:
 
 
 def machine() -> dict[str, Any]:
-    return {"python": platform.python_version(), "platform": platform.platform(),
-            "cpus": os.cpu_count()}
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+    }
 
 
-def record(name: str, figures: dict[str, Any], unit: str, reference: dict[str, Any],
-           ratio: float, note: str = "") -> None:
+def record(
+    name: str,
+    figures: dict[str, Any],
+    unit: str,
+    reference: dict[str, Any],
+    ratio: float,
+    note: str = "",
+) -> None:
     """Prints one benchmark and merges it into bench-results/latest.json."""
     print(f"\n== {name}")
     for label, values in (("measured", figures), ("reference", reference)):
@@ -47,7 +56,11 @@ def record(name: str, figures: dict[str, Any], unit: str, reference: dict[str, A
         report = {"benchmarks": {}}
     report["machine"] = machine()
     report["benchmarks"][name] = {
-        "figures": figures, "unit": unit, "reference": reference, "ratio": round(ratio, 3),
-        "note": note, "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "figures": figures,
+        "unit": unit,
+        "reference": reference,
+        "ratio": round(ratio, 3),
+        "note": note,
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     RESULTS.write_text(json.dumps(report, indent=2), encoding="utf-8")

@@ -43,19 +43,24 @@ def test_network_up_seeds_once_and_down_stops_it(tmp_path: Path) -> None:
         assert status.returncode == 0
         nodes = json.loads(status.stdout)["nodes"]
         assert [(node["region"], node["status"]) for node in nodes] == [
-            ("it-basilicata", "healthy"), ("mt-isla", "healthy")]
+            ("it-basilicata", "healthy"),
+            ("mt-isla", "healthy"),
+        ]
         again = run("seed", "--network", str(network))
         assert again.returncode == 0, again.stderr
         address = nodes[0]["grpc"]
         with NodeClient(address) as client:
             organisations = client.organisations.ListOrganisations(
-                organisation_pb2.ListOrganisationsRequest()).organisations
-            needs = client.needs.ListNeeds(need_pb2.ListNeedsRequest(
-                states=[need_pb2.NEED_STATE_PUBLISHED])).needs
+                organisation_pb2.ListOrganisationsRequest()
+            ).organisations
+            needs = client.needs.ListNeeds(
+                need_pb2.ListNeedsRequest(states=[need_pb2.NEED_STATE_PUBLISHED])
+            ).needs
         assert len(organisations) == 2, "seeding twice must not duplicate the demo SMEs"
         assert len(needs) == 2
-        second_up = run("network", "up", "--detach", "--network", str(network), "--data-dir",
-                        str(data_dir))
+        second_up = run(
+            "network", "up", "--detach", "--network", str(network), "--data-dir", str(data_dir)
+        )
         assert second_up.returncode == 1
         assert "already answer" in second_up.stderr
     finally:

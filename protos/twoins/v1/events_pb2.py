@@ -24,36 +24,29 @@ _sym_db = _symbol_database.Default()
 
 from google.protobuf import any_pb2 as google_dot_protobuf_dot_any__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
-from twoins.v1 import common_pb2 as twoins_dot_v1_dot_common__pb2
+from twoins.v1 import expert_offer_pb2 as twoins_dot_v1_dot_expert__offer__pb2
 from twoins.v1 import need_pb2 as twoins_dot_v1_dot_need__pb2
-from twoins.v1 import organisation_pb2 as twoins_dot_v1_dot_organisation__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16twoins/v1/events.proto\x12\ttwoins.v1\x1a\x19google/protobuf/any.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16twoins/v1/common.proto\x1a\x14twoins/v1/need.proto\x1a\x1ctwoins/v1/organisation.proto\"\xbb\x01\n\rEventEnvelope\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x12\n\nevent_type\x18\x02 \x01(\t\x12\x15\n\rorigin_region\x18\x03 \x01(\t\x12.\n\noccur_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0eschema_version\x18\x05 \x01(\r\x12%\n\x07payload\x18\x06 \x01(\x0b\x32\x14.google.protobuf.Any\"\xec\x03\n\x0e\x41nonymisedNeed\x12\x0f\n\x07need_id\x18\x01 \x01(\t\x12\x15\n\rorigin_region\x18\x02 \x01(\t\x12!\n\x04type\x18\x03 \x01(\x0e\x32\x13.twoins.v1.NeedType\x12\r\n\x05title\x18\x04 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x05 \x01(\t\x12\x16\n\x0enace_divisions\x18\x06 \x03(\t\x12\x18\n\x10target_countries\x18\x07 \x03(\t\x12\x11\n\tlanguages\x18\x08 \x03(\t\x12\x10\n\x08keywords\x18\t \x03(\t\x12(\n\nsize_class\x18\n \x01(\x0e\x32\x14.twoins.v1.SizeClass\x12.\n\rturnover_band\x18\x0b \x01(\x0e\x32\x17.twoins.v1.TurnoverBand\x12\x15\n\rfounded_range\x18\x0c \x01(\t\x12\x10\n\x08location\x18\r \x01(\t\x12.\n\rexport_status\x18\x0e \x01(\x0e\x32\x17.twoins.v1.ExportStatus\x12/\n\x0b\x65xpire_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0cpublish_time\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"8\n\rNeedPublished\x12\'\n\x04need\x18\x01 \x01(\x0b\x32\x19.twoins.v1.AnonymisedNeed\"\x1e\n\x0bNeedMatched\x12\x0f\n\x07need_id\x18\x01 \x01(\t\"I\n\x0bNeedRemoved\x12\x0f\n\x07need_id\x18\x01 \x01(\t\x12)\n\x0b\x66inal_state\x18\x02 \x01(\x0e\x32\x14.twoins.v1.NeedState\"\x84\x02\n\x11PublicExpertOffer\x12\x10\n\x08offer_id\x18\x01 \x01(\t\x12\x15\n\rorigin_region\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x13\n\x0b\x63ompetences\x18\x05 \x03(\t\x12\x16\n\x0enace_divisions\x18\x06 \x03(\t\x12\x11\n\tcountries\x18\x07 \x03(\t\x12\x11\n\tlanguages\x18\x08 \x03(\t\x12-\n\rservice_types\x18\t \x03(\x0e\x32\x16.twoins.v1.ServiceType\x12 \n\x18\x63\x61pacity_hours_per_month\x18\n \x01(\r\"C\n\x14\x45xpertOfferPublished\x12+\n\x05offer\x18\x01 \x01(\x0b\x32\x1c.twoins.v1.PublicExpertOffer\"(\n\x14\x45xpertOfferWithdrawn\x12\x10\n\x08offer_id\x18\x01 \x01(\t\"\xd9\x01\n\rNodeHeartbeat\x12\x0e\n\x06region\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x16\n\x0euptime_seconds\x18\x03 \x01(\x04\x12\x16\n\x0eoutbox_backlog\x18\x04 \x01(\x04\x12\x14\n\x0c\x63onsumer_lag\x18\x05 \x01(\x04\x12\x35\n\x11last_applied_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nopen_needs\x18\x07 \x01(\x04\x12\x16\n\x0eopen_referrals\x18\x08 \x01(\x04*\xa0\x01\n\x0cTurnoverBand\x12\x1d\n\x19TURNOVER_BAND_UNSPECIFIED\x10\x00\x12\x1a\n\x16TURNOVER_BAND_UP_TO_2M\x10\x01\x12\x1b\n\x17TURNOVER_BAND_2M_TO_10M\x10\x02\x12\x1c\n\x18TURNOVER_BAND_10M_TO_50M\x10\x03\x12\x1a\n\x16TURNOVER_BAND_OVER_50M\x10\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16twoins/v1/events.proto\x12\ttwoins.v1\x1a\x19google/protobuf/any.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ctwoins/v1/expert_offer.proto\x1a\x14twoins/v1/need.proto\"\xbb\x01\n\rEventEnvelope\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x12\n\nevent_type\x18\x02 \x01(\t\x12\x15\n\rorigin_region\x18\x03 \x01(\t\x12.\n\noccur_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0eschema_version\x18\x05 \x01(\r\x12%\n\x07payload\x18\x06 \x01(\x0b\x32\x14.google.protobuf.Any\"8\n\rNeedPublished\x12\'\n\x04need\x18\x01 \x01(\x0b\x32\x19.twoins.v1.AnonymisedNeed\"\x1e\n\x0bNeedMatched\x12\x0f\n\x07need_id\x18\x01 \x01(\t\"I\n\x0bNeedRemoved\x12\x0f\n\x07need_id\x18\x01 \x01(\t\x12)\n\x0b\x66inal_state\x18\x02 \x01(\x0e\x32\x14.twoins.v1.NeedState\"C\n\x14\x45xpertOfferPublished\x12+\n\x05offer\x18\x01 \x01(\x0b\x32\x1c.twoins.v1.PublicExpertOffer\"(\n\x14\x45xpertOfferWithdrawn\x12\x10\n\x08offer_id\x18\x01 \x01(\t\"\xd9\x01\n\rNodeHeartbeat\x12\x0e\n\x06region\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x16\n\x0euptime_seconds\x18\x03 \x01(\x04\x12\x16\n\x0eoutbox_backlog\x18\x04 \x01(\x04\x12\x14\n\x0c\x63onsumer_lag\x18\x05 \x01(\x04\x12\x35\n\x11last_applied_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nopen_needs\x18\x07 \x01(\x04\x12\x16\n\x0eopen_referrals\x18\x08 \x01(\x04\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'twoins.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_TURNOVERBAND']._serialized_start=1618
-  _globals['_TURNOVERBAND']._serialized_end=1778
-  _globals['_EVENTENVELOPE']._serialized_start=174
-  _globals['_EVENTENVELOPE']._serialized_end=361
-  _globals['_ANONYMISEDNEED']._serialized_start=364
-  _globals['_ANONYMISEDNEED']._serialized_end=856
-  _globals['_NEEDPUBLISHED']._serialized_start=858
-  _globals['_NEEDPUBLISHED']._serialized_end=914
-  _globals['_NEEDMATCHED']._serialized_start=916
-  _globals['_NEEDMATCHED']._serialized_end=946
-  _globals['_NEEDREMOVED']._serialized_start=948
-  _globals['_NEEDREMOVED']._serialized_end=1021
-  _globals['_PUBLICEXPERTOFFER']._serialized_start=1024
-  _globals['_PUBLICEXPERTOFFER']._serialized_end=1284
-  _globals['_EXPERTOFFERPUBLISHED']._serialized_start=1286
-  _globals['_EXPERTOFFERPUBLISHED']._serialized_end=1353
-  _globals['_EXPERTOFFERWITHDRAWN']._serialized_start=1355
-  _globals['_EXPERTOFFERWITHDRAWN']._serialized_end=1395
-  _globals['_NODEHEARTBEAT']._serialized_start=1398
-  _globals['_NODEHEARTBEAT']._serialized_end=1615
+  _globals['_EVENTENVELOPE']._serialized_start=150
+  _globals['_EVENTENVELOPE']._serialized_end=337
+  _globals['_NEEDPUBLISHED']._serialized_start=339
+  _globals['_NEEDPUBLISHED']._serialized_end=395
+  _globals['_NEEDMATCHED']._serialized_start=397
+  _globals['_NEEDMATCHED']._serialized_end=427
+  _globals['_NEEDREMOVED']._serialized_start=429
+  _globals['_NEEDREMOVED']._serialized_end=502
+  _globals['_EXPERTOFFERPUBLISHED']._serialized_start=504
+  _globals['_EXPERTOFFERPUBLISHED']._serialized_end=571
+  _globals['_EXPERTOFFERWITHDRAWN']._serialized_start=573
+  _globals['_EXPERTOFFERWITHDRAWN']._serialized_end=613
+  _globals['_NODEHEARTBEAT']._serialized_start=616
+  _globals['_NODEHEARTBEAT']._serialized_end=833
 # @@protoc_insertion_point(module_scope)

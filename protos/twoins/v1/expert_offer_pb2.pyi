@@ -136,3 +136,27 @@ class WithdrawExpertOfferResponse(_message.Message):
     EXPERT_OFFER_FIELD_NUMBER: _ClassVar[int]
     expert_offer: ExpertOffer
     def __init__(self, expert_offer: _Optional[_Union[ExpertOffer, _Mapping]] = ...) -> None: ...
+
+class PublicExpertOffer(_message.Message):
+    __slots__ = ("offer_id", "origin_region", "title", "description", "competences", "nace_divisions", "countries", "languages", "service_types", "capacity_hours_per_month")
+    OFFER_ID_FIELD_NUMBER: _ClassVar[int]
+    ORIGIN_REGION_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    COMPETENCES_FIELD_NUMBER: _ClassVar[int]
+    NACE_DIVISIONS_FIELD_NUMBER: _ClassVar[int]
+    COUNTRIES_FIELD_NUMBER: _ClassVar[int]
+    LANGUAGES_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_TYPES_FIELD_NUMBER: _ClassVar[int]
+    CAPACITY_HOURS_PER_MONTH_FIELD_NUMBER: _ClassVar[int]
+    offer_id: str
+    origin_region: str
+    title: str
+    description: str
+    competences: _containers.RepeatedScalarFieldContainer[str]
+    nace_divisions: _containers.RepeatedScalarFieldContainer[str]
+    countries: _containers.RepeatedScalarFieldContainer[str]
+    languages: _containers.RepeatedScalarFieldContainer[str]
+    service_types: _containers.RepeatedScalarFieldContainer[_common_pb2.ServiceType]
+    capacity_hours_per_month: int
+    def __init__(self, offer_id: _Optional[str] = ..., origin_region: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., competences: _Optional[_Iterable[str]] = ..., nace_divisions: _Optional[_Iterable[str]] = ..., countries: _Optional[_Iterable[str]] = ..., languages: _Optional[_Iterable[str]] = ..., service_types: _Optional[_Iterable[_Union[_common_pb2.ServiceType, str]]] = ..., capacity_hours_per_month: _Optional[int] = ...) -> None: ...

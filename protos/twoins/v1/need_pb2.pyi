@@ -2,6 +2,7 @@ import datetime
 
 from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from twoins.v1 import organisation_pb2 as _organisation_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -32,6 +33,14 @@ class NeedState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     NEED_STATE_CLOSED: _ClassVar[NeedState]
     NEED_STATE_WITHDRAWN: _ClassVar[NeedState]
     NEED_STATE_EXPIRED: _ClassVar[NeedState]
+
+class TurnoverBand(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    TURNOVER_BAND_UNSPECIFIED: _ClassVar[TurnoverBand]
+    TURNOVER_BAND_UP_TO_2M: _ClassVar[TurnoverBand]
+    TURNOVER_BAND_FROM_2M_TO_10M: _ClassVar[TurnoverBand]
+    TURNOVER_BAND_FROM_10M_TO_50M: _ClassVar[TurnoverBand]
+    TURNOVER_BAND_OVER_50M: _ClassVar[TurnoverBand]
 NEED_TYPE_UNSPECIFIED: NeedType
 NEED_TYPE_TECHNOLOGY: NeedType
 NEED_TYPE_BUSINESS_PARTNER: NeedType
@@ -48,9 +57,14 @@ NEED_STATE_MATCHED: NeedState
 NEED_STATE_CLOSED: NeedState
 NEED_STATE_WITHDRAWN: NeedState
 NEED_STATE_EXPIRED: NeedState
+TURNOVER_BAND_UNSPECIFIED: TurnoverBand
+TURNOVER_BAND_UP_TO_2M: TurnoverBand
+TURNOVER_BAND_FROM_2M_TO_10M: TurnoverBand
+TURNOVER_BAND_FROM_10M_TO_50M: TurnoverBand
+TURNOVER_BAND_OVER_50M: TurnoverBand
 
 class Need(_message.Message):
-    __slots__ = ("id", "region", "organisation_id", "type", "title", "description", "nace_codes", "target_countries", "languages", "keywords", "expire_time", "state", "state_reason", "create_time", "update_time", "publish_time")
+    __slots__ = ("id", "region", "organisation_id", "type", "title", "description", "nace_codes", "target_countries", "languages", "keywords", "expire_time", "state", "state_reason", "create_time", "update_time", "publish_time", "held_back")
     ID_FIELD_NUMBER: _ClassVar[int]
     REGION_FIELD_NUMBER: _ClassVar[int]
     ORGANISATION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -67,6 +81,7 @@ class Need(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     PUBLISH_TIME_FIELD_NUMBER: _ClassVar[int]
+    HELD_BACK_FIELD_NUMBER: _ClassVar[int]
     id: str
     region: str
     organisation_id: str
@@ -83,7 +98,44 @@ class Need(_message.Message):
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
     publish_time: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., region: _Optional[str] = ..., organisation_id: _Optional[str] = ..., type: _Optional[_Union[NeedType, str]] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., nace_codes: _Optional[_Iterable[str]] = ..., target_countries: _Optional[_Iterable[str]] = ..., languages: _Optional[_Iterable[str]] = ..., keywords: _Optional[_Iterable[str]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[_Union[NeedState, str]] = ..., state_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    held_back: bool
+    def __init__(self, id: _Optional[str] = ..., region: _Optional[str] = ..., organisation_id: _Optional[str] = ..., type: _Optional[_Union[NeedType, str]] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., nace_codes: _Optional[_Iterable[str]] = ..., target_countries: _Optional[_Iterable[str]] = ..., languages: _Optional[_Iterable[str]] = ..., keywords: _Optional[_Iterable[str]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[_Union[NeedState, str]] = ..., state_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., held_back: _Optional[bool] = ...) -> None: ...
+
+class AnonymisedNeed(_message.Message):
+    __slots__ = ("need_id", "origin_region", "type", "title", "description", "nace_divisions", "target_countries", "languages", "keywords", "size_class", "turnover_band", "founded_range", "location", "export_status", "expire_time", "publish_time")
+    NEED_ID_FIELD_NUMBER: _ClassVar[int]
+    ORIGIN_REGION_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    NACE_DIVISIONS_FIELD_NUMBER: _ClassVar[int]
+    TARGET_COUNTRIES_FIELD_NUMBER: _ClassVar[int]
+    LANGUAGES_FIELD_NUMBER: _ClassVar[int]
+    KEYWORDS_FIELD_NUMBER: _ClassVar[int]
+    SIZE_CLASS_FIELD_NUMBER: _ClassVar[int]
+    TURNOVER_BAND_FIELD_NUMBER: _ClassVar[int]
+    FOUNDED_RANGE_FIELD_NUMBER: _ClassVar[int]
+    LOCATION_FIELD_NUMBER: _ClassVar[int]
+    EXPORT_STATUS_FIELD_NUMBER: _ClassVar[int]
+    EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
+    PUBLISH_TIME_FIELD_NUMBER: _ClassVar[int]
+    need_id: str
+    origin_region: str
+    type: NeedType
+    title: str
+    description: str
+    nace_divisions: _containers.RepeatedScalarFieldContainer[str]
+    target_countries: _containers.RepeatedScalarFieldContainer[str]
+    languages: _containers.RepeatedScalarFieldContainer[str]
+    keywords: _containers.RepeatedScalarFieldContainer[str]
+    size_class: _organisation_pb2.SizeClass
+    turnover_band: TurnoverBand
+    founded_range: str
+    location: str
+    export_status: _organisation_pb2.ExportStatus
+    expire_time: _timestamp_pb2.Timestamp
+    publish_time: _timestamp_pb2.Timestamp
+    def __init__(self, need_id: _Optional[str] = ..., origin_region: _Optional[str] = ..., type: _Optional[_Union[NeedType, str]] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., nace_divisions: _Optional[_Iterable[str]] = ..., target_countries: _Optional[_Iterable[str]] = ..., languages: _Optional[_Iterable[str]] = ..., keywords: _Optional[_Iterable[str]] = ..., size_class: _Optional[_Union[_organisation_pb2.SizeClass, str]] = ..., turnover_band: _Optional[_Union[TurnoverBand, str]] = ..., founded_range: _Optional[str] = ..., location: _Optional[str] = ..., export_status: _Optional[_Union[_organisation_pb2.ExportStatus, str]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class CreateNeedRequest(_message.Message):
     __slots__ = ("need", "request_id")
@@ -172,16 +224,36 @@ class ReturnNeedResponse(_message.Message):
     def __init__(self, need: _Optional[_Union[Need, _Mapping]] = ...) -> None: ...
 
 class PublishNeedRequest(_message.Message):
-    __slots__ = ("id",)
+    __slots__ = ("id", "override_k_anonymity")
     ID_FIELD_NUMBER: _ClassVar[int]
+    OVERRIDE_K_ANONYMITY_FIELD_NUMBER: _ClassVar[int]
     id: str
-    def __init__(self, id: _Optional[str] = ...) -> None: ...
+    override_k_anonymity: bool
+    def __init__(self, id: _Optional[str] = ..., override_k_anonymity: _Optional[bool] = ...) -> None: ...
 
 class PublishNeedResponse(_message.Message):
     __slots__ = ("need",)
     NEED_FIELD_NUMBER: _ClassVar[int]
     need: Need
     def __init__(self, need: _Optional[_Union[Need, _Mapping]] = ...) -> None: ...
+
+class PreviewNeedPublicationRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class PreviewNeedPublicationResponse(_message.Message):
+    __slots__ = ("anonymised_need", "matching_smes", "k", "would_hold_back")
+    ANONYMISED_NEED_FIELD_NUMBER: _ClassVar[int]
+    MATCHING_SMES_FIELD_NUMBER: _ClassVar[int]
+    K_FIELD_NUMBER: _ClassVar[int]
+    WOULD_HOLD_BACK_FIELD_NUMBER: _ClassVar[int]
+    anonymised_need: AnonymisedNeed
+    matching_smes: int
+    k: int
+    would_hold_back: bool
+    def __init__(self, anonymised_need: _Optional[_Union[AnonymisedNeed, _Mapping]] = ..., matching_smes: _Optional[int] = ..., k: _Optional[int] = ..., would_hold_back: _Optional[bool] = ...) -> None: ...
 
 class MatchNeedRequest(_message.Message):
     __slots__ = ("id", "reason")

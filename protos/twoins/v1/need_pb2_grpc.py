@@ -73,6 +73,11 @@ class NeedServiceStub:
                 request_serializer=twoins_dot_v1_dot_need__pb2.PublishNeedRequest.SerializeToString,
                 response_deserializer=twoins_dot_v1_dot_need__pb2.PublishNeedResponse.FromString,
                 _registered_method=True)
+        self.PreviewNeedPublication = channel.unary_unary(
+                '/twoins.v1.NeedService/PreviewNeedPublication',
+                request_serializer=twoins_dot_v1_dot_need__pb2.PreviewNeedPublicationRequest.SerializeToString,
+                response_deserializer=twoins_dot_v1_dot_need__pb2.PreviewNeedPublicationResponse.FromString,
+                _registered_method=True)
         self.MatchNeed = channel.unary_unary(
                 '/twoins.v1.NeedService/MatchNeed',
                 request_serializer=twoins_dot_v1_dot_need__pb2.MatchNeedRequest.SerializeToString,
@@ -140,7 +145,16 @@ class NeedServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def PublishNeed(self, request, context):
-        """IN_REVIEW -> PUBLISHED: an anonymised copy goes to the network.
+        """IN_REVIEW -> PUBLISHED: an anonymised copy goes to the network. When fewer than k SMEs
+        of the region share the need's generalised profile, the need stays IN_REVIEW with
+        `held_back` set, unless the request overrides the guard.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PreviewNeedPublication(self, request, context):
+        """Shows exactly what would leave the region if the need were published now.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -204,6 +218,11 @@ def add_NeedServiceServicer_to_server(servicer, server):
                     servicer.PublishNeed,
                     request_deserializer=twoins_dot_v1_dot_need__pb2.PublishNeedRequest.FromString,
                     response_serializer=twoins_dot_v1_dot_need__pb2.PublishNeedResponse.SerializeToString,
+            ),
+            'PreviewNeedPublication': grpc.unary_unary_rpc_method_handler(
+                    servicer.PreviewNeedPublication,
+                    request_deserializer=twoins_dot_v1_dot_need__pb2.PreviewNeedPublicationRequest.FromString,
+                    response_serializer=twoins_dot_v1_dot_need__pb2.PreviewNeedPublicationResponse.SerializeToString,
             ),
             'MatchNeed': grpc.unary_unary_rpc_method_handler(
                     servicer.MatchNeed,
@@ -414,6 +433,33 @@ class NeedService:
             '/twoins.v1.NeedService/PublishNeed',
             twoins_dot_v1_dot_need__pb2.PublishNeedRequest.SerializeToString,
             twoins_dot_v1_dot_need__pb2.PublishNeedResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PreviewNeedPublication(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/twoins.v1.NeedService/PreviewNeedPublication',
+            twoins_dot_v1_dot_need__pb2.PreviewNeedPublicationRequest.SerializeToString,
+            twoins_dot_v1_dot_need__pb2.PreviewNeedPublicationResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -50,7 +50,12 @@ class NeedServiceStub:
     ReturnNeed: _grpc.UnaryUnaryMultiCallable[_need_pb2.ReturnNeedRequest, _need_pb2.ReturnNeedResponse]
     """IN_REVIEW -> DRAFT: the reviewer sends it back with a reason."""
     PublishNeed: _grpc.UnaryUnaryMultiCallable[_need_pb2.PublishNeedRequest, _need_pb2.PublishNeedResponse]
-    """IN_REVIEW -> PUBLISHED: an anonymised copy goes to the network."""
+    """IN_REVIEW -> PUBLISHED: an anonymised copy goes to the network. When fewer than k SMEs
+    of the region share the need's generalised profile, the need stays IN_REVIEW with
+    `held_back` set, unless the request overrides the guard.
+    """
+    PreviewNeedPublication: _grpc.UnaryUnaryMultiCallable[_need_pb2.PreviewNeedPublicationRequest, _need_pb2.PreviewNeedPublicationResponse]
+    """Shows exactly what would leave the region if the need were published now."""
     MatchNeed: _grpc.UnaryUnaryMultiCallable[_need_pb2.MatchNeedRequest, _need_pb2.MatchNeedResponse]
     """PUBLISHED -> MATCHED: a partner or expert has been found."""
     CloseNeed: _grpc.UnaryUnaryMultiCallable[_need_pb2.CloseNeedRequest, _need_pb2.CloseNeedResponse]
@@ -80,7 +85,12 @@ class NeedServiceAsyncStub(NeedServiceStub):
     ReturnNeed: _aio.UnaryUnaryMultiCallable[_need_pb2.ReturnNeedRequest, _need_pb2.ReturnNeedResponse]  # type: ignore[assignment]
     """IN_REVIEW -> DRAFT: the reviewer sends it back with a reason."""
     PublishNeed: _aio.UnaryUnaryMultiCallable[_need_pb2.PublishNeedRequest, _need_pb2.PublishNeedResponse]  # type: ignore[assignment]
-    """IN_REVIEW -> PUBLISHED: an anonymised copy goes to the network."""
+    """IN_REVIEW -> PUBLISHED: an anonymised copy goes to the network. When fewer than k SMEs
+    of the region share the need's generalised profile, the need stays IN_REVIEW with
+    `held_back` set, unless the request overrides the guard.
+    """
+    PreviewNeedPublication: _aio.UnaryUnaryMultiCallable[_need_pb2.PreviewNeedPublicationRequest, _need_pb2.PreviewNeedPublicationResponse]  # type: ignore[assignment]
+    """Shows exactly what would leave the region if the need were published now."""
     MatchNeed: _aio.UnaryUnaryMultiCallable[_need_pb2.MatchNeedRequest, _need_pb2.MatchNeedResponse]  # type: ignore[assignment]
     """PUBLISHED -> MATCHED: a partner or expert has been found."""
     CloseNeed: _aio.UnaryUnaryMultiCallable[_need_pb2.CloseNeedRequest, _need_pb2.CloseNeedResponse]  # type: ignore[assignment]
@@ -149,7 +159,18 @@ class NeedServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _need_pb2.PublishNeedRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_need_pb2.PublishNeedResponse, _abc.Awaitable[_need_pb2.PublishNeedResponse]]:
-        """IN_REVIEW -> PUBLISHED: an anonymised copy goes to the network."""
+        """IN_REVIEW -> PUBLISHED: an anonymised copy goes to the network. When fewer than k SMEs
+        of the region share the need's generalised profile, the need stays IN_REVIEW with
+        `held_back` set, unless the request overrides the guard.
+        """
+
+    @_abc_1.abstractmethod
+    def PreviewNeedPublication(
+        self,
+        request: _need_pb2.PreviewNeedPublicationRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_need_pb2.PreviewNeedPublicationResponse, _abc.Awaitable[_need_pb2.PreviewNeedPublicationResponse]]:
+        """Shows exactly what would leave the region if the need were published now."""
 
     @_abc_1.abstractmethod
     def MatchNeed(

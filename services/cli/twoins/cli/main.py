@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from twoins.cli.network import network_group, seed
+from twoins.node.anonymiser_cli import anonymiser_group
 from twoins.node.cli import node_group
 
 
@@ -17,6 +18,7 @@ def cli() -> None:
 cli.add_command(node_group)
 cli.add_command(network_group)
 cli.add_command(seed)
+cli.add_command(anonymiser_group)
 
 if __name__ == "__main__":
     cli()

@@ -108,6 +108,7 @@ class Need:
     create_time: datetime = field(default_factory=utc_now)
     update_time: datetime = field(default_factory=utc_now)
     publish_time: datetime | None = None
+    held_back: bool = False
 
     def is_expired_at(self, now: datetime) -> bool:
         return (
@@ -203,5 +204,20 @@ def transition(need: Need, action: NeedAction, now: datetime, reason: str = "") 
         )
     publish_time = now if action is NeedAction.PUBLISH else need.publish_time
     return replace(
-        need, state=target, state_reason=reason.strip(), update_time=now, publish_time=publish_time
+        need,
+        state=target,
+        state_reason=reason.strip(),
+        update_time=now,
+        publish_time=publish_time,
+        held_back=False,
     )
+
+
+def hold_back(need: Need, reason: str, now: datetime) -> Need:
+    """The need kept IN_REVIEW for the cluster manager, with the guard's reason."""
+    if need.state is not NeedState.IN_REVIEW:
+        raise IllegalTransition(
+            f"only a need IN_REVIEW can be held back; this one is {need.state.name}",
+            metadata={"state": need.state.name},
+        )
+    return replace(need, held_back=True, state_reason=reason, update_time=now)

@@ -361,6 +361,7 @@ def _need_row_values(need: Need) -> dict[str, Any]:
         "create_time": need.create_time,
         "update_time": need.update_time,
         "publish_time": need.publish_time,
+        "held_back": need.held_back,
     }
 
 
@@ -382,6 +383,7 @@ def _need(row: NeedRow) -> Need:
         create_time=row.create_time,
         update_time=row.update_time,
         publish_time=row.publish_time,
+        held_back=row.held_back,
     )
 
 

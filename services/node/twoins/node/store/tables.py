@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -129,6 +141,7 @@ class NeedRow(Base):
     create_time: Mapped[datetime]
     update_time: Mapped[datetime]
     publish_time: Mapped[datetime | None]
+    held_back: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (
         Index("ix_needs_create_time", "create_time", "id"),
@@ -169,3 +182,89 @@ class IdempotencyKeyRow(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
     resource_id: Mapped[str] = mapped_column(ID)
     create_time: Mapped[datetime]
+
+
+class OutboxRow(Base):
+    """Events written in the same transaction as the change they report; the relay publishes
+    them with `event_id` as Nats-Msg-Id and stamps `publish_time`."""
+
+    __tablename__ = "outbox"
+
+    sequence: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    envelope: Mapped[bytes] = mapped_column(LargeBinary)
+    create_time: Mapped[datetime]
+    publish_time: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_outbox_unpublished", "publish_time", "sequence"),)
+
+
+class InboxRow(Base):
+    """Network events already applied here, by event id: a duplicate is applied once."""
+
+    __tablename__ = "inbox"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    apply_time: Mapped[datetime]
+
+
+class DeadLetterRow(Base):
+    """Network events that could not be applied, with the reason; never retried by themselves."""
+
+    __tablename__ = "dead_letters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text)
+    # At most the first 64 KiB of what arrived, for diagnosis.
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    receive_time: Mapped[datetime]
+
+
+class CatalogueNeedRow(Base):
+    """The read model of the network's anonymised needs, every region's, this one's included."""
+
+    __tablename__ = "catalogue_needs"
+
+    need_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    origin_region: Mapped[str] = mapped_column(String(40))
+    type: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text)
+    nace_divisions: Mapped[list[Any]]
+    target_countries: Mapped[list[Any]]
+    languages: Mapped[list[Any]]
+    keywords: Mapped[list[Any]]
+    # Lower-cased title, description and keywords, for the text search.
+    search_text: Mapped[str] = mapped_column(Text)
+    # The serialised AnonymisedNeed, returned as it arrived.
+    message: Mapped[bytes] = mapped_column(LargeBinary)
+    state: Mapped[str] = mapped_column(String(20))
+    publish_time: Mapped[datetime]
+    # Occur time of the last event applied: an older event never overwrites a newer one.
+    version_time: Mapped[datetime]
+
+    __table_args__ = (Index("ix_catalogue_needs_publish", "publish_time", "need_id"),)
+
+
+class CatalogueOfferRow(Base):
+    """The read model of the network's expert offers, without the experts' contacts."""
+
+    __tablename__ = "catalogue_offers"
+
+    offer_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    origin_region: Mapped[str] = mapped_column(String(40))
+    nace_divisions: Mapped[list[Any]]
+    countries: Mapped[list[Any]]
+    languages: Mapped[list[Any]]
+    service_types: Mapped[list[Any]]
+    search_text: Mapped[str] = mapped_column(Text)
+    message: Mapped[bytes] = mapped_column(LargeBinary)
+    state: Mapped[str] = mapped_column(String(20))
+    publish_time: Mapped[datetime]
+    version_time: Mapped[datetime]
+
+    __table_args__ = (Index("ix_catalogue_offers_publish", "publish_time", "offer_id"),)

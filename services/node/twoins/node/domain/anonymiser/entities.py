@@ -12,6 +12,7 @@ from twoins.node.domain.anonymiser.gazetteer import (
     PERSON_CUES,
     PERSON_ORGANISATION_LINKS,
     PERSON_TITLES,
+    country_names,
     first_names,
     last_names,
 )
@@ -23,106 +24,644 @@ LOWER = "".join(chr(code) for code in _SCRIPTS if chr(code).islower())
 _U = f"[{re.escape(UPPER)}]"
 _L = f"[{re.escape(LOWER)}]"
 # A capitalised word: "Rossi", "D'Amelio", "Aix-en-Provence", "Ċensu", "Παπαδόπουλος".
-CAPITALISED = (rf"{_U}(?:(?:{_L}|{_U})+(?:['’-]{_U}?(?:{_L}|{_U})+)*|['’]{_U}(?:{_L}|{_U})+"
-               rf"(?:-{_U}?(?:{_L}|{_U})+)*)")
+CAPITALISED = (
+    rf"{_U}(?:(?:{_L}|{_U})+(?:['’-]{_U}?(?:{_L}|{_U})+)*|['’]{_U}(?:{_L}|{_U})+"
+    rf"(?:-{_U}?(?:{_L}|{_U})+)*)"
+)
 NAME_WORD = rf"(?:{CAPITALISED}|{_U}\.)"
-_CONNECTORS = r"(?:de|di|da|del|della|dello|dei|degli|des|du|van|von|der|dos|das|y|i|e|et|and|&|ta'|tal-|tas-|ta|la|le|el|lo)"
+_CONNECTORS = (
+    r"(?:de|di|da|del|della|dello|dei|degli|des|du|van|von|der|dos|das|y|i|e|et|and|"
+    r"&|ta'|tal-|tas-|ta|la|le|el|lo)"
+)
 LEGAL_FORM = "(?:" + "|".join(LEGAL_FORMS) + r")(?![\w])"
 
 # Organisation: name words (some lower-case words allowed inside, "Chantier naval Mercier")
 # and a legal form, optionally after a comma: "Tramuntana Tech, S.L.".
 ORG_WITH_FORM = re.compile(
-    rf"(?:{NAME_WORD}|\d+)(?:[ \u00a0](?:{NAME_WORD}|{_CONNECTORS}|{_L}+(?=[ \u00a0]{_U})|\d+)){{0,6}}"
-    rf",?[ \u00a0]{LEGAL_FORM}")
+    rf"(?:{NAME_WORD}|\d+)"
+    rf"(?:[ \u00a0](?:{NAME_WORD}|{_CONNECTORS}|{_L}+(?=[ \u00a0]{_U})|\d+)){{0,6}}"
+    rf",?[ \u00a0]{LEGAL_FORM}"
+)
 # A capitalised run of two to five words. Only "&" and "and" may join them: "di", "de", "of"
 # and "ta'" link a person to the organisation they work for, and split the run there.
 _RUN_CONNECTORS = r"(?:&|and|y|i|e|et|van|von|der)"
 CAPITALISED_RUN = re.compile(
     rf"(?<![\w@./-]){CAPITALISED}(?:[ \u00a0](?:{_RUN_CONNECTORS}[ \u00a0])?{CAPITALISED}){{1,4}}"
-    r"(?![\w@])")
+    r"(?![\w@])"
+)
 INITIAL_AND_SURNAME = re.compile(
-    rf"(?<![\w.]){_U}\.[ \u00a0]?{_U}{_L}+(?:['’-]{_U}?{_L}+)*(?:[ \u00a0]{CAPITALISED})?")
+    rf"(?<![\w.]){_U}\.[ \u00a0]?{_U}{_L}+(?:['’-]{_U}?{_L}+)*(?:[ \u00a0]{CAPITALISED})?"
+)
 SINGLE_WORD = re.compile(CAPITALISED)
 
 # Words that start a sentence or name a public body, a programme or a fair: a run that
 # holds one is not a private party.
-ARTICLES = frozenset(fold(word) for word in (
-    "The", "A", "An", "La", "Il", "Lo", "Le", "Les", "L", "El", "Los", "Las", "Un", "Una", "Une",
-    "Η", "Ο", "Το", "Την", "Τη", "Της", "Του", "Τον", "Οι", "Τα", "Il-", "L-", "Ir-", "Is-",
-    "It-", "In-", "Id-", "Ix-", "Ta", "Dal", "Della", "Del", "Al", "Au", "Aux", "Per", "Para",
-    "Pour", "For", "With", "Con", "Avec", "Με", "Για", "Από", "Στην", "Στη", "Στο", "Στον",
-))
-PUBLIC_MARKERS = frozenset(fold(word) for word in (
-    "University", "Università", "Universita", "Université", "Universitat", "Universidad",
-    "Università", "Πανεπιστήμιο", "Πολυτεχνείο", "Polytechnic", "Politecnico", "Institute",
-    "Istituto", "Institut", "Instituto", "Ινστιτούτο", "Horizon", "Interreg", "Eurostars",
-    "Programme", "Program", "Programma", "Programa", "Europe", "Europa", "European", "Europeo",
-    "Européen", "EIC", "ΕΣΠΑ", "ESPA", "PNRR", "FESR", "FEDER", "ERDF", "COSME", "LIFE",
-    "Erasmus", "Messe", "Expo", "Fair", "Fiera", "Feria", "Foire", "Salon", "Salone", "Show",
-    "Festival", "Week", "Summit", "Forum", "Congress", "Congresso", "Congrès", "Trade",
-    "Chamber", "Camera", "Chambre", "Cámara", "Ministry", "Ministero", "Ministère",
-    "Ministerio", "Υπουργείο", "Region", "Regione", "Région", "Región", "Περιφέρεια", "Council",
-    "Consiglio", "Council", "Kunsill", "Agency", "Agenzia", "Agence", "Agencia", "Cluster",
-    "Clusters", "Network", "Accelerator", "Tech", "Start", "Startup", "Fund", "Fondo", "Fonds",
-    "Bank", "Banca", "Banque", "Banco", "Τράπεζα", "Worldwide", "International", "Internazionale",
-    "CE", "UE", "EU", "DOP", "IGP", "DOC", "DOCG", "PDO", "PGI", "ΠΟΠ", "ΠΓΕ",
-))
+ARTICLES = frozenset(
+    fold(word)
+    for word in (
+        "The",
+        "A",
+        "An",
+        "La",
+        "Il",
+        "Lo",
+        "Le",
+        "Les",
+        "L",
+        "El",
+        "Los",
+        "Las",
+        "Un",
+        "Una",
+        "Une",
+        "Η",
+        "Ο",
+        "Το",
+        "Την",
+        "Τη",
+        "Της",
+        "Του",
+        "Τον",
+        "Οι",
+        "Τα",
+        "Il-",
+        "L-",
+        "Ir-",
+        "Is-",
+        "It-",
+        "In-",
+        "Id-",
+        "Ix-",
+        "Ta",
+        "Dal",
+        "Della",
+        "Del",
+        "Al",
+        "Au",
+        "Aux",
+        "Per",
+        "Para",
+        "Pour",
+        "For",
+        "With",
+        "Con",
+        "Avec",
+        "Με",
+        "Για",
+        "Από",
+        "Στην",
+        "Στη",
+        "Στο",
+        "Στον",
+    )
+)
+PUBLIC_MARKERS = frozenset(
+    fold(word)
+    for word in (
+        "University",
+        "Università",
+        "Universita",
+        "Université",
+        "Universitat",
+        "Universidad",
+        "Università",
+        "Πανεπιστήμιο",
+        "Πολυτεχνείο",
+        "Polytechnic",
+        "Politecnico",
+        "Institute",
+        "Istituto",
+        "Institut",
+        "Instituto",
+        "Ινστιτούτο",
+        "Horizon",
+        "Interreg",
+        "Eurostars",
+        "Programme",
+        "Program",
+        "Programma",
+        "Programa",
+        "Europe",
+        "Europa",
+        "European",
+        "Europeo",
+        "Européen",
+        "EIC",
+        "ΕΣΠΑ",
+        "ESPA",
+        "PNRR",
+        "FESR",
+        "FEDER",
+        "ERDF",
+        "COSME",
+        "LIFE",
+        "Erasmus",
+        "Messe",
+        "Expo",
+        "Fair",
+        "Fiera",
+        "Feria",
+        "Foire",
+        "Salon",
+        "Salone",
+        "Show",
+        "Festival",
+        "Week",
+        "Summit",
+        "Forum",
+        "Congress",
+        "Congresso",
+        "Congrès",
+        "Trade",
+        "Chamber",
+        "Camera",
+        "Chambre",
+        "Cámara",
+        "Ministry",
+        "Ministero",
+        "Ministère",
+        "Ministerio",
+        "Υπουργείο",
+        "Region",
+        "Regione",
+        "Région",
+        "Región",
+        "Περιφέρεια",
+        "Council",
+        "Consiglio",
+        "Council",
+        "Kunsill",
+        "Agency",
+        "Agenzia",
+        "Agence",
+        "Agencia",
+        "Cluster",
+        "Clusters",
+        "Network",
+        "Accelerator",
+        "Tech",
+        "Start",
+        "Startup",
+        "Fund",
+        "Fondo",
+        "Fonds",
+        "Bank",
+        "Banca",
+        "Banque",
+        "Banco",
+        "Τράπεζα",
+        "Worldwide",
+        "International",
+        "Internazionale",
+        "CE",
+        "UE",
+        "EU",
+        "DOP",
+        "IGP",
+        "DOC",
+        "DOCG",
+        "PDO",
+        "PGI",
+        "ΠΟΠ",
+        "ΠΓΕ",
+    )
+)
 # Places: a run of places is no party, unless it also holds a trade word ("Mallorca Olives").
-PLACE_MARKERS = frozenset(fold(word) for word in (
-    "Middle", "East", "Asia", "America", "Africa", "Paris", "Milano", "Bologna", "Hannover",
-    "Düsseldorf", "Cologne", "Genova", "Barcelona", "Madrid", "Athens", "Αθήνα", "Malta",
-    "Vision", "Food", "Fancy", "Digital", "Smart", "Green", "Blue", "Growth", "Neotec",
-    "Tremplin", "Sud", "Nord", "Antipolis", "Sophia", "Patras", "Potenza", "Matera", "Palma",
-    "Marseille", "Isla", "Italia", "France", "España", "Ελλάδα", "Greece", "Spain",
-    "Italy", "Germany", "Deutschland", "Basilicata", "Attica", "Αττική", "Provence", "Balears",
-    "Baleares", "Mallorca", "Menorca", "Ibiza", "Gozo", "Sicilia", "Puglia", "Calabria",
-    "Campania", "Lombardia", "Toscana", "Occitanie", "Catalunya", "Andalucía", "Valencia",
-    "Peloponnese", "Πελοπόννησος", "Crete", "Κρήτη", "ISO", "IEC", "NACE", "ATECO", "GDPR",
-))
-SECTOR_WORDS = frozenset(fold(word) for word in (
-    "Caseificio", "Frantoio", "Pastificio", "Cantine", "Cantina", "Tessitura", "Apicoltura",
-    "Meccanica", "Arredamenti", "Ceramiche", "Oleificio", "Panificio", "Salumificio",
-    "Falegnameria", "Officine", "Officina", "Costruzioni", "Trasporti", "Distribuzione",
-    "Agricola", "Azienda", "Industrie", "Elettronica", "Teixits", "Olis", "Talleres",
-    "Bodegas", "Bodega", "Náutica", "Nautica", "Construcciones", "Transportes", "Ortopedia",
-    "Fromagerie", "Savonnerie", "Chantier", "Atelier", "Maison", "Boulangerie", "Confiserie",
-    "Distillerie", "Brasserie", "Domaine", "Château", "Marine", "Boatyard", "Confectionery",
-    "Ceramics", "Supplies", "Medical", "Foods", "Furniture", "Textiles", "Wines", "Winery",
-    "Bakery", "Dairy", "Engineering", "Logistics", "Trading", "Systems", "Solutions",
-    "Software", "Labs", "Group", "Holdings", "Industries", "Enterprises", "Imports", "Exports",
-    "Aqua", "Honey", "Boats", "Shipyard", "Olive", "Olives", "Oils", "Seafood", "Fisheries",
-    "Forn", "Pasta", "Cosmesi", "Cosmetics", "Cosmétiques", "Cosméticos", "Trade", "Deli",
-    "Fish", "Farm", "Farms", "Garden", "Studio", "Consulting", "Services", "Servizi",
-    "Ιχθυοκαλλιέργειες", "Αρτοποιία", "Ελαιουργία", "Οινοποιία", "Τυροκομείο", "Μελισσοκομία",
-    "Επιπλοποιία", "Ναυπηγεία", "Εμπορική", "Βιομηχανία", "Τεχνική", "Κατασκευαστική",
-))
-_COMMON_WORDS = frozenset(fold(word) for word in (
-    "Via", "Santa", "San", "Santo", "Costa", "Marina", "Porto", "Villa", "Monte", "Mare",
-    "Sole", "Terra", "Casa", "Nuova", "Grande", "Bella", "Fiore", "Luce",
-    "Export", "Import", "Contact", "Email", "Tel", "Phone", "Mobile", "Website", "Referente",
-))
+PLACE_MARKERS = frozenset(
+    fold(word)
+    for word in (
+        "Middle",
+        "East",
+        "Asia",
+        "America",
+        "Africa",
+        "Paris",
+        "Milano",
+        "Bologna",
+        "Hannover",
+        "Düsseldorf",
+        "Cologne",
+        "Genova",
+        "Barcelona",
+        "Madrid",
+        "Athens",
+        "Αθήνα",
+        "Malta",
+        "Vision",
+        "Food",
+        "Fancy",
+        "Digital",
+        "Smart",
+        "Green",
+        "Blue",
+        "Growth",
+        "Neotec",
+        "Tremplin",
+        "Sud",
+        "Nord",
+        "Antipolis",
+        "Sophia",
+        "Patras",
+        "Potenza",
+        "Matera",
+        "Palma",
+        "Marseille",
+        "Isla",
+        "Italia",
+        "France",
+        "España",
+        "Ελλάδα",
+        "Greece",
+        "Spain",
+        "Italy",
+        "Germany",
+        "Deutschland",
+        "Basilicata",
+        "Attica",
+        "Αττική",
+        "Provence",
+        "Balears",
+        "Baleares",
+        "Mallorca",
+        "Menorca",
+        "Ibiza",
+        "Gozo",
+        "Sicilia",
+        "Puglia",
+        "Calabria",
+        "Campania",
+        "Lombardia",
+        "Toscana",
+        "Occitanie",
+        "Catalunya",
+        "Andalucía",
+        "Valencia",
+        "Peloponnese",
+        "Πελοπόννησος",
+        "Crete",
+        "Κρήτη",
+        "ISO",
+        "IEC",
+        "NACE",
+        "ATECO",
+        "GDPR",
+    )
+)
+SECTOR_WORDS = frozenset(
+    fold(word)
+    for word in (
+        "Caseificio",
+        "Frantoio",
+        "Pastificio",
+        "Cantine",
+        "Cantina",
+        "Tessitura",
+        "Apicoltura",
+        "Meccanica",
+        "Arredamenti",
+        "Ceramiche",
+        "Oleificio",
+        "Panificio",
+        "Salumificio",
+        "Falegnameria",
+        "Officine",
+        "Officina",
+        "Costruzioni",
+        "Trasporti",
+        "Distribuzione",
+        "Agricola",
+        "Azienda",
+        "Industrie",
+        "Elettronica",
+        "Teixits",
+        "Olis",
+        "Talleres",
+        "Bodegas",
+        "Bodega",
+        "Náutica",
+        "Nautica",
+        "Construcciones",
+        "Transportes",
+        "Ortopedia",
+        "Fromagerie",
+        "Savonnerie",
+        "Chantier",
+        "Atelier",
+        "Maison",
+        "Boulangerie",
+        "Confiserie",
+        "Distillerie",
+        "Brasserie",
+        "Domaine",
+        "Château",
+        "Marine",
+        "Boatyard",
+        "Confectionery",
+        "Ceramics",
+        "Supplies",
+        "Medical",
+        "Foods",
+        "Furniture",
+        "Textiles",
+        "Wines",
+        "Winery",
+        "Bakery",
+        "Dairy",
+        "Engineering",
+        "Logistics",
+        "Trading",
+        "Systems",
+        "Solutions",
+        "Software",
+        "Labs",
+        "Group",
+        "Holdings",
+        "Industries",
+        "Enterprises",
+        "Imports",
+        "Exports",
+        "Aqua",
+        "Honey",
+        "Boats",
+        "Shipyard",
+        "Olive",
+        "Olives",
+        "Oils",
+        "Seafood",
+        "Fisheries",
+        "Forn",
+        "Pasta",
+        "Cosmesi",
+        "Cosmetics",
+        "Cosmétiques",
+        "Cosméticos",
+        "Trade",
+        "Deli",
+        "Fish",
+        "Farm",
+        "Farms",
+        "Garden",
+        "Studio",
+        "Consulting",
+        "Services",
+        "Servizi",
+        "Catering",
+        "Supermarket",
+        "Supermarkets",
+        "Supermercati",
+        "Supermercato",
+        "Supermercats",
+        "Supermercados",
+        "Supermarché",
+        "Market",
+        "Markets",
+        "Mercato",
+        "Mercado",
+        "Store",
+        "Stores",
+        "Shop",
+        "Shops",
+        "Restaurant",
+        "Restaurants",
+        "Ristorante",
+        "Hotel",
+        "Hotels",
+        "Pharma",
+        "Pharmacy",
+        "Farmacia",
+        "Pharmacie",
+        "Motors",
+        "Auto",
+        "Energy",
+        "Energia",
+        "Énergie",
+        "Solar",
+        "Drinks",
+        "Beverages",
+        "Coffee",
+        "Caffè",
+        "Café",
+        "Vini",
+        "Vinos",
+        "Vins",
+        "Oli",
+        "Olio",
+        "Aceites",
+        "Huiles",
+        "Conserve",
+        "Conservas",
+        "Conserverie",
+        "Construction",
+        "Constructions",
+        "Builders",
+        "Design",
+        "Media",
+        "Print",
+        "Packaging",
+        "Imballaggi",
+        "Plastics",
+        "Plastica",
+        "Metals",
+        "Metalli",
+        "Steel",
+        "Acciai",
+        "Glass",
+        "Verre",
+        "Vetro",
+        "Vetreria",
+        "Textile",
+        "Textiles",
+        "Tessuti",
+        "Fashion",
+        "Moda",
+        "Dolci",
+        "Dolciaria",
+        "Pâtisserie",
+        "Pastelería",
+        "Panadería",
+        "Carni",
+        "Macelleria",
+        "Agro",
+        "Agri",
+        "Organics",
+        "Nautisme",
+        "Yachts",
+        "Yachting",
+        "Transport",
+        "Shipping",
+        "Tours",
+        "Travel",
+        "Viaggi",
+        "Partners",
+        "Associates",
+        "Lab",
+        "Laboratories",
+        "Laboratorio",
+        "Laboratoire",
+        "Clinic",
+        "Salt",
+        "Pans",
+        "Quesería",
+        "Queso",
+        "Formaggi",
+        "Latte",
+        "Lácteos",
+        "Laiterie",
+        "Dairy",
+        "Salumi",
+        "Embutidos",
+        "Charcuterie",
+        "Mobili",
+        "Muebles",
+        "Meubles",
+        "Jewellery",
+        "Gioielli",
+        "Joyería",
+        "Bijoux",
+        "Tiles",
+        "Marmi",
+        "Stone",
+        "Pietra",
+        "Impianti",
+        "Instalaciones",
+        "Elettrica",
+        "Electric",
+        "Electronics",
+        "Robotics",
+        "Automation",
+        "Automazione",
+        "Biotech",
+        "Diagnostics",
+        "Cosmetica",
+        "Beauty",
+        "Spa",
+        "Εμπορική",
+        "Οινοποιία",
+        "Τυροκομία",
+        "Ζαχαροπλαστική",
+        "Φούρνος",
+        "Καταστήματα",
+        "Ιχθυοκαλλιέργειες",
+        "Αρτοποιία",
+        "Ελαιουργία",
+        "Οινοποιία",
+        "Τυροκομείο",
+        "Μελισσοκομία",
+        "Επιπλοποιία",
+        "Ναυπηγεία",
+        "Εμπορική",
+        "Βιομηχανία",
+        "Τεχνική",
+        "Κατασκευαστική",
+    )
+)
+# First words of place names: "San Marino", "Porto Cesareo" are no trade and surname.
+PLACE_PREFIXES = frozenset(
+    fold(word)
+    for word in (
+        "San",
+        "Santa",
+        "Santo",
+        "Sant",
+        "Saint",
+        "Sainte",
+        "St",
+        "Porto",
+        "Port",
+        "Monte",
+        "Mont",
+        "Costa",
+        "Val",
+        "Valle",
+        "Villa",
+        "Isola",
+        "Cala",
+        "Castel",
+        "Castello",
+        "Castell",
+        "Bagni",
+        "Lido",
+        "Marina",
+        "Capo",
+        "Punta",
+        "Torre",
+        "Ville",
+        "Aix",
+        "Agios",
+        "Agia",
+        "Άγιος",
+        "Αγία",
+        "Ħal",
+        "Bir",
+        "Wied",
+        "Ras",
+    )
+)
+_COMMON_WORDS = frozenset(
+    fold(word)
+    for word in (
+        "Via",
+        "Santa",
+        "San",
+        "Santo",
+        "Costa",
+        "Marina",
+        "Porto",
+        "Villa",
+        "Monte",
+        "Mare",
+        "Sole",
+        "Terra",
+        "Casa",
+        "Nuova",
+        "Grande",
+        "Bella",
+        "Fiore",
+        "Luce",
+        "Export",
+        "Import",
+        "Contact",
+        "Email",
+        "Tel",
+        "Phone",
+        "Mobile",
+        "Website",
+        "Referente",
+    )
+)
 _TITLE_PATTERN = re.compile(
-    r"(?<![\w.])(?:" + "|".join(re.escape(title) for title in sorted(PERSON_TITLES, key=len,
-                                                                          reverse=True))
-    + rf")[ \u00a0]+(?P<name>{CAPITALISED}(?:[ \u00a0]{CAPITALISED}){{0,3}})")
+    r"(?<![\w.])(?:"
+    + "|".join(re.escape(title) for title in sorted(PERSON_TITLES, key=len, reverse=True))
+    + rf")[ \u00a0]+(?P<name>{CAPITALISED}(?:[ \u00a0]{CAPITALISED}){{0,3}})"
+)
 _CUE_PATTERN = re.compile(
-    r"(?i:" + "|".join(re.escape(cue) for cue in sorted(PERSON_CUES, key=len, reverse=True))
-    + rf")[\s,:]+(?P<name>{CAPITALISED}(?:[ \u00a0]{CAPITALISED}){{1,3}})")
+    r"(?i:"
+    + "|".join(re.escape(cue) for cue in sorted(PERSON_CUES, key=len, reverse=True))
+    + rf")[\s,:]+(?P<name>{CAPITALISED}(?:[ \u00a0]{CAPITALISED}){{1,3}})"
+)
 
 
-_RUN_WITH_INNER_LOWER = (rf"{CAPITALISED}(?:[ \u00a0](?:{_CONNECTORS}[ \u00a0])?(?:{CAPITALISED}|"
-                         rf"{_L}+(?=[ \u00a0]{_U}))){{0,4}}")
+_RUN_WITH_INNER_LOWER = (
+    rf"{CAPITALISED}(?:[ \u00a0](?:{_CONNECTORS}[ \u00a0])?(?:{CAPITALISED}|"
+    rf"{_L}+(?=[ \u00a0]{_U}))){{0,4}}"
+)
 _ORG_CUE_PATTERN = re.compile(
-    r"(?i:" + "|".join(re.escape(cue) for cue in sorted(ORGANISATION_CUES, key=len, reverse=True))
+    r"(?i:"
+    + "|".join(re.escape(cue) for cue in sorted(ORGANISATION_CUES, key=len, reverse=True))
     + r")[ \u00a0]+(?:(?i:the|la|il|le|l'|el|η|ο|την|τον|lil|a)[ \u00a0]+)?"
-    + rf"(?P<name>{_RUN_WITH_INNER_LOWER})")
+    + rf"(?P<name>{_RUN_WITH_INNER_LOWER})"
+)
 _PERSON_OF_ORGANISATION = re.compile(
     rf"(?P<person>(?:{_U}\.[ \u00a0]?{CAPITALISED}|{CAPITALISED}(?:[ \u00a0]{CAPITALISED}){{1,3}}))"
     r"[ \u00a0]+(?:"
     + "|".join(re.escape(link) for link in PERSON_ORGANISATION_LINKS)
-    + rf")[ \u00a0]+(?P<organisation>{_RUN_WITH_INNER_LOWER})")
-_FAIR_CUE = re.compile(r"(?:salon|salone|fiera|feria|fair|messe|stand|έκθεση|fiera|trade show|"
-                       r"expo|exhibition|fira|wirja)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+    + rf")[ \u00a0]+(?P<organisation>{_RUN_WITH_INNER_LOWER})"
+)
+_FAIR_CUE = re.compile(
+    r"(?:salon|salone|fiera|feria|fair|messe|stand|έκθεση|fiera|trade show|"
+    r"expo|exhibition|fira|wirja)\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
 
 
 def _words(value: str) -> list[str]:
@@ -161,13 +700,27 @@ def find_organisations(text: str) -> Iterator[Span]:
         start = match.start()
         # Drop leading articles and sentence words: "Η Nikolaou S.A." -> "Nikolaou S.A.".
         words = list(re.finditer(r"\S+", match.group()))
-        while len(words) > 1 and (fold(words[0].group()).strip("'’") in ARTICLES
-                                  or words[0].group()[0].islower()):
+        while len(words) > 1 and (
+            fold(words[0].group()).strip("'’") in ARTICLES or words[0].group()[0].islower()
+        ):
             words.pop(0)
+        # "Fornisce già Oleificio ... S.r.l.": a sentence's verb and adverb are not the name,
+        # while a trade word keeps its lower-case companion ("Chantier naval Mercier SASU").
+        while (
+            len(words) > 2
+            and words[1].group()[0].islower()
+            and not re.fullmatch(_CONNECTORS, words[1].group())
+            and fold(words[0].group()) not in SECTOR_WORDS
+        ):
+            del words[:2]
+            while len(words) > 1 and words[0].group()[0].islower():
+                words.pop(0)
         start = match.start() + words[0].start()
         linked = _PERSON_OF_ORGANISATION.match(text, start, match.end())
-        if linked is not None and (_is_person_name(_words(linked.group("person"))[:2])
-                                   or INITIAL_AND_SURNAME.fullmatch(linked.group("person"))):
+        if linked is not None and (
+            _is_person_name(_words(linked.group("person"))[:2])
+            or INITIAL_AND_SURNAME.fullmatch(linked.group("person"))
+        ):
             start = linked.start("organisation")
         yield Span(start, match.end(), "ORG")
 
@@ -177,17 +730,17 @@ def _is_person_name(words: list[str]) -> bool:
         return False
     if words[0] not in first_names() or words[0] in _COMMON_WORDS:
         return False
-    return all(word in last_names() or word in first_names() or len(word) > 3
-               for word in words[1:])
+    return all(word in last_names() or word in first_names() or len(word) > 3 for word in words[1:])
 
 
 def _is_public(text: str, start: int, words: list[str]) -> bool:
     if any(word in PUBLIC_MARKERS for word in words):
         return True
     if any(word in PLACE_MARKERS for word in words) and not any(
-            word in SECTOR_WORDS for word in words):
+        word in SECTOR_WORDS for word in words
+    ):
         return True
-    return bool(_FAIR_CUE.search(text[max(0, start - 30):start]))
+    return bool(_FAIR_CUE.search(text[max(0, start - 30) : start]))
 
 
 def find_cued_organisations(text: str) -> Iterator[Span]:
@@ -198,9 +751,9 @@ def find_cued_organisations(text: str) -> Iterator[Span]:
         words = _words(name)
         # The cue says an organisation follows: a place in its name does not make it public.
         public = any(word in PUBLIC_MARKERS for word in words) or _FAIR_CUE.search(
-            text[max(0, match.start("name") - 30):match.start("name")])
-        if words and not public and not (
-                len(words) == 1 and words[0] in ARTICLES):
+            text[max(0, match.start("name") - 30) : match.start("name")]
+        )
+        if words and not public and not (len(words) == 1 and words[0] in ARTICLES):
             if _is_person_name(words) and not any(word in SECTOR_WORDS for word in words):
                 continue
             yield Span(match.start("name"), match.end("name"), "ORG")
@@ -211,8 +764,9 @@ def find_cued_organisations(text: str) -> Iterator[Span]:
         if not _is_person_name(person_words[-3:]) and not _is_person_name(person_words[:2]):
             continue
         organisation_words = _words(match.group("organisation"))
-        if organisation_words and not _is_public(text, match.start("organisation"),
-                                                 organisation_words):
+        if organisation_words and not _is_public(
+            text, match.start("organisation"), organisation_words
+        ):
             yield Span(match.start("organisation"), match.end("organisation"), "ORG")
             person = match.group("person")
             skip = len(person) - len(person.lstrip())
@@ -229,13 +783,15 @@ def find_people(text: str) -> Iterator[Span]:
             yield Span(match.start("name"), match.end("name"), "PERSON")
     for match in _CUE_PATTERN.finditer(text):
         words = _words(match.group("name"))
-        if _is_person_name(words[:2]) or (words and words[-1] in last_names()
-                                           and not any(w in SECTOR_WORDS for w in words)):
+        if _is_person_name(words[:2]) or (
+            words and words[-1] in last_names() and not any(w in SECTOR_WORDS for w in words)
+        ):
             yield Span(match.start("name"), match.end("name"), "PERSON")
     for match in INITIAL_AND_SURNAME.finditer(text):
         surname = fold(match.group().split(".", 1)[1].strip().split()[0])
-        if surname in last_names() or (len(surname) >= 3 and surname not in PUBLIC_MARKERS
-                                       and surname not in SECTOR_WORDS):
+        if surname in last_names() or (
+            len(surname) >= 3 and surname not in PUBLIC_MARKERS and surname not in SECTOR_WORDS
+        ):
             yield Span(match.start(), match.end(), "PERSON")
 
 
@@ -252,11 +808,24 @@ def find_capitalised_runs(text: str) -> Iterator[Span]:
             words.pop(0)
         if len(words) < 2 or _is_public(text, match.start(), words):
             continue
+        if fold(text[match.start() + offset : match.end()]) in country_names():
+            continue
         if all(word.upper() == word for word in raw_words):
             continue  # acronyms
         start = match.start() + offset
         if any(word in SECTOR_WORDS for word in words) and any(
-                word in last_names() or word not in SECTOR_WORDS for word in words):
+            word in last_names() or word not in SECTOR_WORDS for word in words
+        ):
             yield Span(start, match.end(), "ORG")
         elif _is_person_name(words):
             yield Span(start, match.end(), "PERSON")
+        elif (
+            len(words) == 2
+            and words[1] in last_names()
+            and words[0] not in first_names()
+            and words[0] not in PLACE_PREFIXES
+            and words[0] not in _COMMON_WORDS
+            and raw_words[0][1:].islower()
+        ):
+            # "<trade> <surname>", the way small firms are named: "Forn Pons", "Olis Coll".
+            yield Span(start, match.end(), "ORG")

@@ -32,9 +32,14 @@ def known_identity(data: dict[str, Any]) -> KnownIdentity:
     return KnownIdentity(
         legal_name=str(data.get("legal_name", "")),
         trading_names=tuple(str(name) for name in data.get("trading_names", [])),
-        contacts=tuple(KnownContact(str(contact.get("name", "")), str(contact.get("email", "")),
-                                    str(contact.get("phone", "")))
-                       for contact in data.get("contacts", [])),
+        contacts=tuple(
+            KnownContact(
+                str(contact.get("name", "")),
+                str(contact.get("email", "")),
+                str(contact.get("phone", "")),
+            )
+            for contact in data.get("contacts", [])
+        ),
         vat=vat,
         website=str(data.get("website", "")),
         country={"EL": "GR"}.get(vat[:2], vat[:2]) if vat[:2].isalpha() else "",
@@ -53,12 +58,22 @@ def read_corpus(path: Path) -> list[Record]:
         try:
             data = json.loads(line)
             text = data["text"]
-            spans = tuple(Span(int(item["start"]), int(item["end"]), str(item["label"]))
-                          for item in data.get("spans", []))
-            negatives = tuple((int(item["start"]), int(item["end"]), str(item["kind"]))
-                              for item in data.get("negatives", []))
-            record = Record(str(data.get("id", number)), str(data.get("lang", "")), text,
-                            known_identity(data.get("known") or {}), spans, negatives)
+            spans = tuple(
+                Span(int(item["start"]), int(item["end"]), str(item["label"]))
+                for item in data.get("spans", [])
+            )
+            negatives = tuple(
+                (int(item["start"]), int(item["end"]), str(item["kind"]))
+                for item in data.get("negatives", [])
+            )
+            record = Record(
+                str(data.get("id", number)),
+                str(data.get("lang", "")),
+                text,
+                known_identity(data.get("known") or {}),
+                spans,
+                negatives,
+            )
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise CorpusError(f"{path}:{number}: not a corpus record ({error})") from None
         for span in spans:
@@ -74,8 +89,9 @@ def predict(record: Record) -> list[Span]:
     return find_identifiers(record.text, record.known, record.language)
 
 
-def evaluate(records: Iterable[Record],
-             predictor: Callable[[Record], list[Span]] = predict) -> dict[str, Any]:
+def evaluate(
+    records: Iterable[Record], predictor: Callable[[Record], list[Span]] = predict
+) -> dict[str, Any]:
     """Per-label precision, recall and F2, their micro-average, leak rate and look-alike flag
     rate, as defined by the corpus's README."""
     counts = {label: {"pred": 0, "pred_hit": 0, "gold": 0, "gold_hit": 0} for label in LABELS}
@@ -85,14 +101,16 @@ def evaluate(records: Iterable[Record],
         for span in predicted:
             counts[span.label]["pred"] += 1
             counts[span.label]["pred_hit"] += any(
-                gold.label == span.label and span.overlaps(gold) for gold in record.spans)
+                gold.label == span.label and span.overlaps(gold) for gold in record.spans
+            )
         covered: set[int] = set()
         for span in predicted:
             covered.update(range(span.start, span.end))
         for gold in record.spans:
             counts[gold.label]["gold"] += 1
             counts[gold.label]["gold_hit"] += any(
-                span.label == gold.label and span.overlaps(gold) for span in predicted)
+                span.label == gold.label and span.overlaps(gold) for span in predicted
+            )
             for index in range(gold.start, gold.end):
                 if not record.text[index].isspace():
                     gold_chars += 1
@@ -108,10 +126,14 @@ def evaluate(records: Iterable[Record],
     for label, count in [*counts.items(), ("ALL", total)]:
         precision = count["pred_hit"] / count["pred"] if count["pred"] else math.nan
         recall = count["gold_hit"] / count["gold"] if count["gold"] else math.nan
-        f2 = (5 * precision * recall / (4 * precision + recall)
-              if precision + recall > 0 else 0.0)
-        labels[label] = {"precision": precision, "recall": recall, "f2": f2,
-                         "gold": count["gold"], "predicted": count["pred"]}
+        f2 = 5 * precision * recall / (4 * precision + recall) if precision + recall > 0 else 0.0
+        labels[label] = {
+            "precision": precision,
+            "recall": recall,
+            "f2": f2,
+            "gold": count["gold"],
+            "predicted": count["pred"],
+        }
     overall = labels.pop("ALL")
     return {
         "labels": labels,

@@ -45,8 +45,9 @@ class FoldedText:
         folded_needle = re.sub(r"\s+", " ", fold(needle).strip())
         if len(folded_needle) < 2:
             return []
-        pattern = re.compile(r"(?<![a-z0-9])" + re.escape(folded_needle).replace(r"\ ", r"\s+")
-                             + r"(?![a-z0-9])")
+        pattern = re.compile(
+            r"(?<![a-z0-9])" + re.escape(folded_needle).replace(r"\ ", r"\s+") + r"(?![a-z0-9])"
+        )
         found = []
         for match in pattern.finditer(self.folded):
             start = self.origin[match.start()]

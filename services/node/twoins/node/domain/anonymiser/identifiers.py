@@ -18,14 +18,19 @@ EMAIL = re.compile(rf"{_LOCAL}@{_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL})*\.[A-Za-z]{{
 _AT = r"\s*(?:\[at\]|\(at\)|\{at\}|\[@\]|\(@\)|<at>)\s*|\s+(?:at|AT)\s+"
 _DOT = r"\s*(?:\[dot\]|\(dot\)|\{dot\}|\[\.\]|\(\.\)|<dot>)\s*|\s+(?:dot|DOT)\s+|\."
 OBFUSCATED_EMAIL = re.compile(
-    rf"\b{_LOCAL}(?:{_AT}){_DOMAIN_LABEL}(?:(?:{_DOT}){_DOMAIN_LABEL})*(?:{_DOT})[A-Za-z]{{2,6}}\b")
+    rf"\b{_LOCAL}(?:{_AT}){_DOMAIN_LABEL}(?:(?:{_DOT}){_DOMAIN_LABEL})*(?:{_DOT})[A-Za-z]{{2,6}}\b"
+)
 
-_TLDS = ("com|net|org|info|biz|eu|it|gr|fr|es|mt|cy|de|at|ch|be|nl|pt|uk|co\\.uk|com\\.mt|"
-         "com\\.gr|com\\.cy|cat|io|co|shop|store|online|site|tech|travel|wine|bio|gal|eus|"
-         "us|ca|pl|se|dk|no|fi|ie|lu|ro|bg|hr|si|sk|cz|hu|ma|tn|tr|il|ae|cn|jp|in|br|mx|ar")
+_TLDS = (
+    "com|net|org|info|biz|eu|it|gr|fr|es|mt|cy|de|at|ch|be|nl|pt|uk|co\\.uk|com\\.mt|"
+    "com\\.gr|com\\.cy|cat|io|co|shop|store|online|site|tech|travel|wine|bio|gal|eus|"
+    "us|ca|pl|se|dk|no|fi|ie|lu|ro|bg|hr|si|sk|cz|hu|ma|tn|tr|il|ae|cn|jp|in|br|mx|ar"
+)
 URL = re.compile(
     rf"(?<![@\w.-])(?:(?:https?://)(?:www\.)?|www\.)?(?:{_DOMAIN_LABEL}\.)+(?:{_TLDS})"
-    r"(?![A-Za-z0-9-])(?::\d{2,5})?(?:/[^\s<>\"']*)?", re.IGNORECASE)
+    r"(?![A-Za-z0-9-])(?::\d{2,5})?(?:/[^\s<>\"']*)?",
+    re.IGNORECASE,
+)
 # A bare domain needs a scheme, www. or a letter-hyphen look to be a site and not a file name.
 _BARE_DOMAIN_EXCLUDED = re.compile(r"^(?:[a-z]\.)+[a-z]{2,3}$", re.IGNORECASE)
 
@@ -34,26 +39,37 @@ IBAN = re.compile(r"\b[A-Z]{2}[0-9]{2}(?:[ \u00a0]?[A-Z0-9]{4}){2,7}(?:[ \u00a0]
 # VAT ids with their country prefix, spaced, dotted or dashed as people write them.
 PREFIXED_VAT = re.compile(
     r"\b(?:IT|EL|GR|FR|ES|MT|CY|PT|DE|AT|BE|NL|LU|IE)[ \u00a0.-]?"
-    r"[0-9A-Z](?:[ \u00a0.-]?[0-9A-Z]){7,12}\b")
+    r"[0-9A-Z](?:[ \u00a0.-]?[0-9A-Z]){7,12}\b"
+)
 # Without a prefix a number is a VAT id only next to a VAT label.
 VAT_LABEL = re.compile(
     r"(?:P\.?\s?IVA|Partita\s+IVA|C\.F\.|Codice\s+fiscale|VAT(?:\s+(?:No\.?|number|id|reg\.?))?|"
     r"Α\.?Φ\.?Μ\.?|ΑΦΜ|TVA(?:\s+intracommunautaire)?|N°\s*TVA|SIREN|SIRET|NIF(?:-IVA)?|CIF|"
-    r"N\.?I\.?F\.?|Numru\s+tal-VAT|VAT\s+Nru\.?)\s*[:.#]?\s*", re.IGNORECASE)
+    r"N\.?I\.?F\.?|Numru\s+tal-VAT|VAT\s+Nru\.?)\s*[:.#]?\s*",
+    re.IGNORECASE,
+)
 UNPREFIXED_VAT = re.compile(
     r"\b(?:[A-HJ-NP-SUVW][ -]?[0-9]{7}[0-9A-J]|[0-9]{8}[A-Z]|[0-9]{2}[ \u00a0]?[0-9]{3}"
-    r"[ \u00a0]?[0-9]{3}[ \u00a0]?[0-9]{3}|[0-9]{3}[ \u00a0.]?[0-9]{3}[ \u00a0.]?[0-9]{3}|[0-9]{8,11})\b")
+    r"[ \u00a0]?[0-9]{3}[ \u00a0]?[0-9]{3}|[0-9]{3}[ \u00a0.]?[0-9]{3}[ \u00a0.]?[0-9]{3}|"
+    r"[0-9]{8,11})\b"
+)
 
 PHONE_REGIONS = ("IT", "GR", "FR", "ES", "MT", "CY", "DE", "GB")
 # A digit run of a phone's length, with the separators people use; validated by libphonenumber.
 PHONE_CANDIDATE = re.compile(
     r"(?:\+|00)[1-9][0-9 \u00a0()./-]{6,22}[0-9]|\(?\b0[0-9][0-9 \u00a0()./-]{5,16}[0-9]\b|"
-    r"\b[1-9][0-9]{1,4}[ \u00a0./-]?[0-9][0-9 \u00a0./-]{4,12}[0-9]\b")
+    r"\b[1-9][0-9]{1,4}[ \u00a0./-]?[0-9][0-9 \u00a0./-]{4,12}[0-9]\b"
+)
 _NOT_A_PHONE_BEFORE = re.compile(
     r"(?:ISO|IEC|EN|UNI|NACE|ATECO|NAF|CNAE|ΚΑΔ|HS|GTIN|EAN|CN|code|codice|κωδικό|n°|No\.?|"
-    r"€|EUR|\$|£)\s*[:/]?\s*$", re.IGNORECASE)
-_NOT_A_PHONE_AFTER = re.compile(r"^\s*(?:€|EUR|euro|eur|%|kg|t\b|tonn|litr|m2|m²|pezz|pieces|"
-                                r"units|unità|ευρώ)", re.IGNORECASE)
+    r"€|EUR|\$|£)\s*[:/]?\s*$",
+    re.IGNORECASE,
+)
+_NOT_A_PHONE_AFTER = re.compile(
+    r"^\s*(?:€|EUR|euro|eur|%|kg|t\b|tonn|litr|m2|m²|pezz|pieces|"
+    r"units|unità|ευρώ)",
+    re.IGNORECASE,
+)
 
 
 def find_emails(text: str) -> Iterator[Span]:
@@ -87,7 +103,7 @@ def find_ibans(text: str) -> Iterator[Span]:
 
 
 def _labelled(text: str, start: int, labels: tuple[str, ...], window: int = 30) -> bool:
-    before = text[max(0, start - window):start]
+    before = text[max(0, start - window) : start]
     return any(label in before for label in labels)
 
 
@@ -106,15 +122,18 @@ def find_vat_ids(text: str, countries: tuple[str, ...]) -> Iterator[Span]:
         if _is_vat(match.group(), ()):
             yield Span(match.start(), match.end(), "VAT")
     for label in VAT_LABEL.finditer(text):
-        tail = text[label.end():label.end() + 24]
+        tail = text[label.end() : label.end() + 24]
         number = PREFIXED_VAT.match(tail) or UNPREFIXED_VAT.match(tail)
         if number is not None:
             yield Span(label.end() + number.start(), label.end() + number.end(), "VAT")
     for match in UNPREFIXED_VAT.finditer(text):
         # A bare checksummed number of the SME's country counts even without its label.
         digits = re.sub(r"\D", "", match.group())
-        if (len(digits) in (9, 11) or match.group()[0].isalpha()) and _is_vat(
-                match.group(), eu_countries) and not _looks_like_phone(match.group()):
+        if (
+            (len(digits) in (9, 11) or match.group()[0].isalpha())
+            and _is_vat(match.group(), eu_countries)
+            and not _looks_like_phone(match.group())
+        ):
             yield Span(match.start(), match.end(), "VAT")
 
 
@@ -130,9 +149,9 @@ def find_phones(text: str, regions: tuple[str, ...]) -> Iterator[Span]:
         digits = re.sub(r"\D", "", value)
         if not 7 <= len(digits) <= 15:
             continue
-        if _NOT_A_PHONE_BEFORE.search(text[max(0, match.start() - 12):match.start()]):
+        if _NOT_A_PHONE_BEFORE.search(text[max(0, match.start() - 12) : match.start()]):
             continue
-        if _NOT_A_PHONE_AFTER.match(text[match.end():match.end() + 8]):
+        if _NOT_A_PHONE_AFTER.match(text[match.end() : match.end() + 8]):
             continue
         if re.fullmatch(r"(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d", value.strip()):
             continue

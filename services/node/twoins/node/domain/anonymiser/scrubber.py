@@ -23,17 +23,27 @@ from twoins.node.domain.anonymiser.spans import KnownIdentity, Span, resolve_ove
 LANGUAGE_COUNTRIES = {"it": "IT", "el": "GR", "fr": "FR", "es": "ES", "mt": "MT", "ca": "ES"}
 
 REPLACEMENTS = {
-    "PERSON": "[person]", "ORG": "[organisation]", "EMAIL": "[e-mail]", "PHONE": "[phone]",
-    "IBAN": "[IBAN]", "VAT": "[VAT id]", "URL": "[web site]", "ADDRESS": "[address]",
+    "PERSON": "[person]",
+    "ORG": "[organisation]",
+    "EMAIL": "[e-mail]",
+    "PHONE": "[phone]",
+    "IBAN": "[IBAN]",
+    "VAT": "[VAT id]",
+    "URL": "[web site]",
+    "ADDRESS": "[address]",
 }
 
 
-def find_identifiers(text: str, known: KnownIdentity | None = None,
-                     language: str = "") -> list[Span]:
+def find_identifiers(
+    text: str, known: KnownIdentity | None = None, language: str = ""
+) -> list[Span]:
     """Every identifier found in `text`, as non-overlapping spans in text order."""
     known = known or KnownIdentity()
-    countries = tuple(dict.fromkeys(
-        country for country in (known.country, LANGUAGE_COUNTRIES.get(language, "")) if country))
+    countries = tuple(
+        dict.fromkeys(
+            country for country in (known.country, LANGUAGE_COUNTRIES.get(language, "")) if country
+        )
+    )
     folded = FoldedText.of(text)
     candidates: list[Span] = [
         *find_emails(text),
@@ -56,7 +66,7 @@ def scrub(text: str, known: KnownIdentity | None = None, language: str = "") -> 
     parts: list[str] = []
     position = 0
     for span in find_identifiers(text, known, language):
-        parts.append(text[position:span.start])
+        parts.append(text[position : span.start])
         parts.append(REPLACEMENTS[span.label])
         position = span.end
     parts.append(text[position:])

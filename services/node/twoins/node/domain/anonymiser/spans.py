@@ -8,8 +8,16 @@ LABELS = ("PERSON", "ORG", "EMAIL", "PHONE", "IBAN", "VAT", "URL", "ADDRESS")
 
 # When two candidate spans overlap, the one found by the more reliable detector wins.
 # Names of people and organisations rank alike: the longer reading wins.
-PRIORITY = {"EMAIL": 0, "URL": 1, "IBAN": 2, "VAT": 3, "PHONE": 4, "ADDRESS": 5, "ORG": 6,
-            "PERSON": 6}
+PRIORITY = {
+    "EMAIL": 0,
+    "URL": 1,
+    "IBAN": 2,
+    "VAT": 3,
+    "PHONE": 4,
+    "ADDRESS": 5,
+    "ORG": 6,
+    "PERSON": 6,
+}
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -45,8 +53,9 @@ class KnownIdentity:
 
 def resolve_overlaps(candidates: list[Span]) -> list[Span]:
     """Keeps, of overlapping candidates, the most reliable label, then the longest span."""
-    ranked = sorted(candidates, key=lambda span: (PRIORITY[span.label], -(span.end - span.start),
-                                                  span.start))
+    ranked = sorted(
+        candidates, key=lambda span: (PRIORITY[span.label], -(span.end - span.start), span.start)
+    )
     kept: list[Span] = []
     for candidate in ranked:
         clashes = [existing for existing in kept if candidate.overlaps(existing)]

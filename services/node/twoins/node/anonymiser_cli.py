@@ -1,0 +1,110 @@
+"""`twoins anonymiser eval FILE`: precision, recall, F2 and leak rate of the scrubber."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from twoins.node.domain.anonymiser.evaluation import CorpusError, evaluate, read_corpus
+
+#: Recall each label must reach, and the overall precision (the network's targets).
+RECALL_TARGETS = {
+    "EMAIL": 0.99,
+    "PHONE": 0.99,
+    "IBAN": 0.99,
+    "URL": 0.99,
+    "VAT": 0.97,
+    "PERSON": 0.90,
+    "ORG": 0.90,
+    "ADDRESS": 0.90,
+}
+PRECISION_TARGET = 0.90
+
+
+def missed_targets(report: dict[str, Any]) -> list[str]:
+    missed = [
+        f"{label} recall {report['labels'][label]['recall']:.3f} < {target}"
+        for label, target in RECALL_TARGETS.items()
+        if not report["labels"][label]["recall"] >= target
+    ]
+    precision = report["overall"]["precision"]
+    if not precision >= PRECISION_TARGET:
+        missed.append(f"overall precision {precision:.3f} < {PRECISION_TARGET}")
+    return missed
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    return value
+
+
+def _figure(value: float) -> str:
+    return "—" if math.isnan(value) else f"{value:.3f}"
+
+
+@click.group("anonymiser")
+def anonymiser_group() -> None:
+    """Measure the anonymiser."""
+
+
+@anonymiser_group.command("eval")
+@click.argument("corpus", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--check", is_flag=True, help="Exit 1 when a target is missed.")
+def evaluate_command(corpus: Path, as_json: bool, check: bool) -> None:
+    """Score the scrubber on CORPUS (JSON lines: text, known, spans, negatives)."""
+    try:
+        records = read_corpus(corpus)
+    except CorpusError as error:
+        raise click.ClickException(str(error)) from None
+    started = time.perf_counter()
+    report = evaluate(records)
+    elapsed = time.perf_counter() - started
+    missed = missed_targets(report)
+    if as_json:
+        click.echo(json.dumps(_json_safe(report), indent=2))
+    else:
+        console = Console()
+        table = Table(
+            title=f"Anonymiser on {corpus.name}: {len(records)} records, "
+            f"{elapsed * 1000 / len(records):.2f} ms a record"
+        )
+        for column in ("label", "precision", "recall", "F2", "gold", "predicted", "target"):
+            table.add_column(column, justify="left" if column == "label" else "right")
+        for label, figures in [*report["labels"].items(), ("overall", report["overall"])]:
+            target = (
+                f"R ≥ {RECALL_TARGETS[label]}"
+                if label in RECALL_TARGETS
+                else f"P ≥ {PRECISION_TARGET}"
+            )
+            table.add_row(
+                label,
+                _figure(figures["precision"]),
+                _figure(figures["recall"]),
+                _figure(figures["f2"]),
+                str(figures["gold"]),
+                str(figures["predicted"]),
+                target,
+            )
+        console.print(table)
+        console.print(
+            f"leak rate {report['leak_rate']:.4f} (identifier characters left "
+            f"in the text); look-alikes flagged {report['lookalike_flag_rate']:.4f}"
+        )
+        console.print(
+            "[green]all targets met[/]"
+            if not missed
+            else "[red]targets missed:[/] " + "; ".join(missed)
+        )
+    if check and missed:
+        raise SystemExit(1)

@@ -1,0 +1,130 @@
+"""What of a need leaves the node: the anonymised copy, and the k-anonymity guard on it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from twoins.node.domain.anonymiser.generalise import (
+    GeneralisedProfile,
+    TurnoverBand,
+    generalise,
+    nace_division,
+)
+from twoins.node.domain.anonymiser.scrubber import scrub
+from twoins.node.domain.anonymiser.spans import KnownContact, KnownIdentity
+from twoins.node.domain.need import Need, NeedType
+from twoins.node.domain.organisation import ExportStatus, Organisation, SizeClass
+
+DEFAULT_K = 5
+
+
+@dataclass(frozen=True, slots=True)
+class AnonymisedNeed:
+    need_id: str
+    origin_region: str
+    type: NeedType
+    title: str
+    description: str
+    nace_divisions: tuple[str, ...]
+    target_countries: tuple[str, ...]
+    languages: tuple[str, ...]
+    keywords: tuple[str, ...]
+    size_class: SizeClass
+    turnover_band: TurnoverBand
+    founded_range: str
+    location: str
+    export_status: ExportStatus
+    expire_time: datetime | None
+    publish_time: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class GuardDecision:
+    """How many SMEs of the region share the need's generalised profile, and whether that is
+    enough (at least k) to publish."""
+
+    matching_smes: int
+    k: int
+
+    @property
+    def holds_back(self) -> bool:
+        return self.matching_smes < self.k
+
+    def reason(self) -> str:
+        return (
+            f"held back for review: only {self.matching_smes} SME(s) of the region share "
+            f"this need's sector, size, turnover, age and location, fewer than k={self.k}"
+        )
+
+
+def known_identity(organisation: Organisation) -> KnownIdentity:
+    """Everything the record knows that names or reaches the SME."""
+    return KnownIdentity(
+        legal_name=organisation.legal_name,
+        trading_names=organisation.trading_names,
+        contacts=tuple(
+            KnownContact(contact.name, contact.email, contact.phone)
+            for contact in organisation.contacts
+        ),
+        vat=organisation.vat_id,
+        website=organisation.website,
+        street=organisation.address.street,
+        country=organisation.address.country_code,
+    )
+
+
+def _scrub_own_data(text: str, identity: KnownIdentity, language: str) -> str:
+    """Scrubs identifiers, then any literal piece of the SME's own record left over."""
+    scrubbed = scrub(text, identity, language)
+    leftovers = [
+        identity.vat,
+        identity.vat[2:],
+        identity.website.removeprefix("https://"),
+        identity.street,
+        *(contact.email for contact in identity.contacts),
+        *(contact.phone for contact in identity.contacts),
+    ]
+    for value in leftovers:
+        if len(value) >= 6 and value in scrubbed:
+            scrubbed = scrubbed.replace(value, "[redacted]")
+    return scrubbed
+
+
+def anonymise_need(
+    need: Need, organisation: Organisation, region_nuts2: str, language: str = ""
+) -> AnonymisedNeed:
+    identity = known_identity(organisation)
+    profile = generalise(organisation, region_nuts2)
+    keywords = []
+    for keyword in need.keywords:
+        cleaned = _scrub_own_data(keyword, identity, language)
+        if cleaned == keyword:  # a keyword that names someone is dropped, not mangled
+            keywords.append(keyword)
+    return AnonymisedNeed(
+        need_id=need.id,
+        origin_region=need.region,
+        type=need.type,
+        title=_scrub_own_data(need.title, identity, language),
+        description=_scrub_own_data(need.description, identity, language),
+        nace_divisions=tuple(dict.fromkeys(nace_division(code) for code in need.nace_codes)),
+        target_countries=need.target_countries,
+        languages=need.languages,
+        keywords=tuple(keywords),
+        size_class=profile.size_class,
+        turnover_band=profile.turnover_band,
+        founded_range=profile.founded_range,
+        location=profile.location,
+        export_status=organisation.export_status,
+        expire_time=need.expire_time,
+        publish_time=need.publish_time,
+    )
+
+
+def k_anonymity(
+    profile: GeneralisedProfile, region_profiles: Iterable[GeneralisedProfile], k: int = DEFAULT_K
+) -> GuardDecision:
+    """Counts the region's SMEs (the need's own included) whose profile equals `profile`."""
+    matching = sum(1 for other in region_profiles if other.key() == profile.key())
+    return GuardDecision(matching_smes=matching, k=k)
