@@ -14,13 +14,15 @@ from twoins.node.server import NodeServer, build_server
 TEST_REGION = "it-basilicata"
 
 
-def start_node(database_url: str, region: str = TEST_REGION) -> NodeServer:
+def start_node(database_url: str, region: str = TEST_REGION, k_anonymity: int = 1) -> NodeServer:
+    """A node on a free port; k is 1 unless a test is about the k-anonymity guard."""
     config = load_node_config(
         region_id=region,
         overrides={
             "listen": "127.0.0.1:0",
             "database_url": database_url,
             "shutdown_grace_seconds": 1,
+            "k_anonymity": k_anonymity,
         },
     )
     server = build_server(config)

@@ -482,7 +482,12 @@ def seed_region(client: NodeClient, region: str) -> dict[str, int]:
         ).need
         counts["needs"] += 1
         _advance(client.needs.SubmitNeed, need_pb2.SubmitNeedRequest(id=need.id))
-        _advance(client.needs.PublishNeed, need_pb2.PublishNeedRequest(id=need.id))
+        # One or two demo SMEs a region are too few for the k-anonymity guard: publishing
+        # them is the demo cluster manager's decision.
+        _advance(
+            client.needs.PublishNeed,
+            need_pb2.PublishNeedRequest(id=need.id, override_k_anonymity=True),
+        )
     offer = client.expert_offers.CreateExpertOffer(
         expert_offer_pb2.CreateExpertOfferRequest(
             request_id=_request_id(region, "expert"),

@@ -44,6 +44,7 @@ class NodeSettings(BaseModel):
     expiry_sweep_seconds: float | None = Field(default=None, gt=0, le=86400)
     max_workers: int | None = Field(default=None, ge=1, le=256)
     migrate_on_start: bool | None = None
+    k_anonymity: int | None = Field(default=None, ge=1, le=100)
 
 
 class NodeConfig(BaseModel):
@@ -61,6 +62,7 @@ class NodeConfig(BaseModel):
     max_workers: int = 16
     migrate_on_start: bool = True
     max_message_bytes: int = 4 * 1024 * 1024
+    k_anonymity: int = 5
 
 
 def load_node_config(

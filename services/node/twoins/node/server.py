@@ -172,6 +172,9 @@ def build_server(config: NodeConfig) -> NodeServer:
     """The node for `config`, built and not started."""
     database = Database(config.database_url)
     context = NodeContext(
-        region=config.region, store=NodeStore(database), codes=TaxonomyCodeLists()
+        region=config.region,
+        store=NodeStore(database),
+        codes=TaxonomyCodeLists(),
+        k_anonymity=config.k_anonymity,
     )
     return NodeServer(config, database, context)

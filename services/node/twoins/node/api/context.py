@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
@@ -15,7 +16,9 @@ from google.protobuf.message import Message
 from sqlalchemy.exc import IntegrityError
 
 from twoins.common import taxonomy
+from twoins.common.envelope import subject_for, wrap
 from twoins.common.network import Region
+from twoins.node.domain.anonymiser.publication import DEFAULT_K
 from twoins.node.domain.errors import Conflict, FieldViolation, InvalidArgument
 from twoins.node.domain.text import utc_now
 from twoins.node.store.node_store import NodeStore
@@ -51,6 +54,23 @@ class NodeContext:
     store: NodeStore
     codes: TaxonomyCodeLists
     clock: Callable[[], datetime] = utc_now
+    k_anonymity: int = DEFAULT_K
+    #: Set after a transaction wrote to the outbox, so the relay publishes without waiting.
+    outbox_written: threading.Event = field(default_factory=threading.Event)
+
+    def emit(self, repositories: Repositories, payloads: list[Message]) -> None:
+        """Writes events to the outbox in the caller's transaction."""
+        now = self.clock()
+        for payload in payloads:
+            envelope = wrap(payload, self.region.id, now)
+            repositories.outbox.add(
+                envelope.event_id,
+                subject_for(self.region.id, payload),
+                envelope.SerializeToString(),
+                now,
+            )
+        if payloads:
+            self.outbox_written.set()
 
     def create_once(
         self,

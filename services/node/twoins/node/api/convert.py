@@ -319,6 +319,7 @@ def need_to_proto(need: need_domain.Need) -> need_pb2.Need:
         keywords=need.keywords,
         state=enum_to_proto(need.state),
         state_reason=need.state_reason,
+        held_back=need.held_back,
     )
     set_timestamp(message.expire_time, need.expire_time)
     set_timestamp(message.create_time, need.create_time)

@@ -14,6 +14,7 @@ from twoins.node.api.convert import (
     expert_offer_from_proto,
     expert_offer_to_proto,
 )
+from twoins.node.bus.events import offer_events
 from twoins.node.domain.expert_offer import (
     UPDATABLE_FIELDS,
     ExpertOffer,
@@ -97,6 +98,7 @@ class ExpertOfferServicer(expert_offer_pb2_grpc.ExpertOfferServiceServicer):
             )
             offer = validate_expert_offer(changed, self._node.codes)
             repositories.expert_offers.save(offer)
+            self._node.emit(repositories, offer_events(current, offer))
         return pb.UpdateExpertOfferResponse(expert_offer=expert_offer_to_proto(offer))
 
     def _change_state(
@@ -104,10 +106,10 @@ class ExpertOfferServicer(expert_offer_pb2_grpc.ExpertOfferServiceServicer):
     ) -> pb.ExpertOffer:
         checked_id = require_id(offer_id)
         with self._node.store.write() as repositories:
-            offer = change(
-                repositories.expert_offers.get(checked_id, for_update=True), self._node.clock()
-            )
+            before = repositories.expert_offers.get(checked_id, for_update=True)
+            offer = change(before, self._node.clock())
             repositories.expert_offers.save(offer)
+            self._node.emit(repositories, offer_events(before, offer))
         return expert_offer_to_proto(offer)
 
     def PublishExpertOffer(

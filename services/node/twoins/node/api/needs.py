@@ -9,15 +9,25 @@ import grpc
 
 from twoins.node.api.context import NodeContext, mask_paths, require_id
 from twoins.node.api.convert import enums_from_proto, need_from_proto, need_to_proto
-from twoins.node.domain.errors import IllegalTransition
+from twoins.node.bus.events import anonymised_need_to_proto, need_events
+from twoins.node.domain.anonymiser.generalise import generalise
+from twoins.node.domain.anonymiser.publication import (
+    AnonymisedNeed,
+    GuardDecision,
+    anonymise_need,
+    k_anonymity,
+)
+from twoins.node.domain.errors import FailedPrecondition, IllegalTransition
 from twoins.node.domain.need import (
     UPDATABLE_FIELDS,
     Need,
     NeedAction,
     NeedState,
+    hold_back,
     transition,
     validate_need,
 )
+from twoins.node.domain.organisation import ConsentPurpose, Organisation
 from twoins.node.store.pagination import next_page_token, page_request
 from twoins.node.store.repositories import Repositories
 from twoins.v1 import need_pb2 as pb
@@ -107,11 +117,25 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
         checked_id = require_id(need_id)
         now = self._node.clock()
         with self._node.store.write() as repositories:
-            need = transition(
-                repositories.needs.get(checked_id, for_update=True), action, now, reason
-            )
+            before = repositories.needs.get(checked_id, for_update=True)
+            need = transition(before, action, now, reason)
             repositories.needs.save(need)
+            self._node.emit(repositories, need_events(before, need, None))
         return need_to_proto(need)
+
+    def _anonymise(
+        self, repositories: Repositories, need: Need
+    ) -> tuple[AnonymisedNeed, GuardDecision, Organisation]:
+        organisation = repositories.organisations.get(need.organisation_id)
+        region = self._node.region
+        language = need.languages[0] if need.languages else region.languages[0]
+        anonymised = anonymise_need(need, organisation, region.nuts2, language)
+        decision = k_anonymity(
+            generalise(organisation, region.nuts2),
+            (generalise(other, region.nuts2) for other in repositories.organisations.all()),
+            self._node.k_anonymity,
+        )
+        return anonymised, decision, organisation
 
     def SubmitNeed(
         self, request: pb.SubmitNeedRequest, context: grpc.ServicerContext
@@ -128,7 +152,49 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
     def PublishNeed(
         self, request: pb.PublishNeedRequest, context: grpc.ServicerContext
     ) -> pb.PublishNeedResponse:
-        return pb.PublishNeedResponse(need=self._transition(request.id, NeedAction.PUBLISH))
+        need_id = require_id(request.id)
+        now = self._node.clock()
+        with self._node.store.write() as repositories:
+            before = repositories.needs.get(need_id, for_update=True)
+            if before.state is not NeedState.IN_REVIEW:
+                transition(before, NeedAction.PUBLISH, now)  # raises the usual refusal
+            _anonymised, decision, organisation = self._anonymise(repositories, before)
+            if not organisation.has_consent(ConsentPurpose.NETWORK_SHARING):
+                raise FailedPrecondition(
+                    "the SME has not consented to sharing its anonymised needs with the "
+                    "network; record its consent first",
+                    reason="CONSENT_REQUIRED",
+                    metadata={"organisation_id": organisation.id},
+                )
+            if decision.holds_back and not request.override_k_anonymity:
+                need = hold_back(before, decision.reason(), now)
+                repositories.needs.save(need)
+                return pb.PublishNeedResponse(need=need_to_proto(need))
+            reason = (
+                f"published by the cluster manager's decision although only "
+                f"{decision.matching_smes} SME(s) share its profile (k={decision.k})"
+                if decision.holds_back
+                else ""
+            )
+            need = transition(before, NeedAction.PUBLISH, now, reason)
+            anonymised, _decision, _organisation = self._anonymise(repositories, need)
+            repositories.needs.save(need)
+            self._node.emit(repositories, need_events(before, need, anonymised))
+        return pb.PublishNeedResponse(need=need_to_proto(need))
+
+    def PreviewNeedPublication(
+        self, request: pb.PreviewNeedPublicationRequest, context: grpc.ServicerContext
+    ) -> pb.PreviewNeedPublicationResponse:
+        need_id = require_id(request.id)
+        with self._node.store.read() as repositories:
+            need = repositories.needs.get(need_id)
+            anonymised, decision, _organisation = self._anonymise(repositories, need)
+        return pb.PreviewNeedPublicationResponse(
+            anonymised_need=anonymised_need_to_proto(anonymised),
+            matching_smes=decision.matching_smes,
+            k=decision.k,
+            would_hold_back=decision.holds_back,
+        )
 
     def MatchNeed(
         self, request: pb.MatchNeedRequest, context: grpc.ServicerContext
@@ -159,10 +225,10 @@ def expire_due_needs(node: NodeContext, now: datetime, batch: int = 100) -> int:
         with node.store.write() as repositories:
             due = repositories.needs.expired_ids(now, batch)
             for need_id in due:
-                need = repositories.needs.get(need_id, for_update=True)
-                repositories.needs.save(
-                    transition(need, NeedAction.EXPIRE, now, "expiry time passed")
-                )
+                before = repositories.needs.get(need_id, for_update=True)
+                need = transition(before, NeedAction.EXPIRE, now, "expiry time passed")
+                repositories.needs.save(need)
+                node.emit(repositories, need_events(before, need, None))
         expired += len(due)
         if len(due) < batch:
             return expired

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from twoins.node.domain.assessment import Assessment, DimensionScore, ReadinessDimension
@@ -34,10 +34,13 @@ from twoins.node.store.tables import (
     AssessmentRow,
     BusinessPlanRevisionRow,
     BusinessPlanRow,
+    DeadLetterRow,
     ExpertOfferRow,
     IdempotencyKeyRow,
+    InboxRow,
     NeedRow,
     OrganisationRow,
+    OutboxRow,
 )
 
 RowT = TypeVar("RowT", OrganisationRow, AssessmentRow, BusinessPlanRow, NeedRow, ExpertOfferRow)
@@ -162,6 +165,10 @@ class OrganisationRepository:
 
     def delete(self, organisation_id: str) -> None:
         self._session.execute(delete(OrganisationRow).where(OrganisationRow.id == organisation_id))
+
+    def all(self) -> list[Organisation]:
+        """Every SME of the region (for the k-anonymity guard: at most a few thousand)."""
+        return [_organisation(row) for row in self._session.scalars(select(OrganisationRow))]
 
     def page(
         self, page: PageRequest, query: str
@@ -550,6 +557,91 @@ class IdempotencyRepository:
         )
 
 
+# --- bus: outbox, inbox, dead letters --------------------------------------------------------
+
+
+class OutboxRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, event_id: str, subject: str, envelope: bytes, now: datetime) -> None:
+        self._session.add(
+            OutboxRow(
+                event_id=event_id,
+                subject=subject,
+                envelope=envelope,
+                create_time=now,
+                publish_time=None,
+            )
+        )
+
+    def pending(self, limit: int) -> list[tuple[str, str, bytes]]:
+        """The oldest unpublished events: (event id, subject, envelope), in write order."""
+        rows = self._session.scalars(
+            select(OutboxRow)
+            .where(OutboxRow.publish_time.is_(None))
+            .order_by(OutboxRow.sequence)
+            .limit(limit)
+        )
+        return [(row.event_id, row.subject, row.envelope) for row in rows]
+
+    def mark_published(self, event_ids: Sequence[str], now: datetime) -> None:
+        if event_ids:
+            self._session.execute(
+                update(OutboxRow).where(OutboxRow.event_id.in_(event_ids)).values(publish_time=now)
+            )
+
+    def backlog(self) -> tuple[int, datetime | None]:
+        """How many events wait, and when the oldest was written."""
+        count, oldest = self._session.execute(
+            select(func.count(), func.min(OutboxRow.create_time)).where(
+                OutboxRow.publish_time.is_(None)
+            )
+        ).one()
+        return int(count), oldest
+
+
+class InboxRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def seen(self, event_id: str) -> bool:
+        return self._session.get(InboxRow, event_id) is not None
+
+    def record(self, event_id: str, subject: str, now: datetime) -> None:
+        self._session.add(InboxRow(event_id=event_id, subject=subject, apply_time=now))
+
+    def count(self) -> int:
+        return self._session.scalar(select(func.count()).select_from(InboxRow)) or 0
+
+    def last_apply_time(self) -> datetime | None:
+        return self._session.scalar(select(func.max(InboxRow.apply_time)))
+
+
+class DeadLetterRepository:
+    MAX_PAYLOAD = 64 * 1024
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, subject: str, reason: str, detail: str, payload: bytes, now: datetime) -> None:
+        self._session.add(
+            DeadLetterRow(
+                subject=subject[:200],
+                reason=reason,
+                detail=detail[:2000],
+                payload=payload[: self.MAX_PAYLOAD],
+                receive_time=now,
+            )
+        )
+
+    def counts(self) -> dict[str, int]:
+        rows = self._session.execute(
+            select(DeadLetterRow.reason, func.count()).group_by(DeadLetterRow.reason)
+        )
+        return {reason: int(count) for reason, count in rows}
+
+
 class Repositories:
     """Every repository, bound to one transaction's session."""
 
@@ -561,3 +653,6 @@ class Repositories:
         self.needs = NeedRepository(session)
         self.expert_offers = ExpertOfferRepository(session)
         self.idempotency = IdempotencyRepository(session)
+        self.outbox = OutboxRepository(session)
+        self.inbox = InboxRepository(session)
+        self.dead_letters = DeadLetterRepository(session)

@@ -1,0 +1,115 @@
+"""The bus's event envelope: building it, naming its subject, and checking what arrives."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime
+
+from google.protobuf import any_pb2
+from google.protobuf.message import DecodeError, Message
+
+from twoins.v1 import events_pb2
+
+SCHEMA_VERSION = 1
+SUBJECT_PREFIX = "twoins.v1"
+#: Larger envelopes are refused by the consumer (the broker's own limit is higher).
+MAX_ENVELOPE_BYTES = 64 * 1024
+
+#: Every payload the bus carries, by full name, with its subject's aggregate and event.
+EVENT_TYPES: dict[str, tuple[type[Message], str, str]] = {
+    message.DESCRIPTOR.full_name: (message, aggregate, event)
+    for message, aggregate, event in (
+        (events_pb2.NeedPublished, "need", "published"),
+        (events_pb2.NeedMatched, "need", "matched"),
+        (events_pb2.NeedRemoved, "need", "removed"),
+        (events_pb2.ExpertOfferPublished, "offer", "published"),
+        (events_pb2.ExpertOfferWithdrawn, "offer", "withdrawn"),
+        (events_pb2.NodeHeartbeat, "node", "heartbeat"),
+    )
+}
+
+_SUBJECT = re.compile(
+    r"^twoins\.v1\.(?P<region>[a-z]{2}-[a-z][a-z0-9-]{1,30})\."
+    r"(?P<aggregate>[a-z]+)\.(?P<event>[a-z]+)$"
+)
+
+
+class EnvelopeError(Exception):
+    """An event that cannot be applied; `reason` is a stable word for dead-letter counts."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def subject_for(region: str, payload: Message) -> str:
+    _message, aggregate, event = EVENT_TYPES[payload.DESCRIPTOR.full_name]
+    return f"{SUBJECT_PREFIX}.{region}.{aggregate}.{event}"
+
+
+def wrap(
+    payload: Message,
+    origin_region: str,
+    occur_time: datetime | None = None,
+    event_id: str | None = None,
+) -> events_pb2.EventEnvelope:
+    """The envelope of `payload`, with a new event id unless one is given."""
+    packed = any_pb2.Any()
+    packed.Pack(payload)
+    envelope = events_pb2.EventEnvelope(
+        event_id=event_id or str(uuid.uuid4()),
+        event_type=payload.DESCRIPTOR.full_name,
+        origin_region=origin_region,
+        schema_version=SCHEMA_VERSION,
+        payload=packed,
+    )
+    envelope.occur_time.FromDatetime(occur_time or datetime.now(UTC))
+    return envelope
+
+
+def open_envelope(
+    subject: str, data: bytes, known_regions: frozenset[str]
+) -> tuple[events_pb2.EventEnvelope, Message]:
+    """The envelope and its payload, or EnvelopeError saying why the event is refused."""
+    if len(data) > MAX_ENVELOPE_BYTES:
+        raise EnvelopeError("OVERSIZED", f"{len(data)} bytes, more than {MAX_ENVELOPE_BYTES}")
+    match = _SUBJECT.match(subject)
+    if match is None:
+        raise EnvelopeError("BAD_SUBJECT", f"subject {subject!r} is not twoins.v1.<region>.…")
+    envelope = events_pb2.EventEnvelope()
+    try:
+        envelope.ParseFromString(data)
+    except DecodeError as error:
+        raise EnvelopeError("UNDECODABLE", f"not an EventEnvelope: {error}") from None
+    try:
+        uuid.UUID(envelope.event_id)
+    except ValueError:
+        raise EnvelopeError("INVALID", "event_id is not a UUID") from None
+    if envelope.schema_version != SCHEMA_VERSION:
+        raise EnvelopeError(
+            "UNSUPPORTED_VERSION",
+            f"schema version {envelope.schema_version} is not {SCHEMA_VERSION}",
+        )
+    if envelope.origin_region != match.group("region"):
+        raise EnvelopeError(
+            "WRONG_ORIGIN",
+            f"origin {envelope.origin_region!r} published on "
+            f"the subject of {match.group('region')!r}",
+        )
+    if envelope.origin_region not in known_regions:
+        raise EnvelopeError(
+            "UNKNOWN_REGION", f"region {envelope.origin_region!r} is not in the network"
+        )
+    registered = EVENT_TYPES.get(envelope.event_type)
+    if registered is None:
+        raise EnvelopeError("UNKNOWN_TYPE", f"event type {envelope.event_type!r} is unknown")
+    message_type, aggregate, event = registered
+    if (match.group("aggregate"), match.group("event")) != (aggregate, event):
+        raise EnvelopeError("WRONG_SUBJECT", f"{envelope.event_type} does not go on {subject}")
+    if not envelope.HasField("occur_time"):
+        raise EnvelopeError("INVALID", "occur_time is missing")
+    payload = message_type()
+    if not envelope.payload.Unpack(payload):
+        raise EnvelopeError("INVALID", f"payload is not a {envelope.event_type}")
+    return envelope, payload

@@ -1,0 +1,115 @@
+"""Publishing a need: the k-anonymity guard, the preview, consent, and the outbox event."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import grpc
+import pytest
+from sqlalchemy import select
+
+from tests.integration.conftest import start_node
+from tests.support import builders
+from tests.support.grpc_errors import call_error
+from twoins.cli.node_client import NodeClient
+from twoins.common.envelope import open_envelope
+from twoins.node.server import NodeServer
+from twoins.node.store.tables import OutboxRow
+from twoins.v1 import events_pb2, need_pb2, organisation_pb2
+
+K = 3
+
+
+@pytest.fixture
+def guarded_node(tmp_path: Path) -> Iterator[NodeServer]:
+    server = start_node(f"sqlite:///{tmp_path / 'node.db'}", k_anonymity=K)
+    yield server
+    server.stop(grace=1)
+
+
+def submitted_need(client: NodeClient, **organisation_changes: object) -> need_pb2.Need:
+    organisation = client.organisations.CreateOrganisation(
+        organisation_pb2.CreateOrganisationRequest(
+            organisation=builders.organisation(**organisation_changes)
+        )
+    ).organisation
+    need = builders.need(organisation.id)
+    need.description = (
+        "Colucci Meccanica cerca un distributore; scrivere a Luca Ferrara, "
+        "luca@coluccimeccanica.example, +39 328 316 2133, P.IVA 07134560767."
+    )
+    created = client.needs.CreateNeed(need_pb2.CreateNeedRequest(need=need)).need
+    return client.needs.SubmitNeed(need_pb2.SubmitNeedRequest(id=created.id)).need
+
+
+def outbox(server: NodeServer) -> list[tuple[str, bytes]]:
+    with server.database.reading() as session:
+        return [
+            (row.subject, row.envelope)
+            for row in session.scalars(select(OutboxRow).order_by(OutboxRow.sequence))
+        ]
+
+
+def test_need_of_a_small_group_is_held_back_then_published_on_override(
+    guarded_node: NodeServer,
+) -> None:
+    with NodeClient(guarded_node.address) as client:
+        need = submitted_need(client)
+        preview = client.needs.PreviewNeedPublication(
+            need_pb2.PreviewNeedPublicationRequest(id=need.id)
+        )
+        assert (preview.matching_smes, preview.k, preview.would_hold_back) == (1, K, True)
+        held = client.needs.PublishNeed(need_pb2.PublishNeedRequest(id=need.id)).need
+        assert held.state == need_pb2.NEED_STATE_IN_REVIEW
+        assert held.held_back
+        assert "fewer than k=3" in held.state_reason
+        assert outbox(guarded_node) == []
+        published = client.needs.PublishNeed(
+            need_pb2.PublishNeedRequest(id=need.id, override_k_anonymity=True)
+        ).need
+        assert published.state == need_pb2.NEED_STATE_PUBLISHED
+        assert not published.held_back
+        assert "cluster manager's decision" in published.state_reason
+    [(subject, envelope)] = outbox(guarded_node)
+    assert subject == "twoins.v1.it-basilicata.need.published"
+    _envelope, payload = open_envelope(subject, envelope, frozenset({"it-basilicata"}))
+    assert isinstance(payload, events_pb2.NeedPublished)
+    assert payload.need.need_id == need.id
+    # What was previewed is what left the region (but for the publish time).
+    assert payload.need.description == preview.anonymised_need.description
+    assert payload.need.title == preview.anonymised_need.title
+    assert payload.need.HasField("publish_time")
+    for secret in (b"Colucci", b"Ferrara", b"luca@", b"316 2133", b"07134560767", b"Lauria"):
+        assert secret not in envelope, secret
+
+
+def test_need_of_a_large_enough_group_is_published_at_once(guarded_node: NodeServer) -> None:
+    with NodeClient(guarded_node.address) as client:
+        needs = [submitted_need(client) for _ in range(K)]
+        published = client.needs.PublishNeed(need_pb2.PublishNeedRequest(id=needs[0].id)).need
+    assert published.state == need_pb2.NEED_STATE_PUBLISHED
+
+
+def test_need_of_an_sme_without_sharing_consent_is_refused(guarded_node: NodeServer) -> None:
+    with NodeClient(guarded_node.address) as client:
+        need = submitted_need(client, consents=[])
+        with pytest.raises(grpc.RpcError) as raised:
+            client.needs.PublishNeed(
+                need_pb2.PublishNeedRequest(id=need.id, override_k_anonymity=True)
+            )
+        assert call_error(raised.value).reason == "CONSENT_REQUIRED"
+        read = client.needs.GetNeed(need_pb2.GetNeedRequest(id=need.id)).need
+    assert read.state == need_pb2.NEED_STATE_IN_REVIEW
+
+
+def test_withdrawing_a_published_need_tells_the_network(guarded_node: NodeServer) -> None:
+    with NodeClient(guarded_node.address) as client:
+        need = submitted_need(client)
+        client.needs.PublishNeed(need_pb2.PublishNeedRequest(id=need.id, override_k_anonymity=True))
+        client.needs.WithdrawNeed(need_pb2.WithdrawNeedRequest(id=need.id))
+    subjects = [subject for subject, _ in outbox(guarded_node)]
+    assert subjects == [
+        "twoins.v1.it-basilicata.need.published",
+        "twoins.v1.it-basilicata.need.removed",
+    ]
