@@ -26,6 +26,9 @@ ENVIRONMENT = {
     "TWOINS_DATA_DIR": "data_dir",
     "TWOINS_LOG_FORMAT": "log_format",
     "TWOINS_LOG_LEVEL": "log_level",
+    "TWOINS_NATS_URL": "nats_url",
+    "TWOINS_NATS_USER": "nats_user",
+    "TWOINS_NATS_PASSWORD": "nats_password",
 }
 
 
@@ -45,6 +48,9 @@ class NodeSettings(BaseModel):
     max_workers: int | None = Field(default=None, ge=1, le=256)
     migrate_on_start: bool | None = None
     k_anonymity: int | None = Field(default=None, ge=1, le=100)
+    nats_url: str | None = Field(default=None, pattern=r"^(nats|tls)://\S+$")
+    nats_user: str | None = None
+    nats_password: str | None = None
 
 
 class NodeConfig(BaseModel):
@@ -63,6 +69,12 @@ class NodeConfig(BaseModel):
     migrate_on_start: bool = True
     max_message_bytes: int = 4 * 1024 * 1024
     k_anonymity: int = 5
+    #: The bus; empty runs the node alone, without the network exchange.
+    nats_url: str = ""
+    nats_user: str = ""
+    nats_password: str = ""
+    #: Every region id of the network: events from any other region are refused.
+    network_regions: tuple[str, ...] = ()
 
 
 def load_node_config(
@@ -107,4 +119,5 @@ def load_node_config(
     data_dir = Path(merged.pop("data_dir", "var"))
     merged.setdefault("listen", region.endpoints.grpc)
     merged.setdefault("database_url", f"sqlite:///{data_dir / region.id / 'node.db'}")
-    return NodeConfig(region=region, **merged)
+    merged.setdefault("nats_user", region.id)
+    return NodeConfig(region=region, network_regions=network.region_ids, **merged)

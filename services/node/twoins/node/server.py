@@ -17,6 +17,7 @@ from twoins.node.api.expert_offers import ExpertOfferServicer
 from twoins.node.api.interceptor import NodeServerInterceptor
 from twoins.node.api.needs import NeedServicer, expire_due_needs
 from twoins.node.api.organisations import OrganisationServicer
+from twoins.node.bus.worker import BusSettings, BusWorker
 from twoins.node.config import NodeConfig
 from twoins.node.store.database import Database
 from twoins.node.store.node_store import NodeStore
@@ -62,6 +63,13 @@ class NodeServer:
         self._health = health.HealthServicer()
         self._stopping = threading.Event()
         self._sweeper: threading.Thread | None = None
+        self.bus: BusWorker | None = None
+        if config.nats_url:
+            self.bus = BusWorker(
+                context,
+                BusSettings(config.nats_url, config.nats_user, config.nats_password),
+                frozenset(config.network_regions),
+            )
         self._server = grpc.server(
             futures.ThreadPoolExecutor(
                 max_workers=config.max_workers, thread_name_prefix=f"node-{config.region.id}"
@@ -128,6 +136,8 @@ class NodeServer:
             target=self._sweep_expired_needs, daemon=True, name=f"expiry-{self.config.region.id}"
         )
         self._sweeper.start()
+        if self.bus is not None:
+            self.bus.start()
         logger.info(
             "node serving",
             extra={"address": self.address, "database": self.database.url.get_backend_name()},
@@ -152,6 +162,8 @@ class NodeServer:
         self._stopping.set()
         self._health.enter_graceful_shutdown()
         self._server.stop(grace).wait()
+        if self.bus is not None:
+            self.bus.stop()
         if self._sweeper is not None:
             self._sweeper.join(timeout=5)
         self.database.dispose()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -34,6 +34,8 @@ from twoins.node.store.tables import (
     AssessmentRow,
     BusinessPlanRevisionRow,
     BusinessPlanRow,
+    CatalogueNeedRow,
+    CatalogueOfferRow,
     DeadLetterRow,
     ExpertOfferRow,
     IdempotencyKeyRow,
@@ -642,6 +644,226 @@ class DeadLetterRepository:
         return {reason: int(count) for reason, count in rows}
 
 
+# --- the network catalogue -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueEntry:
+    """A need or offer of the network catalogue: the serialised message as it arrived."""
+
+    id: str
+    origin_region: str
+    state: str
+    message: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueFilter:
+    query: str = ""
+    types: tuple[str, ...] = ()
+    nace_division: str = ""
+    country: str = ""
+    language: str = ""
+    region: str = ""
+
+
+def _like(text: str) -> str:
+    return "%" + text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+class CatalogueRepository:
+    """The read model of the network's needs and offers that searches run on, locally."""
+
+    VISIBLE_STATES = ("PUBLISHED", "MATCHED")
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def upsert_need(
+        self,
+        need_id: str,
+        origin_region: str,
+        values: dict[str, Any],
+        message: bytes,
+        version_time: datetime,
+    ) -> bool:
+        """Stores the need unless a newer event already did; returns whether it changed."""
+        row = self._session.get(CatalogueNeedRow, need_id)
+        if row is not None and (
+            row.version_time > version_time or row.origin_region != origin_region
+        ):
+            return False
+        if row is None:
+            row = CatalogueNeedRow(need_id=need_id, origin_region=origin_region)
+            self._session.add(row)
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.message = message
+        row.state = "PUBLISHED"
+        row.version_time = version_time
+        return True
+
+    def set_need_state(
+        self, need_id: str, origin_region: str, state: str, version_time: datetime
+    ) -> bool:
+        row = self._session.get(CatalogueNeedRow, need_id)
+        if row is None:
+            # Removed before this node saw it published: keep a tombstone so that a late
+            # NeedPublished does not bring it back.
+            row = CatalogueNeedRow(
+                need_id=need_id,
+                origin_region=origin_region,
+                type="",
+                title="",
+                description="",
+                nace_divisions=[],
+                target_countries=[],
+                languages=[],
+                keywords=[],
+                search_text="",
+                message=b"",
+                publish_time=version_time,
+            )
+            self._session.add(row)
+        elif row.version_time > version_time or row.origin_region != origin_region:
+            return False
+        row.state = state
+        row.version_time = version_time
+        return True
+
+    def upsert_offer(
+        self,
+        offer_id: str,
+        origin_region: str,
+        values: dict[str, Any],
+        message: bytes,
+        version_time: datetime,
+    ) -> bool:
+        row = self._session.get(CatalogueOfferRow, offer_id)
+        if row is not None and (
+            row.version_time > version_time or row.origin_region != origin_region
+        ):
+            return False
+        if row is None:
+            row = CatalogueOfferRow(offer_id=offer_id, origin_region=origin_region)
+            self._session.add(row)
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.message = message
+        row.state = "PUBLISHED"
+        row.version_time = version_time
+        return True
+
+    def withdraw_offer(self, offer_id: str, origin_region: str, version_time: datetime) -> bool:
+        row = self._session.get(CatalogueOfferRow, offer_id)
+        if row is None:
+            row = CatalogueOfferRow(
+                offer_id=offer_id,
+                origin_region=origin_region,
+                nace_divisions=[],
+                countries=[],
+                languages=[],
+                service_types=[],
+                search_text="",
+                message=b"",
+                publish_time=version_time,
+            )
+            self._session.add(row)
+        elif row.version_time > version_time or row.origin_region != origin_region:
+            return False
+        row.state = "WITHDRAWN"
+        row.version_time = version_time
+        return True
+
+    def search_needs(
+        self, page: PageRequest, wanted: CatalogueFilter
+    ) -> tuple[list[CatalogueEntry], PagePosition | None, bool]:
+        query = select(CatalogueNeedRow).where(CatalogueNeedRow.state.in_(self.VISIBLE_STATES))
+        if wanted.query:
+            for word in wanted.query.split():
+                query = query.where(CatalogueNeedRow.search_text.like(_like(word), escape="\\"))
+        if wanted.types:
+            query = query.where(CatalogueNeedRow.type.in_(wanted.types))
+        if wanted.region:
+            query = query.where(CatalogueNeedRow.origin_region == wanted.region)
+        rows = list(
+            self._session.scalars(
+                query.order_by(
+                    CatalogueNeedRow.publish_time.desc(), CatalogueNeedRow.need_id.desc()
+                )
+            )
+        )
+        rows = [
+            row
+            for row in rows
+            if (not wanted.nace_division or wanted.nace_division in row.nace_divisions)
+            and (not wanted.country or wanted.country in row.target_countries)
+            and (not wanted.language or wanted.language in row.languages)
+        ]
+        return _page_of(
+            rows,
+            page,
+            lambda row: (row.publish_time, row.need_id),
+            lambda row: CatalogueEntry(row.need_id, row.origin_region, row.state, row.message),
+        )
+
+    def search_offers(
+        self, page: PageRequest, wanted: CatalogueFilter
+    ) -> tuple[list[CatalogueEntry], PagePosition | None, bool]:
+        query = select(CatalogueOfferRow).where(CatalogueOfferRow.state == "PUBLISHED")
+        if wanted.query:
+            for word in wanted.query.split():
+                query = query.where(CatalogueOfferRow.search_text.like(_like(word), escape="\\"))
+        if wanted.region:
+            query = query.where(CatalogueOfferRow.origin_region == wanted.region)
+        rows = list(
+            self._session.scalars(
+                query.order_by(
+                    CatalogueOfferRow.publish_time.desc(), CatalogueOfferRow.offer_id.desc()
+                )
+            )
+        )
+        rows = [
+            row
+            for row in rows
+            if (not wanted.nace_division or wanted.nace_division in row.nace_divisions)
+            and (not wanted.country or wanted.country in row.countries)
+            and (not wanted.language or wanted.language in row.languages)
+            and (not wanted.types or set(wanted.types) & set(row.service_types))
+        ]
+        return _page_of(
+            rows,
+            page,
+            lambda row: (row.publish_time, row.offer_id),
+            lambda row: CatalogueEntry(row.offer_id, row.origin_region, row.state, row.message),
+        )
+
+    def counts(self) -> tuple[int, int]:
+        needs = self._session.scalar(
+            select(func.count())
+            .select_from(CatalogueNeedRow)
+            .where(CatalogueNeedRow.state.in_(self.VISIBLE_STATES))
+        )
+        offers = self._session.scalar(
+            select(func.count())
+            .select_from(CatalogueOfferRow)
+            .where(CatalogueOfferRow.state == "PUBLISHED")
+        )
+        return int(needs or 0), int(offers or 0)
+
+
+def _page_of(
+    rows: list[Any], page: PageRequest, position: Any, entry: Any
+) -> tuple[list[CatalogueEntry], PagePosition | None, bool]:
+    """One page of rows already in (time, id) descending order, after the token's position."""
+    if page.after is not None:
+        after = (page.after.create_time, page.after.id)
+        rows = [row for row in rows if position(row) < after]
+    chosen = rows[: page.size]
+    last = PagePosition(*position(chosen[-1])) if chosen else None
+    return [entry(row) for row in chosen], last, len(rows) > page.size
+
+
 class Repositories:
     """Every repository, bound to one transaction's session."""
 
@@ -656,3 +878,4 @@ class Repositories:
         self.outbox = OutboxRepository(session)
         self.inbox = InboxRepository(session)
         self.dead_letters = DeadLetterRepository(session)
+        self.catalogue = CatalogueRepository(session)

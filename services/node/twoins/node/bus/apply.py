@@ -1,0 +1,125 @@
+"""Applies network events to the node's catalogue: once each, newest wins, bad ones set aside."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Literal
+
+from google.protobuf.message import Message
+
+from twoins.common.envelope import EnvelopeError, open_envelope
+from twoins.node.store.node_store import NodeStore
+from twoins.node.store.repositories import Repositories
+from twoins.v1 import events_pb2, need_pb2
+
+logger = logging.getLogger(__name__)
+
+Outcome = Literal["applied", "duplicate", "stale", "dead_lettered"]
+
+
+def _check_id(value: str, what: str) -> None:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        raise EnvelopeError("INVALID", f"{what} {value!r} is not a UUID") from None
+
+
+def _search_text(*parts: str) -> str:
+    return " ".join(part.casefold() for part in parts)
+
+
+class EventApplier:
+    """Applies one event in one transaction, recording its id so a duplicate changes nothing."""
+
+    def __init__(
+        self,
+        store: NodeStore,
+        known_regions: frozenset[str],
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._store = store
+        self._known_regions = known_regions
+        self._clock = clock
+
+    def apply(self, subject: str, data: bytes) -> tuple[Outcome, str]:
+        """What happened to the event, and the dead-letter reason when it was set aside."""
+        try:
+            envelope, payload = open_envelope(subject, data, self._known_regions)
+            with self._store.write() as repositories:
+                if repositories.inbox.seen(envelope.event_id):
+                    return "duplicate", ""
+                changed = self._dispatch(
+                    repositories,
+                    envelope.origin_region,
+                    envelope.occur_time.ToDatetime(tzinfo=UTC),
+                    payload,
+                )
+                repositories.inbox.record(envelope.event_id, subject, self._clock())
+            return ("applied" if changed else "stale"), ""
+        except EnvelopeError as error:
+            with self._store.write() as repositories:
+                repositories.dead_letters.add(
+                    subject, error.reason, str(error), data, self._clock()
+                )
+            logger.warning(
+                "event dead-lettered", extra={"subject": subject[:200], "reason": error.reason}
+            )
+            return "dead_lettered", error.reason
+
+    def _dispatch(
+        self, repositories: Repositories, origin: str, occur_time: datetime, payload: Message
+    ) -> bool:
+        catalogue = repositories.catalogue
+        if isinstance(payload, events_pb2.NeedPublished):
+            need = payload.need
+            _check_id(need.need_id, "need_id")
+            if need.origin_region != origin:
+                raise EnvelopeError("WRONG_ORIGIN", "the need names another origin region")
+            values = {
+                "type": need_pb2.NeedType.Name(need.type).removeprefix("NEED_TYPE_"),
+                "title": need.title,
+                "description": need.description,
+                "nace_divisions": list(need.nace_divisions),
+                "target_countries": list(need.target_countries),
+                "languages": list(need.languages),
+                "keywords": list(need.keywords),
+                "search_text": _search_text(need.title, need.description, *need.keywords),
+                "publish_time": (
+                    need.publish_time.ToDatetime(tzinfo=UTC)
+                    if need.HasField("publish_time")
+                    else occur_time
+                ),
+            }
+            return catalogue.upsert_need(
+                need.need_id, origin, values, need.SerializeToString(), occur_time
+            )
+        if isinstance(payload, events_pb2.NeedMatched):
+            _check_id(payload.need_id, "need_id")
+            return catalogue.set_need_state(payload.need_id, origin, "MATCHED", occur_time)
+        if isinstance(payload, events_pb2.NeedRemoved):
+            _check_id(payload.need_id, "need_id")
+            final = need_pb2.NeedState.Name(payload.final_state).removeprefix("NEED_STATE_")
+            return catalogue.set_need_state(payload.need_id, origin, final, occur_time)
+        if isinstance(payload, events_pb2.ExpertOfferPublished):
+            offer = payload.offer
+            _check_id(offer.offer_id, "offer_id")
+            if offer.origin_region != origin:
+                raise EnvelopeError("WRONG_ORIGIN", "the offer names another origin region")
+            values = {
+                "nace_divisions": list(offer.nace_divisions),
+                "countries": list(offer.countries),
+                "languages": list(offer.languages),
+                "service_types": [str(service) for service in offer.service_types],
+                "search_text": _search_text(offer.title, offer.description, *offer.competences),
+                "publish_time": occur_time,
+            }
+            return catalogue.upsert_offer(
+                offer.offer_id, origin, values, offer.SerializeToString(), occur_time
+            )
+        if isinstance(payload, events_pb2.ExpertOfferWithdrawn):
+            _check_id(payload.offer_id, "offer_id")
+            return catalogue.withdraw_offer(payload.offer_id, origin, occur_time)
+        return False  # heartbeats are the monitor's

@@ -1,0 +1,175 @@
+"""The node's bus worker: publishes the outbox and applies the network's events, on its own thread.
+
+nats-py is asynchronous and the node's gRPC server is threaded, so the worker runs one asyncio
+loop on a thread of its own; database work is short and done on that thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections import Counter
+from dataclasses import dataclass
+
+import nats
+from nats.aio.client import Client
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js import JetStreamContext
+
+from twoins.common.envelope import SUBJECT_PREFIX
+from twoins.common.stream import STREAM_NAME
+from twoins.node.api.context import NodeContext
+from twoins.node.bus.apply import EventApplier
+
+logger = logging.getLogger(__name__)
+
+RELAY_BATCH = 200
+FETCH_BATCH = 200
+
+
+@dataclass(frozen=True)
+class BusSettings:
+    url: str
+    user: str
+    password: str
+
+
+class BusWorker:
+    def __init__(
+        self, context: NodeContext, settings: BusSettings, known_regions: frozenset[str]
+    ) -> None:
+        self._context = context
+        self._settings = settings
+        self._applier = EventApplier(context.store, known_regions, context.clock)
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.connected = threading.Event()
+        #: Events applied, duplicates and dead letters since start, by outcome.
+        self.outcomes: Counter[str] = Counter()
+        self.published = 0
+
+    def start(self) -> None:
+        self._thread = threading.Thread(
+            target=self._run, daemon=True, name=f"bus-{self._context.region.id}"
+        )
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stopping.set()
+        self._context.outbox_written.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        asyncio.run(self._main())
+
+    async def _main(self) -> None:
+        client: Client | None = None
+        while not self._stopping.is_set():
+            try:
+                client = await nats.connect(
+                    servers=[self._settings.url],
+                    user=self._settings.user,
+                    password=self._settings.password,
+                    name=f"node-{self._context.region.id}",
+                    max_reconnect_attempts=-1,
+                    reconnect_time_wait=0.5,
+                    allow_reconnect=True,
+                    connect_timeout=2,
+                    error_cb=self._on_error,
+                    disconnected_cb=self._on_disconnected,
+                    reconnected_cb=self._on_reconnected,
+                )
+                break
+            except Exception as error:  # the broker may not be up yet: retry until stopped
+                logger.warning(
+                    "cannot reach the bus; retrying",
+                    extra={"url": self._settings.url, "error": str(error)},
+                )
+                await asyncio.sleep(1)
+        if client is None:
+            return
+        self.connected.set()
+        js = client.jetstream()
+        tasks = [asyncio.create_task(self._relay(js)), asyncio.create_task(self._consume(js))]
+        while not self._stopping.is_set():
+            await asyncio.sleep(0.1)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        # Every event is acknowledged after its commit and the outbox marks only acknowledged
+        # publishes, so closing loses nothing: an unacknowledged event comes again.
+        await client.close()
+
+    async def _on_error(self, error: Exception) -> None:
+        logger.warning("bus error", extra={"error": str(error)})
+
+    async def _on_disconnected(self) -> None:
+        self.connected.clear()
+        logger.warning("bus disconnected; reconnecting")
+
+    async def _on_reconnected(self) -> None:
+        self.connected.set()
+        logger.info("bus reconnected")
+
+    async def _relay(self, js: JetStreamContext) -> None:
+        """Publishes the outbox in write order, each event once by its id, until stopped."""
+        store = self._context.store
+        while True:
+            with store.read() as repositories:
+                pending = repositories.outbox.pending(RELAY_BATCH)
+            if not pending:
+                self._context.outbox_written.clear()
+                await asyncio.get_running_loop().run_in_executor(
+                    None, self._context.outbox_written.wait, 0.5
+                )
+                continue
+            published: list[str] = []
+            try:
+                for event_id, subject, envelope in pending:
+                    await js.publish(
+                        subject,
+                        envelope,
+                        stream=STREAM_NAME,
+                        timeout=5,
+                        headers={"Nats-Msg-Id": event_id},
+                    )
+                    published.append(event_id)
+            except Exception as error:
+                # Not acknowledged: stays in the outbox and goes again (same id, so once).
+                logger.warning("publishing failed; retrying", extra={"error": str(error)})
+                await asyncio.sleep(0.5)
+            if published:
+                with store.write() as repositories:
+                    repositories.outbox.mark_published(published, self._context.clock())
+                self.published += len(published)
+
+    async def _consume(self, js: JetStreamContext) -> None:
+        """Applies every network event after commit, then acknowledges it."""
+        durable = f"node-{self._context.region.id}"
+        while True:
+            try:
+                subscription = await js.pull_subscribe(
+                    f"{SUBJECT_PREFIX}.>", durable=durable, stream=STREAM_NAME
+                )
+                break
+            except Exception as error:
+                logger.warning(
+                    "cannot subscribe to the network stream; retrying", extra={"error": str(error)}
+                )
+                await asyncio.sleep(1)
+        while True:
+            try:
+                messages = await subscription.fetch(FETCH_BATCH, timeout=1)
+            except NatsTimeoutError:
+                continue
+            except Exception as error:
+                logger.warning("fetching events failed; retrying", extra={"error": str(error)})
+                await asyncio.sleep(0.5)
+                continue
+            for message in messages:
+                outcome, _reason = self._applier.apply(message.subject, message.data)
+                self.outcomes[outcome] += 1
+                await message.ack()

@@ -1,0 +1,246 @@
+"""The network exchange over a real NATS JetStream server: two real nodes, no mocks."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import nats
+import pytest
+from nats.aio.msg import Msg
+from nats.errors import NoRespondersError
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js.errors import APIError
+from sqlalchemy import func, select
+
+from tests.support import builders
+from tests.support.nats import NatsServer, running_nats
+from twoins.cli.node_client import NodeClient
+from twoins.common.envelope import wrap
+from twoins.node.config import load_node_config
+from twoins.node.server import NodeServer, build_server
+from twoins.node.store.tables import CatalogueNeedRow, InboxRow, OutboxRow
+from twoins.v1 import events_pb2, need_pb2, organisation_pb2
+
+ORIGIN, RECEIVER = "it-basilicata", "gr-attica"
+SECRETS = (
+    "Colucci",
+    "Ferrara",
+    "luca@",
+    "316 2133",
+    "3283162133",
+    "07134560767",
+    "Lauria",
+    "dell'Industria",
+)
+
+
+@pytest.fixture(scope="module")
+def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NatsServer]:
+    with running_nats(tmp_path_factory.mktemp("jetstream")) as server:
+        yield server
+
+
+def node_on_bus(broker: NatsServer, region: str, database: Path) -> NodeServer:
+    config = load_node_config(
+        region_id=region,
+        overrides={
+            "listen": "127.0.0.1:0",
+            "database_url": f"sqlite:///{database}",
+            "shutdown_grace_seconds": 1,
+            "k_anonymity": 1,
+            "nats_url": broker.url,
+            "nats_password": broker.password(region),
+        },
+    )
+    server = build_server(config)
+    server.start()
+    server.wait_ready()
+    assert server.bus is not None
+    assert server.bus.connected.wait(10)
+    return server
+
+
+@pytest.fixture(scope="module")
+def nodes(
+    broker: NatsServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, NodeServer]]:
+    folder = tmp_path_factory.mktemp("nodes")
+    servers = {
+        region: node_on_bus(broker, region, folder / f"{region}.db")
+        for region in (ORIGIN, RECEIVER)
+    }
+    yield servers
+    for server in servers.values():
+        server.stop(grace=1)
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.05)
+
+
+def catalogue_has(server: NodeServer, need_id: str) -> bool:
+    with server.database.reading() as session:
+        return session.get(CatalogueNeedRow, need_id) is not None
+
+
+def publish_need(client: NodeClient) -> need_pb2.Need:
+    organisation = client.organisations.CreateOrganisation(
+        organisation_pb2.CreateOrganisationRequest(organisation=builders.organisation())
+    ).organisation
+    need = builders.need(organisation.id)
+    need.title = "Colucci Meccanica: distributor wanted in Germany"
+    need.description = (
+        "Colucci Meccanica S.p.A. (P.IVA 07134560767), Via dell'Industria 12, "
+        "85044 Lauria, seeks a distributor; write to Luca Ferrara, "
+        "luca@coluccimeccanica.example, +39 328 316 2133."
+    )
+    created = client.needs.CreateNeed(need_pb2.CreateNeedRequest(need=need)).need
+    client.needs.SubmitNeed(need_pb2.SubmitNeedRequest(id=created.id))
+    return client.needs.PublishNeed(need_pb2.PublishNeedRequest(id=created.id)).need
+
+
+async def _capture(broker: NatsServer, seconds: float, action: Callable[[], object]) -> list[bytes]:
+    client = await nats.connect(broker.url, user="monitor", password=broker.password("monitor"))
+    captured: list[bytes] = []
+
+    async def collect(message: Msg) -> None:
+        captured.append(message.subject.encode() + b" " + message.data)
+
+    await client.subscribe("twoins.v1.>", cb=collect)
+    await client.flush()
+    await asyncio.get_running_loop().run_in_executor(None, action)
+    await asyncio.sleep(seconds)
+    await client.close()
+    return captured
+
+
+def test_published_need_reaches_the_other_region_without_identifiers(
+    broker: NatsServer, nodes: dict[str, NodeServer]
+) -> None:
+    published: list[need_pb2.Need] = []
+
+    def act() -> None:
+        with NodeClient(nodes[ORIGIN].address) as client:
+            published.append(publish_need(client))
+        wait_until(lambda: catalogue_has(nodes[RECEIVER], published[0].id))
+
+    captured = asyncio.run(_capture(broker, 0.3, act))
+    need = published[0]
+    assert any(need.id.encode() in message for message in captured)
+    for message in captured:
+        for secret in SECRETS:
+            assert secret.encode() not in message, secret
+    with nodes[RECEIVER].database.reading() as session:
+        row = session.get(CatalogueNeedRow, need.id)
+        assert row is not None
+        assert row.origin_region == ORIGIN
+        assert row.nace_divisions == ["25"]
+        assert "distributor" in row.search_text
+
+
+def test_duplicate_event_is_applied_once(broker: NatsServer, nodes: dict[str, NodeServer]) -> None:
+    with NodeClient(nodes[ORIGIN].address) as client:
+        need = publish_need(client)
+    wait_until(lambda: catalogue_has(nodes[RECEIVER], need.id))
+    with nodes[ORIGIN].database.reading() as session:
+        row = session.scalars(select(OutboxRow).order_by(OutboxRow.sequence.desc())).first()
+        assert row is not None
+        subject, envelope = row.subject, row.envelope
+    receiver_bus = nodes[RECEIVER].bus
+    assert receiver_bus is not None
+    duplicates_before = receiver_bus.outcomes["duplicate"]
+
+    async def republish() -> None:
+        client = await nats.connect(broker.url, user=ORIGIN, password=broker.password(ORIGIN))
+        js = client.jetstream()
+        for _ in range(3):  # new message ids: JetStream stores them, the inbox must catch them
+            await js.publish(subject, envelope, headers={"Nats-Msg-Id": str(uuid.uuid4())})
+        await client.close()
+
+    asyncio.run(republish())
+    wait_until(lambda: receiver_bus.outcomes["duplicate"] >= duplicates_before + 3)
+    with nodes[RECEIVER].database.reading() as session:
+        applied = session.scalar(
+            select(func.count()).select_from(InboxRow).where(InboxRow.subject == subject)
+        )
+    assert applied is not None
+
+
+def test_bad_events_are_dead_lettered_and_the_consumer_goes_on(
+    broker: NatsServer, nodes: dict[str, NodeServer]
+) -> None:
+    forged_need = events_pb2.NeedPublished(
+        need=need_pb2.AnonymisedNeed(
+            need_id=str(uuid.uuid4()), origin_region="gr-west", title="forged"
+        )
+    )
+    wrong_origin = wrap(forged_need, "gr-west").SerializeToString()
+    oversized = wrap(
+        events_pb2.NeedPublished(
+            need=need_pb2.AnonymisedNeed(
+                need_id=str(uuid.uuid4()), origin_region=ORIGIN, description="x" * 70_000
+            )
+        ),
+        ORIGIN,
+    ).SerializeToString()
+    unknown_type = wrap(events_pb2.NeedPublished(), ORIGIN)
+    unknown_type.event_type = "twoins.v1.NoSuchEvent"
+    subject = f"twoins.v1.{ORIGIN}.need.published"
+    bad = [b"\xff\x00 not protobuf", wrong_origin, oversized, unknown_type.SerializeToString()]
+
+    async def send() -> None:
+        client = await nats.connect(broker.url, user=ORIGIN, password=broker.password(ORIGIN))
+        js = client.jetstream()
+        for data in bad:
+            await js.publish(subject, data)
+        await client.close()
+
+    asyncio.run(send())
+    with NodeClient(nodes[ORIGIN].address) as client:
+        need = publish_need(client)
+    wait_until(lambda: catalogue_has(nodes[RECEIVER], need.id))
+    with nodes[RECEIVER].context.store.read() as repos:
+        counts = repos.dead_letters.counts()
+    assert counts.get("UNDECODABLE", 0) >= 1
+    assert counts.get("WRONG_ORIGIN", 0) >= 1
+    assert counts.get("OVERSIZED", 0) >= 1
+    assert counts.get("UNKNOWN_TYPE", 0) >= 1
+
+
+def test_a_region_cannot_publish_as_another(broker: NatsServer) -> None:
+    envelope = wrap(events_pb2.NeedRemoved(need_id=str(uuid.uuid4())), RECEIVER)
+
+    async def impersonate() -> None:
+        client = await nats.connect(broker.url, user=ORIGIN, password=broker.password(ORIGIN))
+        try:
+            await client.jetstream().publish(
+                f"twoins.v1.{RECEIVER}.need.removed", envelope.SerializeToString(), timeout=2
+            )
+        finally:
+            await client.close()
+
+    with pytest.raises((NatsTimeoutError, NoRespondersError, APIError)):
+        asyncio.run(impersonate())
+
+
+def test_stopped_node_catches_up_on_restart(broker: NatsServer, tmp_path: Path) -> None:
+    origin = node_on_bus(broker, "es-balears", tmp_path / "origin.db")
+    receiver = node_on_bus(broker, "mt-isla", tmp_path / "receiver.db")
+    receiver.stop(grace=1)
+    try:
+        with NodeClient(origin.address) as client:
+            need = publish_need(client)
+        time.sleep(0.5)
+        receiver = node_on_bus(broker, "mt-isla", tmp_path / "receiver.db")
+        wait_until(lambda: catalogue_has(receiver, need.id))
+    finally:
+        origin.stop(grace=1)
+        receiver.stop(grace=1)
