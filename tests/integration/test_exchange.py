@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import grpc
 import nats
 import pytest
 from nats.aio.msg import Msg
@@ -23,7 +24,14 @@ from twoins.common.envelope import wrap
 from twoins.node.config import load_node_config
 from twoins.node.server import NodeServer, build_server
 from twoins.node.store.tables import CatalogueNeedRow, InboxRow, OutboxRow
-from twoins.v1 import events_pb2, need_pb2, organisation_pb2
+from twoins.v1 import (
+    common_pb2,
+    events_pb2,
+    expert_offer_pb2,
+    need_pb2,
+    network_pb2,
+    organisation_pb2,
+)
 
 ORIGIN, RECEIVER = "it-basilicata", "gr-attica"
 SECRETS = (
@@ -244,3 +252,84 @@ def test_stopped_node_catches_up_on_restart(broker: NatsServer, tmp_path: Path) 
     finally:
         origin.stop(grace=1)
         receiver.stop(grace=1)
+
+
+def test_network_search_and_cross_language_matching(
+    broker: NatsServer, nodes: dict[str, NodeServer]
+) -> None:
+    with NodeClient(nodes[RECEIVER].address) as attica:
+        offers = []
+        for title, description, nace, services in (
+            (
+                "Μεταφορά τεχνολογίας συσκευασίας",
+                "Βρίσκουμε διανομείς μηχανολογικών εξαρτημάτων "
+                "ακριβείας στη Γερμανία και την Αυστρία.",
+                "25",
+                [common_pb2.SERVICE_TYPE_MATCHMAKING],
+            ),
+            (
+                "Cours de pâtisserie",
+                "Formation en pâtisserie pour boulangeries.",
+                "10",
+                [common_pb2.SERVICE_TYPE_CAPACITY_BUILDING],
+            ),
+        ):
+            offer = builders.expert_offer()
+            offer.title, offer.description = title, description
+            offer.ClearField("nace_codes")
+            offer.nace_codes.append(nace)
+            offer.ClearField("service_types")
+            offer.service_types.extend(services)
+            offer.countries[:] = ["DE", "AT"] if nace == "25" else ["FR"]
+            created = attica.expert_offers.CreateExpertOffer(
+                expert_offer_pb2.CreateExpertOfferRequest(expert_offer=offer)
+            ).expert_offer
+            offers.append(
+                attica.expert_offers.PublishExpertOffer(
+                    expert_offer_pb2.PublishExpertOfferRequest(id=created.id)
+                ).expert_offer
+            )
+    with NodeClient(nodes[ORIGIN].address) as basilicata:
+        need = publish_need(basilicata)
+
+        def both_offers_matchable() -> bool:
+            try:
+                found = basilicata.network.MatchExpertOffers(
+                    network_pb2.MatchExpertOffersRequest(need_id=need.id)
+                ).matches
+            except grpc.RpcError:
+                return False  # the need has not reached this node's catalogue yet
+            return {offer.id for offer in offers} <= {item.offer.offer_id for item in found}
+
+        wait_until(both_offers_matchable)
+        found = basilicata.network.SearchNeeds(
+            network_pb2.SearchNeedsRequest(
+                query="distributor germany",
+                nace_division="25",
+                target_country="de",
+                origin_region=ORIGIN,
+            )
+        )
+        assert need.id in [item.need_id for item in found.needs]
+        nothing = basilicata.network.SearchNeeds(
+            network_pb2.SearchNeedsRequest(query="distributor", target_country="JP")
+        )
+        assert need.id not in [item.need_id for item in nothing.needs]
+        searched = basilicata.network.SearchExpertOffers(
+            network_pb2.SearchExpertOffersRequest(
+                service_types=["SERVICE_TYPE_MATCHMAKING"], origin_region=RECEIVER
+            )
+        )
+        assert offers[0].id in [item.offer_id for item in searched.offers]
+        matches = basilicata.network.MatchExpertOffers(
+            network_pb2.MatchExpertOffersRequest(need_id=need.id)
+        ).matches
+    ranked = [item.offer.offer_id for item in matches]
+    assert ranked.index(offers[0].id) < ranked.index(offers[1].id)
+    best = matches[ranked.index(offers[0].id)]
+    assert {reason.criterion for reason in best.reasons} >= {
+        network_pb2.MATCH_CRITERION_SECTOR,
+        network_pb2.MATCH_CRITERION_COUNTRY,
+        network_pb2.MATCH_CRITERION_SERVICE_TYPE,
+    }
+    assert abs(best.score - sum(reason.contribution for reason in best.reasons)) < 1e-6

@@ -12,6 +12,7 @@ from twoins.v1 import (
     business_plan_pb2_grpc,
     expert_offer_pb2_grpc,
     need_pb2_grpc,
+    network_pb2_grpc,
     organisation_pb2_grpc,
 )
 
@@ -26,6 +27,7 @@ class NodeClient:
         self.business_plans = business_plan_pb2_grpc.BusinessPlanServiceStub(self.channel)
         self.needs = need_pb2_grpc.NeedServiceStub(self.channel)
         self.expert_offers = expert_offer_pb2_grpc.ExpertOfferServiceStub(self.channel)
+        self.network = network_pb2_grpc.NetworkServiceStub(self.channel)
 
     def is_serving(self, timeout: float = 1.0) -> bool:
         try:

@@ -48,6 +48,7 @@ class NodeSettings(BaseModel):
     max_workers: int | None = Field(default=None, ge=1, le=256)
     migrate_on_start: bool | None = None
     k_anonymity: int | None = Field(default=None, ge=1, le=100)
+    semantic_matching: bool | None = None
     nats_url: str | None = Field(default=None, pattern=r"^(nats|tls)://\S+$")
     nats_user: str | None = None
     nats_password: str | None = None
@@ -69,6 +70,7 @@ class NodeConfig(BaseModel):
     migrate_on_start: bool = True
     max_message_bytes: int = 4 * 1024 * 1024
     k_anonymity: int = 5
+    semantic_matching: bool = True
     #: The bus; empty runs the node alone, without the network exchange.
     nats_url: str = ""
     nats_user: str = ""

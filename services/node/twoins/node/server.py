@@ -16,9 +16,11 @@ from twoins.node.api.context import NodeContext, TaxonomyCodeLists
 from twoins.node.api.expert_offers import ExpertOfferServicer
 from twoins.node.api.interceptor import NodeServerInterceptor
 from twoins.node.api.needs import NeedServicer, expire_due_needs
+from twoins.node.api.network import NetworkServicer
 from twoins.node.api.organisations import OrganisationServicer
 from twoins.node.bus.worker import BusSettings, BusWorker
 from twoins.node.config import NodeConfig
+from twoins.node.semantic import TextEmbedder
 from twoins.node.store.database import Database
 from twoins.node.store.node_store import NodeStore
 from twoins.v1 import (
@@ -30,6 +32,8 @@ from twoins.v1 import (
     expert_offer_pb2_grpc,
     need_pb2,
     need_pb2_grpc,
+    network_pb2,
+    network_pb2_grpc,
     organisation_pb2,
     organisation_pb2_grpc,
 )
@@ -44,6 +48,7 @@ SERVICE_NAMES = tuple(
         (business_plan_pb2, "BusinessPlanService"),
         (need_pb2, "NeedService"),
         (expert_offer_pb2, "ExpertOfferService"),
+        (network_pb2, "NetworkService"),
     )
 )
 
@@ -93,6 +98,9 @@ class NodeServer:
         need_pb2_grpc.add_NeedServiceServicer_to_server(NeedServicer(context), self._server)
         expert_offer_pb2_grpc.add_ExpertOfferServiceServicer_to_server(
             ExpertOfferServicer(context), self._server
+        )
+        network_pb2_grpc.add_NetworkServiceServicer_to_server(
+            NetworkServicer(context), self._server
         )
         health_pb2_grpc.add_HealthServicer_to_server(self._health, self._server)
         reflection.enable_server_reflection(
@@ -188,5 +196,6 @@ def build_server(config: NodeConfig) -> NodeServer:
         store=NodeStore(database),
         codes=TaxonomyCodeLists(),
         k_anonymity=config.k_anonymity,
+        embedder=TextEmbedder() if config.semantic_matching else None,
     )
     return NodeServer(config, database, context)

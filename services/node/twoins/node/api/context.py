@@ -21,6 +21,7 @@ from twoins.common.network import Region
 from twoins.node.domain.anonymiser.publication import DEFAULT_K
 from twoins.node.domain.errors import Conflict, FieldViolation, InvalidArgument
 from twoins.node.domain.text import utc_now
+from twoins.node.semantic import TextEmbedder
 from twoins.node.store.node_store import NodeStore
 from twoins.node.store.repositories import Repositories
 
@@ -55,6 +56,8 @@ class NodeContext:
     codes: TaxonomyCodeLists
     clock: Callable[[], datetime] = utc_now
     k_anonymity: int = DEFAULT_K
+    #: Embeds catalogue texts for matching; None matches on the structured criteria alone.
+    embedder: TextEmbedder | None = None
     #: Set after a transaction wrote to the outbox, so the relay publishes without waiting.
     outbox_written: threading.Event = field(default_factory=threading.Event)
 

@@ -39,10 +39,13 @@ class EventApplier:
         store: NodeStore,
         known_regions: frozenset[str],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        embed: Callable[[str], bytes] | None = None,
     ) -> None:
         self._store = store
         self._known_regions = known_regions
         self._clock = clock
+        # Embeds a catalogue entry's text for matching; computed once, when the event arrives.
+        self._embed = embed
 
     def apply(self, subject: str, data: bytes) -> tuple[Outcome, str]:
         """What happened to the event, and the dead-letter reason when it was set aside."""
@@ -87,6 +90,7 @@ class EventApplier:
                 "languages": list(need.languages),
                 "keywords": list(need.keywords),
                 "search_text": _search_text(need.title, need.description, *need.keywords),
+                "embedding": self._embedding(need.title, need.description, *need.keywords),
                 "publish_time": (
                     need.publish_time.ToDatetime(tzinfo=UTC)
                     if need.HasField("publish_time")
@@ -114,6 +118,7 @@ class EventApplier:
                 "languages": list(offer.languages),
                 "service_types": [str(service) for service in offer.service_types],
                 "search_text": _search_text(offer.title, offer.description, *offer.competences),
+                "embedding": self._embedding(offer.title, offer.description, *offer.competences),
                 "publish_time": occur_time,
             }
             return catalogue.upsert_offer(
@@ -123,3 +128,8 @@ class EventApplier:
             _check_id(payload.offer_id, "offer_id")
             return catalogue.withdraw_offer(payload.offer_id, origin, occur_time)
         return False  # heartbeats are the monitor's
+
+    def _embedding(self, *parts: str) -> bytes:
+        if self._embed is None:
+            return b""
+        return self._embed(". ".join(part for part in parts if part))

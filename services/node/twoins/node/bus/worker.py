@@ -41,7 +41,8 @@ class BusWorker:
     ) -> None:
         self._context = context
         self._settings = settings
-        self._applier = EventApplier(context.store, known_regions, context.clock)
+        embed = context.embedder.embed_bytes if context.embedder is not None else None
+        self._applier = EventApplier(context.store, known_regions, context.clock, embed)
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None

@@ -838,6 +838,28 @@ class CatalogueRepository:
             lambda row: CatalogueEntry(row.offer_id, row.origin_region, row.state, row.message),
         )
 
+    def need(self, need_id: str) -> CatalogueNeedRow | None:
+        row = self._session.get(CatalogueNeedRow, need_id)
+        return row if row is not None and row.state in self.VISIBLE_STATES else None
+
+    def offer(self, offer_id: str) -> CatalogueOfferRow | None:
+        row = self._session.get(CatalogueOfferRow, offer_id)
+        return row if row is not None and row.state == "PUBLISHED" else None
+
+    def visible_needs(self) -> list[CatalogueNeedRow]:
+        return list(
+            self._session.scalars(
+                select(CatalogueNeedRow).where(CatalogueNeedRow.state.in_(self.VISIBLE_STATES))
+            )
+        )
+
+    def visible_offers(self) -> list[CatalogueOfferRow]:
+        return list(
+            self._session.scalars(
+                select(CatalogueOfferRow).where(CatalogueOfferRow.state == "PUBLISHED")
+            )
+        )
+
     def counts(self) -> tuple[int, int]:
         needs = self._session.scalar(
             select(func.count())

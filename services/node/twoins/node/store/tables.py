@@ -242,6 +242,8 @@ class CatalogueNeedRow(Base):
     search_text: Mapped[str] = mapped_column(Text)
     # The serialised AnonymisedNeed, returned as it arrived.
     message: Mapped[bytes] = mapped_column(LargeBinary)
+    # Its text as a multilingual embedding (384 float32), for matching; empty if none.
+    embedding: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
     state: Mapped[str] = mapped_column(String(20))
     publish_time: Mapped[datetime]
     # Occur time of the last event applied: an older event never overwrites a newer one.
@@ -263,6 +265,7 @@ class CatalogueOfferRow(Base):
     service_types: Mapped[list[Any]]
     search_text: Mapped[str] = mapped_column(Text)
     message: Mapped[bytes] = mapped_column(LargeBinary)
+    embedding: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
     state: Mapped[str] = mapped_column(String(20))
     publish_time: Mapped[datetime]
     version_time: Mapped[datetime]

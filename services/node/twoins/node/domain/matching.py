@@ -1,0 +1,121 @@
+"""Ranks expert offers for a need (and needs for an offer), with the reasons of every score."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from twoins.node.domain.need import NeedType
+from twoins.node.domain.support import ServiceType
+
+
+class MatchCriterion(enum.Enum):
+    UNSPECIFIED = 0
+    SECTOR = 1
+    COUNTRY = 2
+    LANGUAGE = 3
+    SERVICE_TYPE = 4
+    CONTENT = 5
+
+
+#: Share of each criterion in a score; they add up to 1.
+WEIGHTS = {
+    MatchCriterion.CONTENT: 0.40,
+    MatchCriterion.SECTOR: 0.20,
+    MatchCriterion.SERVICE_TYPE: 0.15,
+    MatchCriterion.COUNTRY: 0.15,
+    MatchCriterion.LANGUAGE: 0.10,
+}
+
+#: The kinds of support that answer each kind of need.
+SERVICES_FOR_NEED = {
+    NeedType.TECHNOLOGY: {ServiceType.TECHNOLOGY_TRANSFER, ServiceType.CONSULTING},
+    NeedType.BUSINESS_PARTNER: {ServiceType.MATCHMAKING, ServiceType.MARKET_STUDY},
+    NeedType.MARKET_ENTRY: {
+        ServiceType.MARKET_STUDY,
+        ServiceType.CONSULTING,
+        ServiceType.MATCHMAKING,
+    },
+    NeedType.FINANCING: {ServiceType.FINANCING_ADVICE},
+    NeedType.RD_PARTNER: {ServiceType.TECHNOLOGY_TRANSFER, ServiceType.MATCHMAKING},
+    NeedType.TRAINING: {ServiceType.CAPACITY_BUILDING},
+    NeedType.EXPERT_ADVICE: {ServiceType.CONSULTING, ServiceType.LEGAL_ADVICE},
+}
+
+# Cosine similarities of multilingual-e5 texts sit between about 0.75 (unrelated) and 0.95
+# (the same thing said in two languages); this range is stretched to 0..1.
+CONTENT_FLOOR = 0.78
+CONTENT_CEILING = 0.94
+
+
+@dataclass(frozen=True, slots=True)
+class NeedTraits:
+    id: str
+    type: NeedType
+    nace_divisions: frozenset[str]
+    countries: frozenset[str]
+    languages: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class OfferTraits:
+    id: str
+    service_types: frozenset[ServiceType]
+    nace_divisions: frozenset[str]
+    countries: frozenset[str]
+    languages: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    criterion: MatchCriterion
+    contribution: float
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    need_id: str
+    offer_id: str
+    score: float
+    reasons: tuple[Reason, ...]
+
+
+def content_score(cosine: float) -> float:
+    return min(1.0, max(0.0, (cosine - CONTENT_FLOOR) / (CONTENT_CEILING - CONTENT_FLOOR)))
+
+
+def match(need: NeedTraits, offer: OfferTraits, cosine: float | None) -> Match:
+    """The score of `offer` for `need`; `cosine` is their texts' similarity, None if unknown."""
+    reasons: list[Reason] = []
+
+    def add(criterion: MatchCriterion, fraction: float, detail: str) -> None:
+        if fraction > 0:
+            reasons.append(Reason(criterion, round(WEIGHTS[criterion] * fraction, 4), detail))
+
+    sectors = need.nace_divisions & offer.nace_divisions
+    add(
+        MatchCriterion.SECTOR,
+        1.0 if sectors else 0.0,
+        ", ".join(f"NACE {code}" for code in sorted(sectors)),
+    )
+    countries = need.countries & offer.countries
+    add(MatchCriterion.COUNTRY, 1.0 if countries else 0.0, ", ".join(sorted(countries)))
+    languages = need.languages & offer.languages
+    add(MatchCriterion.LANGUAGE, 1.0 if languages else 0.0, ", ".join(sorted(languages)))
+    services = SERVICES_FOR_NEED.get(need.type, set()) & offer.service_types
+    add(
+        MatchCriterion.SERVICE_TYPE,
+        1.0 if services else 0.0,
+        ", ".join(sorted(service.name.lower().replace("_", " ") for service in services)),
+    )
+    if cosine is not None:
+        fraction = content_score(cosine)
+        add(MatchCriterion.CONTENT, fraction, f"text similarity {cosine:.2f}")
+    reasons.sort(key=lambda reason: -reason.contribution)
+    score = round(sum(reason.contribution for reason in reasons), 4)
+    return Match(need.id, offer.id, score, tuple(reasons))
+
+
+def rank(matches: list[Match], limit: int) -> list[Match]:
+    return sorted(matches, key=lambda item: (-item.score, item.offer_id, item.need_id))[:limit]

