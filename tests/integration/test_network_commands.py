@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import yaml
@@ -12,7 +13,7 @@ import yaml
 from tests.support.postgres import free_port
 from twoins.cli.node_client import NodeClient
 from twoins.common.network import DEFAULT_NETWORK_FILE
-from twoins.v1 import need_pb2, organisation_pb2
+from twoins.v1 import need_pb2, network_pb2, organisation_pb2
 
 TWOINS = [sys.executable, "-m", "twoins.cli.main"]
 REGIONS = ("it-basilicata", "mt-isla")
@@ -21,6 +22,8 @@ REGIONS = ("it-basilicata", "mt-isla")
 def two_region_network(tmp_path: Path) -> Path:
     data = yaml.safe_load(DEFAULT_NETWORK_FILE.read_text(encoding="utf-8"))
     data["network"]["lead_region"] = REGIONS[0]
+    data["network"]["bus_url"] = f"nats://127.0.0.1:{free_port()}"
+    data["network"]["bus_monitor_port"] = free_port()
     data["regions"] = [region for region in data["regions"] if region["id"] in REGIONS]
     for region in data["regions"]:
         region["endpoints"]["grpc"] = f"127.0.0.1:{free_port()}"
@@ -58,6 +61,28 @@ def test_network_up_seeds_once_and_down_stops_it(tmp_path: Path) -> None:
             ).needs
         assert len(organisations) == 2, "seeding twice must not duplicate the demo SMEs"
         assert len(needs) == 2
+        services = json.loads(status.stdout)["services"]
+        assert services == [
+            {
+                "name": "nats-hub",
+                "status": "healthy",
+                "url": yaml.safe_load(network.read_text())["network"]["bus_url"],
+            }
+        ]
+
+        # The demo data crossed the bus: Malta's node knows Basilicata's needs.
+        def basilicata_needs_at_malta() -> int:
+            with NodeClient(nodes[1]["grpc"]) as malta:
+                return len(
+                    malta.network.SearchNeeds(
+                        network_pb2.SearchNeedsRequest(origin_region="it-basilicata")
+                    ).needs
+                )
+
+        deadline = time.monotonic() + 15
+        while basilicata_needs_at_malta() < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert basilicata_needs_at_malta() == 2
         second_up = run(
             "network", "up", "--detach", "--network", str(network), "--data-dir", str(data_dir)
         )

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from twoins.common import taxonomy
-from twoins.common.network import ConfigError, load_network
+from twoins.common.network import DEFAULT_NETWORK_FILE, ConfigError, load_network
 from twoins.node.config import load_node_config
 
 
@@ -126,3 +126,12 @@ def test_greece_is_written_el_by_the_eu_and_gr_by_iso() -> None:
     assert taxonomy.nuts2_country("EL30") == "GR"
     with pytest.raises(taxonomy.UnknownCode):
         taxonomy.normalise_country("XX")
+
+
+def test_committed_broker_permissions_match_the_network_file() -> None:
+    from twoins.common.broker_config import render_permissions
+
+    committed = (DEFAULT_NETWORK_FILE.parent / "nats" / "permissions.conf").read_text("utf-8")
+    assert committed == render_permissions(load_network().region_ids), (
+        "regenerate: python -m twoins.common.broker_config > deploy/nats/permissions.conf"
+    )

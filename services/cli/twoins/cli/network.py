@@ -13,6 +13,15 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from twoins.cli.broker import (
+    create_stream,
+    load_or_create_passwords,
+    server_command,
+    server_environment,
+    wait_healthy,
+    write_config,
+)
+from twoins.cli.broker import is_healthy as broker_healthy
 from twoins.cli.demo_data import seed_region
 from twoins.cli.node_client import NodeClient
 from twoins.cli.processes import ManagedProcess, twoins_command
@@ -28,6 +37,48 @@ def _load(network_file: Path) -> Network:
         return load_network(network_file)
     except ConfigError as error:
         raise click.ClickException(f"configuration error: {error}") from None
+
+
+BROKER = "nats-hub"
+
+
+def _start_broker(network: Network, data_dir: Path, passwords: dict[str, str]) -> ManagedProcess:
+    """The network's NATS server with JetStream on disk under `data_dir`, and its stream."""
+    info = network.network
+    if broker_healthy(info.bus_monitor_port):
+        raise click.ClickException(
+            f"a NATS server already answers on port "
+            f"{info.bus_monitor_port}; stop it or run "
+            "`twoins network down` first"
+        )
+    port = int(info.bus_url.rsplit(":", 1)[1])
+    config = write_config(data_dir / "nats", list(network.region_ids))
+    broker = ManagedProcess(
+        BROKER,
+        server_command(config, port, info.bus_monitor_port),
+        data_dir / "logs" / "nats-hub.log",
+    )
+    broker.start(server_environment(passwords, data_dir / "nats" / "jetstream"))
+    with console.status("waiting for the NATS server…"):
+        try:
+            wait_healthy(info.bus_monitor_port)
+            create_stream(info.bus_url, passwords["ops"])
+        except Exception as error:
+            broker.stop()
+            raise click.ClickException(
+                f"the NATS server did not start: {error}; its log "
+                f"({broker.log_path}) ends with:\n"
+                f"{broker.last_log_lines()}"
+            ) from None
+    console.print(f"  [green]✓[/] NATS server with JetStream on {info.bus_url}")
+    return broker
+
+
+def _service_statuses(network: Network) -> list[dict[str, str]]:
+    healthy = broker_healthy(network.network.bus_monitor_port)
+    return [
+        {"name": BROKER, "status": "healthy" if healthy else "down", "url": network.network.bus_url}
+    ]
 
 
 def _node_statuses(network: Network) -> list[dict[str, str]]:
@@ -96,6 +147,9 @@ def _print_table(network: Network) -> None:
             f"[{colour}]{status['status']}[/]",
         )
     console.print(table)
+    for service in _service_statuses(network):
+        colour = "green" if service["status"] == "healthy" else "red"
+        console.print(f"{service['name']}: {service['url']} [{colour}]{service['status']}[/]")
     console.print(
         "Explore a node with any gRPC client, e.g. "
         "`grpcurl -plaintext 127.0.0.1:7105 list` (reflection is on)."
@@ -145,6 +199,10 @@ def up(
         raise click.ClickException(
             f"nodes already answer for {', '.join(busy)}; run `twoins network down` first"
         )
+    passwords = load_or_create_passwords(
+        data_dir / "nats" / "passwords.json", [*network.region_ids, "ops", "monitor"]
+    )
+    broker = _start_broker(network, data_dir, passwords)
     processes: dict[str, ManagedProcess] = {}
     for region in network.regions:
         process = ManagedProcess(
@@ -152,7 +210,13 @@ def up(
             twoins_command("node", "serve", "--region", region.id, "--network", str(network_file)),
             data_dir / "logs" / f"node-{region.id}.log",
         )
-        process.start({"TWOINS_DATA_DIR": str(data_dir)})
+        process.start(
+            {
+                "TWOINS_DATA_DIR": str(data_dir),
+                "TWOINS_NATS_URL": network.network.bus_url,
+                "TWOINS_NATS_PASSWORD": passwords[region.id],
+            }
+        )
         processes[region.id] = process
         console.print(
             f"  started node {region.id} (pid {process.process.pid if process.process else '?'})"
@@ -164,7 +228,10 @@ def up(
     except BaseException:
         for process in processes.values():
             process.stop()
+        broker.stop()
         raise
+    # Stopped last: the nodes leave the bus before it goes.
+    processes[BROKER] = broker
     _print_table(network)
     if detach:
         state = {
@@ -200,21 +267,25 @@ def down(data_dir: Path) -> None:
     state_file = data_dir / _STATE_FILE
     if not state_file.exists():
         raise click.ClickException(f"no detached network found in {data_dir}")
-    state = json.loads(state_file.read_text(encoding="utf-8"))
-    for name, pid in state.items():
-        try:
-            os.kill(pid, signal.SIGTERM)
-            console.print(f"  stopping node {name} (pid {pid})")
-        except ProcessLookupError:
-            console.print(f"  node {name} was not running")
-    deadline = time.monotonic() + 20
-    for pid in state.values():
-        while time.monotonic() < deadline:
+    state: dict[str, int] = json.loads(state_file.read_text(encoding="utf-8"))
+    nodes = {name: pid for name, pid in state.items() if name != BROKER}
+    broker = {name: pid for name, pid in state.items() if name == BROKER}
+    # The nodes leave the bus before the bus goes.
+    for group in (nodes, broker):
+        for name, pid in group.items():
             try:
-                os.kill(pid, 0)
+                os.kill(pid, signal.SIGTERM)
+                console.print(f"  stopping {name} (pid {pid})")
             except ProcessLookupError:
-                break
-            time.sleep(0.1)
+                console.print(f"  {name} was not running")
+        deadline = time.monotonic() + 20
+        for pid in group.values():
+            while time.monotonic() < deadline:
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.1)
     state_file.unlink()
     console.print("[green]network stopped[/]")
 
@@ -227,10 +298,12 @@ def status(network_file: Path, as_json: bool) -> None:
     network = _load(network_file)
     statuses = _node_statuses(network)
     if as_json:
-        click.echo(json.dumps({"nodes": statuses, "services": []}, indent=2))
+        click.echo(
+            json.dumps({"nodes": statuses, "services": _service_statuses(network)}, indent=2)
+        )
     else:
         _print_table(network)
-    if any(item["status"] != "healthy" for item in statuses):
+    if any(item["status"] != "healthy" for item in [*statuses, *_service_statuses(network)]):
         raise SystemExit(1)
 
 

@@ -87,6 +87,9 @@ class NetworkInfo(BaseModel):
 
     name: str
     lead_region: str
+    #: Where a local run's NATS server listens, and its monitoring port.
+    bus_url: str = Field(default="nats://127.0.0.1:4222", pattern=r"^nats://[^:/]+:[0-9]{1,5}$")
+    bus_monitor_port: int = Field(default=8222, ge=1, le=65535)
 
 
 class Network(BaseModel):
