@@ -48,7 +48,9 @@ def load_or_create_passwords(path: Path, users: list[str]) -> dict[str, str]:
     changed = False
     for user in users:
         if user not in known:
-            known[user] = secrets.token_urlsafe(24)
+            # The broker parses a variable's value as config: a leading letter and hex digits
+            # keep it a plain string (a leading digit could read as a number or duration).
+            known[user] = "tw" + secrets.token_hex(20)
             changed = True
     if changed:
         path.parent.mkdir(parents=True, exist_ok=True)

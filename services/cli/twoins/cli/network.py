@@ -257,7 +257,7 @@ def up(
     finally:
         for name, process in processes.items():
             process.stop()
-            console.print(f"  stopped node {name}")
+            console.print(f"  stopped {name}")
 
 
 @network_group.command("down")
