@@ -7,13 +7,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from twoins.node.domain.matching import (
     WEIGHTS,
     MatchCriterion,
     NeedTraits,
     OfferTraits,
+    best_matches,
     match,
+    quick_score,
     rank,
 )
 from twoins.node.domain.need import NeedType
@@ -142,3 +146,54 @@ def test_multilingual_content_improves_ranking_on_the_labelled_set() -> None:
     # Without codes, what the texts say (in whatever language) must carry the ranking.
     assert figures["blended, no codes"][1] > figures["structured, no codes"][1]
     assert np.isfinite(offer_vectors).all()
+
+
+codes = st.frozensets(st.sampled_from(["10", "11", "25", "62"]), max_size=2)
+countries = st.frozensets(st.sampled_from(["DE", "FR", "GR", "IT"]), max_size=2)
+languages = st.frozensets(st.sampled_from(["en", "it", "el"]), max_size=2)
+
+
+@given(
+    st.sampled_from(list(NeedType)[1:]),
+    codes,
+    countries,
+    languages,
+    st.frozensets(st.sampled_from(list(ServiceType)[1:]), max_size=3),
+    codes,
+    countries,
+    languages,
+    st.one_of(st.none(), st.floats(0.5, 1.0)),
+)
+def test_quick_score_equals_the_full_score(
+    need_type: NeedType,
+    need_codes: frozenset[str],
+    need_countries: frozenset[str],
+    need_languages: frozenset[str],
+    services: frozenset[ServiceType],
+    offer_codes: frozenset[str],
+    offer_countries: frozenset[str],
+    offer_languages: frozenset[str],
+    cosine: float | None,
+) -> None:
+    need = NeedTraits("n", need_type, need_codes, need_countries, need_languages)
+    offer = OfferTraits("o", services, offer_codes, offer_countries, offer_languages)
+    assert abs(quick_score(need, offer, cosine) - match(need, offer, cosine).score) < 1e-3
+
+
+def test_best_matches_gives_reasons_to_the_top_only() -> None:
+    need = NeedTraits(
+        "n", NeedType.FINANCING, frozenset({"62"}), frozenset({"FR"}), frozenset({"fr"})
+    )
+    offers = [
+        OfferTraits(
+            f"o{index}",
+            frozenset({ServiceType.FINANCING_ADVICE}),
+            frozenset({"62"} if index % 2 else {"10"}),
+            frozenset({"FR"}),
+            frozenset(),
+        )
+        for index in range(10)
+    ]
+    best = best_matches([(need, offer, None) for offer in offers], 3)
+    assert [item.offer_id for item in best] == ["o1", "o3", "o5"]
+    assert all(item.reasons for item in best)

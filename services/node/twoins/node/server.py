@@ -137,6 +137,7 @@ class NodeServer:
             raise NodeStartError(
                 f"cannot listen on {self.config.listen}; is another process using it?"
             )
+        self.context.catalogue.load(self.context.store)
         self._server.start()
         for name in ("", *SERVICE_NAMES):
             self._health.set(name, health_pb2.HealthCheckResponse.SERVING)

@@ -22,6 +22,7 @@ from twoins.node.domain.anonymiser.publication import DEFAULT_K
 from twoins.node.domain.errors import Conflict, FieldViolation, InvalidArgument
 from twoins.node.domain.text import utc_now
 from twoins.node.semantic import TextEmbedder
+from twoins.node.store.catalogue_index import CatalogueIndex
 from twoins.node.store.node_store import NodeStore
 from twoins.node.store.repositories import Repositories
 
@@ -58,6 +59,8 @@ class NodeContext:
     k_anonymity: int = DEFAULT_K
     #: Embeds catalogue texts for matching; None matches on the structured criteria alone.
     embedder: TextEmbedder | None = None
+    #: The network catalogue in memory, for search and matching.
+    catalogue: CatalogueIndex = field(default_factory=CatalogueIndex)
     #: Set after a transaction wrote to the outbox, so the relay publishes without waiting.
     outbox_written: threading.Event = field(default_factory=threading.Event)
 

@@ -1,26 +1,18 @@
-"""NetworkService: search and matching over the node's copy of the network catalogue."""
+"""NetworkService: search and matching over the node's in-memory network catalogue."""
 
 from __future__ import annotations
 
 import grpc
-import numpy as np
 
 from twoins.node.api.context import NodeContext, require_id
 from twoins.node.api.convert import enums_from_proto
 from twoins.node.domain.errors import FieldViolation, InvalidArgument, NotFound
-from twoins.node.domain.matching import (
-    Match,
-    NeedTraits,
-    OfferTraits,
-    match,
-    rank,
-)
+from twoins.node.domain.matching import Match, NeedTraits, OfferTraits, best_matches
 from twoins.node.domain.need import NeedType
 from twoins.node.domain.support import ServiceType
-from twoins.node.semantic import from_bytes
+from twoins.node.store.catalogue_index import IndexedEntry
 from twoins.node.store.pagination import next_page_token, page_request
 from twoins.node.store.repositories import CatalogueFilter
-from twoins.node.store.tables import CatalogueNeedRow, CatalogueOfferRow
 from twoins.v1 import expert_offer_pb2, need_pb2, network_pb2_grpc
 from twoins.v1 import network_pb2 as pb
 
@@ -28,40 +20,14 @@ DEFAULT_MATCHES = 10
 MAX_MATCHES = 100
 
 
-def _need_traits(row: CatalogueNeedRow) -> NeedTraits:
-    return NeedTraits(
-        row.need_id,
-        NeedType[row.type],
-        frozenset(row.nace_divisions),
-        frozenset(row.target_countries),
-        frozenset(row.languages),
-    )
+def _need_traits(entry: IndexedEntry) -> NeedTraits:
+    assert isinstance(entry.traits, NeedTraits)
+    return entry.traits
 
 
-def _offer_traits(row: CatalogueOfferRow) -> OfferTraits:
-    return OfferTraits(
-        row.offer_id,
-        frozenset(ServiceType(int(value)) for value in row.service_types),
-        frozenset(row.nace_divisions),
-        frozenset(row.countries),
-        frozenset(row.languages),
-    )
-
-
-def _cosines(
-    vector: bytes, rows: list[CatalogueNeedRow] | list[CatalogueOfferRow]
-) -> list[float | None]:
-    """Text similarity of each row to `vector`, one matrix product for all of them."""
-    query = from_bytes(vector)
-    vectors = [from_bytes(row.embedding) for row in rows]
-    known = [index for index, item in enumerate(vectors) if item is not None]
-    result: list[float | None] = [None] * len(rows)
-    if query is None or not known:
-        return result
-    matrix = np.stack([vectors[index] for index in known])  # type: ignore[misc]
-    for index, cosine in zip(known, matrix @ query, strict=True):
-        result[index] = float(cosine)
-    return result
+def _offer_traits(entry: IndexedEntry) -> OfferTraits:
+    assert isinstance(entry.traits, OfferTraits)
+    return entry.traits
 
 
 def _reasons_to_proto(found: Match) -> list[pb.MatchReason]:
@@ -87,6 +53,7 @@ def _limit(value: int) -> int:
 class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
     def __init__(self, node: NodeContext) -> None:
         self._node = node
+        self._catalogue = node.catalogue
 
     def _filter(
         self,
@@ -127,8 +94,7 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
             request.origin_region,
         )
         page = page_request(request.page_size, request.page_token, ("search-needs", wanted))
-        with self._node.store.read() as repositories:
-            entries, last, more = repositories.catalogue.search_needs(page, wanted)
+        entries, last, more = self._catalogue.search_needs(wanted, page)
         return pb.SearchNeedsResponse(
             needs=[need_pb2.AnonymisedNeed.FromString(entry.message) for entry in entries],
             next_page_token=next_page_token(page, last, more),
@@ -150,8 +116,7 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
             request.origin_region,
         )
         page = page_request(request.page_size, request.page_token, ("search-offers", wanted))
-        with self._node.store.read() as repositories:
-            entries, last, more = repositories.catalogue.search_offers(page, wanted)
+        entries, last, more = self._catalogue.search_offers(wanted, page)
         return pb.SearchExpertOffersResponse(
             offers=[
                 expert_offer_pb2.PublicExpertOffer.FromString(entry.message) for entry in entries
@@ -164,31 +129,28 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
     ) -> pb.MatchExpertOffersResponse:
         need_id = require_id(request.need_id, "need_id")
         limit = _limit(request.max_results)
-        with self._node.store.read() as repositories:
-            need = repositories.catalogue.need(need_id)
-            if need is None:
-                raise NotFound(
-                    f"need {need_id} is not in the network catalogue",
-                    metadata={"resource": "need", "id": need_id},
-                )
-            offers = repositories.catalogue.visible_offers()
+        need = self._catalogue.need(need_id)
+        if need is None:
+            raise NotFound(
+                f"need {need_id} is not in the network catalogue",
+                metadata={"resource": "need", "id": need_id},
+            )
         traits = _need_traits(need)
-        scored = [
-            match(traits, _offer_traits(offer), cosine)
-            for offer, cosine in zip(offers, _cosines(need.embedding, offers), strict=True)
-        ]
-        by_id = {offer.offer_id: offer for offer in offers}
+        candidates = self._catalogue.offers_with_cosines(need.vector)
+        by_id = {entry.id: entry for entry, _cosine in candidates}
+        found = best_matches(
+            [(traits, _offer_traits(entry), cosine) for entry, cosine in candidates], limit
+        )
         return pb.MatchExpertOffersResponse(
             matches=[
                 pb.ExpertOfferMatch(
                     offer=expert_offer_pb2.PublicExpertOffer.FromString(
-                        by_id[found.offer_id].message
+                        by_id[item.offer_id].message
                     ),
-                    score=found.score,
-                    reasons=_reasons_to_proto(found),
+                    score=item.score,
+                    reasons=_reasons_to_proto(item),
                 )
-                for found in rank(scored, limit)
-                if found.score > 0
+                for item in found
             ]
         )
 
@@ -197,29 +159,25 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
     ) -> pb.MatchNeedsResponse:
         offer_id = require_id(request.offer_id, "offer_id")
         limit = _limit(request.max_results)
-        with self._node.store.read() as repositories:
-            offer = repositories.catalogue.offer(offer_id)
-            if offer is None:
-                raise NotFound(
-                    f"expert offer {offer_id} is not in the network catalogue",
-                    metadata={"resource": "expert_offer", "id": offer_id},
-                )
-            needs = repositories.catalogue.visible_needs()
+        offer = self._catalogue.offer(offer_id)
+        if offer is None:
+            raise NotFound(
+                f"expert offer {offer_id} is not in the network catalogue",
+                metadata={"resource": "expert_offer", "id": offer_id},
+            )
         traits = _offer_traits(offer)
-        scored = [
-            match(_need_traits(need), traits, cosine)
-            for need, cosine in zip(needs, _cosines(offer.embedding, needs), strict=True)
-        ]
-        ranked = sorted(scored, key=lambda item: (-item.score, item.need_id))[:limit]
-        by_id = {need.need_id: need for need in needs}
+        candidates = self._catalogue.needs_with_cosines(offer.vector)
+        by_id = {entry.id: entry for entry, _cosine in candidates}
+        found = best_matches(
+            [(_need_traits(entry), traits, cosine) for entry, cosine in candidates], limit
+        )
         return pb.MatchNeedsResponse(
             matches=[
                 pb.NeedMatch(
-                    need=need_pb2.AnonymisedNeed.FromString(by_id[found.need_id].message),
-                    score=found.score,
-                    reasons=_reasons_to_proto(found),
+                    need=need_pb2.AnonymisedNeed.FromString(by_id[item.need_id].message),
+                    score=item.score,
+                    reasons=_reasons_to_proto(item),
                 )
-                for found in ranked
-                if found.score > 0
+                for item in found
             ]
         )

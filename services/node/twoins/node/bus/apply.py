@@ -27,6 +27,19 @@ def _check_id(value: str, what: str) -> None:
         raise EnvelopeError("INVALID", f"{what} {value!r} is not a UUID") from None
 
 
+def _entry_of(payload: Message) -> tuple[str, str]:
+    """The catalogue entry an event is about: ("need" or "offer", its id)."""
+    if isinstance(payload, events_pb2.NeedPublished):
+        return "need", payload.need.need_id
+    if isinstance(payload, events_pb2.NeedMatched | events_pb2.NeedRemoved):
+        return "need", payload.need_id
+    if isinstance(payload, events_pb2.ExpertOfferPublished):
+        return "offer", payload.offer.offer_id
+    if isinstance(payload, events_pb2.ExpertOfferWithdrawn):
+        return "offer", payload.offer_id
+    raise ValueError(f"{payload.DESCRIPTOR.full_name} changes no catalogue entry")
+
+
 def _search_text(*parts: str) -> str:
     return " ".join(part.casefold() for part in parts)
 
@@ -40,12 +53,15 @@ class EventApplier:
         known_regions: frozenset[str],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         embed: Callable[[str], bytes] | None = None,
+        on_change: Callable[[str, str], None] | None = None,
     ) -> None:
         self._store = store
         self._known_regions = known_regions
         self._clock = clock
         # Embeds a catalogue entry's text for matching; computed once, when the event arrives.
         self._embed = embed
+        # Told ("need" or "offer", id) after a commit changed a catalogue entry.
+        self._on_change = on_change
 
     def apply(self, subject: str, data: bytes) -> tuple[Outcome, str]:
         """What happened to the event, and the dead-letter reason when it was set aside."""
@@ -61,6 +77,8 @@ class EventApplier:
                     payload,
                 )
                 repositories.inbox.record(envelope.event_id, subject, self._clock())
+            if changed and self._on_change is not None:
+                self._on_change(*_entry_of(payload))
             return ("applied" if changed else "stale"), ""
         except EnvelopeError as error:
             with self._store.write() as repositories:

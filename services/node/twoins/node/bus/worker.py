@@ -42,7 +42,15 @@ class BusWorker:
         self._context = context
         self._settings = settings
         embed = context.embedder.embed_bytes if context.embedder is not None else None
-        self._applier = EventApplier(context.store, known_regions, context.clock, embed)
+        self._applier = EventApplier(
+            context.store,
+            known_regions,
+            context.clock,
+            embed,
+            on_change=lambda kind, entry_id: context.catalogue.refresh(
+                context.store, kind, entry_id
+            ),
+        )
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None

@@ -117,5 +117,36 @@ def match(need: NeedTraits, offer: OfferTraits, cosine: float | None) -> Match:
     return Match(need.id, offer.id, score, tuple(reasons))
 
 
+def quick_score(need: NeedTraits, offer: OfferTraits, cosine: float | None) -> float:
+    """The score `match` gives, without its reasons: for ranking thousands of candidates."""
+    score = 0.0
+    if not need.nace_divisions.isdisjoint(offer.nace_divisions):
+        score += WEIGHTS[MatchCriterion.SECTOR]
+    if not need.countries.isdisjoint(offer.countries):
+        score += WEIGHTS[MatchCriterion.COUNTRY]
+    if not need.languages.isdisjoint(offer.languages):
+        score += WEIGHTS[MatchCriterion.LANGUAGE]
+    if not SERVICES_FOR_NEED.get(need.type, set()).isdisjoint(offer.service_types):
+        score += WEIGHTS[MatchCriterion.SERVICE_TYPE]
+    if cosine is not None:
+        score += WEIGHTS[MatchCriterion.CONTENT] * content_score(cosine)
+    return score
+
+
+def best_matches(
+    pairs: list[tuple[NeedTraits, OfferTraits, float | None]], limit: int
+) -> list[Match]:
+    """The `limit` best matches with their reasons, best first; only those get reasons."""
+    scored = sorted(
+        (
+            (quick_score(need, offer, cosine), index)
+            for index, (need, offer, cosine) in enumerate(pairs)
+        ),
+        key=lambda item: -item[0],
+    )
+    shortlist = [match(*pairs[index]) for score, index in scored[: limit * 2] if score > 0]
+    return rank(shortlist, limit)
+
+
 def rank(matches: list[Match], limit: int) -> list[Match]:
     return sorted(matches, key=lambda item: (-item.score, item.offer_id, item.need_id))[:limit]
