@@ -72,7 +72,7 @@ lock:
 	@echo "==> requirements.lock written"
 
 bench: setup system-packages
-	@$(BIN)/python -m pytest tests/bench -o python_files="bench_*.py" -p no:cacheprovider -s -q $(PYTEST_ARGS)
+	@$(BIN)/python -m pytest tests/bench -o python_files="bench_*.py" -p no:cacheprovider -s -q --timeout=1800 $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -138,7 +138,7 @@ class WithdrawExpertOfferResponse(_message.Message):
     def __init__(self, expert_offer: _Optional[_Union[ExpertOffer, _Mapping]] = ...) -> None: ...
 
 class PublicExpertOffer(_message.Message):
-    __slots__ = ("offer_id", "origin_region", "title", "description", "competences", "nace_divisions", "countries", "languages", "service_types", "capacity_hours_per_month")
+    __slots__ = ("offer_id", "origin_region", "title", "description", "competences", "nace_divisions", "countries", "languages", "service_types", "capacity_hours_per_month", "text_embedding", "text_embedding_model")
     OFFER_ID_FIELD_NUMBER: _ClassVar[int]
     ORIGIN_REGION_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
@@ -149,6 +149,8 @@ class PublicExpertOffer(_message.Message):
     LANGUAGES_FIELD_NUMBER: _ClassVar[int]
     SERVICE_TYPES_FIELD_NUMBER: _ClassVar[int]
     CAPACITY_HOURS_PER_MONTH_FIELD_NUMBER: _ClassVar[int]
+    TEXT_EMBEDDING_FIELD_NUMBER: _ClassVar[int]
+    TEXT_EMBEDDING_MODEL_FIELD_NUMBER: _ClassVar[int]
     offer_id: str
     origin_region: str
     title: str
@@ -159,4 +161,6 @@ class PublicExpertOffer(_message.Message):
     languages: _containers.RepeatedScalarFieldContainer[str]
     service_types: _containers.RepeatedScalarFieldContainer[_common_pb2.ServiceType]
     capacity_hours_per_month: int
-    def __init__(self, offer_id: _Optional[str] = ..., origin_region: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., competences: _Optional[_Iterable[str]] = ..., nace_divisions: _Optional[_Iterable[str]] = ..., countries: _Optional[_Iterable[str]] = ..., languages: _Optional[_Iterable[str]] = ..., service_types: _Optional[_Iterable[_Union[_common_pb2.ServiceType, str]]] = ..., capacity_hours_per_month: _Optional[int] = ...) -> None: ...
+    text_embedding: bytes
+    text_embedding_model: str
+    def __init__(self, offer_id: _Optional[str] = ..., origin_region: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., competences: _Optional[_Iterable[str]] = ..., nace_divisions: _Optional[_Iterable[str]] = ..., countries: _Optional[_Iterable[str]] = ..., languages: _Optional[_Iterable[str]] = ..., service_types: _Optional[_Iterable[_Union[_common_pb2.ServiceType, str]]] = ..., capacity_hours_per_month: _Optional[int] = ..., text_embedding: _Optional[bytes] = ..., text_embedding_model: _Optional[str] = ...) -> None: ...

@@ -102,7 +102,7 @@ class Need(_message.Message):
     def __init__(self, id: _Optional[str] = ..., region: _Optional[str] = ..., organisation_id: _Optional[str] = ..., type: _Optional[_Union[NeedType, str]] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., nace_codes: _Optional[_Iterable[str]] = ..., target_countries: _Optional[_Iterable[str]] = ..., languages: _Optional[_Iterable[str]] = ..., keywords: _Optional[_Iterable[str]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[_Union[NeedState, str]] = ..., state_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., held_back: _Optional[bool] = ...) -> None: ...
 
 class AnonymisedNeed(_message.Message):
-    __slots__ = ("need_id", "origin_region", "type", "title", "description", "nace_divisions", "target_countries", "languages", "keywords", "size_class", "turnover_band", "founded_range", "location", "export_status", "expire_time", "publish_time")
+    __slots__ = ("need_id", "origin_region", "type", "title", "description", "nace_divisions", "target_countries", "languages", "keywords", "size_class", "turnover_band", "founded_range", "location", "export_status", "expire_time", "publish_time", "text_embedding", "text_embedding_model")
     NEED_ID_FIELD_NUMBER: _ClassVar[int]
     ORIGIN_REGION_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -119,6 +119,8 @@ class AnonymisedNeed(_message.Message):
     EXPORT_STATUS_FIELD_NUMBER: _ClassVar[int]
     EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
     PUBLISH_TIME_FIELD_NUMBER: _ClassVar[int]
+    TEXT_EMBEDDING_FIELD_NUMBER: _ClassVar[int]
+    TEXT_EMBEDDING_MODEL_FIELD_NUMBER: _ClassVar[int]
     need_id: str
     origin_region: str
     type: NeedType
@@ -135,7 +137,9 @@ class AnonymisedNeed(_message.Message):
     export_status: _organisation_pb2.ExportStatus
     expire_time: _timestamp_pb2.Timestamp
     publish_time: _timestamp_pb2.Timestamp
-    def __init__(self, need_id: _Optional[str] = ..., origin_region: _Optional[str] = ..., type: _Optional[_Union[NeedType, str]] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., nace_divisions: _Optional[_Iterable[str]] = ..., target_countries: _Optional[_Iterable[str]] = ..., languages: _Optional[_Iterable[str]] = ..., keywords: _Optional[_Iterable[str]] = ..., size_class: _Optional[_Union[_organisation_pb2.SizeClass, str]] = ..., turnover_band: _Optional[_Union[TurnoverBand, str]] = ..., founded_range: _Optional[str] = ..., location: _Optional[str] = ..., export_status: _Optional[_Union[_organisation_pb2.ExportStatus, str]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    text_embedding: bytes
+    text_embedding_model: str
+    def __init__(self, need_id: _Optional[str] = ..., origin_region: _Optional[str] = ..., type: _Optional[_Union[NeedType, str]] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., nace_divisions: _Optional[_Iterable[str]] = ..., target_countries: _Optional[_Iterable[str]] = ..., languages: _Optional[_Iterable[str]] = ..., keywords: _Optional[_Iterable[str]] = ..., size_class: _Optional[_Union[_organisation_pb2.SizeClass, str]] = ..., turnover_band: _Optional[_Union[TurnoverBand, str]] = ..., founded_range: _Optional[str] = ..., location: _Optional[str] = ..., export_status: _Optional[_Union[_organisation_pb2.ExportStatus, str]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., text_embedding: _Optional[bytes] = ..., text_embedding_model: _Optional[str] = ...) -> None: ...
 
 class CreateNeedRequest(_message.Message):
     __slots__ = ("need", "request_id")

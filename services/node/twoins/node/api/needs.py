@@ -123,19 +123,21 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
             self._node.emit(repositories, need_events(before, need, None))
         return need_to_proto(need)
 
-    def _anonymise(
-        self, repositories: Repositories, need: Need
-    ) -> tuple[AnonymisedNeed, GuardDecision, Organisation]:
+    def _guard(self, repositories: Repositories, need: Need) -> tuple[GuardDecision, Organisation]:
+        """The k-anonymity guard's decision on the need's SME, and the SME."""
         organisation = repositories.organisations.get(need.organisation_id)
-        region = self._node.region
-        language = need.languages[0] if need.languages else region.languages[0]
-        anonymised = anonymise_need(need, organisation, region.nuts2, language)
+        nuts2 = self._node.region.nuts2
         decision = k_anonymity(
-            generalise(organisation, region.nuts2),
-            (generalise(other, region.nuts2) for other in repositories.organisations.all()),
+            generalise(organisation, nuts2),
+            (generalise(other, nuts2) for other in repositories.organisations.all()),
             self._node.k_anonymity,
         )
-        return anonymised, decision, organisation
+        return decision, organisation
+
+    def _anonymise(self, need: Need, organisation: Organisation) -> AnonymisedNeed:
+        region = self._node.region
+        language = need.languages[0] if need.languages else region.languages[0]
+        return anonymise_need(need, organisation, region.nuts2, language)
 
     def SubmitNeed(
         self, request: pb.SubmitNeedRequest, context: grpc.ServicerContext
@@ -158,7 +160,7 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
             before = repositories.needs.get(need_id, for_update=True)
             if before.state is not NeedState.IN_REVIEW:
                 transition(before, NeedAction.PUBLISH, now)  # raises the usual refusal
-            _anonymised, decision, organisation = self._anonymise(repositories, before)
+            decision, organisation = self._guard(repositories, before)
             if not organisation.has_consent(ConsentPurpose.NETWORK_SHARING):
                 raise FailedPrecondition(
                     "the SME has not consented to sharing its anonymised needs with the "
@@ -177,7 +179,7 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
                 else ""
             )
             need = transition(before, NeedAction.PUBLISH, now, reason)
-            anonymised, _decision, _organisation = self._anonymise(repositories, need)
+            anonymised = self._anonymise(need, organisation)
             repositories.needs.save(need)
             self._node.emit(repositories, need_events(before, need, anonymised))
         return pb.PublishNeedResponse(need=need_to_proto(need))
@@ -188,7 +190,8 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
         need_id = require_id(request.id)
         with self._node.store.read() as repositories:
             need = repositories.needs.get(need_id)
-            anonymised, decision, _organisation = self._anonymise(repositories, need)
+            decision, organisation = self._guard(repositories, need)
+            anonymised = self._anonymise(need, organisation)
         return pb.PreviewNeedPublicationResponse(
             anonymised_need=anonymised_need_to_proto(anonymised),
             matching_smes=decision.matching_smes,

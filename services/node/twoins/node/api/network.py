@@ -10,9 +10,8 @@ from twoins.node.domain.errors import FieldViolation, InvalidArgument, NotFound
 from twoins.node.domain.matching import Match, NeedTraits, OfferTraits, best_matches
 from twoins.node.domain.need import NeedType
 from twoins.node.domain.support import ServiceType
-from twoins.node.store.catalogue_index import IndexedEntry
+from twoins.node.store.catalogue_index import CatalogueFilter, IndexedEntry
 from twoins.node.store.pagination import next_page_token, page_request
-from twoins.node.store.repositories import CatalogueFilter
 from twoins.v1 import expert_offer_pb2, need_pb2, network_pb2_grpc
 from twoins.v1 import network_pb2 as pb
 

@@ -11,6 +11,8 @@ from typing import Literal
 from google.protobuf.message import Message
 
 from twoins.common.envelope import EnvelopeError, open_envelope
+from twoins.node.bus.events import need_text, offer_text
+from twoins.node.semantic import DIMENSIONS, MODEL_NAME
 from twoins.node.store.node_store import NodeStore
 from twoins.node.store.repositories import Repositories
 from twoins.v1 import events_pb2, need_pb2
@@ -65,30 +67,50 @@ class EventApplier:
 
     def apply(self, subject: str, data: bytes) -> tuple[Outcome, str]:
         """What happened to the event, and the dead-letter reason when it was set aside."""
-        try:
-            envelope, payload = open_envelope(subject, data, self._known_regions)
-            with self._store.write() as repositories:
-                if repositories.inbox.seen(envelope.event_id):
-                    return "duplicate", ""
-                changed = self._dispatch(
-                    repositories,
-                    envelope.origin_region,
-                    envelope.occur_time.ToDatetime(tzinfo=UTC),
-                    payload,
-                )
-                repositories.inbox.record(envelope.event_id, subject, self._clock())
-            if changed and self._on_change is not None:
-                self._on_change(*_entry_of(payload))
-            return ("applied" if changed else "stale"), ""
-        except EnvelopeError as error:
-            with self._store.write() as repositories:
-                repositories.dead_letters.add(
-                    subject, error.reason, str(error), data, self._clock()
-                )
-            logger.warning(
-                "event dead-lettered", extra={"subject": subject[:200], "reason": error.reason}
-            )
-            return "dead_lettered", error.reason
+        return self.apply_batch([(subject, data)])[0]
+
+    def apply_batch(self, events: list[tuple[str, bytes]]) -> list[tuple[Outcome, str]]:
+        """Applies events in one transaction (one disk sync for the batch): the caller
+        acknowledges them only after this returns. Each event has a savepoint of its own, so
+        one bad event is dead-lettered without undoing the others."""
+        results: list[tuple[Outcome, str]] = []
+        changed_entries: list[tuple[str, str]] = []
+        with self._store.write() as repositories:
+            applied_here: set[str] = set()
+            for subject, data in events:
+                try:
+                    envelope, payload = open_envelope(subject, data, self._known_regions)
+                    if envelope.event_id in applied_here or repositories.inbox.seen(
+                        envelope.event_id
+                    ):
+                        results.append(("duplicate", ""))
+                        continue
+                    with repositories.session.begin_nested():
+                        changed = self._dispatch(
+                            repositories,
+                            envelope.origin_region,
+                            envelope.occur_time.ToDatetime(tzinfo=UTC),
+                            payload,
+                        )
+                        repositories.inbox.record(envelope.event_id, subject, self._clock())
+                except EnvelopeError as error:
+                    repositories.dead_letters.add(
+                        subject, error.reason, str(error), data, self._clock()
+                    )
+                    logger.warning(
+                        "event dead-lettered",
+                        extra={"subject": subject[:200], "reason": error.reason},
+                    )
+                    results.append(("dead_lettered", error.reason))
+                    continue
+                applied_here.add(envelope.event_id)
+                if changed:
+                    changed_entries.append(_entry_of(payload))
+                results.append(("applied" if changed else "stale", ""))
+        if self._on_change is not None:
+            for kind, entry_id in dict.fromkeys(changed_entries):
+                self._on_change(kind, entry_id)
+        return results
 
     def _dispatch(
         self, repositories: Repositories, origin: str, occur_time: datetime, payload: Message
@@ -108,7 +130,9 @@ class EventApplier:
                 "languages": list(need.languages),
                 "keywords": list(need.keywords),
                 "search_text": _search_text(need.title, need.description, *need.keywords),
-                "embedding": self._embedding(need.title, need.description, *need.keywords),
+                "embedding": self._embedding(
+                    need.text_embedding, need.text_embedding_model, need_text(need)
+                ),
                 "publish_time": (
                     need.publish_time.ToDatetime(tzinfo=UTC)
                     if need.HasField("publish_time")
@@ -136,7 +160,9 @@ class EventApplier:
                 "languages": list(offer.languages),
                 "service_types": [str(service) for service in offer.service_types],
                 "search_text": _search_text(offer.title, offer.description, *offer.competences),
-                "embedding": self._embedding(offer.title, offer.description, *offer.competences),
+                "embedding": self._embedding(
+                    offer.text_embedding, offer.text_embedding_model, offer_text(offer)
+                ),
                 "publish_time": occur_time,
             }
             return catalogue.upsert_offer(
@@ -147,7 +173,10 @@ class EventApplier:
             return catalogue.withdraw_offer(payload.offer_id, origin, occur_time)
         return False  # heartbeats are the monitor's
 
-    def _embedding(self, *parts: str) -> bytes:
+    def _embedding(self, shipped: bytes, model: str, text: str) -> bytes:
+        """The origin's vector when it comes from our model; else our own, if we embed."""
+        if model == MODEL_NAME and len(shipped) == DIMENSIONS * 4:
+            return shipped
         if self._embed is None:
             return b""
-        return self._embed(". ".join(part for part in parts if part))
+        return self._embed(text)

@@ -21,6 +21,9 @@ from twoins.common.envelope import SUBJECT_PREFIX
 from twoins.common.stream import STREAM_NAME
 from twoins.node.api.context import NodeContext
 from twoins.node.bus.apply import EventApplier
+from twoins.node.bus.events import attach_embedding
+from twoins.node.semantic import MODEL_NAME
+from twoins.v1 import events_pb2
 
 logger = logging.getLogger(__name__)
 
@@ -135,25 +138,51 @@ class BusWorker:
                     None, self._context.outbox_written.wait, 0.5
                 )
                 continue
-            published: list[str] = []
-            try:
-                for event_id, subject, envelope in pending:
-                    await js.publish(
-                        subject,
-                        envelope,
-                        stream=STREAM_NAME,
-                        timeout=5,
-                        headers={"Nats-Msg-Id": event_id},
-                    )
-                    published.append(event_id)
-            except Exception as error:
+            # A batch goes out concurrently: the message id makes a retry harmless, and the
+            # consumers' version times make the order within a batch irrelevant.
+            results = await asyncio.gather(
+                *(self._publish_one(js, *event) for event in pending), return_exceptions=True
+            )
+            published = [result for result in results if isinstance(result, str)]
+            failures = [result for result in results if isinstance(result, BaseException)]
+            if failures:
                 # Not acknowledged: stays in the outbox and goes again (same id, so once).
-                logger.warning("publishing failed; retrying", extra={"error": str(error)})
+                logger.warning(
+                    "publishing failed; retrying",
+                    extra={"error": str(failures[0]), "failed": len(failures)},
+                )
                 await asyncio.sleep(0.5)
             if published:
                 with store.write() as repositories:
                     repositories.outbox.mark_published(published, self._context.clock())
                 self.published += len(published)
+
+    async def _publish_one(
+        self, js: JetStreamContext, event_id: str, subject: str, envelope: bytes
+    ) -> str:
+        if self._context.embedder is not None:
+            # Off the request path and outside any transaction: embedding a text takes tens
+            # of milliseconds of CPU.
+            envelope = await asyncio.get_running_loop().run_in_executor(
+                None, self._with_embedding, envelope
+            )
+        await js.publish(
+            subject, envelope, stream=STREAM_NAME, timeout=5, headers={"Nats-Msg-Id": event_id}
+        )
+        return event_id
+
+    def _with_embedding(self, envelope_bytes: bytes) -> bytes:
+        """The envelope with the text embedding of the need or offer it publishes, if any."""
+        embedder = self._context.embedder
+        envelope = events_pb2.EventEnvelope.FromString(envelope_bytes)
+        for message_type in (events_pb2.NeedPublished, events_pb2.ExpertOfferPublished):
+            if envelope.event_type == message_type.DESCRIPTOR.full_name and embedder is not None:
+                payload = message_type()
+                envelope.payload.Unpack(payload)
+                attach_embedding(payload, embedder.embed_bytes, MODEL_NAME)
+                envelope.payload.Pack(payload)
+                return envelope.SerializeToString()
+        return envelope_bytes
 
     async def _consume(self, js: JetStreamContext) -> None:
         """Applies every network event after commit, then acknowledges it."""
@@ -178,7 +207,13 @@ class BusWorker:
                 logger.warning("fetching events failed; retrying", extra={"error": str(error)})
                 await asyncio.sleep(0.5)
                 continue
-            for message in messages:
-                outcome, _reason = self._applier.apply(message.subject, message.data)
+            # One transaction for the batch, on a worker thread so that the relay publishes
+            # meanwhile; acknowledged only once it is committed.
+            results = await asyncio.get_running_loop().run_in_executor(
+                None,
+                self._applier.apply_batch,
+                [(message.subject, message.data) for message in messages],
+            )
+            for message, (outcome, _reason) in zip(messages, results, strict=True):
                 self.outcomes[outcome] += 1
                 await message.ack()

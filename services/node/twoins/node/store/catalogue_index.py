@@ -21,10 +21,21 @@ from twoins.node.domain.need import NeedType
 from twoins.node.domain.support import ServiceType
 from twoins.node.store.node_store import NodeStore
 from twoins.node.store.pagination import PagePosition, PageRequest
-from twoins.node.store.repositories import CatalogueFilter
 from twoins.node.store.tables import CatalogueNeedRow, CatalogueOfferRow
 
 DIMENSIONS = 384
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueFilter:
+    query: str = ""
+    types: tuple[str, ...] = ()
+    nace_division: str = ""
+    country: str = ""
+    language: str = ""
+    region: str = ""
+
+
 _WORD = re.compile(r"\w+")
 
 

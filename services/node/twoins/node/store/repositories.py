@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -647,30 +647,6 @@ class DeadLetterRepository:
 # --- the network catalogue -------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class CatalogueEntry:
-    """A need or offer of the network catalogue: the serialised message as it arrived."""
-
-    id: str
-    origin_region: str
-    state: str
-    message: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class CatalogueFilter:
-    query: str = ""
-    types: tuple[str, ...] = ()
-    nace_division: str = ""
-    country: str = ""
-    language: str = ""
-    region: str = ""
-
-
-def _like(text: str) -> str:
-    return "%" + text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 class CatalogueRepository:
     """The read model of the network's needs and offers that searches run on, locally."""
 
@@ -775,69 +751,6 @@ class CatalogueRepository:
         row.version_time = version_time
         return True
 
-    def search_needs(
-        self, page: PageRequest, wanted: CatalogueFilter
-    ) -> tuple[list[CatalogueEntry], PagePosition | None, bool]:
-        query = select(CatalogueNeedRow).where(CatalogueNeedRow.state.in_(self.VISIBLE_STATES))
-        if wanted.query:
-            for word in wanted.query.split():
-                query = query.where(CatalogueNeedRow.search_text.like(_like(word), escape="\\"))
-        if wanted.types:
-            query = query.where(CatalogueNeedRow.type.in_(wanted.types))
-        if wanted.region:
-            query = query.where(CatalogueNeedRow.origin_region == wanted.region)
-        rows = list(
-            self._session.scalars(
-                query.order_by(
-                    CatalogueNeedRow.publish_time.desc(), CatalogueNeedRow.need_id.desc()
-                )
-            )
-        )
-        rows = [
-            row
-            for row in rows
-            if (not wanted.nace_division or wanted.nace_division in row.nace_divisions)
-            and (not wanted.country or wanted.country in row.target_countries)
-            and (not wanted.language or wanted.language in row.languages)
-        ]
-        return _page_of(
-            rows,
-            page,
-            lambda row: (row.publish_time, row.need_id),
-            lambda row: CatalogueEntry(row.need_id, row.origin_region, row.state, row.message),
-        )
-
-    def search_offers(
-        self, page: PageRequest, wanted: CatalogueFilter
-    ) -> tuple[list[CatalogueEntry], PagePosition | None, bool]:
-        query = select(CatalogueOfferRow).where(CatalogueOfferRow.state == "PUBLISHED")
-        if wanted.query:
-            for word in wanted.query.split():
-                query = query.where(CatalogueOfferRow.search_text.like(_like(word), escape="\\"))
-        if wanted.region:
-            query = query.where(CatalogueOfferRow.origin_region == wanted.region)
-        rows = list(
-            self._session.scalars(
-                query.order_by(
-                    CatalogueOfferRow.publish_time.desc(), CatalogueOfferRow.offer_id.desc()
-                )
-            )
-        )
-        rows = [
-            row
-            for row in rows
-            if (not wanted.nace_division or wanted.nace_division in row.nace_divisions)
-            and (not wanted.country or wanted.country in row.countries)
-            and (not wanted.language or wanted.language in row.languages)
-            and (not wanted.types or set(wanted.types) & set(row.service_types))
-        ]
-        return _page_of(
-            rows,
-            page,
-            lambda row: (row.publish_time, row.offer_id),
-            lambda row: CatalogueEntry(row.offer_id, row.origin_region, row.state, row.message),
-        )
-
     def need(self, need_id: str) -> CatalogueNeedRow | None:
         row = self._session.get(CatalogueNeedRow, need_id)
         return row if row is not None and row.state in self.VISIBLE_STATES else None
@@ -872,18 +785,6 @@ class CatalogueRepository:
             .where(CatalogueOfferRow.state == "PUBLISHED")
         )
         return int(needs or 0), int(offers or 0)
-
-
-def _page_of(
-    rows: list[Any], page: PageRequest, position: Any, entry: Any
-) -> tuple[list[CatalogueEntry], PagePosition | None, bool]:
-    """One page of rows already in (time, id) descending order, after the token's position."""
-    if page.after is not None:
-        after = (page.after.create_time, page.after.id)
-        rows = [row for row in rows if position(row) < after]
-    chosen = rows[: page.size]
-    last = PagePosition(*position(chosen[-1])) if chosen else None
-    return [entry(row) for row in chosen], last, len(rows) > page.size
 
 
 class Repositories:
