@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import nats
+from nats.js.api import StreamConfig
 
 from tests.support.postgres import free_port
 from twoins.cli.broker import (
@@ -17,11 +21,26 @@ from twoins.cli.broker import (
     server_environment,
     wait_healthy,
 )
+from twoins.common.broker_config import (
+    render_leaf_authorization,
+    render_leaf_permissions,
+    render_permissions,
+)
 from twoins.common.network import load_network
+from twoins.common.stream import (
+    ensure,
+    hub_stream_config,
+    network_mirror_config,
+    regional_stream_config,
+)
+
+DEPLOY = CONFIG.parent
 
 
 @dataclass
 class NatsServer:
+    """A nats-server process; `log_path` collects its messages across restarts."""
+
     url: str
     monitor_port: int
     passwords: dict[str, str]
@@ -29,8 +48,15 @@ class NatsServer:
     command: list[str]
     environment: dict[str, str]
 
+    log_path: Path | None = None
+
     def password(self, user: str) -> str:
         return self.passwords[user]
+
+    def log(self) -> int:
+        if self.log_path is None:
+            return subprocess.DEVNULL
+        return os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
 
     def kill(self) -> None:
         """SIGKILL: no chance to flush or say goodbye."""
@@ -65,3 +91,101 @@ def running_nats(store_dir: Path) -> Iterator[NatsServer]:
         if server.process.poll() is None:
             server.process.terminate()
             server.process.wait(10)
+
+
+@dataclass
+class EdgeTopology:
+    """A hub and one leaf server per region, each a real nats-server process."""
+
+    hub: NatsServer
+    leaves: dict[str, NatsServer]
+
+
+def _write(folder: Path, name: str, text: str) -> None:
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def _ensure_streams(url: str, password: str, configs: list[StreamConfig]) -> None:
+    async def run() -> None:
+        client = await nats.connect(url, user="ops", password=password)
+        try:
+            for config in configs:
+                await ensure(client.jetstream(), config)
+        finally:
+            await client.close()
+
+    asyncio.run(run())
+
+
+@contextmanager
+def running_edge(folder: Path, regions: list[str]) -> Iterator[EdgeTopology]:
+    """Starts the hub, then each region's leaf, then the streams: each region's own stream
+    on its leaf, the hub's network stream sourcing them, and each leaf's mirror of it."""
+    users = [*load_network().region_ids, "ops", "monitor"]
+    passwords = {user: f"test-{user}-secret" for user in users}
+    started: list[NatsServer] = []
+    try:
+        hub_dir = folder / "hub"
+        hub_dir.mkdir(parents=True)
+        _write(hub_dir, "hub.conf", (DEPLOY / "hub.conf").read_text(encoding="utf-8"))
+        _write(hub_dir, "permissions.conf", render_permissions(load_network().region_ids))
+        _write(hub_dir, "leaf-authorization.conf", render_leaf_authorization(regions))
+        leaf_port = free_port()
+        hub = _start(
+            hub_dir / "hub.conf",
+            passwords,
+            hub_dir / "jetstream",
+            {"TWOINS_NATS_LEAF_HOST": "127.0.0.1", "TWOINS_NATS_LEAF_PORT": str(leaf_port)},
+        )
+        started.append(hub)
+        leaves = {}
+        for region in regions:
+            leaf_dir = folder / region
+            leaf_dir.mkdir()
+            _write(leaf_dir, "leaf.conf", (DEPLOY / "leaf.conf").read_text(encoding="utf-8"))
+            _write(leaf_dir, "leaf-permissions.conf", render_leaf_permissions(region))
+            leaves[region] = _start(
+                leaf_dir / "leaf.conf",
+                passwords,
+                leaf_dir / "jetstream",
+                {
+                    "TWOINS_NATS_SERVER_NAME": f"leaf-{region}",
+                    "TWOINS_NATS_DOMAIN": region,
+                    "TWOINS_NATS_HUB_LEAF_URL": f"nats://{region}:{passwords[region]}@127.0.0.1:{leaf_port}",
+                },
+            )
+            started.append(leaves[region])
+        for region, leaf in leaves.items():
+            _ensure_streams(leaf.url, passwords["ops"], [regional_stream_config(region)])
+        _ensure_streams(hub.url, passwords["ops"], [hub_stream_config(regions)])
+        for leaf in leaves.values():
+            _ensure_streams(leaf.url, passwords["ops"], [network_mirror_config()])
+        yield EdgeTopology(hub, leaves)
+    finally:
+        for server in started:
+            if server.process.poll() is None:
+                server.process.terminate()
+                server.process.wait(10)
+
+
+def _start(
+    config: Path, passwords: dict[str, str], store_dir: Path, extra: dict[str, str]
+) -> NatsServer:
+    port, monitor_port = free_port(), free_port()
+    environment = {**os.environ, **server_environment(passwords, store_dir), **extra}
+    command = server_command(config, port, monitor_port)
+    server = NatsServer(
+        f"nats://127.0.0.1:{port}",
+        monitor_port,
+        passwords,
+        subprocess.Popen(["true"]),
+        command,
+        environment,
+        config.parent / "server.log",
+    )
+    server.process.wait()
+    server.process = subprocess.Popen(
+        command, env=environment, stdout=subprocess.DEVNULL, stderr=server.log()
+    )
+    wait_healthy(monitor_port)
+    return server

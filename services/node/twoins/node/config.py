@@ -29,6 +29,7 @@ ENVIRONMENT = {
     "TWOINS_NATS_URL": "nats_url",
     "TWOINS_NATS_USER": "nats_user",
     "TWOINS_NATS_PASSWORD": "nats_password",
+    "TWOINS_NATS_STREAM": "nats_stream",
 }
 
 
@@ -52,6 +53,7 @@ class NodeSettings(BaseModel):
     nats_url: str | None = Field(default=None, pattern=r"^(nats|tls)://\S+$")
     nats_user: str | None = None
     nats_password: str | None = None
+    nats_stream: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
 
 
 class NodeConfig(BaseModel):
@@ -75,6 +77,8 @@ class NodeConfig(BaseModel):
     nats_url: str = ""
     nats_user: str = ""
     nats_password: str = ""
+    #: The stream the node consumes: the network stream, or on a leaf server its mirror.
+    nats_stream: str = "TWOINS"
     #: Every region id of the network: events from any other region are refused.
     network_regions: tuple[str, ...] = ()
 

@@ -72,7 +72,9 @@ class NodeServer:
         if config.nats_url:
             self.bus = BusWorker(
                 context,
-                BusSettings(config.nats_url, config.nats_user, config.nats_password),
+                BusSettings(
+                    config.nats_url, config.nats_user, config.nats_password, config.nats_stream
+                ),
                 frozenset(config.network_regions),
             )
         self._server = grpc.server(

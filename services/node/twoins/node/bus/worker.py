@@ -36,6 +36,8 @@ class BusSettings:
     url: str
     user: str
     password: str
+    #: The stream to consume: the network stream, or a leaf server's mirror of it.
+    stream: str = STREAM_NAME
 
 
 class BusWorker:
@@ -166,9 +168,7 @@ class BusWorker:
             envelope = await asyncio.get_running_loop().run_in_executor(
                 None, self._with_embedding, envelope
             )
-        await js.publish(
-            subject, envelope, stream=STREAM_NAME, timeout=5, headers={"Nats-Msg-Id": event_id}
-        )
+        await js.publish(subject, envelope, timeout=5, headers={"Nats-Msg-Id": event_id})
         return event_id
 
     def _with_embedding(self, envelope_bytes: bytes) -> bytes:
@@ -190,7 +190,7 @@ class BusWorker:
         while True:
             try:
                 subscription = await js.pull_subscribe(
-                    f"{SUBJECT_PREFIX}.>", durable=durable, stream=STREAM_NAME
+                    f"{SUBJECT_PREFIX}.>", durable=durable, stream=self._settings.stream
                 )
                 break
             except Exception as error:
