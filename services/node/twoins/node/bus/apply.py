@@ -42,6 +42,32 @@ def _entry_of(payload: Message) -> tuple[str, str]:
     raise ValueError(f"{payload.DESCRIPTOR.full_name} changes no catalogue entry")
 
 
+def _validate(origin: str, payload: Message) -> None:
+    """Every check of a payload, before anything is written: ids, origin and enum values."""
+    if isinstance(payload, events_pb2.NeedPublished):
+        _check_id(payload.need.need_id, "need_id")
+        if payload.need.origin_region != origin:
+            raise EnvelopeError("WRONG_ORIGIN", "the need names another origin region")
+        if payload.need.type not in need_pb2.NeedType.values() or not payload.need.type:
+            raise EnvelopeError("INVALID", f"unknown need type {payload.need.type}")
+    elif isinstance(payload, events_pb2.NeedMatched):
+        _check_id(payload.need_id, "need_id")
+    elif isinstance(payload, events_pb2.NeedRemoved):
+        _check_id(payload.need_id, "need_id")
+        if payload.final_state not in (
+            need_pb2.NEED_STATE_CLOSED,
+            need_pb2.NEED_STATE_WITHDRAWN,
+            need_pb2.NEED_STATE_EXPIRED,
+        ):
+            raise EnvelopeError("INVALID", f"{payload.final_state} is not a final state")
+    elif isinstance(payload, events_pb2.ExpertOfferPublished):
+        _check_id(payload.offer.offer_id, "offer_id")
+        if payload.offer.origin_region != origin:
+            raise EnvelopeError("WRONG_ORIGIN", "the offer names another origin region")
+    elif isinstance(payload, events_pb2.ExpertOfferWithdrawn):
+        _check_id(payload.offer_id, "offer_id")
+
+
 def _search_text(*parts: str) -> str:
     return " ".join(part.casefold() for part in parts)
 
@@ -55,14 +81,14 @@ class EventApplier:
         known_regions: frozenset[str],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         embed: Callable[[str], bytes] | None = None,
-        on_change: Callable[[str, str], None] | None = None,
+        on_change: Callable[[list[tuple[str, str]]], None] | None = None,
     ) -> None:
         self._store = store
         self._known_regions = known_regions
         self._clock = clock
         # Embeds a catalogue entry's text for matching; computed once, when the event arrives.
         self._embed = embed
-        # Told ("need" or "offer", id) after a commit changed a catalogue entry.
+        # Told [("need" or "offer", id), ...] after a commit changed catalogue entries.
         self._on_change = on_change
 
     def apply(self, subject: str, data: bytes) -> tuple[Outcome, str]:
@@ -71,45 +97,52 @@ class EventApplier:
 
     def apply_batch(self, events: list[tuple[str, bytes]]) -> list[tuple[Outcome, str]]:
         """Applies events in one transaction (one disk sync for the batch): the caller
-        acknowledges them only after this returns. Each event has a savepoint of its own, so
-        one bad event is dead-lettered without undoing the others."""
+        acknowledges them only after this returns. Every check runs before anything is
+        written, so one bad event is dead-lettered without undoing the others."""
         results: list[tuple[Outcome, str]] = []
         changed_entries: list[tuple[str, str]] = []
+        opened: list[
+            tuple[str, bytes, tuple[events_pb2.EventEnvelope, Message] | EnvelopeError]
+        ] = []
+        for subject, data in events:
+            try:
+                envelope, payload = open_envelope(subject, data, self._known_regions)
+                _validate(envelope.origin_region, payload)
+                opened.append((subject, data, (envelope, payload)))
+            except EnvelopeError as error:
+                opened.append((subject, data, error))
         with self._store.write() as repositories:
-            applied_here: set[str] = set()
-            for subject, data in events:
-                try:
-                    envelope, payload = open_envelope(subject, data, self._known_regions)
-                    if envelope.event_id in applied_here or repositories.inbox.seen(
-                        envelope.event_id
-                    ):
-                        results.append(("duplicate", ""))
-                        continue
-                    with repositories.session.begin_nested():
-                        changed = self._dispatch(
-                            repositories,
-                            envelope.origin_region,
-                            envelope.occur_time.ToDatetime(tzinfo=UTC),
-                            payload,
-                        )
-                        repositories.inbox.record(envelope.event_id, subject, self._clock())
-                except EnvelopeError as error:
+            already = repositories.inbox.seen_among(
+                [item[2][0].event_id for item in opened if isinstance(item[2], tuple)]
+            )
+            for subject, data, outcome in opened:
+                if isinstance(outcome, EnvelopeError):
                     repositories.dead_letters.add(
-                        subject, error.reason, str(error), data, self._clock()
+                        subject, outcome.reason, str(outcome), data, self._clock()
                     )
                     logger.warning(
                         "event dead-lettered",
-                        extra={"subject": subject[:200], "reason": error.reason},
+                        extra={"subject": subject[:200], "reason": outcome.reason},
                     )
-                    results.append(("dead_lettered", error.reason))
+                    results.append(("dead_lettered", outcome.reason))
                     continue
-                applied_here.add(envelope.event_id)
+                envelope, payload = outcome
+                if envelope.event_id in already:
+                    results.append(("duplicate", ""))
+                    continue
+                already.add(envelope.event_id)
+                changed = self._dispatch(
+                    repositories,
+                    envelope.origin_region,
+                    envelope.occur_time.ToDatetime(tzinfo=UTC),
+                    payload,
+                )
+                repositories.inbox.record(envelope.event_id, subject, self._clock())
                 if changed:
                     changed_entries.append(_entry_of(payload))
                 results.append(("applied" if changed else "stale", ""))
-        if self._on_change is not None:
-            for kind, entry_id in dict.fromkeys(changed_entries):
-                self._on_change(kind, entry_id)
+        if self._on_change is not None and changed_entries:
+            self._on_change(list(dict.fromkeys(changed_entries)))
         return results
 
     def _dispatch(
@@ -118,9 +151,6 @@ class EventApplier:
         catalogue = repositories.catalogue
         if isinstance(payload, events_pb2.NeedPublished):
             need = payload.need
-            _check_id(need.need_id, "need_id")
-            if need.origin_region != origin:
-                raise EnvelopeError("WRONG_ORIGIN", "the need names another origin region")
             values = {
                 "type": need_pb2.NeedType.Name(need.type).removeprefix("NEED_TYPE_"),
                 "title": need.title,
@@ -143,17 +173,12 @@ class EventApplier:
                 need.need_id, origin, values, need.SerializeToString(), occur_time
             )
         if isinstance(payload, events_pb2.NeedMatched):
-            _check_id(payload.need_id, "need_id")
             return catalogue.set_need_state(payload.need_id, origin, "MATCHED", occur_time)
         if isinstance(payload, events_pb2.NeedRemoved):
-            _check_id(payload.need_id, "need_id")
             final = need_pb2.NeedState.Name(payload.final_state).removeprefix("NEED_STATE_")
             return catalogue.set_need_state(payload.need_id, origin, final, occur_time)
         if isinstance(payload, events_pb2.ExpertOfferPublished):
             offer = payload.offer
-            _check_id(offer.offer_id, "offer_id")
-            if offer.origin_region != origin:
-                raise EnvelopeError("WRONG_ORIGIN", "the offer names another origin region")
             values = {
                 "nace_divisions": list(offer.nace_divisions),
                 "countries": list(offer.countries),
@@ -169,7 +194,6 @@ class EventApplier:
                 offer.offer_id, origin, values, offer.SerializeToString(), occur_time
             )
         if isinstance(payload, events_pb2.ExpertOfferWithdrawn):
-            _check_id(payload.offer_id, "offer_id")
             return catalogue.withdraw_offer(payload.offer_id, origin, occur_time)
         return False  # heartbeats are the monitor's
 

@@ -52,9 +52,7 @@ class BusWorker:
             known_regions,
             context.clock,
             embed,
-            on_change=lambda kind, entry_id: context.catalogue.refresh(
-                context.store, kind, entry_id
-            ),
+            on_change=lambda changed: context.catalogue.refresh(context.store, changed),
         )
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None

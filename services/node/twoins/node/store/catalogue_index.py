@@ -211,18 +211,22 @@ class CatalogueIndex:
         # thousands of objects, which tripled matching's p95 at 10,000 entries.
         gc.freeze()
 
-    def refresh(self, store: NodeStore, kind: str, entry_id: str) -> None:
-        """Re-reads one entry after an event changed it (kind: "need" or "offer")."""
+    def refresh(self, store: NodeStore, changed: list[tuple[str, str]]) -> None:
+        """Re-reads the entries events changed ("need" or "offer", id), in one read."""
+        entries: list[tuple[str, str, IndexedEntry | None]] = []
         with store.read() as repositories:
             session = repositories.session
-            if kind == "need":
-                need_row = session.get(CatalogueNeedRow, entry_id)
-                entry = need_entry(need_row) if need_row is not None else None
-            else:
-                offer_row = session.get(CatalogueOfferRow, entry_id)
-                entry = offer_entry(offer_row) if offer_row is not None else None
+            for kind, entry_id in changed:
+                if kind == "need":
+                    need_row = session.get(CatalogueNeedRow, entry_id)
+                    entry = need_entry(need_row) if need_row is not None else None
+                else:
+                    offer_row = session.get(CatalogueOfferRow, entry_id)
+                    entry = offer_entry(offer_row) if offer_row is not None else None
+                entries.append((kind, entry_id, entry))
         with self._lock:
-            (self._needs if kind == "need" else self._offers).put(entry, entry_id)
+            for kind, entry_id, entry in entries:
+                (self._needs if kind == "need" else self._offers).put(entry, entry_id)
 
     def search_needs(
         self, wanted: CatalogueFilter, page: PageRequest

@@ -610,6 +610,14 @@ class InboxRepository:
     def seen(self, event_id: str) -> bool:
         return self._session.get(InboxRow, event_id) is not None
 
+    def seen_among(self, event_ids: Sequence[str]) -> set[str]:
+        """Which of these event ids were applied already."""
+        if not event_ids:
+            return set()
+        return set(
+            self._session.scalars(select(InboxRow.event_id).where(InboxRow.event_id.in_(event_ids)))
+        )
+
     def record(self, event_id: str, subject: str, now: datetime) -> None:
         self._session.add(InboxRow(event_id=event_id, subject=subject, apply_time=now))
 
