@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -45,6 +45,7 @@ from twoins.node.store.tables import (
     OutboxRow,
 )
 
+EntityT = TypeVar("EntityT")
 RowT = TypeVar("RowT", OrganisationRow, AssessmentRow, BusinessPlanRow, NeedRow, ExpertOfferRow)
 
 
@@ -140,30 +141,56 @@ def _organisation(row: OrganisationRow) -> Organisation:
     )
 
 
-class OrganisationRepository:
+class _EntityRepository(Generic[EntityT]):
+    """Add, get and save of one aggregate stored in one row; subclasses name the row type,
+    the two conversions and how a missing record is described."""
+
+    row_type: type[Any]
+    resource: str
+    label: str
+
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def add(self, organisation: Organisation) -> None:
-        self._session.add(OrganisationRow(**_organisation_row_values(organisation)))
+    def _values(self, entity: EntityT) -> dict[str, Any]:
+        raise NotImplementedError
 
-    def get(self, organisation_id: str) -> Organisation:
-        row = self._session.get(OrganisationRow, organisation_id)
+    def _entity(self, row: Any) -> EntityT:
+        raise NotImplementedError
+
+    def add(self, entity: EntityT) -> None:
+        self._session.add(self.row_type(**self._values(entity)))
+
+    def get(self, entity_id: str, *, for_update: bool = False) -> EntityT:
+        row = self._session.get(self.row_type, entity_id, with_for_update=for_update)
         if row is None:
             raise NotFound(
-                f"organisation {organisation_id} does not exist in this region",
-                metadata={"resource": "organisation", "id": organisation_id},
+                f"{self.label} {entity_id} does not exist in this region",
+                metadata={"resource": self.resource, "id": entity_id},
             )
-        return _organisation(row)
+        return self._entity(row)
 
-    def exists(self, organisation_id: str) -> bool:
-        return self._session.get(OrganisationRow, organisation_id) is not None
+    def exists(self, entity_id: str) -> bool:
+        return self._session.get(self.row_type, entity_id) is not None
 
-    def save(self, organisation: Organisation) -> None:
-        row = self._session.get(OrganisationRow, organisation.id)
-        assert row is not None, "save() is for organisations read in the same transaction"
-        for key, value in _organisation_row_values(organisation).items():
+    def save(self, entity: EntityT) -> None:
+        values = self._values(entity)
+        row = self._session.get(self.row_type, values["id"])
+        assert row is not None, "save() is for records read in the same transaction"
+        for key, value in values.items():
             setattr(row, key, value)
+
+
+class OrganisationRepository(_EntityRepository[Organisation]):
+    row_type = OrganisationRow
+    resource = "organisation"
+    label = "organisation"
+
+    def _values(self, entity: Organisation) -> dict[str, Any]:
+        return _organisation_row_values(entity)
+
+    def _entity(self, row: Any) -> Organisation:
+        return _organisation(row)
 
     def delete(self, organisation_id: str) -> None:
         self._session.execute(delete(OrganisationRow).where(OrganisationRow.id == organisation_id))
@@ -396,27 +423,16 @@ def _need(row: NeedRow) -> Need:
     )
 
 
-class NeedRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
+class NeedRepository(_EntityRepository[Need]):
+    row_type = NeedRow
+    resource = "need"
+    label = "need"
 
-    def add(self, need: Need) -> None:
-        self._session.add(NeedRow(**_need_row_values(need)))
+    def _values(self, entity: Need) -> dict[str, Any]:
+        return _need_row_values(entity)
 
-    def get(self, need_id: str, *, for_update: bool = False) -> Need:
-        row = self._session.get(NeedRow, need_id, with_for_update=for_update)
-        if row is None:
-            raise NotFound(
-                f"need {need_id} does not exist in this region",
-                metadata={"resource": "need", "id": need_id},
-            )
+    def _entity(self, row: Any) -> Need:
         return _need(row)
-
-    def save(self, need: Need) -> None:
-        row = self._session.get(NeedRow, need.id)
-        assert row is not None, "save() is for needs read in the same transaction"
-        for key, value in _need_row_values(need).items():
-            setattr(row, key, value)
 
     def page(
         self, page: PageRequest, organisation_id: str, states: Sequence[NeedState]
@@ -494,27 +510,16 @@ def _offer(row: ExpertOfferRow) -> ExpertOffer:
     )
 
 
-class ExpertOfferRepository:
-    def __init__(self, session: Session) -> None:
-        self._session = session
+class ExpertOfferRepository(_EntityRepository[ExpertOffer]):
+    row_type = ExpertOfferRow
+    resource = "expert_offer"
+    label = "expert offer"
 
-    def add(self, offer: ExpertOffer) -> None:
-        self._session.add(ExpertOfferRow(**_offer_row_values(offer)))
+    def _values(self, entity: ExpertOffer) -> dict[str, Any]:
+        return _offer_row_values(entity)
 
-    def get(self, offer_id: str, *, for_update: bool = False) -> ExpertOffer:
-        row = self._session.get(ExpertOfferRow, offer_id, with_for_update=for_update)
-        if row is None:
-            raise NotFound(
-                f"expert offer {offer_id} does not exist in this region",
-                metadata={"resource": "expert_offer", "id": offer_id},
-            )
+    def _entity(self, row: Any) -> ExpertOffer:
         return _offer(row)
-
-    def save(self, offer: ExpertOffer) -> None:
-        row = self._session.get(ExpertOfferRow, offer.id)
-        assert row is not None, "save() is for offers read in the same transaction"
-        for key, value in _offer_row_values(offer).items():
-            setattr(row, key, value)
 
     def page(
         self, page: PageRequest, states: Sequence[ExpertOfferState]
