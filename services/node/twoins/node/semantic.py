@@ -43,9 +43,3 @@ class TextEmbedder:
 
     def embed_bytes(self, text: str) -> bytes:
         return bytes(self.embed([text])[0].tobytes())
-
-
-def from_bytes(data: bytes) -> Vector | None:
-    if len(data) != DIMENSIONS * 4:
-        return None
-    return np.frombuffer(data, dtype=np.float32)

@@ -261,7 +261,3 @@ class CatalogueIndex:
         with self._lock:
             cosines = self._needs.cosines(vector)
             return [(entry, cosines.get(entry.id)) for entry in self._needs.entries.values()]
-
-    def counts(self) -> tuple[int, int]:
-        with self._lock:
-            return len(self._needs.entries), len(self._offers.entries)

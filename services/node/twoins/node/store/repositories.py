@@ -170,9 +170,6 @@ class _EntityRepository(Generic[EntityT]):
             )
         return self._entity(row)
 
-    def exists(self, entity_id: str) -> bool:
-        return self._session.get(self.row_type, entity_id) is not None
-
     def save(self, entity: EntityT) -> None:
         values = self._values(entity)
         row = self._session.get(self.row_type, values["id"])
@@ -598,15 +595,6 @@ class OutboxRepository:
                 update(OutboxRow).where(OutboxRow.event_id.in_(event_ids)).values(publish_time=now)
             )
 
-    def backlog(self) -> tuple[int, datetime | None]:
-        """How many events wait, and when the oldest was written."""
-        count, oldest = self._session.execute(
-            select(func.count(), func.min(OutboxRow.create_time)).where(
-                OutboxRow.publish_time.is_(None)
-            )
-        ).one()
-        return int(count), oldest
-
 
 class InboxRepository:
     def __init__(self, session: Session) -> None:
@@ -628,9 +616,6 @@ class InboxRepository:
 
     def count(self) -> int:
         return self._session.scalar(select(func.count()).select_from(InboxRow)) or 0
-
-    def last_apply_time(self) -> datetime | None:
-        return self._session.scalar(select(func.max(InboxRow.apply_time)))
 
 
 class DeadLetterRepository:
@@ -764,14 +749,6 @@ class CatalogueRepository:
         row.version_time = version_time
         return True
 
-    def need(self, need_id: str) -> CatalogueNeedRow | None:
-        row = self._session.get(CatalogueNeedRow, need_id)
-        return row if row is not None and row.state in self.VISIBLE_STATES else None
-
-    def offer(self, offer_id: str) -> CatalogueOfferRow | None:
-        row = self._session.get(CatalogueOfferRow, offer_id)
-        return row if row is not None and row.state == "PUBLISHED" else None
-
     def visible_needs(self) -> list[CatalogueNeedRow]:
         return list(
             self._session.scalars(
@@ -785,19 +762,6 @@ class CatalogueRepository:
                 select(CatalogueOfferRow).where(CatalogueOfferRow.state == "PUBLISHED")
             )
         )
-
-    def counts(self) -> tuple[int, int]:
-        needs = self._session.scalar(
-            select(func.count())
-            .select_from(CatalogueNeedRow)
-            .where(CatalogueNeedRow.state.in_(self.VISIBLE_STATES))
-        )
-        offers = self._session.scalar(
-            select(func.count())
-            .select_from(CatalogueOfferRow)
-            .where(CatalogueOfferRow.state == "PUBLISHED")
-        )
-        return int(needs or 0), int(offers or 0)
 
 
 class Repositories:
