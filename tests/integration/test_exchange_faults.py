@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from tests.integration.test_exchange import node_on_bus, publish_need, wait_until
+from tests.integration.test_exchange import catalogue_has, node_on_bus, publish_need, wait_until
 from tests.support.nats import running_nats
 from twoins.cli.node_client import NodeClient
 from twoins.node.store.tables import CatalogueNeedRow, InboxRow, OutboxRow
@@ -69,6 +70,28 @@ def test_broker_killed_mid_stream_loses_and_repeats_nothing(tmp_path: Path) -> N
             assert unpublished == 0
             # Each need was published once, each publication applied exactly once.
             assert applied == EVENTS
+        finally:
+            origin.stop(grace=1)
+            receiver.stop(grace=1)
+
+
+def test_consumer_survives_a_database_it_cannot_write(tmp_path: Path) -> None:
+    """Another process holds the receiver's write lock longer than its busy timeout: the batch
+    fails, is asked for again, and is applied once the database can be written."""
+    with running_nats(tmp_path / "jetstream") as broker:
+        origin = node_on_bus(broker, "gr-west", tmp_path / "origin.db")
+        receiver_db = tmp_path / "receiver.db"
+        receiver = node_on_bus(broker, "mt-isla", receiver_db)
+        try:
+            blocker = sqlite3.connect(receiver_db, timeout=1, isolation_level=None)
+            blocker.execute("BEGIN EXCLUSIVE")
+            with NodeClient(origin.address) as client:
+                need = publish_need(client)
+            time.sleep(11.5)  # beyond the node's 10 s busy timeout
+            assert not catalogue_has(receiver, need.id)
+            blocker.execute("COMMIT")
+            blocker.close()
+            wait_until(lambda: catalogue_has(receiver, need.id), timeout=20)
         finally:
             origin.stop(grace=1)
             receiver.stop(grace=1)

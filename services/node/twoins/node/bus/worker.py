@@ -1,7 +1,8 @@
-"""The node's bus worker: publishes the outbox and applies the network's events, on its own thread.
+"""The node's bus worker: publishes the outbox and applies the network's events.
 
 nats-py is asynchronous and the node's gRPC server is threaded, so the worker runs one asyncio
-loop on a thread of its own; database work is short and done on that thread.
+loop on a thread of its own and hands database work and text embedding to worker threads, so
+that publishing and consuming never wait for each other.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import asyncio
 import logging
 import threading
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import nats
@@ -56,10 +58,10 @@ class BusWorker:
         )
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
         self.connected = threading.Event()
         #: Events applied, duplicates and dead letters since start, by outcome.
         self.outcomes: Counter[str] = Counter()
+        #: Events this node published since start.
         self.published = 0
 
     def start(self) -> None:
@@ -105,7 +107,10 @@ class BusWorker:
             return
         self.connected.set()
         js = client.jetstream()
-        tasks = [asyncio.create_task(self._relay(js)), asyncio.create_task(self._consume(js))]
+        tasks = [
+            asyncio.create_task(self._keep_running("relay", self._relay, js)),
+            asyncio.create_task(self._keep_running("consumer", self._consume, js)),
+        ]
         while not self._stopping.is_set():
             await asyncio.sleep(0.1)
         for task in tasks:
@@ -114,6 +119,20 @@ class BusWorker:
         # Every event is acknowledged after its commit and the outbox marks only acknowledged
         # publishes, so closing loses nothing: an unacknowledged event comes again.
         await client.close()
+
+    async def _keep_running(
+        self, name: str, loop: Callable[[JetStreamContext], Awaitable[None]], js: JetStreamContext
+    ) -> None:
+        """Restarts a loop that failed (a locked or full disk, say) after a pause: what it had
+        not finished stays in the outbox or unacknowledged, and is done again."""
+        while not self._stopping.is_set():
+            try:
+                await loop(js)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception(f"bus {name} failed; restarting it in 1 s")
+                await asyncio.sleep(1)
 
     async def _on_error(self, error: Exception) -> None:
         logger.warning("bus error", extra={"error": str(error)})
@@ -127,13 +146,14 @@ class BusWorker:
         logger.info("bus reconnected")
 
     async def _relay(self, js: JetStreamContext) -> None:
-        """Publishes the outbox in write order, each event once by its id, until stopped."""
+        """Publishes the outbox, oldest first in batches, each event once by its id."""
         store = self._context.store
         while True:
+            # Cleared before reading, so that a write after the read still wakes the relay.
+            self._context.outbox_written.clear()
             with store.read() as repositories:
                 pending = repositories.outbox.pending(RELAY_BATCH)
             if not pending:
-                self._context.outbox_written.clear()
                 await asyncio.get_running_loop().run_in_executor(
                     None, self._context.outbox_written.wait, 0.5
                 )
@@ -207,11 +227,19 @@ class BusWorker:
                 continue
             # One transaction for the batch, on a worker thread so that the relay publishes
             # meanwhile; acknowledged only once it is committed.
-            results = await asyncio.get_running_loop().run_in_executor(
-                None,
-                self._applier.apply_batch,
-                [(message.subject, message.data) for message in messages],
-            )
+            try:
+                results = await asyncio.get_running_loop().run_in_executor(
+                    None,
+                    self._applier.apply_batch,
+                    [(message.subject, message.data) for message in messages],
+                )
+            except Exception:
+                # Nothing of the batch was committed: ask for it again shortly.
+                logger.exception("applying events failed; they will come again")
+                for message in messages:
+                    await message.nak(delay=1)
+                await asyncio.sleep(1)
+                continue
             for message, (outcome, _reason) in zip(messages, results, strict=True):
                 self.outcomes[outcome] += 1
                 await message.ack()
