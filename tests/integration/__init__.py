@@ -1,0 +1,1 @@
+"""Tests against real servers: nodes, nats-server, PostgreSQL."""

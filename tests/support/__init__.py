@@ -1,0 +1,1 @@
+"""What tests share: real servers, valid requests, reading rich gRPC errors."""

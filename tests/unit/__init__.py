@@ -1,0 +1,1 @@
+"""Tests of pure code and of the architecture's rules."""

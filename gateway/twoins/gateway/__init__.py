@@ -1,0 +1,1 @@
+"""The gateway: the network's front door for people and programs (built by the identity issue)."""

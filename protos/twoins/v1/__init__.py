@@ -1,0 +1,1 @@
+"""Generated Python of the twoins.v1 contract; regenerate with `make protos`."""

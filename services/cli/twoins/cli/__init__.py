@@ -1,0 +1,1 @@
+"""The `twoins` command: running the network locally and its tools."""

@@ -1,0 +1,1 @@
+"""The monitor: network health (built by the monitoring issue)."""

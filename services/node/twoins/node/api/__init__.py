@@ -1,0 +1,1 @@
+"""The node's gRPC servicers and the one interceptor that maps errors to status."""

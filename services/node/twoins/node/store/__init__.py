@@ -1,0 +1,1 @@
+"""The node's storage: tables, migrations, repositories and the in-memory catalogue."""

@@ -653,6 +653,62 @@ class CatalogueRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
+    def _newer(self, row: Any, origin_region: str, version_time: datetime) -> bool:
+        """A stored entry wins over an older event, and no region may touch another's."""
+        return bool(row.version_time > version_time or row.origin_region != origin_region)
+
+    def _upsert(
+        self,
+        row_type: type[Any],
+        key: str,
+        entry_id: str,
+        origin_region: str,
+        values: dict[str, Any],
+        message: bytes,
+        version_time: datetime,
+    ) -> bool:
+        row = self._session.get(row_type, entry_id)
+        if row is not None and self._newer(row, origin_region, version_time):
+            return False
+        if row is None:
+            row = row_type(**{key: entry_id}, origin_region=origin_region)
+            self._session.add(row)
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.message = message
+        row.state = "PUBLISHED"
+        row.version_time = version_time
+        return True
+
+    def _set_state(
+        self,
+        row_type: type[Any],
+        key: str,
+        entry_id: str,
+        origin_region: str,
+        state: str,
+        version_time: datetime,
+        empty: dict[str, Any],
+    ) -> bool:
+        row = self._session.get(row_type, entry_id)
+        if row is None:
+            # Ended before this node saw it published: a tombstone keeps a late
+            # publication from bringing it back.
+            row = row_type(
+                **{key: entry_id},
+                origin_region=origin_region,
+                search_text="",
+                message=b"",
+                publish_time=version_time,
+                **empty,
+            )
+            self._session.add(row)
+        elif self._newer(row, origin_region, version_time):
+            return False
+        row.state = state
+        row.version_time = version_time
+        return True
+
     def upsert_need(
         self,
         need_id: str,
@@ -662,48 +718,30 @@ class CatalogueRepository:
         version_time: datetime,
     ) -> bool:
         """Stores the need unless a newer event already did; returns whether it changed."""
-        row = self._session.get(CatalogueNeedRow, need_id)
-        if row is not None and (
-            row.version_time > version_time or row.origin_region != origin_region
-        ):
-            return False
-        if row is None:
-            row = CatalogueNeedRow(need_id=need_id, origin_region=origin_region)
-            self._session.add(row)
-        for key, value in values.items():
-            setattr(row, key, value)
-        row.message = message
-        row.state = "PUBLISHED"
-        row.version_time = version_time
-        return True
+        return self._upsert(
+            CatalogueNeedRow, "need_id", need_id, origin_region, values, message, version_time
+        )
 
     def set_need_state(
         self, need_id: str, origin_region: str, state: str, version_time: datetime
     ) -> bool:
-        row = self._session.get(CatalogueNeedRow, need_id)
-        if row is None:
-            # Removed before this node saw it published: keep a tombstone so that a late
-            # NeedPublished does not bring it back.
-            row = CatalogueNeedRow(
-                need_id=need_id,
-                origin_region=origin_region,
-                type="",
-                title="",
-                description="",
-                nace_divisions=[],
-                target_countries=[],
-                languages=[],
-                keywords=[],
-                search_text="",
-                message=b"",
-                publish_time=version_time,
-            )
-            self._session.add(row)
-        elif row.version_time > version_time or row.origin_region != origin_region:
-            return False
-        row.state = state
-        row.version_time = version_time
-        return True
+        return self._set_state(
+            CatalogueNeedRow,
+            "need_id",
+            need_id,
+            origin_region,
+            state,
+            version_time,
+            {
+                "type": "",
+                "title": "",
+                "description": "",
+                "nace_divisions": [],
+                "target_countries": [],
+                "languages": [],
+                "keywords": [],
+            },
+        )
 
     def upsert_offer(
         self,
@@ -713,41 +751,20 @@ class CatalogueRepository:
         message: bytes,
         version_time: datetime,
     ) -> bool:
-        row = self._session.get(CatalogueOfferRow, offer_id)
-        if row is not None and (
-            row.version_time > version_time or row.origin_region != origin_region
-        ):
-            return False
-        if row is None:
-            row = CatalogueOfferRow(offer_id=offer_id, origin_region=origin_region)
-            self._session.add(row)
-        for key, value in values.items():
-            setattr(row, key, value)
-        row.message = message
-        row.state = "PUBLISHED"
-        row.version_time = version_time
-        return True
+        return self._upsert(
+            CatalogueOfferRow, "offer_id", offer_id, origin_region, values, message, version_time
+        )
 
     def withdraw_offer(self, offer_id: str, origin_region: str, version_time: datetime) -> bool:
-        row = self._session.get(CatalogueOfferRow, offer_id)
-        if row is None:
-            row = CatalogueOfferRow(
-                offer_id=offer_id,
-                origin_region=origin_region,
-                nace_divisions=[],
-                countries=[],
-                languages=[],
-                service_types=[],
-                search_text="",
-                message=b"",
-                publish_time=version_time,
-            )
-            self._session.add(row)
-        elif row.version_time > version_time or row.origin_region != origin_region:
-            return False
-        row.state = "WITHDRAWN"
-        row.version_time = version_time
-        return True
+        return self._set_state(
+            CatalogueOfferRow,
+            "offer_id",
+            offer_id,
+            origin_region,
+            "WITHDRAWN",
+            version_time,
+            {"nace_divisions": [], "countries": [], "languages": [], "service_types": []},
+        )
 
     def visible_needs(self) -> list[CatalogueNeedRow]:
         return list(
