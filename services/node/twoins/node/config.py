@@ -30,6 +30,7 @@ ENVIRONMENT = {
     "TWOINS_NATS_USER": "nats_user",
     "TWOINS_NATS_PASSWORD": "nats_password",
     "TWOINS_NATS_STREAM": "nats_stream",
+    "TWOINS_METRICS_LISTEN": "metrics_listen",
 }
 
 
@@ -50,6 +51,7 @@ class NodeSettings(BaseModel):
     migrate_on_start: bool | None = None
     k_anonymity: int | None = Field(default=None, ge=1, le=100)
     semantic_matching: bool | None = None
+    metrics_listen: HostPort | None = None
     nats_url: str | None = Field(default=None, pattern=r"^(nats|tls)://\S+$")
     nats_user: str | None = None
     nats_password: str | None = None
@@ -73,6 +75,8 @@ class NodeConfig(BaseModel):
     max_message_bytes: int = 4 * 1024 * 1024
     k_anonymity: int = 5
     semantic_matching: bool = True
+    #: HOST:PORT of the Prometheus /metrics endpoint; empty serves none.
+    metrics_listen: str = ""
     #: The bus; empty runs the node alone, without the network exchange.
     nats_url: str = ""
     nats_user: str = ""

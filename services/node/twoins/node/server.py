@@ -10,6 +10,7 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from twoins.common.metrics import MetricsServer, serve_metrics
 from twoins.node.api.assessments import AssessmentServicer
 from twoins.node.api.business_plans import BusinessPlanServicer
 from twoins.node.api.context import NodeContext, TaxonomyCodeLists
@@ -20,6 +21,7 @@ from twoins.node.api.network import NetworkServicer
 from twoins.node.api.organisations import OrganisationServicer
 from twoins.node.bus.worker import BusSettings, BusWorker
 from twoins.node.config import NodeConfig
+from twoins.node.metrics import NodeMetrics
 from twoins.node.semantic import TextEmbedder
 from twoins.node.store.database import Database
 from twoins.node.store.node_store import NodeStore
@@ -62,6 +64,8 @@ class NodeServer:
 
     def __init__(self, config: NodeConfig, database: Database, context: NodeContext) -> None:
         self.config = config
+        self.metrics = NodeMetrics(config.region.id, context.store)
+        self.metrics_server: MetricsServer | None = None
         self.database = database
         self.context = context
         self.port = 0
@@ -76,12 +80,13 @@ class NodeServer:
                     config.nats_url, config.nats_user, config.nats_password, config.nats_stream
                 ),
                 frozenset(config.network_regions),
+                metrics=self.metrics,
             )
         self._server = grpc.server(
             futures.ThreadPoolExecutor(
                 max_workers=config.max_workers, thread_name_prefix=f"node-{config.region.id}"
             ),
-            interceptors=[NodeServerInterceptor()],
+            interceptors=[NodeServerInterceptor(self.metrics)],
             options=[
                 ("grpc.max_receive_message_length", config.max_message_bytes),
                 ("grpc.max_send_message_length", config.max_message_bytes),
@@ -140,6 +145,8 @@ class NodeServer:
                 f"cannot listen on {self.config.listen}; is another process using it?"
             )
         self.context.catalogue.load(self.context.store)
+        if self.config.metrics_listen:
+            self.metrics_server = serve_metrics(self.config.metrics_listen, self.metrics.registry)
         self._server.start()
         for name in ("", *SERVICE_NAMES):
             self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
@@ -175,6 +182,8 @@ class NodeServer:
         self._server.stop(grace).wait()
         if self.bus is not None:
             self.bus.stop()
+        if self.metrics_server is not None:
+            self.metrics_server.stop()
         if self._sweeper is not None:
             self._sweeper.join(timeout=5)
         self.database.dispose()

@@ -14,6 +14,7 @@ from grpc_status import rpc_status
 from twoins.common.logs import request_id_var
 from twoins.node.api.errors import grpc_code, status_for, status_for_unexpected
 from twoins.node.domain.errors import NodeError
+from twoins.node.metrics import NodeMetrics
 
 REQUEST_ID_HEADER = "x-request-id"
 
@@ -32,6 +33,9 @@ class NodeServerInterceptor(grpc.ServerInterceptor):  # type: ignore[type-arg]
 
     Servicers report failures by raising NodeError, never by calling `context.abort`.
     """
+
+    def __init__(self, metrics: NodeMetrics | None = None) -> None:
+        self._metrics = metrics
 
     def intercept_service(
         self,
@@ -63,12 +67,17 @@ class NodeServerInterceptor(grpc.ServerInterceptor):  # type: ignore[type-arg]
                 outcome = grpc_code(status).name
                 context.abort_with_status(rpc_status.to_status(status))
             finally:
+                duration = time.perf_counter() - started
+                if self._metrics is not None:
+                    short = method.rsplit(".", 1)[-1]  # "NeedService/PublishNeed"
+                    self._metrics.requests.labels(method=short, outcome=outcome).inc()
+                    self._metrics.request_duration.labels(method=short).observe(duration)
                 logger.info(
                     "rpc",
                     extra={
                         "method": method,
                         "outcome": outcome,
-                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                        "duration_ms": round(duration * 1000, 2),
                     },
                 )
                 request_id_var.reset(token)

@@ -24,6 +24,7 @@ from twoins.common.stream import STREAM_NAME
 from twoins.node.api.context import NodeContext
 from twoins.node.bus.apply import EventApplier
 from twoins.node.bus.events import attach_embedding
+from twoins.node.metrics import NodeMetrics
 from twoins.node.semantic import MODEL_NAME
 from twoins.v1 import events_pb2
 
@@ -44,9 +45,14 @@ class BusSettings:
 
 class BusWorker:
     def __init__(
-        self, context: NodeContext, settings: BusSettings, known_regions: frozenset[str]
+        self,
+        context: NodeContext,
+        settings: BusSettings,
+        known_regions: frozenset[str],
+        metrics: NodeMetrics | None = None,
     ) -> None:
         self._context = context
+        self._metrics = metrics
         self._settings = settings
         embed = context.embedder.embed_bytes if context.embedder is not None else None
         self._applier = EventApplier(
@@ -105,7 +111,7 @@ class BusWorker:
                 await asyncio.sleep(1)
         if client is None:
             return
-        self.connected.set()
+        self._set_connected(True)
         js = client.jetstream()
         tasks = [
             asyncio.create_task(self._keep_running("relay", self._relay, js)),
@@ -137,12 +143,20 @@ class BusWorker:
     async def _on_error(self, error: Exception) -> None:
         logger.warning("bus error", extra={"error": str(error)})
 
+    def _set_connected(self, connected: bool) -> None:
+        if connected:
+            self.connected.set()
+        else:
+            self.connected.clear()
+        if self._metrics is not None:
+            self._metrics.bus_connected.set(1 if connected else 0)
+
     async def _on_disconnected(self) -> None:
-        self.connected.clear()
+        self._set_connected(False)
         logger.warning("bus disconnected; reconnecting")
 
     async def _on_reconnected(self) -> None:
-        self.connected.set()
+        self._set_connected(True)
         logger.info("bus reconnected")
 
     async def _relay(self, js: JetStreamContext) -> None:
@@ -176,6 +190,8 @@ class BusWorker:
                 with store.write() as repositories:
                     repositories.outbox.mark_published(published, self._context.clock())
                 self.published += len(published)
+                if self._metrics is not None:
+                    self._metrics.events_published.inc(len(published))
 
     async def _publish_one(
         self, js: JetStreamContext, event_id: str, subject: str, envelope: bytes
@@ -240,6 +256,10 @@ class BusWorker:
                     await message.nak(delay=1)
                 await asyncio.sleep(1)
                 continue
-            for message, (outcome, _reason) in zip(messages, results, strict=True):
+            for message, (outcome, reason) in zip(messages, results, strict=True):
                 self.outcomes[outcome] += 1
+                if self._metrics is not None:
+                    self._metrics.events_consumed.labels(outcome=outcome).inc()
+                    if reason:
+                        self._metrics.dead_letters.labels(reason=reason).inc()
                 await message.ack()

@@ -1,0 +1,88 @@
+"""The node's metrics (Prometheus naming: twoins_<subsystem>_<what>_<unit>, small label sets)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+from sqlalchemy import func, select
+
+from twoins.common.metrics import register_build_info
+from twoins.node.store.node_store import NodeStore
+from twoins.node.store.tables import OutboxRow
+
+
+class _OutboxCollector(Collector):
+    """Reads the outbox's backlog at scrape time, so the figure is never stale."""
+
+    def __init__(self, store: NodeStore) -> None:
+        self._store = store
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        with self._store.read() as repositories:
+            count, oldest = repositories.session.execute(
+                select(func.count(), func.min(OutboxRow.create_time)).where(
+                    OutboxRow.publish_time.is_(None)
+                )
+            ).one()
+        age = 0.0
+        if oldest is not None:
+            oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
+            age = max(0.0, (datetime.now(UTC) - oldest).total_seconds())
+        yield GaugeMetricFamily(
+            "twoins_bus_outbox_backlog_events",
+            "Events written to the outbox and not yet published",
+            value=int(count),
+        )
+        yield GaugeMetricFamily(
+            "twoins_bus_outbox_oldest_age_seconds",
+            "Age of the oldest unpublished event; 0 when none waits",
+            value=age,
+        )
+
+
+class NodeMetrics:
+    """One registry per node, so that several nodes can share a process (as in tests)."""
+
+    def __init__(self, region: str, store: NodeStore) -> None:
+        self.registry = CollectorRegistry()
+        register_build_info(self.registry, "node", region)
+        self.requests = Counter(
+            "twoins_grpc_requests",
+            "gRPC calls handled",
+            ["method", "outcome"],
+            registry=self.registry,
+        )
+        self.request_duration = Histogram(
+            "twoins_grpc_request_duration_seconds",
+            "Time to handle a gRPC call",
+            ["method"],
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+            registry=self.registry,
+        )
+        self.events_published = Counter(
+            "twoins_bus_events_published",
+            "Events this node published to the bus",
+            registry=self.registry,
+        )
+        self.events_consumed = Counter(
+            "twoins_bus_events_consumed",
+            "Network events received, by outcome: applied, stale, duplicate, dead_lettered",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.dead_letters = Counter(
+            "twoins_bus_dead_letters",
+            "Events set aside, by reason",
+            ["reason"],
+            registry=self.registry,
+        )
+        self.bus_connected = Gauge(
+            "twoins_bus_connected",
+            "1 while the node is connected to its NATS server",
+            registry=self.registry,
+        )
+        self.registry.register(_OutboxCollector(store))
