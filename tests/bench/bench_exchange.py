@@ -23,6 +23,7 @@ from pathlib import Path
 import grpc
 import nats
 import pytest
+from nats.js import JetStreamContext
 
 from tests.bench.report import latency_summary, record
 from tests.support import builders
@@ -182,16 +183,16 @@ async def _raw_topology(
     sent: dict[int, float] = {}
     latencies: list[float] = []
 
-    async def consume(subscription: object) -> None:
+    async def consume(subscription: JetStreamContext.PullSubscription) -> None:
         received = 0
         while received < events:
             try:
-                messages = await subscription.fetch(200, timeout=1)  # type: ignore[attr-defined]
+                messages = await subscription.fetch(200, timeout=1)
             except nats.errors.TimeoutError:
                 continue
             now = time.perf_counter()
             for message in messages:
-                index = int(message.headers["Bench-Index"])
+                index = int((message.headers or {})["Bench-Index"])
                 if index in sent:
                     latencies.append(now - sent[index])
                     received += 1

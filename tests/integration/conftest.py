@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.nats import NatsServer, running_nats
 from twoins.cli.node_client import NodeClient
 from twoins.node.config import load_node_config
 from twoins.node.server import NodeServer, build_server
@@ -50,6 +51,13 @@ def node(
 def client(node: NodeServer) -> Iterator[NodeClient]:
     with NodeClient(node.address) as node_client:
         yield node_client
+
+
+@pytest.fixture(scope="module")
+def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NatsServer]:
+    """A nats-server with the network's config and stream, shared by a test module."""
+    with running_nats(tmp_path_factory.mktemp("jetstream")) as server:
+        yield server
 
 
 @pytest.fixture

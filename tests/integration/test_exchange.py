@@ -18,7 +18,7 @@ from nats.js.errors import APIError
 from sqlalchemy import func, select
 
 from tests.support import builders
-from tests.support.nats import NatsServer, running_nats
+from tests.support.nats import NatsServer
 from twoins.cli.node_client import NodeClient
 from twoins.common.envelope import wrap
 from twoins.node.config import load_node_config
@@ -44,12 +44,6 @@ SECRETS = (
     "Lauria",
     "dell'Industria",
 )
-
-
-@pytest.fixture(scope="module")
-def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NatsServer]:
-    with running_nats(tmp_path_factory.mktemp("jetstream")) as server:
-        yield server
 
 
 def node_on_bus(broker: NatsServer, region: str, database: Path) -> NodeServer:
@@ -175,11 +169,12 @@ def test_duplicate_event_is_applied_once(broker: NatsServer, nodes: dict[str, No
 
     asyncio.run(republish())
     wait_until(lambda: receiver_bus.outcomes["duplicate"] >= duplicates_before + 3)
+    event_id = events_pb2.EventEnvelope.FromString(envelope).event_id
     with nodes[RECEIVER].database.reading() as session:
         applied = session.scalar(
-            select(func.count()).select_from(InboxRow).where(InboxRow.subject == subject)
+            select(func.count()).select_from(InboxRow).where(InboxRow.event_id == event_id)
         )
-    assert applied is not None
+    assert applied == 1
 
 
 def test_bad_events_are_dead_lettered_and_the_consumer_goes_on(

@@ -7,11 +7,7 @@ from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.integration.test_exchange import (
-    broker,  # noqa: F401 - the module's NATS server fixture
-    publish_need,
-    wait_until,
-)
+from tests.integration.test_exchange import publish_need, wait_until
 from tests.support.nats import NatsServer
 from twoins.cli.node_client import NodeClient
 from twoins.node.config import load_node_config
@@ -29,7 +25,7 @@ def scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
 
 
 def test_node_metrics_count_calls_and_events(
-    broker: NatsServer,  # noqa: F811
+    broker: NatsServer,
     tmp_path: Path,
 ) -> None:
     config = load_node_config(

@@ -39,58 +39,80 @@ DEPLOY = CONFIG.parent
 
 @dataclass
 class NatsServer:
-    """A nats-server process; `log_path` collects its messages across restarts."""
+    """A nats-server process; its messages go to `log_path` (appended across restarts)."""
 
     url: str
     monitor_port: int
     passwords: dict[str, str]
-    process: subprocess.Popen[bytes]
     command: list[str]
     environment: dict[str, str]
-
     log_path: Path | None = None
+    process: subprocess.Popen[bytes] | None = None
 
     def password(self, user: str) -> str:
         return self.passwords[user]
 
-    def log(self) -> int:
-        if self.log_path is None:
-            return subprocess.DEVNULL
-        return os.open(self.log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    def start(self) -> None:
+        """Starts the server and returns once it reports healthy."""
+        with Path(self.log_path or os.devnull).open("ab") as log:  # the child keeps its copy
+            self.process = subprocess.Popen(
+                self.command, env=self.environment, stdout=subprocess.DEVNULL, stderr=log
+            )
+        try:
+            wait_healthy(self.monitor_port)
+        except RuntimeError:
+            self.stop()
+            raise
+
+    def restart(self) -> None:
+        self.start()
 
     def kill(self) -> None:
         """SIGKILL: no chance to flush or say goodbye."""
+        assert self.process is not None
         self.process.kill()
         self.process.wait()
 
-    def restart(self) -> None:
-        self.process = subprocess.Popen(
-            self.command, env=self.environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        wait_healthy(self.monitor_port)
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+def _server(
+    config: Path,
+    passwords: dict[str, str],
+    store_dir: Path,
+    extra: dict[str, str] | None = None,
+    log_path: Path | None = None,
+) -> NatsServer:
+    port, monitor_port = free_port(), free_port()
+    environment = {**os.environ, **server_environment(passwords, store_dir), **(extra or {})}
+    return NatsServer(
+        f"nats://127.0.0.1:{port}",
+        monitor_port,
+        passwords,
+        server_command(config, port, monitor_port),
+        environment,
+        log_path,
+    )
+
+
+def _test_passwords() -> dict[str, str]:
+    users = [*load_network().region_ids, "ops", "monitor"]
+    return {user: f"test-{user}-secret" for user in users}
 
 
 @contextmanager
 def running_nats(store_dir: Path) -> Iterator[NatsServer]:
-    users = [*load_network().region_ids, "ops", "monitor"]
-    passwords = {user: f"test-{user}-secret" for user in users}
-    port, monitor_port = free_port(), free_port()
-    environment = {**os.environ, **server_environment(passwords, store_dir)}
-    command = server_command(CONFIG, port, monitor_port)
-    process = subprocess.Popen(
-        command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    server = NatsServer(
-        f"nats://127.0.0.1:{port}", monitor_port, passwords, process, command, environment
-    )
+    passwords = _test_passwords()
+    server = _server(CONFIG, passwords, store_dir)
     try:
-        wait_healthy(monitor_port)
+        server.start()
         create_stream(server.url, passwords["ops"])
         yield server
     finally:
-        if server.process.poll() is None:
-            server.process.terminate()
-            server.process.wait(10)
+        server.stop()
 
 
 @dataclass
@@ -121,8 +143,7 @@ def _ensure_streams(url: str, password: str, configs: list[StreamConfig]) -> Non
 def running_edge(folder: Path, regions: list[str]) -> Iterator[EdgeTopology]:
     """Starts the hub, then each region's leaf, then the streams: each region's own stream
     on its leaf, the hub's network stream sourcing them, and each leaf's mirror of it."""
-    users = [*load_network().region_ids, "ops", "monitor"]
-    passwords = {user: f"test-{user}-secret" for user in users}
+    passwords = _test_passwords()
     started: list[NatsServer] = []
     try:
         hub_dir = folder / "hub"
@@ -163,29 +184,12 @@ def running_edge(folder: Path, regions: list[str]) -> Iterator[EdgeTopology]:
         yield EdgeTopology(hub, leaves)
     finally:
         for server in started:
-            if server.process.poll() is None:
-                server.process.terminate()
-                server.process.wait(10)
+            server.stop()
 
 
 def _start(
     config: Path, passwords: dict[str, str], store_dir: Path, extra: dict[str, str]
 ) -> NatsServer:
-    port, monitor_port = free_port(), free_port()
-    environment = {**os.environ, **server_environment(passwords, store_dir), **extra}
-    command = server_command(config, port, monitor_port)
-    server = NatsServer(
-        f"nats://127.0.0.1:{port}",
-        monitor_port,
-        passwords,
-        subprocess.Popen(["true"]),
-        command,
-        environment,
-        config.parent / "server.log",
-    )
-    server.process.wait()
-    server.process = subprocess.Popen(
-        command, env=environment, stdout=subprocess.DEVNULL, stderr=server.log()
-    )
-    wait_healthy(monitor_port)
+    server = _server(config, passwords, store_dir, extra, config.parent / "server.log")
+    server.start()
     return server

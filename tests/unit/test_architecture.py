@@ -11,6 +11,7 @@ import filecmp
 import importlib.util
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -90,7 +91,7 @@ def test_the_checks_see_a_planted_offence(tmp_path: Path) -> None:
     assert imported_modules(planted) == {"sqlalchemy", "twoins.gateway"}
 
 
-def _load_generator():  # type: ignore[no-untyped-def]
+def _load_generator() -> ModuleType:
     spec = importlib.util.spec_from_file_location(
         "generate_protos", ROOT / "scripts" / "generate_protos.py"
     )

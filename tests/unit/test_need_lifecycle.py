@@ -146,9 +146,6 @@ def test_no_sequence_of_actions_leaves_a_terminal_state(actions: list[NeedAction
         try:
             need = transition(need, action, NOW, reason="reason")
         except IllegalTransition:
-            assert need.state in TERMINAL_STATES or action not in {
-                a for a, (sources, _) in TRANSITIONS.items() if need.state in sources
-            }
             continue
         if reached_terminal:
             pytest.fail(f"left terminal state with {action}")

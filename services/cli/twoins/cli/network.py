@@ -42,6 +42,11 @@ def _load(network_file: Path) -> Network:
 BROKER = "nats-hub"
 
 
+def _stop_on_sigterm(_signum: int, _frame: object) -> None:
+    """SIGTERM stops a foreground run the way Ctrl-C does."""
+    raise KeyboardInterrupt
+
+
 def _start_broker(network: Network, data_dir: Path, passwords: dict[str, str]) -> ManagedProcess:
     """The network's NATS server with JetStream on disk under `data_dir`, and its stream."""
     info = network.network
@@ -247,7 +252,7 @@ def up(
         return
     console.print("[bold]network running[/]; press Ctrl-C to stop it")
     try:
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        signal.signal(signal.SIGTERM, _stop_on_sigterm)
         while all(process.running for process in processes.values()):
             time.sleep(0.5)
         stopped = [name for name, process in processes.items() if not process.running]
