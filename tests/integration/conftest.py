@@ -21,6 +21,7 @@ def start_node(database_url: str, region: str = TEST_REGION, k_anonymity: int = 
         region_id=region,
         overrides={
             "listen": "127.0.0.1:0",
+            "allow_unauthenticated": True,
             "database_url": database_url,
             "shutdown_grace_seconds": 1,
             "k_anonymity": k_anonymity,

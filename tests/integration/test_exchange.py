@@ -51,6 +51,7 @@ def node_on_bus(broker: NatsServer, region: str, database: Path) -> NodeServer:
         region_id=region,
         overrides={
             "listen": "127.0.0.1:0",
+            "allow_unauthenticated": True,
             "database_url": f"sqlite:///{database}",
             "shutdown_grace_seconds": 1,
             "k_anonymity": 1,

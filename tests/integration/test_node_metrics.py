@@ -32,6 +32,7 @@ def test_node_metrics_count_calls_and_events(
         region_id="es-balears",
         overrides={
             "listen": "127.0.0.1:0",
+            "allow_unauthenticated": True,
             "database_url": f"sqlite:///{tmp_path / 'node.db'}",
             "k_anonymity": 1,
             "nats_url": broker.url,

@@ -33,6 +33,7 @@ def served_node(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
             address,
             "--database",
             f"sqlite:///{tmp_path / 'node.db'}",
+            "--allow-unauthenticated",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -27,43 +27,43 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from twoins.v1 import common_pb2 as twoins_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ctwoins/v1/expert_offer.proto\x12\ttwoins.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16twoins/v1/common.proto\"\x9f\x03\n\x0b\x45xpertOffer\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\"\n\x06\x65xpert\x18\x05 \x01(\x0b\x32\x12.twoins.v1.Contact\x12\x13\n\x0b\x63ompetences\x18\x06 \x03(\t\x12\x12\n\nnace_codes\x18\x07 \x03(\t\x12\x11\n\tcountries\x18\x08 \x03(\t\x12\x11\n\tlanguages\x18\t \x03(\t\x12-\n\rservice_types\x18\n \x03(\x0e\x32\x16.twoins.v1.ServiceType\x12 \n\x18\x63\x61pacity_hours_per_month\x18\x0b \x01(\r\x12*\n\x05state\x18\x0c \x01(\x0e\x32\x1b.twoins.v1.ExpertOfferState\x12/\n\x0b\x63reate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\\\n\x18\x43reateExpertOfferRequest\x12,\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOffer\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"I\n\x19\x43reateExpertOfferResponse\x12,\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOffer\"#\n\x15GetExpertOfferRequest\x12\n\n\x02id\x18\x01 \x01(\t\"F\n\x16GetExpertOfferResponse\x12,\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOffer\"m\n\x17ListExpertOffersRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12+\n\x06states\x18\x03 \x03(\x0e\x32\x1b.twoins.v1.ExpertOfferState\"b\n\x18ListExpertOffersResponse\x12-\n\rexpert_offers\x18\x01 \x03(\x0b\x32\x16.twoins.v1.ExpertOffer\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"y\n\x18UpdateExpertOfferRequest\x12,\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOffer\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"I\n\x19UpdateExpertOfferResponse\x12,\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOffer\"\'\n\x19PublishExpertOfferRequest\x12\n\n\x02id\x18\x01 \x01(\t\"J\n\x1aPublishExpertOfferResponse\x12,\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOffer\"(\n\x1aWithdrawExpertOfferRequest\x12\n\n\x02id\x18\x01 \x01(\t\"K\n\x1bWithdrawExpertOfferResponse\x12,\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOffer\"\xba\x02\n\x11PublicExpertOffer\x12\x10\n\x08offer_id\x18\x01 \x01(\t\x12\x15\n\rorigin_region\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x13\n\x0b\x63ompetences\x18\x05 \x03(\t\x12\x16\n\x0enace_divisions\x18\x06 \x03(\t\x12\x11\n\tcountries\x18\x07 \x03(\t\x12\x11\n\tlanguages\x18\x08 \x03(\t\x12-\n\rservice_types\x18\t \x03(\x0e\x32\x16.twoins.v1.ServiceType\x12 \n\x18\x63\x61pacity_hours_per_month\x18\n \x01(\r\x12\x16\n\x0etext_embedding\x18\x0b \x01(\x0c\x12\x1c\n\x14text_embedding_model\x18\x0c \x01(\t*\x98\x01\n\x10\x45xpertOfferState\x12\"\n\x1e\x45XPERT_OFFER_STATE_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x45XPERT_OFFER_STATE_DRAFT\x10\x01\x12 \n\x1c\x45XPERT_OFFER_STATE_PUBLISHED\x10\x02\x12 \n\x1c\x45XPERT_OFFER_STATE_WITHDRAWN\x10\x03\x32\xd1\x04\n\x12\x45xpertOfferService\x12^\n\x11\x43reateExpertOffer\x12#.twoins.v1.CreateExpertOfferRequest\x1a$.twoins.v1.CreateExpertOfferResponse\x12U\n\x0eGetExpertOffer\x12 .twoins.v1.GetExpertOfferRequest\x1a!.twoins.v1.GetExpertOfferResponse\x12[\n\x10ListExpertOffers\x12\".twoins.v1.ListExpertOffersRequest\x1a#.twoins.v1.ListExpertOffersResponse\x12^\n\x11UpdateExpertOffer\x12#.twoins.v1.UpdateExpertOfferRequest\x1a$.twoins.v1.UpdateExpertOfferResponse\x12\x61\n\x12PublishExpertOffer\x12$.twoins.v1.PublishExpertOfferRequest\x1a%.twoins.v1.PublishExpertOfferResponse\x12\x64\n\x13WithdrawExpertOffer\x12%.twoins.v1.WithdrawExpertOfferRequest\x1a&.twoins.v1.WithdrawExpertOfferResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ctwoins/v1/expert_offer.proto\x12\ttwoins.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16twoins/v1/common.proto\"\xae\x03\n\x0b\x45xpertOffer\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\"\n\x06\x65xpert\x18\x05 \x01(\x0b\x32\x12.twoins.v1.Contact\x12\x13\n\x0b\x63ompetences\x18\x06 \x03(\t\x12\x12\n\nnace_codes\x18\x07 \x03(\t\x12\x11\n\tcountries\x18\x08 \x03(\t\x12\x11\n\tlanguages\x18\t \x03(\t\x12-\n\rservice_types\x18\n \x03(\x0e\x32\x16.twoins.v1.ServiceType\x12 \n\x18\x63\x61pacity_hours_per_month\x18\x0b \x01(\r\x12*\n\x05state\x18\x0c \x01(\x0e\x32\x1b.twoins.v1.ExpertOfferState\x12/\n\x0b\x63reate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05owner\x18\x0f \x01(\t\"\\\n\x18\x43reateExpertOfferRequest\x12,\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOffer\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"I\n\x19\x43reateExpertOfferResponse\x12,\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOffer\"#\n\x15GetExpertOfferRequest\x12\n\n\x02id\x18\x01 \x01(\t\"F\n\x16GetExpertOfferResponse\x12,\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOffer\"m\n\x17ListExpertOffersRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12+\n\x06states\x18\x03 \x03(\x0e\x32\x1b.twoins.v1.ExpertOfferState\"b\n\x18ListExpertOffersResponse\x12-\n\rexpert_offers\x18\x01 \x03(\x0b\x32\x16.twoins.v1.ExpertOffer\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"y\n\x18UpdateExpertOfferRequest\x12,\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOffer\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"I\n\x19UpdateExpertOfferResponse\x12,\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOffer\"\'\n\x19PublishExpertOfferRequest\x12\n\n\x02id\x18\x01 \x01(\t\"J\n\x1aPublishExpertOfferResponse\x12,\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOffer\"(\n\x1aWithdrawExpertOfferRequest\x12\n\n\x02id\x18\x01 \x01(\t\"K\n\x1bWithdrawExpertOfferResponse\x12,\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOffer\"\xba\x02\n\x11PublicExpertOffer\x12\x10\n\x08offer_id\x18\x01 \x01(\t\x12\x15\n\rorigin_region\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x13\n\x0b\x63ompetences\x18\x05 \x03(\t\x12\x16\n\x0enace_divisions\x18\x06 \x03(\t\x12\x11\n\tcountries\x18\x07 \x03(\t\x12\x11\n\tlanguages\x18\x08 \x03(\t\x12-\n\rservice_types\x18\t \x03(\x0e\x32\x16.twoins.v1.ServiceType\x12 \n\x18\x63\x61pacity_hours_per_month\x18\n \x01(\r\x12\x16\n\x0etext_embedding\x18\x0b \x01(\x0c\x12\x1c\n\x14text_embedding_model\x18\x0c \x01(\t*\x98\x01\n\x10\x45xpertOfferState\x12\"\n\x1e\x45XPERT_OFFER_STATE_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x45XPERT_OFFER_STATE_DRAFT\x10\x01\x12 \n\x1c\x45XPERT_OFFER_STATE_PUBLISHED\x10\x02\x12 \n\x1c\x45XPERT_OFFER_STATE_WITHDRAWN\x10\x03\x32\xd1\x04\n\x12\x45xpertOfferService\x12^\n\x11\x43reateExpertOffer\x12#.twoins.v1.CreateExpertOfferRequest\x1a$.twoins.v1.CreateExpertOfferResponse\x12U\n\x0eGetExpertOffer\x12 .twoins.v1.GetExpertOfferRequest\x1a!.twoins.v1.GetExpertOfferResponse\x12[\n\x10ListExpertOffers\x12\".twoins.v1.ListExpertOffersRequest\x1a#.twoins.v1.ListExpertOffersResponse\x12^\n\x11UpdateExpertOffer\x12#.twoins.v1.UpdateExpertOfferRequest\x1a$.twoins.v1.UpdateExpertOfferResponse\x12\x61\n\x12PublishExpertOffer\x12$.twoins.v1.PublishExpertOfferRequest\x1a%.twoins.v1.PublishExpertOfferResponse\x12\x64\n\x13WithdrawExpertOffer\x12%.twoins.v1.WithdrawExpertOfferRequest\x1a&.twoins.v1.WithdrawExpertOfferResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'twoins.v1.expert_offer_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_EXPERTOFFERSTATE']._serialized_start=1793
-  _globals['_EXPERTOFFERSTATE']._serialized_end=1945
+  _globals['_EXPERTOFFERSTATE']._serialized_start=1808
+  _globals['_EXPERTOFFERSTATE']._serialized_end=1960
   _globals['_EXPERTOFFER']._serialized_start=135
-  _globals['_EXPERTOFFER']._serialized_end=550
-  _globals['_CREATEEXPERTOFFERREQUEST']._serialized_start=552
-  _globals['_CREATEEXPERTOFFERREQUEST']._serialized_end=644
-  _globals['_CREATEEXPERTOFFERRESPONSE']._serialized_start=646
-  _globals['_CREATEEXPERTOFFERRESPONSE']._serialized_end=719
-  _globals['_GETEXPERTOFFERREQUEST']._serialized_start=721
-  _globals['_GETEXPERTOFFERREQUEST']._serialized_end=756
-  _globals['_GETEXPERTOFFERRESPONSE']._serialized_start=758
-  _globals['_GETEXPERTOFFERRESPONSE']._serialized_end=828
-  _globals['_LISTEXPERTOFFERSREQUEST']._serialized_start=830
-  _globals['_LISTEXPERTOFFERSREQUEST']._serialized_end=939
-  _globals['_LISTEXPERTOFFERSRESPONSE']._serialized_start=941
-  _globals['_LISTEXPERTOFFERSRESPONSE']._serialized_end=1039
-  _globals['_UPDATEEXPERTOFFERREQUEST']._serialized_start=1041
-  _globals['_UPDATEEXPERTOFFERREQUEST']._serialized_end=1162
-  _globals['_UPDATEEXPERTOFFERRESPONSE']._serialized_start=1164
-  _globals['_UPDATEEXPERTOFFERRESPONSE']._serialized_end=1237
-  _globals['_PUBLISHEXPERTOFFERREQUEST']._serialized_start=1239
-  _globals['_PUBLISHEXPERTOFFERREQUEST']._serialized_end=1278
-  _globals['_PUBLISHEXPERTOFFERRESPONSE']._serialized_start=1280
-  _globals['_PUBLISHEXPERTOFFERRESPONSE']._serialized_end=1354
-  _globals['_WITHDRAWEXPERTOFFERREQUEST']._serialized_start=1356
-  _globals['_WITHDRAWEXPERTOFFERREQUEST']._serialized_end=1396
-  _globals['_WITHDRAWEXPERTOFFERRESPONSE']._serialized_start=1398
-  _globals['_WITHDRAWEXPERTOFFERRESPONSE']._serialized_end=1473
-  _globals['_PUBLICEXPERTOFFER']._serialized_start=1476
-  _globals['_PUBLICEXPERTOFFER']._serialized_end=1790
-  _globals['_EXPERTOFFERSERVICE']._serialized_start=1948
-  _globals['_EXPERTOFFERSERVICE']._serialized_end=2541
+  _globals['_EXPERTOFFER']._serialized_end=565
+  _globals['_CREATEEXPERTOFFERREQUEST']._serialized_start=567
+  _globals['_CREATEEXPERTOFFERREQUEST']._serialized_end=659
+  _globals['_CREATEEXPERTOFFERRESPONSE']._serialized_start=661
+  _globals['_CREATEEXPERTOFFERRESPONSE']._serialized_end=734
+  _globals['_GETEXPERTOFFERREQUEST']._serialized_start=736
+  _globals['_GETEXPERTOFFERREQUEST']._serialized_end=771
+  _globals['_GETEXPERTOFFERRESPONSE']._serialized_start=773
+  _globals['_GETEXPERTOFFERRESPONSE']._serialized_end=843
+  _globals['_LISTEXPERTOFFERSREQUEST']._serialized_start=845
+  _globals['_LISTEXPERTOFFERSREQUEST']._serialized_end=954
+  _globals['_LISTEXPERTOFFERSRESPONSE']._serialized_start=956
+  _globals['_LISTEXPERTOFFERSRESPONSE']._serialized_end=1054
+  _globals['_UPDATEEXPERTOFFERREQUEST']._serialized_start=1056
+  _globals['_UPDATEEXPERTOFFERREQUEST']._serialized_end=1177
+  _globals['_UPDATEEXPERTOFFERRESPONSE']._serialized_start=1179
+  _globals['_UPDATEEXPERTOFFERRESPONSE']._serialized_end=1252
+  _globals['_PUBLISHEXPERTOFFERREQUEST']._serialized_start=1254
+  _globals['_PUBLISHEXPERTOFFERREQUEST']._serialized_end=1293
+  _globals['_PUBLISHEXPERTOFFERRESPONSE']._serialized_start=1295
+  _globals['_PUBLISHEXPERTOFFERRESPONSE']._serialized_end=1369
+  _globals['_WITHDRAWEXPERTOFFERREQUEST']._serialized_start=1371
+  _globals['_WITHDRAWEXPERTOFFERREQUEST']._serialized_end=1411
+  _globals['_WITHDRAWEXPERTOFFERRESPONSE']._serialized_start=1413
+  _globals['_WITHDRAWEXPERTOFFERRESPONSE']._serialized_end=1488
+  _globals['_PUBLICEXPERTOFFER']._serialized_start=1491
+  _globals['_PUBLICEXPERTOFFER']._serialized_end=1805
+  _globals['_EXPERTOFFERSERVICE']._serialized_start=1963
+  _globals['_EXPERTOFFERSERVICE']._serialized_end=2556
 # @@protoc_insertion_point(module_scope)

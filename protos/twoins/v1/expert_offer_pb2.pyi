@@ -24,7 +24,7 @@ EXPERT_OFFER_STATE_PUBLISHED: ExpertOfferState
 EXPERT_OFFER_STATE_WITHDRAWN: ExpertOfferState
 
 class ExpertOffer(_message.Message):
-    __slots__ = ("id", "region", "title", "description", "expert", "competences", "nace_codes", "countries", "languages", "service_types", "capacity_hours_per_month", "state", "create_time", "update_time")
+    __slots__ = ("id", "region", "title", "description", "expert", "competences", "nace_codes", "countries", "languages", "service_types", "capacity_hours_per_month", "state", "create_time", "update_time", "owner")
     ID_FIELD_NUMBER: _ClassVar[int]
     REGION_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
@@ -39,6 +39,7 @@ class ExpertOffer(_message.Message):
     STATE_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    OWNER_FIELD_NUMBER: _ClassVar[int]
     id: str
     region: str
     title: str
@@ -53,7 +54,8 @@ class ExpertOffer(_message.Message):
     state: ExpertOfferState
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., region: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., expert: _Optional[_Union[_common_pb2.Contact, _Mapping]] = ..., competences: _Optional[_Iterable[str]] = ..., nace_codes: _Optional[_Iterable[str]] = ..., countries: _Optional[_Iterable[str]] = ..., languages: _Optional[_Iterable[str]] = ..., service_types: _Optional[_Iterable[_Union[_common_pb2.ServiceType, str]]] = ..., capacity_hours_per_month: _Optional[int] = ..., state: _Optional[_Union[ExpertOfferState, str]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    owner: str
+    def __init__(self, id: _Optional[str] = ..., region: _Optional[str] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., expert: _Optional[_Union[_common_pb2.Contact, _Mapping]] = ..., competences: _Optional[_Iterable[str]] = ..., nace_codes: _Optional[_Iterable[str]] = ..., countries: _Optional[_Iterable[str]] = ..., languages: _Optional[_Iterable[str]] = ..., service_types: _Optional[_Iterable[_Union[_common_pb2.ServiceType, str]]] = ..., capacity_hours_per_month: _Optional[int] = ..., state: _Optional[_Union[ExpertOfferState, str]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., owner: _Optional[str] = ...) -> None: ...
 
 class CreateExpertOfferRequest(_message.Message):
     __slots__ = ("expert_offer", "request_id")

@@ -220,6 +220,7 @@ def up(
                 "TWOINS_DATA_DIR": str(data_dir),
                 "TWOINS_NATS_URL": network.network.bus_url,
                 "TWOINS_NATS_PASSWORD": passwords[region.id],
+                "TWOINS_ALLOW_UNAUTHENTICATED": "true",
             }
         )
         processes[region.id] = process

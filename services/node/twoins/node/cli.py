@@ -56,19 +56,37 @@ def node_group() -> None:
 @click.option(
     "--config", "config_file", type=click.Path(path_type=Path), help="YAML file with node settings."
 )
+@click.option(
+    "--auth-issuer",
+    help="The Keycloak realm's issuer URL; every call must carry an access token from it.",
+)
+@click.option(
+    "--allow-unauthenticated",
+    is_flag=True,
+    default=None,
+    help="Serve without identity checks (a local trial only; never with real data).",
+)
 @_network_option
 def serve(
     region: str | None,
     listen: str | None,
     database_url: str | None,
     config_file: Path | None,
+    auth_issuer: str | None,
+    allow_unauthenticated: bool | None,
     network_file: Path,
 ) -> None:
     """Serve the node's gRPC API until interrupted (SIGINT or SIGTERM stop it gracefully)."""
     from twoins.node.server import NodeStartError, build_server
 
     config = _load_config(
-        region, config_file, network_file, listen=listen, database_url=database_url
+        region,
+        config_file,
+        network_file,
+        listen=listen,
+        database_url=database_url,
+        auth_issuer=auth_issuer,
+        allow_unauthenticated=allow_unauthenticated,
     )
     configure_logging(
         "node", config.region.id, json_lines=config.log_format == "json", level=config.log_level

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from twoins.common.auth import AuthSettings
 from twoins.common.network import (
     DEFAULT_NETWORK_FILE,
     ConfigError,
@@ -18,6 +19,7 @@ from twoins.common.network import (
     load_network,
     read_yaml_mapping,
 )
+from twoins.common.realm_config import API_AUDIENCE
 
 #: Environment variables the node reads, and the settings they fill.
 ENVIRONMENT = {
@@ -31,6 +33,10 @@ ENVIRONMENT = {
     "TWOINS_NATS_PASSWORD": "nats_password",
     "TWOINS_NATS_STREAM": "nats_stream",
     "TWOINS_METRICS_LISTEN": "metrics_listen",
+    "TWOINS_AUTH_ISSUER": "auth_issuer",
+    "TWOINS_AUTH_JWKS_URL": "auth_jwks_url",
+    "TWOINS_AUTH_AUDIENCE": "auth_audience",
+    "TWOINS_ALLOW_UNAUTHENTICATED": "allow_unauthenticated",
 }
 
 
@@ -56,6 +62,10 @@ class NodeSettings(BaseModel):
     nats_user: str | None = None
     nats_password: str | None = None
     nats_stream: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    auth_issuer: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    auth_jwks_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    auth_audience: str | None = Field(default=None, min_length=1)
+    allow_unauthenticated: bool | None = None
 
 
 class NodeConfig(BaseModel):
@@ -85,6 +95,20 @@ class NodeConfig(BaseModel):
     nats_stream: str = "TWOINS"
     #: Every region id of the network: events from any other region are refused.
     network_regions: tuple[str, ...] = ()
+    #: The realm's issuer as people see it; every call must carry an access token from it.
+    auth_issuer: str = ""
+    #: Where the node fetches the realm's keys, when it reaches Keycloak by another address.
+    auth_jwks_url: str = ""
+    auth_audience: str = API_AUDIENCE
+    #: Without an issuer the node refuses to start unless this is set: a local trial only.
+    allow_unauthenticated: bool = False
+
+    def auth_settings(self) -> AuthSettings | None:
+        if not self.auth_issuer:
+            return None
+        return AuthSettings(
+            issuer=self.auth_issuer, jwks_url=self.auth_jwks_url, audience=self.auth_audience
+        )
 
 
 def load_node_config(

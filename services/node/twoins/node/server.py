@@ -10,7 +10,9 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from twoins.common.auth import TokenVerifier
 from twoins.common.metrics import MetricsServer, serve_metrics
+from twoins.node.api.access import AccessPolicy
 from twoins.node.api.assessments import AssessmentServicer
 from twoins.node.api.business_plans import BusinessPlanServicer
 from twoins.node.api.context import NodeContext, TaxonomyCodeLists
@@ -82,11 +84,20 @@ class NodeServer:
                 frozenset(config.network_regions),
                 metrics=self.metrics,
             )
+        settings = config.auth_settings()
+        if settings is None and not config.allow_unauthenticated:
+            raise NodeStartError(
+                "no identity provider configured: set auth_issuer (TWOINS_AUTH_ISSUER) to the "
+                "realm's issuer URL, or allow_unauthenticated for a local trial without sign-in"
+            )
+        self.access = AccessPolicy(
+            config.region.id, TokenVerifier(settings) if settings is not None else None
+        )
         self._server = grpc.server(
             futures.ThreadPoolExecutor(
                 max_workers=config.max_workers, thread_name_prefix=f"node-{config.region.id}"
             ),
-            interceptors=[NodeServerInterceptor(self.metrics)],
+            interceptors=[NodeServerInterceptor(self.access, self.metrics)],
             options=[
                 ("grpc.max_receive_message_length", config.max_message_bytes),
                 ("grpc.max_send_message_length", config.max_message_bytes),
@@ -156,9 +167,18 @@ class NodeServer:
         self._sweeper.start()
         if self.bus is not None:
             self.bus.start()
+        if self.access.open:
+            logger.warning(
+                "node serving WITHOUT identity checks: any caller may read and change the "
+                "region's records; configure auth_issuer before real data goes in"
+            )
         logger.info(
             "node serving",
-            extra={"address": self.address, "database": self.database.url.get_backend_name()},
+            extra={
+                "address": self.address,
+                "database": self.database.url.get_backend_name(),
+                "issuer": self.config.auth_issuer or "none",
+            },
         )
 
     def wait_ready(self, timeout: float = 10.0) -> None:

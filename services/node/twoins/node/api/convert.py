@@ -367,6 +367,7 @@ def expert_offer_to_proto(offer: offer_domain.ExpertOffer) -> expert_offer_pb2.E
         service_types=[enum_to_proto(service) for service in offer.service_types],
         capacity_hours_per_month=offer.capacity_hours_per_month,
         state=enum_to_proto(offer.state),
+        owner=offer.owner,
     )
     set_timestamp(message.create_time, offer.create_time)
     set_timestamp(message.update_time, offer.update_time)

@@ -15,6 +15,8 @@ from twoins.node.domain.errors import (
     InvalidArgument,
     NodeError,
     NotFound,
+    PermissionDenied,
+    Unauthenticated,
 )
 
 #: ErrorInfo.domain of every error the node reports.
@@ -27,6 +29,8 @@ _CODES: list[tuple[type[NodeError], int]] = [
     (NotFound, code_pb2.NOT_FOUND),
     (FailedPrecondition, code_pb2.FAILED_PRECONDITION),
     (Conflict, code_pb2.ABORTED),
+    (Unauthenticated, code_pb2.UNAUTHENTICATED),
+    (PermissionDenied, code_pb2.PERMISSION_DENIED),
 ]
 
 

@@ -1,4 +1,5 @@
-"""ExpertOfferService: offers of the region's experts."""
+"""ExpertOfferService: offers of the region's experts; an expert sees and changes only their
+own, a cluster manager every offer of the region."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import datetime
 
 import grpc
 
+from twoins.node.api.access import check_offer_owner, offer_owner_scope
 from twoins.node.api.context import NodeContext, mask_paths, require_id
 from twoins.node.api.convert import (
     enums_from_proto,
@@ -38,19 +40,18 @@ class ExpertOfferServicer(expert_offer_pb2_grpc.ExpertOfferServiceServicer):
         self, request: pb.CreateExpertOfferRequest, context: grpc.ServicerContext
     ) -> pb.CreateExpertOfferResponse:
         now = self._node.clock()
+        owner = offer_owner_scope() or ""
 
         def create(repositories: Repositories, new_id: str) -> ExpertOffer:
-            offer = validate_expert_offer(
-                expert_offer_from_proto(
-                    request.expert_offer, id=new_id, region=self._node.region.id, now=now
-                ),
-                self._node.codes,
+            given = expert_offer_from_proto(
+                request.expert_offer, id=new_id, region=self._node.region.id, now=now
             )
+            offer = validate_expert_offer(replace(given, owner=owner), self._node.codes)
             repositories.expert_offers.add(offer)
             return offer
 
         def load(repositories: Repositories, first_id: str) -> ExpertOffer:
-            return repositories.expert_offers.get(first_id)
+            return _owned(repositories.expert_offers.get(first_id))
 
         offer = self._node.create_once(
             "CreateExpertOffer", request, request.request_id, create, load
@@ -62,7 +63,7 @@ class ExpertOfferServicer(expert_offer_pb2_grpc.ExpertOfferServiceServicer):
     ) -> pb.GetExpertOfferResponse:
         offer_id = require_id(request.id)
         with self._node.store.read() as repositories:
-            offer = repositories.expert_offers.get(offer_id)
+            offer = _owned(repositories.expert_offers.get(offer_id))
         return pb.GetExpertOfferResponse(expert_offer=expert_offer_to_proto(offer))
 
     def ListExpertOffers(
@@ -72,10 +73,16 @@ class ExpertOfferServicer(expert_offer_pb2_grpc.ExpertOfferServiceServicer):
         page = page_request(
             request.page_size,
             request.page_token,
-            ("expert_offers", sorted(state.name for state in states)),
+            (
+                "expert_offers",
+                sorted(state.name for state in states),
+                offer_owner_scope() or "",
+            ),
         )
         with self._node.store.read() as repositories:
-            offers, last, more = repositories.expert_offers.page(page, states)
+            offers, last, more = repositories.expert_offers.page(
+                page, states, owner=offer_owner_scope()
+            )
         return pb.ListExpertOffersResponse(
             expert_offers=[expert_offer_to_proto(offer) for offer in offers],
             next_page_token=next_page_token(page, last, more),
@@ -88,7 +95,7 @@ class ExpertOfferServicer(expert_offer_pb2_grpc.ExpertOfferServiceServicer):
         paths = mask_paths(request.update_mask, "expert_offer", UPDATABLE_FIELDS)
         now = self._node.clock()
         with self._node.store.write() as repositories:
-            current = repositories.expert_offers.get(offer_id, for_update=True)
+            current = _owned(repositories.expert_offers.get(offer_id, for_update=True))
             check_editable(current)
             given = expert_offer_from_proto(
                 request.expert_offer, id=current.id, region=current.region, now=now
@@ -106,7 +113,7 @@ class ExpertOfferServicer(expert_offer_pb2_grpc.ExpertOfferServiceServicer):
     ) -> pb.ExpertOffer:
         checked_id = require_id(offer_id)
         with self._node.store.write() as repositories:
-            before = repositories.expert_offers.get(checked_id, for_update=True)
+            before = _owned(repositories.expert_offers.get(checked_id, for_update=True))
             offer = change(before, self._node.clock())
             repositories.expert_offers.save(offer)
             self._node.emit(repositories, offer_events(before, offer))
@@ -121,3 +128,8 @@ class ExpertOfferServicer(expert_offer_pb2_grpc.ExpertOfferServiceServicer):
         self, request: pb.WithdrawExpertOfferRequest, context: grpc.ServicerContext
     ) -> pb.WithdrawExpertOfferResponse:
         return pb.WithdrawExpertOfferResponse(expert_offer=self._change_state(request.id, withdraw))
+
+
+def _owned(offer: ExpertOffer) -> ExpertOffer:
+    check_offer_owner(offer.owner, offer.id)
+    return offer

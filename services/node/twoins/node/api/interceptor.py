@@ -1,4 +1,5 @@
-"""The server interceptor: request ids, one structured log line per call, and error mapping."""
+"""The server interceptor: request ids, the caller's identity and rights, one structured log
+line per call, and error mapping."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import grpc
 from grpc_status import rpc_status
 
 from twoins.common.logs import request_id_var
+from twoins.node.api.access import AccessPolicy, calling_as
 from twoins.node.api.errors import grpc_code, status_for, status_for_unexpected
 from twoins.node.domain.errors import NodeError
 from twoins.node.metrics import NodeMetrics
@@ -34,7 +36,8 @@ class NodeServerInterceptor(grpc.ServerInterceptor):  # type: ignore[type-arg]
     Servicers report failures by raising NodeError, never by calling `context.abort`.
     """
 
-    def __init__(self, metrics: NodeMetrics | None = None) -> None:
+    def __init__(self, access: AccessPolicy, metrics: NodeMetrics | None = None) -> None:
+        self._access = access
         self._metrics = metrics
 
     def intercept_service(
@@ -54,9 +57,13 @@ class NodeServerInterceptor(grpc.ServerInterceptor):  # type: ignore[type-arg]
             token = request_id_var.set(request_id)
             started = time.perf_counter()
             outcome = "OK"
+            caller = ""
             try:
                 context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id),))
-                return inner(request, context)
+                principal = self._access.authorise(method, context.invocation_metadata())
+                caller = principal.subject if principal is not None else ""
+                with calling_as(principal):
+                    return inner(request, context)
             except NodeError as error:
                 status = status_for(error)
                 outcome = grpc_code(status).name
@@ -77,6 +84,7 @@ class NodeServerInterceptor(grpc.ServerInterceptor):  # type: ignore[type-arg]
                     extra={
                         "method": method,
                         "outcome": outcome,
+                        "caller": caller,
                         "duration_ms": round(duration * 1000, 2),
                     },
                 )

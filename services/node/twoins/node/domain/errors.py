@@ -68,6 +68,18 @@ class Conflict(NodeError):
     reason = "CONFLICT"
 
 
+class Unauthenticated(NodeError):
+    """The caller's access token is missing or not acceptable: sign in again."""
+
+    reason = "UNAUTHENTICATED"
+
+
+class PermissionDenied(NodeError):
+    """The caller is known but their role or region does not allow this call."""
+
+    reason = "PERMISSION_DENIED"
+
+
 class Violations:
     """Collects field violations while a request is validated, then raises them all at once."""
 

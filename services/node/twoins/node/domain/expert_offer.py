@@ -54,6 +54,8 @@ class ExpertOffer:
     state: ExpertOfferState = ExpertOfferState.DRAFT
     create_time: datetime = field(default_factory=utc_now)
     update_time: datetime = field(default_factory=utc_now)
+    #: The expert (identity subject) who manages the offer; empty when a manager created it.
+    owner: str = ""
 
 
 def validate_expert_offer(draft: ExpertOffer, codes: CodeLists) -> ExpertOffer:

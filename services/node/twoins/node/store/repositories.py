@@ -485,6 +485,7 @@ def _offer_row_values(offer: ExpertOffer) -> dict[str, Any]:
         "state": offer.state.name,
         "create_time": offer.create_time,
         "update_time": offer.update_time,
+        "owner": offer.owner,
     }
 
 
@@ -504,6 +505,7 @@ def _offer(row: ExpertOfferRow) -> ExpertOffer:
         state=ExpertOfferState[row.state],
         create_time=row.create_time,
         update_time=row.update_time,
+        owner=row.owner,
     )
 
 
@@ -519,9 +521,14 @@ class ExpertOfferRepository(_EntityRepository[ExpertOffer]):
         return _offer(row)
 
     def page(
-        self, page: PageRequest, states: Sequence[ExpertOfferState]
+        self, page: PageRequest, states: Sequence[ExpertOfferState], owner: str | None = None
     ) -> tuple[list[ExpertOffer], PagePosition | None, bool]:
-        conditions = [ExpertOfferRow.state.in_(_names(states))] if states else []
+        """A page of the region's offers, or only `owner`'s when given."""
+        conditions: list[ColumnElement[bool]] = (
+            [ExpertOfferRow.state.in_(_names(states))] if states else []
+        )
+        if owner is not None:
+            conditions.append(ExpertOfferRow.owner == owner)
         rows, last, more = _page(self._session, ExpertOfferRow, page, conditions)
         return [_offer(row) for row in rows], last, more
 

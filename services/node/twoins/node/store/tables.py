@@ -167,8 +167,12 @@ class ExpertOfferRow(Base):
     state: Mapped[str] = mapped_column(String(20))
     create_time: Mapped[datetime]
     update_time: Mapped[datetime]
+    owner: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
-    __table_args__ = (Index("ix_expert_offers_create_time", "create_time", "id"),)
+    __table_args__ = (
+        Index("ix_expert_offers_create_time", "create_time", "id"),
+        Index("ix_expert_offers_owner", "owner"),
+    )
 
 
 class IdempotencyKeyRow(Base):
