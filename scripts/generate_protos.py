@@ -10,6 +10,7 @@ from pathlib import Path
 from grpc_tools import protoc
 
 PROTO_ROOT = Path(__file__).resolve().parent.parent / "protos"
+DESCRIPTOR_SET = Path("twoins") / "v1" / "contract.binpb"
 
 
 def proto_files(root: Path = PROTO_ROOT) -> list[Path]:
@@ -17,7 +18,8 @@ def proto_files(root: Path = PROTO_ROOT) -> list[Path]:
 
 
 def generate(output_dir: Path, root: Path = PROTO_ROOT) -> None:
-    """Writes *_pb2.py, *_pb2.pyi and *_pb2_grpc.py of every .proto under `root`."""
+    """Writes *_pb2.py, *_pb2.pyi and *_pb2_grpc.py of every .proto under `root`, and the
+    descriptor set with comments."""
     well_known_types = str(files("grpc_tools") / "_proto")
     # mypy-protobuf's plugin writes typed stubs of the service modules (*_pb2_grpc.pyi).
     grpc_stub_plugin = Path(sys.executable).parent / "protoc-gen-mypy_grpc"
@@ -37,6 +39,10 @@ def generate(output_dir: Path, root: Path = PROTO_ROOT) -> None:
         f"--grpc_python_out={output_dir}",
         f"--plugin=protoc-gen-mypy_grpc={grpc_stub_plugin}",
         f"--mypy_grpc_out={output_dir}",
+        # The contract with its comments, for what reads them at run time (the gateway's
+        # OpenAPI document takes descriptions and field behaviour from them).
+        f"--descriptor_set_out={output_dir / DESCRIPTOR_SET}",
+        "--include_source_info",
         *(str(path.relative_to(root)) for path in proto_files(root)),
     ]
     if protoc.main(arguments) != 0:

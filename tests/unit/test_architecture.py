@@ -106,8 +106,16 @@ def _load_generator() -> ModuleType:
 def test_generated_code_is_current_with_the_protos(tmp_path: Path) -> None:
     generator = _load_generator()
     generator.generate(tmp_path)
-    fresh = sorted(path.relative_to(tmp_path) for path in tmp_path.rglob("*_pb2*.py*"))
-    committed = sorted(path.relative_to(ROOT / "protos") for path in GENERATED.glob("*_pb2*.py*"))
+    fresh = sorted(
+        path.relative_to(tmp_path)
+        for pattern in ("*_pb2*.py*", "*.binpb")
+        for path in tmp_path.rglob(pattern)
+    )
+    committed = sorted(
+        path.relative_to(ROOT / "protos")
+        for pattern in ("*_pb2*.py*", "*.binpb")
+        for path in GENERATED.glob(pattern)
+    )
     assert fresh == committed, "generated files differ: run `make protos` and commit"
     stale = [
         str(path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib.metadata import entry_points
+
 import click
 
 from twoins.cli.network import network_group, seed
@@ -19,6 +21,9 @@ cli.add_command(node_group)
 cli.add_command(network_group)
 cli.add_command(seed)
 cli.add_command(anonymiser_group)
+# Parts that services must not import (the gateway) plug in their commands by entry point.
+for _entry in entry_points(group="twoins.commands"):
+    cli.add_command(_entry.load())
 
 if __name__ == "__main__":
     cli()

@@ -127,6 +127,16 @@ class KeySet:
                 "UNKNOWN_KEY", "the token is signed with a key the realm does not publish"
             ) from None
 
+    def refresh(self) -> int:
+        """Fetches the keys unless fetched within the interval; returns how many there are
+        (InvalidToken if unreachable)."""
+        with self._lock:
+            if self._keys and time.monotonic() - self._fetched_at < self._refresh_interval:
+                return len(self._keys)
+            self._keys = self._fetch()
+            self._fetched_at = time.monotonic()
+            return len(self._keys)
+
     def _fetch(self) -> dict[str, jwt.PyJWK]:
         try:
             # http(s) only: AuthSettings checks the URL.
@@ -155,6 +165,11 @@ class TokenVerifier:
     def __init__(self, settings: AuthSettings, keys: KeySet | None = None) -> None:
         self.settings = settings
         self._keys = keys or KeySet(settings.keys_url)
+
+    def check_keys(self) -> None:
+        """Raises InvalidToken when the realm's keys cannot be fetched or there are none."""
+        if self._keys.refresh() == 0:
+            raise InvalidToken("KEYS_UNAVAILABLE", "the realm publishes no usable signing key")
 
     def verify(self, token: str) -> Principal:
         if not token:
@@ -213,6 +228,30 @@ class TokenVerifier:
                 "NOT_AN_ACCESS_TOKEN", "this is not an access token (an ID or refresh token?)"
             )
         return principal_from_claims(claims, token)
+
+    def verify_id_token(self, token: str, client_id: str, nonce: str) -> dict[str, Any]:
+        """The claims of an ID token issued to `client_id` for the sign-in started with
+        `nonce` (OpenID Connect Core 3.1.3.7)."""
+        try:
+            header = jwt.get_unverified_header(token)
+            algorithm = header.get("alg")
+            if algorithm not in ALLOWED_ALGORITHMS:
+                raise InvalidToken("ALGORITHM_NOT_ALLOWED", "the ID token's algorithm is refused")
+            key = self._keys.key(str(header.get("kid", "")))
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key.key,
+                algorithms=[algorithm],
+                audience=client_id,
+                issuer=self.settings.issuer,
+                leeway=self.settings.leeway_seconds,
+                options={"require": ["exp", "iat", "iss", "aud", "sub", "nonce"]},
+            )
+        except jwt.PyJWTError as error:
+            raise InvalidToken("BAD_ID_TOKEN", f"the ID token is not acceptable: {error}") from None
+        if claims.get("typ") != "ID" or claims.get("nonce") != nonce:
+            raise InvalidToken("BAD_ID_TOKEN", "the ID token is not the answer to this sign-in")
+        return claims
 
 
 def principal_from_claims(claims: Mapping[str, Any], token: str = "") -> Principal:

@@ -65,6 +65,7 @@ class NodeSettings(BaseModel):
     auth_issuer: str | None = Field(default=None, pattern=r"^https?://\S+$")
     auth_jwks_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
     auth_audience: str | None = Field(default=None, min_length=1)
+    auth_leeway_seconds: float | None = Field(default=None, ge=0, le=300)
     allow_unauthenticated: bool | None = None
 
 
@@ -100,6 +101,8 @@ class NodeConfig(BaseModel):
     #: Where the node fetches the realm's keys, when it reaches Keycloak by another address.
     auth_jwks_url: str = ""
     auth_audience: str = API_AUDIENCE
+    #: Clock skew tolerated on exp, nbf and iat (seconds).
+    auth_leeway_seconds: float = 30.0
     #: Without an issuer the node refuses to start unless this is set: a local trial only.
     allow_unauthenticated: bool = False
 
@@ -107,7 +110,10 @@ class NodeConfig(BaseModel):
         if not self.auth_issuer:
             return None
         return AuthSettings(
-            issuer=self.auth_issuer, jwks_url=self.auth_jwks_url, audience=self.auth_audience
+            issuer=self.auth_issuer,
+            jwks_url=self.auth_jwks_url,
+            audience=self.auth_audience,
+            leeway_seconds=self.auth_leeway_seconds,
         )
 
 

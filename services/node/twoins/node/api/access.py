@@ -13,50 +13,13 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from twoins.common.auth import InvalidToken, Principal, TokenVerifier, bearer_token
-from twoins.common.realm_config import (
-    CLUSTER_MANAGER,
-    EXPERT,
-    FACILITATOR,
-    NETWORK_COORDINATOR,
-    NODE,
-)
+from twoins.common.realm_config import CLUSTER_MANAGER, NODE
+from twoins.common.roles import NETWORK_WIDE_SERVICES, allowed_roles
 from twoins.node.domain.errors import NotFound, PermissionDenied, Unauthenticated
-
-REGIONAL_STAFF = frozenset({FACILITATOR, CLUSTER_MANAGER})
-
-#: The roles that may call each service.
-SERVICE_ROLES: dict[str, frozenset[str]] = {
-    "twoins.v1.OrganisationService": REGIONAL_STAFF,
-    "twoins.v1.AssessmentService": REGIONAL_STAFF,
-    "twoins.v1.BusinessPlanService": REGIONAL_STAFF,
-    "twoins.v1.NeedService": REGIONAL_STAFF,
-    "twoins.v1.ExpertOfferService": frozenset({EXPERT, CLUSTER_MANAGER}),
-    "twoins.v1.NetworkService": frozenset(
-        {FACILITATOR, CLUSTER_MANAGER, EXPERT, NETWORK_COORDINATOR, NODE}
-    ),
-}
-
-#: Methods narrower than their service: what leaves the region is the cluster manager's call.
-METHOD_ROLES: dict[str, frozenset[str]] = {
-    "twoins.v1.NeedService/PublishNeed": frozenset({CLUSTER_MANAGER}),
-    "twoins.v1.NeedService/ReturnNeed": frozenset({CLUSTER_MANAGER}),
-}
-
-#: Services that serve the network's anonymised catalogue, the same on every node: callers of
-#: any region (and coordinators, who have none) may use them.
-NETWORK_WIDE_SERVICES = frozenset({"twoins.v1.NetworkService"})
 
 AUTHORIZATION_HEADER = "authorization"
 
 _principal: ContextVar[Principal | None] = ContextVar("principal", default=None)
-
-
-def allowed_roles(method: str) -> frozenset[str]:
-    """The roles that may call `method` ("/twoins.v1.NeedService/PublishNeed"); none if unknown."""
-    name = method.strip("/")
-    if name in METHOD_ROLES:
-        return METHOD_ROLES[name]
-    return SERVICE_ROLES.get(name.split("/", 1)[0], frozenset())
 
 
 class AccessPolicy:

@@ -1,0 +1,143 @@
+"""The gateway's application factory: blueprints `auth`, `api` (with its documentation),
+`console` and `health`; problems for API errors, pages for console errors."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+)
+from werkzeug.exceptions import HTTPException
+
+from twoins.common.auth import TokenVerifier
+from twoins.gateway.api import api
+from twoins.gateway.auth import SignInRequired, auth
+from twoins.gateway.config import GatewayConfig, load_gateway_config
+from twoins.gateway.console import console
+from twoins.gateway.health import health
+from twoins.gateway.nodes import RegionNodes
+from twoins.gateway.openapi import API_PREFIX, api_schemas
+from twoins.gateway.problems import Problem
+from twoins.gateway.security import install as install_security
+from twoins.gateway.services import EXTENSION, GatewayServices
+from twoins.gateway.session import EncryptedCookieSessionInterface
+
+logger = logging.getLogger("twoins.gateway")
+
+api_docs = Blueprint("api_docs", __name__)
+
+#: Swagger UI's files, from a package: the page works on networks without internet access.
+_SWAGGER_PACKAGE = "flask_openapi3_swagger"
+_SWAGGER_ASSETS = {"swagger-ui.css": "css", "swagger-ui-bundle.js": "js"}
+
+
+def _swagger_dir() -> Path:
+    spec = importlib.util.find_spec(_SWAGGER_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"{_SWAGGER_PACKAGE} is not installed: run make setup")
+    return Path(next(iter(spec.submodule_search_locations))) / "templates" / "swagger"
+
+
+@api_docs.get("/openapi.json")
+def document() -> Response:
+    return jsonify(api_schemas().document)
+
+
+@api_docs.get("/api/docs")
+def docs() -> str:
+    return render_template("docs.html")
+
+
+@api_docs.get("/api/docs/assets/<name>")
+def asset(name: str) -> Response:
+    folder = _SWAGGER_ASSETS.get(name)
+    if folder is None:
+        raise Problem(404, f"no documentation asset {name!r}")
+    response = send_from_directory(_swagger_dir() / folder, name, max_age=86400)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def _is_api(path: str) -> bool:
+    return path.startswith(API_PREFIX) or path == "/openapi.json"
+
+
+def create_app(config: GatewayConfig | None = None) -> Flask:
+    config = config or load_gateway_config(os.environ)
+    app = Flask(__name__)
+    app.secret_key = config.secret_key
+    app.config.update(
+        MAX_CONTENT_LENGTH=config.max_body_bytes,
+        SESSION_COOKIE_SECURE=config.secure_cookies,
+        TWOINS_LEAD_REGION=config.lead_region(),
+        JSON_SORT_KEYS=False,
+    )
+    app.session_interface = EncryptedCookieSessionInterface()
+    app.extensions[EXTENSION] = GatewayServices(
+        config=config,
+        verifier=TokenVerifier(config.auth),
+        nodes=RegionNodes(config.node_addresses()),
+    )
+    install_security(app)
+    for blueprint in (health, auth, api, api_docs, console):
+        app.register_blueprint(blueprint)
+    api_schemas()  # builds the document now: a broken contract fails at start, not at a call
+
+    @app.errorhandler(Problem)
+    def _problem(error: Problem) -> Response | tuple[str, int]:
+        if _is_api(request.path):
+            return error.response(g.get("request_id", ""))
+        return _page(error.status, error.detail)
+
+    @app.errorhandler(SignInRequired)
+    def _sign_in(_error: SignInRequired) -> Response:
+        return redirect(f"/auth/login?next={request.full_path.rstrip('?')}")  # type: ignore[return-value]
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> Response | tuple[str, int]:
+        status = error.code or 500
+        detail = error.description or ""
+        if status == 413:
+            detail = f"the body is larger than {config.max_body_bytes} bytes"
+        if _is_api(request.path):
+            if status == 404:
+                detail = f"no API operation at {request.path}; see /openapi.json"
+            elif status == 405:
+                detail = f"{request.method} is not allowed on {request.path}; see /openapi.json"
+            problem = Problem(status, detail)
+            response = problem.response(g.get("request_id", ""))
+            if status == 405 and error.get_response().headers.get("Allow"):
+                response.headers["Allow"] = error.get_response().headers["Allow"]
+            return response
+        return _page(status, detail)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response | tuple[str, int]:
+        logger.exception("unexpected error", extra={"path": request.path})
+        detail = "the gateway failed to handle the request; the error is in its log"
+        if _is_api(request.path):
+            return Problem(500, detail, reason="INTERNAL").response(g.get("request_id", ""))
+        return _page(500, detail)
+
+    return app
+
+
+def _page(status: int, detail: str) -> tuple[str, int]:
+    from twoins.gateway.problems import TITLES
+
+    return (
+        render_template("error.html", title=TITLES.get(status, "Error"), detail=detail, user=None),
+        status,
+    )

@@ -1,0 +1,45 @@
+"""`twoins gateway serve`: the network's front door, as operators run it."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from twoins.common.logs import configure_logging
+from twoins.common.network import ConfigError
+from twoins.gateway.config import load_gateway_config
+
+
+@click.group("gateway")
+def gateway_group() -> None:
+    """Run the gateway: console, REST API and its OpenAPI document."""
+
+
+@gateway_group.command("serve")
+@click.option("--listen", default="127.0.0.1:8000", show_default=True, help="HOST:PORT.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Worker processes.",
+)
+@click.option(
+    "--threads", type=click.IntRange(1, 64), default=8, show_default=True, help="Per worker."
+)
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text")
+def serve(listen: str, workers: int, threads: int, log_format: str) -> None:
+    """Serve until interrupted. Settings come from TWOINS_* variables (see docs/gateway.md)."""
+    from twoins.gateway.server import serve as run
+
+    configure_logging("gateway", json_lines=log_format == "json")
+    try:
+        config = load_gateway_config(os.environ)
+        config.node_addresses()
+    except ConfigError as error:
+        raise click.ClickException(f"configuration error: {error}") from None
+    click.echo(
+        f"gateway serving on http://{listen} ({workers} workers × {threads} threads)", err=True
+    )
+    run(config, listen, workers, threads)

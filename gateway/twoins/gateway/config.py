@@ -1,0 +1,98 @@
+"""The gateway's configuration, from the environment (TWOINS_*) and deploy/network.yaml."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from twoins.common.auth import AuthSettings
+from twoins.common.network import (
+    DEFAULT_NETWORK_FILE,
+    ConfigError,
+    describe_validation_error,
+    load_network,
+)
+from twoins.common.realm_config import API_AUDIENCE, CONSOLE_CLIENT
+
+ENVIRONMENT = {
+    "TWOINS_GATEWAY_PUBLIC_URL": "public_url",
+    "TWOINS_GATEWAY_SECRET_KEY": "secret_key",
+    "TWOINS_GATEWAY_NODES": "nodes",
+    "TWOINS_AUTH_ISSUER": "issuer",
+    "TWOINS_AUTH_BACKCHANNEL_URL": "backchannel_url",
+    "TWOINS_AUTH_AUDIENCE": "audience",
+    "TWOINS_CONSOLE_CLIENT_ID": "console_client_id",
+    "TWOINS_CONSOLE_CLIENT_SECRET": "console_client_secret",
+    "TWOINS_GATEWAY_MAX_BODY_BYTES": "max_body_bytes",
+    "TWOINS_NETWORK_FILE": "network_file",
+}
+
+
+class GatewayConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: Where people reach the gateway (the console's redirect URI is built from it).
+    public_url: str = Field(default="http://localhost:8000", pattern=r"^https?://[^/\s]+$")
+    #: Encrypts and signs the console's session cookie; at least 32 characters.
+    secret_key: str = Field(min_length=32)
+    #: The realm's issuer as people's browsers see it.
+    issuer: str = Field(pattern=r"^https?://\S+$")
+    #: The realm's base URL as the gateway reaches it (token, keys, logout); default: issuer.
+    backchannel_url: str = Field(default="", pattern=r"^(https?://\S+)?$")
+    audience: str = API_AUDIENCE
+    #: Clock skew tolerated on exp, nbf and iat (seconds).
+    auth_leeway_seconds: float = Field(default=30.0, ge=0, le=300)
+    console_client_id: str = CONSOLE_CLIENT
+    console_client_secret: str = Field(default="", max_length=256)
+    #: "region=host:port,…" overriding the network file's node endpoints.
+    nodes: str = ""
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=64 * 1024 * 1024)
+    network_file: Path = DEFAULT_NETWORK_FILE
+
+    @property
+    def realm_url(self) -> str:
+        """The realm as the gateway reaches it."""
+        return (self.backchannel_url or self.issuer).rstrip("/")
+
+    @property
+    def auth(self) -> AuthSettings:
+        return AuthSettings(
+            issuer=self.issuer,
+            jwks_url=f"{self.realm_url}/protocol/openid-connect/certs",
+            audience=self.audience,
+            leeway_seconds=self.auth_leeway_seconds,
+        )
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
+
+    def node_addresses(self) -> dict[str, str]:
+        network = load_network(self.network_file)
+        addresses = {region.id: region.endpoints.grpc for region in network.regions}
+        for item in filter(None, (part.strip() for part in self.nodes.split(","))):
+            region, _, address = item.partition("=")
+            if region not in addresses or not address:
+                raise ConfigError(
+                    f"TWOINS_GATEWAY_NODES: {item!r} is not region=host:port of a known region"
+                )
+            addresses[region] = address
+        return addresses
+
+    def lead_region(self) -> str:
+        return load_network(self.network_file).network.lead_region
+
+
+def load_gateway_config(
+    environment: Mapping[str, str], overrides: Mapping[str, object] | None = None
+) -> GatewayConfig:
+    values: dict[str, object] = {
+        setting: environment[name] for name, setting in ENVIRONMENT.items() if environment.get(name)
+    }
+    values.update({key: value for key, value in (overrides or {}).items() if value is not None})
+    try:
+        return GatewayConfig.model_validate(values)
+    except ValidationError as error:
+        raise ConfigError(describe_validation_error(Path("gateway settings"), error)) from None

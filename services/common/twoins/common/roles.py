@@ -1,0 +1,48 @@
+"""Which roles may call which RPC of a node: the network's access rules, in one place.
+
+The node enforces them on every call; the gateway checks them early and lists them in its
+OpenAPI document. Records of a region are its staff's; offers are their experts'; the
+network catalogue (anonymised) is open to every role of every region.
+"""
+
+from __future__ import annotations
+
+from twoins.common.realm_config import (
+    CLUSTER_MANAGER,
+    EXPERT,
+    FACILITATOR,
+    NETWORK_COORDINATOR,
+    NODE,
+)
+
+REGIONAL_STAFF = frozenset({FACILITATOR, CLUSTER_MANAGER})
+
+#: The roles that may call each service.
+SERVICE_ROLES: dict[str, frozenset[str]] = {
+    "twoins.v1.OrganisationService": REGIONAL_STAFF,
+    "twoins.v1.AssessmentService": REGIONAL_STAFF,
+    "twoins.v1.BusinessPlanService": REGIONAL_STAFF,
+    "twoins.v1.NeedService": REGIONAL_STAFF,
+    "twoins.v1.ExpertOfferService": frozenset({EXPERT, CLUSTER_MANAGER}),
+    "twoins.v1.NetworkService": frozenset(
+        {FACILITATOR, CLUSTER_MANAGER, EXPERT, NETWORK_COORDINATOR, NODE}
+    ),
+}
+
+#: Methods narrower than their service: what leaves the region is the cluster manager's call.
+METHOD_ROLES: dict[str, frozenset[str]] = {
+    "twoins.v1.NeedService/PublishNeed": frozenset({CLUSTER_MANAGER}),
+    "twoins.v1.NeedService/ReturnNeed": frozenset({CLUSTER_MANAGER}),
+}
+
+#: Services that serve the network's anonymised catalogue, the same on every node: callers of
+#: any region (and coordinators, who have none) may use them.
+NETWORK_WIDE_SERVICES = frozenset({"twoins.v1.NetworkService"})
+
+
+def allowed_roles(method: str) -> frozenset[str]:
+    """The roles that may call `method` ("/twoins.v1.NeedService/PublishNeed"); none if unknown."""
+    name = method.strip("/")
+    if name in METHOD_ROLES:
+        return METHOD_ROLES[name]
+    return SERVICE_ROLES.get(name.split("/", 1)[0], frozenset())
