@@ -88,15 +88,16 @@ def identity(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Identity]:
 def secured_nodes(
     identity: Identity, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, NodeServer]]:
-    """Nodes of two regions that check every caller's token."""
+    """Nodes of two regions that check every caller's token, exchanging over their own bus."""
     folder = tmp_path_factory.mktemp("secured")
-    nodes = {
-        region: start_secured_node(identity, region, f"sqlite:///{folder / region}.db")
-        for region in SECURED_REGIONS
-    }
-    yield nodes
-    for server in nodes.values():
-        server.stop(grace=1)
+    with running_nats(folder / "jetstream") as bus:
+        nodes = {
+            region: start_secured_node(identity, region, f"sqlite:///{folder / region}.db", bus)
+            for region in SECURED_REGIONS
+        }
+        yield nodes
+        for server in nodes.values():
+            server.stop(grace=1)
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from tests.support.nats import NatsServer
 from tests.support.postgres import free_port
 from twoins.cli.keycloak import KeycloakServer
 from twoins.common.realm_config import (
@@ -134,11 +135,16 @@ def running_identity(home: Path) -> Iterator[Identity]:
         server.stop()
 
 
-def start_secured_node(identity: Identity, region: str, database_url: str) -> NodeServer:
-    """A node that checks every caller's token against the session's Keycloak."""
+def start_secured_node(
+    identity: Identity, region: str, database_url: str, broker: NatsServer | None = None
+) -> NodeServer:
+    """A node that checks every caller's token against the session's Keycloak, on the bus
+    when a broker is given."""
+    bus = {"nats_url": broker.url, "nats_password": broker.password(region)} if broker else {}
     config = load_node_config(
         region_id=region,
         overrides={
+            **bus,
             "listen": "127.0.0.1:0",
             "database_url": database_url,
             "shutdown_grace_seconds": 1,

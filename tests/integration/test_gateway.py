@@ -1,0 +1,267 @@
+"""The gateway as people and programs meet it: console sign-in through the real Keycloak
+(code + PKCE), sign-out that ends the Keycloak session, bad input that stores nothing, CSRF,
+security headers, and the OpenAPI document with its browsable page."""
+
+from __future__ import annotations
+
+import html
+import http.cookiejar
+import re
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+import requests
+from openapi_spec_validator import validate
+
+from tests.support.api import Caller, organisation_body
+from tests.support.identity import Identity, RunningGateway
+from twoins.common.realm_config import CONSOLE_CLIENT, DEMO_PASSWORD
+
+REGION = "it-basilicata"
+FACILITATOR = f"facilitator.{REGION}"
+
+
+def _login_form(page: Page) -> str:
+    match = re.search(r'<form[^>]*id="kc-form-login"[^>]*action="([^"]+)"', page.text)
+    assert match, f"no Keycloak login form at {page.url}"
+    return html.unescape(match.group(1))
+
+
+class BrowserCookiePolicy(http.cookiejar.DefaultCookiePolicy):
+    """As browsers do, treats http://localhost as a secure context, so Keycloak's Secure
+    cookies go back to it."""
+
+    def return_ok_secure(self, cookie: http.cookiejar.Cookie, request: Any) -> bool:
+        if urlsplit(request.get_full_url()).hostname in ("localhost", "127.0.0.1"):
+            return True
+        return bool(super().return_ok_secure(cookie, request))
+
+
+@dataclass
+class Page:
+    status: int
+    url: str
+    text: str
+
+
+class Browser:
+    """Enough of a browser for a sign-in: cookies, redirects, forms."""
+
+    def __init__(self) -> None:
+        self.cookies = http.cookiejar.CookieJar(policy=BrowserCookiePolicy())
+        self._opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def open(self, url: str, form: dict[str, str] | None = None) -> Page:
+        data = urlencode(form).encode() if form is not None else None
+        try:
+            with self._opener.open(url, data=data, timeout=20) as response:
+                return Page(response.status, response.url, response.read().decode())
+        except urllib.error.HTTPError as error:
+            return Page(error.code, error.url, error.read().decode())
+
+
+def sign_in(gateway: RunningGateway, username: str, next_path: str = "/") -> Browser:
+    browser = Browser()
+    page = browser.open(f"{gateway.url}/auth/login?{urlencode({'next': next_path})}")
+    assert page.status == 200
+    assert urlsplit(page.url).path.endswith("/protocol/openid-connect/auth")
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["code_challenge_method"] == ["S256"]
+    assert query["client_id"] == [CONSOLE_CLIENT]
+    done = browser.open(_login_form(page), {"username": username, "password": DEMO_PASSWORD})
+    assert done.status == 200, done.text[:500]
+    assert done.url.startswith(gateway.url), done.url
+    return browser
+
+
+@pytest.fixture
+def caller(identity: Identity, gateway: RunningGateway) -> Caller:
+    return Caller(identity, gateway.url, FACILITATOR)
+
+
+def test_console_sign_in_shows_the_users_region_and_smes(gateway: RunningGateway) -> None:
+    browser = sign_in(gateway, FACILITATOR, "/console/smes")
+    page = browser.open(f"{gateway.url}/console/smes")
+    assert page.status == 200
+    assert f"SMEs of {REGION}" in page.text
+    cookie = next(c for c in browser.cookies if c.name == "twoins_session")
+    assert cookie.has_nonstandard_attr("HttpOnly")
+    assert "Giulia" not in cookie.value  # encrypted, not merely signed
+    home = browser.open(gateway.url + "/")
+    assert "Giulia Rossi" in home.text
+    assert REGION in home.text
+
+
+def test_sign_out_ends_the_keycloak_session(gateway: RunningGateway) -> None:
+    browser = sign_in(gateway, FACILITATOR)
+    home = browser.open(gateway.url + "/")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', home.text)
+    assert token
+    refused = browser.open(f"{gateway.url}/auth/logout", {})
+    assert refused.status == 400  # no CSRF token: nothing happens
+    assert "Giulia Rossi" in browser.open(gateway.url + "/").text
+    out = browser.open(f"{gateway.url}/auth/logout", {"csrf_token": token.group(1)})
+    assert out.status == 200
+    assert "signed out" in out.text
+    # The Keycloak session is gone too: signing in asks for the password again.
+    again = browser.open(f"{gateway.url}/auth/login")
+    assert 'id="kc-form-login"' in again.text
+
+
+def test_keycloak_refuses_a_console_sign_in_without_pkce(
+    identity: Identity, gateway: RunningGateway
+) -> None:
+    query = urlencode(
+        {
+            "response_type": "code",
+            "client_id": CONSOLE_CLIENT,
+            "redirect_uri": f"{gateway.url}/auth/callback",
+            "scope": "openid",
+            "state": "x",
+        }
+    )
+    response = requests.get(
+        f"{identity.realm_url}/protocol/openid-connect/auth?{query}",
+        allow_redirects=False,
+        timeout=20,
+    )
+    location = response.headers.get("Location", "")
+    assert "error=invalid_request" in location
+    assert "code_challenge" in location
+
+
+def test_callback_with_a_foreign_state_is_refused(gateway: RunningGateway) -> None:
+    response = requests.get(
+        f"{gateway.url}/auth/callback", params={"state": "forged", "code": "x"}, timeout=20
+    )
+    assert response.status_code == 400
+    assert "sign in again" in response.text
+
+
+def test_sign_in_never_redirects_away_from_the_site(gateway: RunningGateway) -> None:
+    browser = Browser()
+    page = browser.open(f"{gateway.url}/auth/login?next=//evil.example/steal")
+    done = browser.open(_login_form(page), {"username": FACILITATOR, "password": DEMO_PASSWORD})
+    assert done.status == 200
+    assert urlsplit(done.url).path == "/"
+    assert done.url.startswith(gateway.url)
+
+
+def _count(caller: Caller) -> int:
+    return len(caller.ok("GET", "/organisations?page_size=500")["organisations"])
+
+
+def _raw(caller: Caller, data: bytes | str, content_type: str) -> requests.Response:
+    return requests.post(
+        f"{caller.base_url}/api/v1/organisations",
+        data=data,
+        headers={
+            "Authorization": f"Bearer {caller.identity.access_token(caller.username)}",
+            "Content-Type": content_type,
+        },
+        timeout=30,
+    )
+
+
+def test_bad_input_gets_a_clear_problem_and_stores_nothing(caller: Caller) -> None:
+    before = _count(caller)
+    cases = {
+        "oversized": (
+            _raw(caller, b"{" + b" " * (2 * 1024 * 1024) + b"}", "application/json"),
+            413,
+        ),
+        "wrong content type": (_raw(caller, "legal_name=x", "text/plain"), 415),
+        "invalid JSON": (_raw(caller, '{"legal_name": ', "application/json"), 400),
+        "not an object": (_raw(caller, "[1, 2]", "application/json"), 422),
+        "unknown field": (
+            caller.call("POST", "/organisations", organisation_body() | {"x": 1}),
+            422,
+        ),
+        "wrong type": (
+            caller.call("POST", "/organisations", organisation_body() | {"employees": "many"}),
+            422,
+        ),
+        "output-only field": (
+            caller.call("POST", "/organisations", organisation_body() | {"id": "x"}),
+            422,
+        ),
+        "invalid value": (
+            caller.call("POST", "/organisations", organisation_body() | {"nace_code": "99.99"}),
+            400,
+        ),
+    }
+    for name, (response, status) in cases.items():
+        assert response.status_code == status, (name, response.status_code, response.text[:300])
+        assert response.headers["Content-Type"] == "application/problem+json", name
+        body = response.json()
+        assert body["status"] == status
+        assert body["detail"], name
+    assert _count(caller) == before
+    unknown = cases["unknown field"][0].json()
+    assert any(item["message"].startswith("Additional properties") for item in unknown["errors"])
+    invalid = cases["invalid value"][0].json()
+    assert invalid["errors"][0]["field"].endswith("nace_code")
+
+
+def test_bad_queries_paths_and_methods_are_problems(caller: Caller) -> None:
+    for path, status in (
+        ("/organisations?colour=blue", 400),
+        ("/needs?states=NEED_STATE_NOPE", 400),
+        ("/organisations?page_size=lots", 400),
+        ("/no-such-thing", 404),
+        ("/organisations/not-a-uuid", 400),
+    ):
+        response = caller.call("GET", path)
+        assert response.status_code == status, (path, response.text)
+        assert response.headers["Content-Type"] == "application/problem+json"
+    response = caller.call("PUT", "/organisations")
+    assert response.status_code == 405
+    assert "GET" in response.headers["Allow"]
+
+
+def test_idempotency_key_makes_a_create_safe_to_retry(caller: Caller) -> None:
+    headers = {"Idempotency-Key": "create-colucci-0001"}
+    first = caller.call("POST", "/organisations", organisation_body(), headers)
+    second = caller.call("POST", "/organisations", organisation_body(), headers)
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] == second.json()["id"]
+    assert first.headers["Location"].endswith(first.json()["id"])
+
+
+@pytest.mark.parametrize("path", ["/", "/api/docs", "/openapi.json", "/api/v1/organisations"])
+def test_security_headers(gateway: RunningGateway, path: str) -> None:
+    response = requests.get(gateway.url + path, timeout=20)
+    policy = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy
+    assert "script-src 'self'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Request-Id"]
+
+
+def test_openapi_document_is_valid_and_browsable_offline(gateway: RunningGateway) -> None:
+    document = requests.get(f"{gateway.url}/openapi.json", timeout=20).json()
+    validate(document)
+    assert document["openapi"] == "3.1.0"
+    assert "/api/v1/needs/{id}/publish" in document["paths"]
+    publish = document["paths"]["/api/v1/needs/{id}/publish"]["post"]
+    assert publish["x-roles"] == ["cluster-manager"]
+    page = requests.get(f"{gateway.url}/api/docs", timeout=20)
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert sources
+    assert all(source.startswith("/") for source in sources), sources
+    for source in sources:
+        assert requests.get(gateway.url + source, timeout=20).status_code == 200, source
+
+
+def test_health_and_readiness(gateway: RunningGateway) -> None:
+    assert requests.get(f"{gateway.url}/healthz", timeout=20).json() == {"status": "ok"}
+    ready = requests.get(f"{gateway.url}/readyz", timeout=20)
+    assert ready.status_code == 200
+    body = ready.json()
+    assert body["identity_keys"] == "ok"
+    assert body["nodes"][REGION] == "SERVING"
