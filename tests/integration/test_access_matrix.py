@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import pytest
 
@@ -138,6 +139,12 @@ def expected_status(operation: Operation, role: str, where: str) -> int:
     return operation.status
 
 
+def _in_catalogue(viewer: Caller, need_id: str, offer_id: str) -> bool:
+    needs = {item["need_id"] for item in viewer.ok("GET", "/network/needs")["needs"]}
+    offers = {item["offer_id"] for item in viewer.ok("GET", "/network/expert-offers")["offers"]}
+    return need_id in needs and offer_id in offers
+
+
 @pytest.fixture(scope="module")
 def owners(identity: Identity, gateway: RunningGateway) -> Owners:
     manager = Caller(identity, gateway.url, f"cluster-manager.{OWN}")
@@ -147,15 +154,7 @@ def owners(identity: Identity, gateway: RunningGateway) -> Owners:
     for region in (OWN, OTHER):
         viewer = Caller(identity, gateway.url, f"facilitator.{region}")
         wait_until(
-            lambda viewer=viewer: (
-                published_need
-                in {item["need_id"] for item in viewer.ok("GET", "/network/needs")["needs"]}
-                and published_offer
-                in {
-                    item["offer_id"]
-                    for item in viewer.ok("GET", "/network/expert-offers")["offers"]
-                }
-            ),
+            partial(_in_catalogue, viewer, published_need, published_offer),
             what=f"the published need and offer in {region}'s catalogue",
         )
     return Owners(manager, expert, published_need, published_offer)

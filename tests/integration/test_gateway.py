@@ -90,6 +90,7 @@ def test_console_sign_in_shows_the_users_region_and_smes(gateway: RunningGateway
     assert f"SMEs of {REGION}" in page.text
     cookie = next(c for c in browser.cookies if c.name == "twoins_session")
     assert cookie.has_nonstandard_attr("HttpOnly")
+    assert cookie.value
     assert "Giulia" not in cookie.value  # encrypted, not merely signed
     home = browser.open(gateway.url + "/")
     assert "Giulia Rossi" in home.text
