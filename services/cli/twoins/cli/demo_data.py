@@ -382,9 +382,15 @@ def _timestamp(value: datetime) -> Timestamp:
     return stamp
 
 
-def seed_region(client: NodeClient, region: str) -> dict[str, int]:
-    """Creates the region's demo records (or finds them from an earlier run); returns counts."""
-    smes, expert = _DEMO[region]
+def seed_region(
+    client: NodeClient, region: str, expert: NodeClient | None = None
+) -> dict[str, int]:
+    """Creates the region's demo records (or finds them from an earlier run); returns counts.
+
+    `client` acts as the region's cluster manager; the expert offer is made by `expert`, the
+    region's demo expert, who then manages it (default: `client`)."""
+    expert_client = expert or client
+    smes, expert_profile = _DEMO[region]
     # The expiry is a fixed date (end of next year) so that a second seeding sends the same
     # request and gets the first result back.
     next_year = datetime.now(UTC).year + 1
@@ -488,25 +494,27 @@ def seed_region(client: NodeClient, region: str) -> dict[str, int]:
             client.needs.PublishNeed,
             need_pb2.PublishNeedRequest(id=need.id, override_k_anonymity=True),
         )
-    offer = client.expert_offers.CreateExpertOffer(
+    offer = expert_client.expert_offers.CreateExpertOffer(
         expert_offer_pb2.CreateExpertOfferRequest(
             request_id=_request_id(region, "expert"),
             expert_offer=expert_offer_pb2.ExpertOffer(
-                title=expert.title,
-                description=expert.description,
-                expert=common_pb2.Contact(name=expert.name, email=expert.email, role="expert"),
-                competences=list(expert.competences),
-                nace_codes=list(expert.nace_codes),
-                countries=[country for country in expert.countries if country != "EU"],
-                languages=list(expert.languages),
-                service_types=list(expert.service_types),
+                title=expert_profile.title,
+                description=expert_profile.description,
+                expert=common_pb2.Contact(
+                    name=expert_profile.name, email=expert_profile.email, role="expert"
+                ),
+                competences=list(expert_profile.competences),
+                nace_codes=list(expert_profile.nace_codes),
+                countries=[country for country in expert_profile.countries if country != "EU"],
+                languages=list(expert_profile.languages),
+                service_types=list(expert_profile.service_types),
                 capacity_hours_per_month=20,
             ),
         )
     ).expert_offer
     counts["expert_offers"] += 1
     _advance(
-        client.expert_offers.PublishExpertOffer,
+        expert_client.expert_offers.PublishExpertOffer,
         expert_offer_pb2.PublishExpertOfferRequest(id=offer.id),
     )
     return counts

@@ -188,6 +188,10 @@ class KeycloakServer:
         )
         self.wait_ready(timeout)
 
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
     def is_ready(self) -> bool:
         url = f"{self.internal_url}/realms/{REALM}/.well-known/openid-configuration"
         try:

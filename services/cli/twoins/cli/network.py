@@ -7,6 +7,7 @@ import os
 import shutil
 import signal
 import time
+from functools import partial
 from pathlib import Path
 
 import click
@@ -23,9 +24,32 @@ from twoins.cli.broker import (
 )
 from twoins.cli.broker import is_healthy as broker_healthy
 from twoins.cli.demo_data import seed_region
+from twoins.cli.front_door import (
+    GATEWAY,
+    IDENTITY,
+    gateway_ready,
+    identity_ready,
+    identity_server,
+    internal_realm_url,
+    issuer,
+    node_auth_environment,
+    start_gateway,
+    wait_gateway,
+)
+from twoins.cli.keycloak import KeycloakError, KeycloakServer
 from twoins.cli.node_client import NodeClient
 from twoins.cli.processes import ManagedProcess, twoins_command
+from twoins.cli.tokens import TokenError, demo_user_token
 from twoins.common.network import DEFAULT_NETWORK_FILE, ConfigError, Network, load_network
+from twoins.common.realm_config import (
+    CLUSTER_MANAGER,
+    DEMO_PASSWORD,
+    EXPERT,
+    FACILITATOR,
+    NETWORK_COORDINATOR,
+    REALM,
+    demo_username,
+)
 
 console = Console(stderr=True)
 
@@ -79,10 +103,45 @@ def _start_broker(network: Network, data_dir: Path, passwords: dict[str, str]) -
     return broker
 
 
+def _health(healthy: bool) -> str:
+    return "healthy" if healthy else "down"
+
+
+def _start_identity(network: Network, data_dir: Path, broker: ManagedProcess) -> KeycloakServer:
+    """Keycloak with the dev realm (demo users); its data stays in `data_dir` between runs."""
+    server = identity_server(network, data_dir)
+    try:
+        with console.status("starting Keycloak (the first run fetches and builds it)…"):
+            server.start(progress=lambda message: console.print(f"  {message}"))
+    except KeycloakError as error:
+        broker.stop()
+        raise click.ClickException(str(error)) from None
+    console.print(f"  [green]✓[/] Keycloak on {network.network.identity_url} (realm {REALM})")
+    return server
+
+
 def _service_statuses(network: Network) -> list[dict[str, str]]:
-    healthy = broker_healthy(network.network.bus_monitor_port)
+    info = network.network
     return [
-        {"name": BROKER, "status": "healthy" if healthy else "down", "url": network.network.bus_url}
+        {
+            "name": BROKER,
+            "status": _health(broker_healthy(info.bus_monitor_port)),
+            "url": info.bus_url,
+        },
+        {
+            "name": IDENTITY,
+            "status": _health(identity_ready(network)),
+            "url": info.identity_url,
+            "realm": REALM,
+            "issuer": issuer(network),
+        },
+        {
+            "name": GATEWAY,
+            "status": _health(gateway_ready(network)),
+            "url": info.gateway_url,
+            "console": f"{info.gateway_url}/",
+            "api": f"{info.gateway_url}/api/docs",
+        },
     ]
 
 
@@ -128,9 +187,19 @@ def _wait_healthy(network: Network, processes: dict[str, ManagedProcess], timeou
 
 
 def _seed(network: Network) -> None:
+    """Seeds every region through its node's API, as its demo cluster manager and expert."""
+    realm_url = internal_realm_url(network)
     for region in network.regions:
-        with NodeClient(region.endpoints.grpc) as client:
-            counts = seed_region(client, region.id)
+        try:
+            manager = demo_user_token(realm_url, demo_username(CLUSTER_MANAGER, region.id))
+            expert = demo_user_token(realm_url, demo_username(EXPERT, region.id))
+        except TokenError as error:
+            raise click.ClickException(f"cannot seed {region.id}: {error}") from None
+        with (
+            NodeClient(region.endpoints.grpc, partial(str, manager)) as client,
+            NodeClient(region.endpoints.grpc, partial(str, expert)) as expert_client,
+        ):
+            counts = seed_region(client, region.id, expert_client)
         console.print(
             f"  [green]✓[/] seeded {region.id}: "
             + ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items())
@@ -155,9 +224,22 @@ def _print_table(network: Network) -> None:
     for service in _service_statuses(network):
         colour = "green" if service["status"] == "healthy" else "red"
         console.print(f"{service['name']}: {service['url']} [{colour}]{service['status']}[/]")
+    info = network.network
+    console.print(
+        f"\n[bold]Console[/]: {info.gateway_url}/   [bold]API[/]: {info.gateway_url}/api/docs"
+        f"   [bold]Keycloak admin[/]: {info.identity_url}/admin (admin / admin)"
+    )
+    example = network.regions[0].id
+    console.print(
+        f"Demo logins (password [bold]{DEMO_PASSWORD}[/]): "
+        + ", ".join(
+            f"{demo_username(role, '<region>')}" for role in (FACILITATOR, CLUSTER_MANAGER, EXPERT)
+        )
+        + f", {demo_username(NETWORK_COORDINATOR)}; e.g. {demo_username(FACILITATOR, example)}"
+    )
     console.print(
         "Explore a node with any gRPC client, e.g. "
-        "`grpcurl -plaintext 127.0.0.1:7105 list` (reflection is on)."
+        "`grpcurl -plaintext 127.0.0.1:7105 list` (reflection is on; calls need a token)."
     )
 
 
@@ -204,11 +286,20 @@ def up(
         raise click.ClickException(
             f"nodes already answer for {', '.join(busy)}; run `twoins network down` first"
         )
+    if identity_ready(network) or gateway_ready(network):
+        raise click.ClickException(
+            f"Keycloak ({network.network.identity_url}) or the gateway "
+            f"({network.network.gateway_url}) already answers; run `twoins network down` first"
+        )
     passwords = load_or_create_passwords(
         data_dir / "nats" / "passwords.json", [*network.region_ids, "ops", "monitor"]
     )
     broker = _start_broker(network, data_dir, passwords)
-    processes: dict[str, ManagedProcess] = {}
+    identity = _start_identity(network, data_dir, broker)
+    # Stopped in this order: the gateway, then the nodes (they leave the bus before it goes),
+    # then Keycloak and the bus.
+    processes: dict[str, ManagedProcess | KeycloakServer] = {}
+    nodes: dict[str, ManagedProcess] = {}
     for region in network.regions:
         process = ManagedProcess(
             f"node-{region.id}",
@@ -220,24 +311,30 @@ def up(
                 "TWOINS_DATA_DIR": str(data_dir),
                 "TWOINS_NATS_URL": network.network.bus_url,
                 "TWOINS_NATS_PASSWORD": passwords[region.id],
-                "TWOINS_ALLOW_UNAUTHENTICATED": "true",
+                **node_auth_environment(network),
             }
         )
-        processes[region.id] = process
+        nodes[region.id] = process
         console.print(
             f"  started node {region.id} (pid {process.process.pid if process.process else '?'})"
         )
+    gateway: ManagedProcess | None = None
     try:
-        _wait_healthy(network, processes, timeout)
+        _wait_healthy(network, nodes, timeout)
+        gateway = start_gateway(network, data_dir, network_file)
+        with console.status("waiting for the gateway…"):
+            wait_gateway(network, gateway)
+        console.print(f"  [green]✓[/] gateway on {network.network.gateway_url}")
         if not no_seed:
             _seed(network)
-    except BaseException:
-        for process in processes.values():
-            process.stop()
-        broker.stop()
+    except BaseException as error:
+        started: list[ManagedProcess | KeycloakServer] = [*nodes.values(), identity, broker]
+        for service in [gateway, *started] if gateway else started:
+            service.stop()
+        if isinstance(error, RuntimeError):
+            raise click.ClickException(str(error)) from None
         raise
-    # Stopped last: the nodes leave the bus before it goes.
-    processes[BROKER] = broker
+    processes = {GATEWAY: gateway, **nodes, IDENTITY: identity, BROKER: broker}
     _print_table(network)
     if detach:
         state = {
@@ -257,12 +354,12 @@ def up(
         while all(process.running for process in processes.values()):
             time.sleep(0.5)
         stopped = [name for name, process in processes.items() if not process.running]
-        console.print(f"[red]node(s) stopped unexpectedly: {', '.join(stopped)}[/]")
+        console.print(f"[red]stopped unexpectedly: {', '.join(stopped)}[/]; stopping the rest")
     except KeyboardInterrupt:
         console.print("stopping…")
     finally:
-        for name, process in processes.items():
-            process.stop()
+        for name, service in processes.items():
+            service.stop()
             console.print(f"  stopped {name}")
 
 
@@ -274,9 +371,10 @@ def down(data_dir: Path) -> None:
     if not state_file.exists():
         raise click.ClickException(f"no detached network found in {data_dir}")
     state: dict[str, int] = json.loads(state_file.read_text(encoding="utf-8"))
-    nodes = {name: pid for name, pid in state.items() if name != BROKER}
-    broker = {name: pid for name, pid in state.items() if name == BROKER}
-    # The nodes leave the bus before the bus goes.
+    last = (IDENTITY, BROKER)
+    nodes = {name: pid for name, pid in state.items() if name not in last}
+    broker = {name: pid for name, pid in state.items() if name in last}
+    # The gateway and nodes go first: the nodes leave the bus before the bus goes.
     for group in (nodes, broker):
         for name, pid in group.items():
             try:

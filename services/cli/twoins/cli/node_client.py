@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from twoins.cli.tokens import BearerInterceptor
 from twoins.v1 import (
     assessment_pb2_grpc,
     business_plan_pb2_grpc,
@@ -18,9 +20,16 @@ from twoins.v1 import (
 
 
 class NodeClient:
-    def __init__(self, address: str) -> None:
+    """Stubs of every service of one node; calls carry `token()` when given."""
+
+    def __init__(self, address: str, token: Callable[[], str] | None = None) -> None:
         self.address = address
-        self.channel = grpc.insecure_channel(address)
+        self._raw_channel = grpc.insecure_channel(address)
+        self.channel = (
+            grpc.intercept_channel(self._raw_channel, BearerInterceptor(token))
+            if token is not None
+            else self._raw_channel
+        )
         self.health = health_pb2_grpc.HealthStub(self.channel)
         self.organisations = organisation_pb2_grpc.OrganisationServiceStub(self.channel)
         self.assessments = assessment_pb2_grpc.AssessmentServiceStub(self.channel)
@@ -37,7 +46,7 @@ class NodeClient:
         return bool(response.status == health_pb2.HealthCheckResponse.SERVING)
 
     def close(self) -> None:
-        self.channel.close()
+        self._raw_channel.close()
 
     def __enter__(self) -> NodeClient:
         return self

@@ -90,6 +90,10 @@ class NetworkInfo(BaseModel):
     #: Where a local run's NATS server listens, and its monitoring port.
     bus_url: str = Field(default="nats://127.0.0.1:4222", pattern=r"^nats://[^:/]+:[0-9]{1,5}$")
     bus_monitor_port: int = Field(default=8222, ge=1, le=65535)
+    #: Where a local run's Keycloak listens (people's address; the issuer is built from it).
+    identity_url: str = Field(default="http://localhost:8180", pattern=r"^https?://[^/\s]+$")
+    #: Where a local run's gateway listens.
+    gateway_url: str = Field(default="http://localhost:8000", pattern=r"^https?://[^/\s]+$")
 
 
 class Network(BaseModel):

@@ -1,0 +1,117 @@
+"""The network's front door in a local run: Keycloak with the dev realm, and the gateway."""
+
+from __future__ import annotations
+
+import secrets
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from twoins.cli.keycloak import KeycloakServer
+from twoins.cli.processes import ManagedProcess, twoins_command
+from twoins.common.network import Network
+from twoins.common.realm_config import (
+    DEV_CONSOLE_SECRET,
+    GATEWAY_URL_VARIABLE,
+    REALM,
+)
+
+IDENTITY = "keycloak"
+GATEWAY = "gateway"
+
+
+def _port(url: str) -> int:
+    parts = urlsplit(url)
+    return parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def issuer(network: Network) -> str:
+    """The realm's issuer as people see it."""
+    return f"{network.network.identity_url}/realms/{REALM}"
+
+
+def internal_realm_url(network: Network) -> str:
+    """The realm as the local services reach it (loopback, another address than the issuer)."""
+    return f"http://127.0.0.1:{_port(network.network.identity_url)}/realms/{REALM}"
+
+
+def identity_server(network: Network, data_dir: Path) -> KeycloakServer:
+    port = _port(network.network.identity_url)
+    return KeycloakServer(
+        home=data_dir / "keycloak",
+        port=port,
+        management_port=port + 1000,
+        public_host=urlsplit(network.network.identity_url).hostname or "localhost",
+        environment={GATEWAY_URL_VARIABLE: network.network.gateway_url},
+    )
+
+
+def node_auth_environment(network: Network) -> dict[str, str]:
+    return {
+        "TWOINS_AUTH_ISSUER": issuer(network),
+        "TWOINS_AUTH_JWKS_URL": f"{internal_realm_url(network)}/protocol/openid-connect/certs",
+    }
+
+
+def _gateway_secret(data_dir: Path) -> str:
+    path = data_dir / "gateway" / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def start_gateway(network: Network, data_dir: Path, network_file: Path) -> ManagedProcess:
+    listen = f"127.0.0.1:{_port(network.network.gateway_url)}"
+    process = ManagedProcess(
+        GATEWAY,
+        twoins_command("gateway", "serve", "--listen", listen, "--workers", "2"),
+        data_dir / "logs" / "gateway.log",
+    )
+    process.start(
+        {
+            "TWOINS_GATEWAY_PUBLIC_URL": network.network.gateway_url,
+            "TWOINS_GATEWAY_SECRET_KEY": _gateway_secret(data_dir),
+            "TWOINS_AUTH_ISSUER": issuer(network),
+            "TWOINS_AUTH_BACKCHANNEL_URL": internal_realm_url(network),
+            "TWOINS_CONSOLE_CLIENT_SECRET": DEV_CONSOLE_SECRET,
+            "TWOINS_NETWORK_FILE": str(network_file),
+        }
+    )
+    return process
+
+
+def gateway_ready(network: Network) -> bool:
+    url = f"http://127.0.0.1:{_port(network.network.gateway_url)}/readyz"
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return bool(response.status == 200)
+    except (OSError, urllib.error.HTTPError):
+        return False
+
+
+def identity_ready(network: Network) -> bool:
+    url = f"{internal_realm_url(network)}/.well-known/openid-configuration"
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - http only
+            return bool(response.status == 200)
+    except (OSError, urllib.error.HTTPError):
+        return False
+
+
+def wait_gateway(network: Network, process: ManagedProcess, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not gateway_ready(network):
+        if not process.running:
+            raise RuntimeError(
+                f"the gateway exited at start; its log ({process.log_path}) ends with:\n"
+                f"{process.last_log_lines()}"
+            )
+        if time.monotonic() > deadline:
+            raise RuntimeError(
+                f"the gateway was not ready within {timeout:.0f}s; see {process.log_path}"
+            )
+        time.sleep(0.2)
