@@ -3,20 +3,39 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
+from functools import partial
 from pathlib import Path
 
 import yaml
 
 from tests.support.postgres import free_port
+from twoins.cli.front_door import internal_realm_url
 from twoins.cli.node_client import NodeClient
-from twoins.common.network import DEFAULT_NETWORK_FILE
+from twoins.cli.tokens import demo_user_token
+from twoins.common.network import DEFAULT_NETWORK_FILE, load_network
 from twoins.v1 import need_pb2, network_pb2, organisation_pb2
 
 TWOINS = [sys.executable, "-m", "twoins.cli.main"]
 REGIONS = ("it-basilicata", "mt-isla")
+
+
+def _port_with_free_management_port() -> int:
+    """A free port whose Keycloak management port (+1000) is free too."""
+    for _ in range(50):
+        port = free_port()
+        if port + 1000 < 65536:
+            with socket.socket() as probe:
+                try:
+                    probe.bind(("127.0.0.1", port + 1000))
+                except OSError:
+                    continue
+            return port
+    raise RuntimeError("no free pair of ports")
 
 
 def two_region_network(tmp_path: Path) -> Path:
@@ -24,6 +43,8 @@ def two_region_network(tmp_path: Path) -> Path:
     data["network"]["lead_region"] = REGIONS[0]
     data["network"]["bus_url"] = f"nats://127.0.0.1:{free_port()}"
     data["network"]["bus_monitor_port"] = free_port()
+    data["network"]["identity_url"] = f"http://localhost:{_port_with_free_management_port()}"
+    data["network"]["gateway_url"] = f"http://localhost:{free_port()}"
     data["regions"] = [region for region in data["regions"] if region["id"] in REGIONS]
     for region in data["regions"]:
         region["endpoints"]["grpc"] = f"127.0.0.1:{free_port()}"
@@ -33,7 +54,7 @@ def two_region_network(tmp_path: Path) -> Path:
 
 
 def run(*arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*TWOINS, *arguments], capture_output=True, text=True, timeout=120)
+    return subprocess.run([*TWOINS, *arguments], capture_output=True, text=True, timeout=300)
 
 
 def test_network_up_seeds_once_and_down_stops_it(tmp_path: Path) -> None:
@@ -52,7 +73,9 @@ def test_network_up_seeds_once_and_down_stops_it(tmp_path: Path) -> None:
         again = run("seed", "--network", str(network))
         assert again.returncode == 0, again.stderr
         address = nodes[0]["grpc"]
-        with NodeClient(address) as client:
+        realm_url = internal_realm_url(load_network(network))
+        manager = demo_user_token(realm_url, "cluster-manager.it-basilicata")
+        with NodeClient(address, partial(str, manager)) as client:
             organisations = client.organisations.ListOrganisations(
                 organisation_pb2.ListOrganisationsRequest()
             ).organisations
@@ -61,18 +84,34 @@ def test_network_up_seeds_once_and_down_stops_it(tmp_path: Path) -> None:
             ).needs
         assert len(organisations) == 2, "seeding twice must not duplicate the demo SMEs"
         assert len(needs) == 2
-        services = json.loads(status.stdout)["services"]
-        assert services == [
-            {
-                "name": "nats-hub",
-                "status": "healthy",
-                "url": yaml.safe_load(network.read_text())["network"]["bus_url"],
-            }
-        ]
+        services = {item["name"]: item for item in json.loads(status.stdout)["services"]}
+        info = yaml.safe_load(network.read_text())["network"]
+        assert services["nats-hub"] == {
+            "name": "nats-hub",
+            "status": "healthy",
+            "url": info["bus_url"],
+        }
+        assert services["keycloak"]["status"] == "healthy"
+        assert services["keycloak"]["realm"] == "twoins"
+        assert services["keycloak"]["url"] == info["identity_url"]
+        assert services["gateway"]["status"] == "healthy"
+        assert services["gateway"]["url"] == info["gateway_url"]
+        # The console and API answer, and the demo users sign in.
+        gateway_port = info["gateway_url"].rsplit(":", 1)[1]
+        with urllib.request.urlopen(
+            urllib.request.Request(
+                f"http://127.0.0.1:{gateway_port}/api/v1/organisations",
+                headers={"Authorization": f"Bearer {manager}"},
+            ),
+            timeout=20,
+        ) as response:
+            assert len(json.load(response)["organisations"]) == 2
 
         # The demo data crossed the bus: Malta's node knows Basilicata's needs.
+        malta_token = demo_user_token(realm_url, "facilitator.mt-isla")
+
         def basilicata_needs_at_malta() -> int:
-            with NodeClient(nodes[1]["grpc"]) as malta:
+            with NodeClient(nodes[1]["grpc"], partial(str, malta_token)) as malta:
                 return len(
                     malta.network.SearchNeeds(
                         network_pb2.SearchNeedsRequest(origin_region="it-basilicata")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -152,6 +153,7 @@ def test_unreachable_database_is_reported_at_start(tmp_path: Path) -> None:
             f"127.0.0.1:{free_port()}",
             "--database",
             f"postgresql://nobody@127.0.0.1:{port}/none",
+            "--allow-unauthenticated",
         ],
         capture_output=True,
         text=True,
@@ -159,3 +161,25 @@ def test_unreachable_database_is_reported_at_start(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "cannot connect to postgresql+psycopg://nobody@127.0.0.1" in result.stderr
+
+
+def test_node_without_identity_provider_refuses_to_start(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            *TWOINS,
+            "node",
+            "serve",
+            "--region",
+            "mt-isla",
+            "--listen",
+            f"127.0.0.1:{free_port()}",
+            "--database",
+            f"sqlite:///{tmp_path / 'node.db'}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={key: value for key, value in os.environ.items() if not key.startswith("TWOINS_")},
+    )
+    assert result.returncode == 1
+    assert "no identity provider configured: set auth_issuer" in result.stderr

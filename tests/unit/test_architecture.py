@@ -74,6 +74,17 @@ def test_services_never_import_the_gateway() -> None:
     assert not offences, "\n".join(offences)
 
 
+def test_gateway_reaches_nodes_only_over_grpc() -> None:
+    """The gateway uses the contract and the shared code, never a node's internals."""
+    offences = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in python_files(ROOT / "gateway")
+        for module in imported_modules(path)
+        if module.startswith(("twoins.node", "twoins.monitor", "twoins.cli"))
+    ]
+    assert not offences, "\n".join(offences)
+
+
 def test_common_does_not_depend_on_the_services_it_serves() -> None:
     common = SERVICES / "common"
     offences = [

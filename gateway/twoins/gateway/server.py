@@ -7,6 +7,7 @@ them instead of letting whichever worker wins the accept race take them all.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -18,9 +19,15 @@ SHARED_MEMORY = "/dev/shm"  # noqa: S108 - gunicorn's heartbeat files, not data
 
 
 class GatewayServer(BaseApplication):  # type: ignore[misc]
-    def __init__(self, config: GatewayConfig, options: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        config: GatewayConfig,
+        options: dict[str, Any],
+        app_factory: Callable[[GatewayConfig], Flask] | None = None,
+    ) -> None:
         self._config = config
         self._options = options
+        self._app_factory = app_factory
         super().__init__()
 
     def load_config(self) -> None:
@@ -30,7 +37,7 @@ class GatewayServer(BaseApplication):  # type: ignore[misc]
     def load(self) -> Flask:
         from twoins.gateway.app import create_app
 
-        return create_app(self._config)
+        return (self._app_factory or create_app)(self._config)
 
 
 def serve(
@@ -39,7 +46,10 @@ def serve(
     workers: int,
     threads: int,
     log_level: str = "info",
+    app_factory: Callable[[GatewayConfig], Flask] | None = None,
 ) -> None:
+    """Runs until SIGTERM or SIGINT; `app_factory` replaces the gateway's app (benchmarks
+    measure a reference app on the very same server set-up)."""
     options = {
         "bind": listen,
         "workers": workers,
@@ -56,4 +66,4 @@ def serve(
         # Heartbeat files in memory, not on a disk that may stall (gunicorn's advice).
         "worker_tmp_dir": SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None,
     }
-    GatewayServer(config, options).run()
+    GatewayServer(config, options, app_factory).run()

@@ -1,0 +1,209 @@
+"""Authenticated API reads through the gateway to a node, next to the same server set-up and
+Flask stack verifying the same token and returning a constant (no node), in the same run.
+
+Real Keycloak token, real node (own process), gateway and reference under gunicorn with the
+same workers and threads; load from wrk with 32 connections. Also reports how the load spread
+over the gateway's workers (CPU time per worker): with SO_REUSEPORT the kernel spreads the
+connections, so no worker is left idle while another takes them all.
+Run with `make bench`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.bench.report import record
+from tests.support.api import Caller
+from tests.support.identity import Identity, running_identity
+from tests.support.postgres import free_port
+from twoins.common.realm_config import DEV_CONSOLE_SECRET
+
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+DURATION_SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+WORKERS = int(os.environ.get("BENCH_GATEWAY_WORKERS", "2"))
+THREADS = int(os.environ.get("BENCH_GATEWAY_THREADS", "8"))
+REGION = "it-basilicata"
+TWOINS = [sys.executable, "-m", "twoins.cli.main"]
+
+pytestmark = pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
+
+
+def _wait_http(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: the server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback http
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout}s")
+
+
+@contextmanager
+def _process(
+    command: list[str], environment: dict[str, str], log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command, env={**os.environ, **environment}, stdout=output, stderr=subprocess.STDOUT
+        )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def identity(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Identity]:
+    with running_identity(tmp_path_factory.mktemp("keycloak") / "home") as running:
+        yield running
+
+
+def _gateway_environment(identity: Identity, node: str, public_url: str) -> dict[str, str]:
+    return {
+        "TWOINS_GATEWAY_PUBLIC_URL": public_url,
+        "TWOINS_GATEWAY_SECRET_KEY": "bench-secret-key-of-at-least-32-characters",
+        "TWOINS_AUTH_ISSUER": identity.issuer,
+        "TWOINS_AUTH_BACKCHANNEL_URL": identity.realm_url,
+        "TWOINS_CONSOLE_CLIENT_SECRET": DEV_CONSOLE_SECRET,
+        "TWOINS_GATEWAY_NODES": f"{REGION}={node}",
+    }
+
+
+def _workers(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _wrk(url: str, token: str) -> dict[str, float]:
+    result = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{CONNECTIONS}",
+            f"-d{DURATION_SECONDS}s",
+            "--latency",
+            "-H",
+            f"Authorization: Bearer {token}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=DURATION_SECONDS + 60,
+    )
+    output = result.stdout
+
+    def milliseconds(label: str) -> float:
+        match = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+        assert match, output
+        value, unit = float(match.group(1)), match.group(2)
+        return round(value / 1000 if unit == "us" else value * 1000 if unit == "s" else value, 3)
+
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    assert rate, output
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "requests_per_second": round(float(rate.group(1)), 1),
+        "p50_ms": milliseconds("50"),
+        "p99_ms": milliseconds("99"),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+def test_authenticated_reads_through_the_gateway(
+    identity: Identity, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    folder = tmp_path_factory.mktemp("gateway-bench")
+    node_address = f"127.0.0.1:{free_port()}"
+    node_environment = {
+        "TWOINS_AUTH_ISSUER": identity.issuer,
+        "TWOINS_AUTH_JWKS_URL": identity.jwks_url,
+        "TWOINS_LOG_LEVEL": "WARNING",
+    }
+    node_command = [
+        *TWOINS,
+        "node",
+        "serve",
+        "--region",
+        REGION,
+        "--listen",
+        node_address,
+        "--database",
+        f"sqlite:///{folder / 'node.db'}",
+    ]
+    gateway_port, reference_port = identity.gateway_port, free_port()
+    gateway_url = f"http://127.0.0.1:{gateway_port}"
+    reference_url = f"http://127.0.0.1:{reference_port}"
+    environment = _gateway_environment(identity, node_address, identity.gateway_url)
+    server_options = ["--workers", str(WORKERS), "--threads", str(THREADS)]
+    with (
+        _process(node_command, node_environment, folder / "node.log"),
+        _process(
+            [*TWOINS, "gateway", "serve", "--listen", f"127.0.0.1:{gateway_port}", *server_options],
+            environment,
+            folder / "gateway.log",
+        ) as gateway,
+        _process(
+            [
+                sys.executable,
+                "-m",
+                "tests.bench.reference_gateway",
+                "--listen",
+                f"127.0.0.1:{reference_port}",
+                *server_options,
+            ],
+            environment,
+            folder / "reference.log",
+        ) as reference,
+    ):
+        _wait_http(f"{gateway_url}/readyz", gateway)
+        _wait_http(f"{reference_url}/api/v1/organisations/x", reference)
+        caller = Caller(identity, gateway_url, f"facilitator.{REGION}")
+        organisation_id = caller.organisation()
+        token = identity.access_token(f"facilitator.{REGION}")
+        path = f"/api/v1/organisations/{organisation_id}"
+        _wrk(gateway_url + path, token)  # warm-up: keys fetched, channels open
+        _wrk(reference_url + path, token)
+        workers = _workers(gateway.pid)
+        before = {pid: _cpu_seconds(pid) for pid in workers}
+        measured = _wrk(gateway_url + path, token)
+        spent = {pid: _cpu_seconds(pid) - before[pid] for pid in workers}
+        baseline = _wrk(reference_url + path, token)
+    total = sum(spent.values()) or 1.0
+    shares = sorted(round(value / total, 3) for value in spent.values())
+    measured["worker_cpu_shares"] = shares  # type: ignore[assignment]
+    record(
+        "gateway_authenticated_read",
+        measured,
+        "requests/s",
+        baseline,
+        measured["requests_per_second"] / baseline["requests_per_second"],
+        f"GET {path} through the gateway to a node vs the same gunicorn + Flask stack "
+        f"verifying the token and answering a constant; {CONNECTIONS} connections, "
+        f"{WORKERS} workers × {THREADS} threads, {DURATION_SECONDS}s each",
+    )
+    assert measured["non_2xx"] == 0
+    assert baseline["non_2xx"] == 0
