@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,6 +48,8 @@ def _wait_http(url: str, process: subprocess.Popen[bytes], timeout: float = 60) 
         try:
             with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback http
                 return
+        except urllib.error.HTTPError:
+            return  # it answers, if only to refuse
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"{url} did not answer within {timeout}s")

@@ -197,3 +197,23 @@ def test_bearer_header(header: str | None, expected: str) -> None:
 def test_other_schemes_are_refused(header: str) -> None:
     with pytest.raises(InvalidToken):
         bearer_token(header)
+
+
+def test_a_remembered_token_still_expires(realm: Realm) -> None:
+    settings = AuthSettings(issuer=ISSUER, jwks_url=realm.url, leeway_seconds=0)  # type: ignore[attr-defined]
+    verifier = TokenVerifier(settings, KeySet(settings.keys_url))
+    token = realm.token(exp=int(time.time()) + 1)
+    assert verifier.verify(token).subject == "user-1"
+    assert verifier.verify(token).subject == "user-1"  # from the cache
+    time.sleep(2.1)
+    with pytest.raises(InvalidToken) as raised:
+        verifier.verify(token)
+    assert raised.value.reason == "TOKEN_EXPIRED"
+
+
+def test_the_cache_is_bounded(realm: Realm) -> None:
+    settings = AuthSettings(issuer=ISSUER, jwks_url=realm.url)  # type: ignore[attr-defined]
+    verifier = TokenVerifier(settings, KeySet(settings.keys_url), cache_size=3)
+    for index in range(10):
+        verifier.verify(realm.token(sub=f"user-{index}"))
+    assert len(verifier._verified) == 3

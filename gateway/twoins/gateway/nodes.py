@@ -37,6 +37,7 @@ class RegionNodes:
         self.addresses = dict(addresses)
         self.timeout = timeout
         self._channels: dict[str, grpc.Channel] = {}
+        self._stubs: dict[tuple[str, Any], Any] = {}
         self._lock = threading.Lock()
 
     def channel(self, region: str) -> grpc.Channel:
@@ -64,7 +65,9 @@ class RegionNodes:
         token: str,
         request_id: str,
     ) -> Message:
-        stub = stub_type(self.channel(region))
+        stub = self._stubs.get((region, stub_type))
+        if stub is None:
+            stub = self._stubs.setdefault((region, stub_type), stub_type(self.channel(region)))
         metadata = (("authorization", f"Bearer {token}"), ("x-request-id", request_id))
         try:
             response: Message = getattr(stub, method)(
@@ -89,6 +92,7 @@ class RegionNodes:
             for channel in self._channels.values():
                 channel.close()
             self._channels.clear()
+            self._stubs.clear()
 
 
 def problem_from_rpc_error(error: grpc.RpcError, region: str) -> Problem:

@@ -16,6 +16,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -160,11 +161,20 @@ class KeySet:
 
 
 class TokenVerifier:
-    """Verifies access tokens of one realm for one audience; thread-safe."""
+    """Verifies access tokens of one realm for one audience; thread-safe.
 
-    def __init__(self, settings: AuthSettings, keys: KeySet | None = None) -> None:
+    A token that passed every check is remembered (at most `cache_size`, until it expires), so
+    a client sending the same token again is not verified twice; expiry is checked each time.
+    """
+
+    def __init__(
+        self, settings: AuthSettings, keys: KeySet | None = None, cache_size: int = 4096
+    ) -> None:
         self.settings = settings
         self._keys = keys or KeySet(settings.keys_url)
+        self._verified: OrderedDict[str, Principal] = OrderedDict()
+        self._cache_size = cache_size
+        self._cache_lock = threading.Lock()
 
     def check_keys(self) -> None:
         """Raises InvalidToken when the realm's keys cannot be fetched or there are none."""
@@ -172,6 +182,21 @@ class TokenVerifier:
             raise InvalidToken("KEYS_UNAVAILABLE", "the realm publishes no usable signing key")
 
     def verify(self, token: str) -> Principal:
+        with self._cache_lock:
+            known = self._verified.get(token)
+            if known is not None:
+                if known.expires_at + self.settings.leeway_seconds > time.time():
+                    self._verified.move_to_end(token)
+                    return known
+                del self._verified[token]
+        principal = self._verify(token)
+        with self._cache_lock:
+            self._verified[token] = principal
+            while len(self._verified) > self._cache_size:
+                self._verified.popitem(last=False)
+        return principal
+
+    def _verify(self, token: str) -> Principal:
         if not token:
             raise InvalidToken("TOKEN_MISSING", "no access token: send Authorization: Bearer …")
         if len(token) > MAX_TOKEN_BYTES or token.count(".") != 2:
