@@ -9,7 +9,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from twoins.cli.keycloak import KeycloakServer
+from twoins.cli.keycloak import KeycloakServer, realm_answers
 from twoins.cli.processes import ManagedProcess, twoins_command
 from twoins.common.network import Network
 from twoins.common.realm_config import (
@@ -94,12 +94,7 @@ def gateway_ready(network: Network) -> bool:
 
 
 def identity_ready(network: Network) -> bool:
-    url = f"{internal_realm_url(network)}/.well-known/openid-configuration"
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - http only
-            return bool(response.status == 200)
-    except (OSError, urllib.error.HTTPError):
-        return False
+    return realm_answers(internal_realm_url(network))
 
 
 def wait_gateway(network: Network, process: ManagedProcess, timeout: float = 30.0) -> None:

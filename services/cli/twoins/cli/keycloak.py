@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from twoins.cli.processes import last_lines
 from twoins.common.realm_config import DEFAULT_REALM_DIR, REALM
 
 VERSION = "26.7.3"
@@ -103,6 +104,16 @@ def java_command() -> str:
             "apt-get install openjdk-17-jre-headless) or set JAVA_HOME"
         )
     return java
+
+
+def realm_answers(realm_url: str) -> bool:
+    """Whether the realm at `realm_url` (http) serves its OpenID configuration."""
+    url = f"{realm_url}/.well-known/openid-configuration"
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - http only
+            return bool(response.status == 200)
+    except (OSError, urllib.error.HTTPError):
+        return False
 
 
 @dataclass
@@ -193,12 +204,7 @@ class KeycloakServer:
         return self.process is not None and self.process.poll() is None
 
     def is_ready(self) -> bool:
-        url = f"{self.internal_url}/realms/{REALM}/.well-known/openid-configuration"
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - http only
-                return bool(response.status == 200)
-        except (OSError, urllib.error.HTTPError):
-            return False
+        return realm_answers(f"{self.internal_url}/realms/{REALM}")
 
     def wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -217,11 +223,7 @@ class KeycloakServer:
             time.sleep(0.5)
 
     def log_tail(self, count: int = 12) -> str:
-        try:
-            lines = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
-            return ""
-        return "\n".join(lines[-count:])
+        return last_lines(self.log_path, count)
 
     def stop(self, timeout: float = 30.0) -> None:
         if self.process is not None and self.process.poll() is None:

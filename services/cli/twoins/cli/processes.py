@@ -48,11 +48,16 @@ class ManagedProcess:
             self._log = None
 
     def last_log_lines(self, count: int = 5) -> str:
-        try:
-            lines = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
-            return ""
-        return "\n".join(lines[-count:])
+        return last_lines(self.log_path, count)
+
+
+def last_lines(path: Path, count: int) -> str:
+    """The last `count` lines of a log file; empty if it cannot be read."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    return "\n".join(lines[-count:])
 
 
 def twoins_command(*arguments: str) -> list[str]:
