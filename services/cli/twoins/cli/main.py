@@ -7,6 +7,7 @@ from importlib.metadata import entry_points
 import click
 
 from twoins.cli.network import network_group, seed
+from twoins.monitor.cli import monitor_group
 from twoins.node.anonymiser_cli import anonymiser_group
 from twoins.node.cli import node_group
 
@@ -21,6 +22,7 @@ cli.add_command(node_group)
 cli.add_command(network_group)
 cli.add_command(seed)
 cli.add_command(anonymiser_group)
+cli.add_command(monitor_group)
 # Parts that services must not import (the gateway) plug in their commands by entry point.
 for _entry in entry_points(group="twoins.commands"):
     cli.add_command(_entry.load())

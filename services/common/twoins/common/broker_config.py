@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from twoins.common.envelope import HEARTBEAT_PREFIX, heartbeat_subject
 from twoins.common.stream import NETWORK_MIRROR, STREAM_NAME
 
 
@@ -50,11 +51,19 @@ def render_permissions(region_ids: Iterable[str]) -> str:
     ]
     for region in region_ids:
         lines += _user(
-            region, [f"twoins.v1.{region}.>", *common, *_consumer_subjects(f"node-{region}")]
+            region,
+            [
+                f"twoins.v1.{region}.>",
+                heartbeat_subject(region),
+                *common,
+                *_consumer_subjects(f"node-{region}"),
+            ],
         )
     lines.append("    # The monitor reads every event and heartbeat; it publishes nothing.")
     lines += _user(
-        "monitor", [*common, *_consumer_subjects("monitor")], ["_INBOX.>", "twoins.v1.>"]
+        "monitor",
+        [*common, *_consumer_subjects("monitor")],
+        ["_INBOX.>", "twoins.v1.>", f"{HEARTBEAT_PREFIX}.>"],
     )
     lines += [
         "    # Operations: creates and updates the stream; never used by a node.",
@@ -87,7 +96,12 @@ def render_leaf_permissions(region: str) -> str:
     ]
     lines += _user(
         region,
-        [f"twoins.v1.{region}.>", *common, *_consumer_subjects(f"node-{region}", NETWORK_MIRROR)],
+        [
+            f"twoins.v1.{region}.>",
+            heartbeat_subject(region),
+            *common,
+            *_consumer_subjects(f"node-{region}", NETWORK_MIRROR),
+        ],
     )
     lines += [f"    {{user: ops, password: ${password_variable('ops')}}}", "  ]", "}"]
     return "\n".join(lines) + "\n"

@@ -33,6 +33,24 @@ _SUBJECT = re.compile(
     r"^twoins\.v1\.(?P<region>[a-z]{2}-[a-z][a-z0-9-]{1,30})\."
     r"(?P<aggregate>[a-z]+)\.(?P<event>[a-z]+)$"
 )
+#: Heartbeats go outside the network stream's subjects: core NATS, kept by nobody.
+HEARTBEAT_PREFIX = "twoins.heartbeat"
+_HEARTBEAT_SUBJECT = re.compile(r"^twoins\.heartbeat\.(?P<region>[a-z]{2}-[a-z][a-z0-9-]{1,30})$")
+
+
+def heartbeat_subject(region: str) -> str:
+    return f"{HEARTBEAT_PREFIX}.{region}"
+
+
+def _subject_parts(subject: str) -> tuple[str, str, str] | None:
+    """(region, aggregate, event) named by a subject of the bus; None if it is none."""
+    match = _SUBJECT.match(subject)
+    if match is not None:
+        return match.group("region"), match.group("aggregate"), match.group("event")
+    heartbeat = _HEARTBEAT_SUBJECT.match(subject)
+    if heartbeat is not None:
+        return heartbeat.group("region"), "node", "heartbeat"
+    return None
 
 
 class EnvelopeError(Exception):
@@ -44,6 +62,8 @@ class EnvelopeError(Exception):
 
 
 def subject_for(region: str, payload: Message) -> str:
+    if isinstance(payload, events_pb2.NodeHeartbeat):
+        return heartbeat_subject(region)
     _message, aggregate, event = EVENT_TYPES[payload.DESCRIPTOR.full_name]
     return f"{SUBJECT_PREFIX}.{region}.{aggregate}.{event}"
 
@@ -74,9 +94,10 @@ def open_envelope(
     """The envelope and its payload, or EnvelopeError saying why the event is refused."""
     if len(data) > MAX_ENVELOPE_BYTES:
         raise EnvelopeError("OVERSIZED", f"{len(data)} bytes, more than {MAX_ENVELOPE_BYTES}")
-    match = _SUBJECT.match(subject)
-    if match is None:
+    parts = _subject_parts(subject)
+    if parts is None:
         raise EnvelopeError("BAD_SUBJECT", f"subject {subject!r} is not twoins.v1.<region>.…")
+    subject_region, subject_aggregate, subject_event = parts
     envelope = events_pb2.EventEnvelope()
     try:
         envelope.ParseFromString(data)
@@ -91,11 +112,10 @@ def open_envelope(
             "UNSUPPORTED_VERSION",
             f"schema version {envelope.schema_version} is not {SCHEMA_VERSION}",
         )
-    if envelope.origin_region != match.group("region"):
+    if envelope.origin_region != subject_region:
         raise EnvelopeError(
             "WRONG_ORIGIN",
-            f"origin {envelope.origin_region!r} published on "
-            f"the subject of {match.group('region')!r}",
+            f"origin {envelope.origin_region!r} published on the subject of {subject_region!r}",
         )
     if envelope.origin_region not in known_regions:
         raise EnvelopeError(
@@ -105,7 +125,7 @@ def open_envelope(
     if registered is None:
         raise EnvelopeError("UNKNOWN_TYPE", f"event type {envelope.event_type!r} is unknown")
     message_type, aggregate, event = registered
-    if (match.group("aggregate"), match.group("event")) != (aggregate, event):
+    if (subject_aggregate, subject_event) != (aggregate, event):
         raise EnvelopeError("WRONG_SUBJECT", f"{envelope.event_type} does not go on {subject}")
     if not envelope.HasField("occur_time"):
         raise EnvelopeError("INVALID", "occur_time is missing")

@@ -33,6 +33,7 @@ ENVIRONMENT = {
     "TWOINS_NATS_PASSWORD": "nats_password",
     "TWOINS_NATS_STREAM": "nats_stream",
     "TWOINS_METRICS_LISTEN": "metrics_listen",
+    "TWOINS_HEARTBEAT_SECONDS": "heartbeat_seconds",
     "TWOINS_AUTH_ISSUER": "auth_issuer",
     "TWOINS_AUTH_JWKS_URL": "auth_jwks_url",
     "TWOINS_AUTH_AUDIENCE": "auth_audience",
@@ -58,6 +59,7 @@ class NodeSettings(BaseModel):
     k_anonymity: int | None = Field(default=None, ge=1, le=100)
     semantic_matching: bool | None = None
     metrics_listen: HostPort | None = None
+    heartbeat_seconds: float | None = Field(default=None, gt=0, le=3600)
     nats_url: str | None = Field(default=None, pattern=r"^(nats|tls)://\S+$")
     nats_user: str | None = None
     nats_password: str | None = None
@@ -88,6 +90,8 @@ class NodeConfig(BaseModel):
     semantic_matching: bool = True
     #: HOST:PORT of the Prometheus /metrics endpoint; empty serves none.
     metrics_listen: str = ""
+    #: How often the node publishes its heartbeat on the bus (seconds).
+    heartbeat_seconds: float = 10.0
     #: The bus; empty runs the node alone, without the network exchange.
     nats_url: str = ""
     nats_user: str = ""

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from sqlalchemy import func, select
 
 from twoins.common.metrics import register_build_info
 from twoins.node.store.node_store import NodeStore
-from twoins.node.store.tables import OutboxRow
+from twoins.node.vitals import read_vitals
 
 
 class _OutboxCollector(Collector):
@@ -22,25 +20,21 @@ class _OutboxCollector(Collector):
         self._store = store
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        with self._store.read() as repositories:
-            count, oldest = repositories.session.execute(
-                select(func.count(), func.min(OutboxRow.create_time)).where(
-                    OutboxRow.publish_time.is_(None)
-                )
-            ).one()
-        age = 0.0
-        if oldest is not None:
-            oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
-            age = max(0.0, (datetime.now(UTC) - oldest).total_seconds())
+        vitals = read_vitals(self._store)
         yield GaugeMetricFamily(
             "twoins_bus_outbox_backlog_events",
             "Events written to the outbox and not yet published",
-            value=int(count),
+            value=vitals.outbox_backlog,
         )
         yield GaugeMetricFamily(
             "twoins_bus_outbox_oldest_age_seconds",
             "Age of the oldest unpublished event; 0 when none waits",
-            value=age,
+            value=vitals.outbox_oldest_age_seconds,
+        )
+        yield GaugeMetricFamily(
+            "twoins_node_open_needs",
+            "The region's needs in an open state (draft, in review, published, matched)",
+            value=vitals.open_needs,
         )
 
 
@@ -78,6 +72,16 @@ class NodeMetrics:
             "twoins_bus_dead_letters",
             "Events set aside, by reason",
             ["reason"],
+            registry=self.registry,
+        )
+        self.consumer_lag = Gauge(
+            "twoins_bus_consumer_lag_events",
+            "Network events in the stream not yet delivered to this node",
+            registry=self.registry,
+        )
+        self.heartbeats_sent = Counter(
+            "twoins_bus_heartbeats_sent",
+            "Heartbeats this node published",
             registry=self.registry,
         )
         self.bus_connected = Gauge(

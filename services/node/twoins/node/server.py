@@ -79,7 +79,11 @@ class NodeServer:
             self.bus = BusWorker(
                 context,
                 BusSettings(
-                    config.nats_url, config.nats_user, config.nats_password, config.nats_stream
+                    config.nats_url,
+                    config.nats_user,
+                    config.nats_password,
+                    config.nats_stream,
+                    config.heartbeat_seconds,
                 ),
                 frozenset(config.network_regions),
                 metrics=self.metrics,

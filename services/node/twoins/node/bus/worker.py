@@ -10,22 +10,26 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 import nats
 from nats.aio.client import Client
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 
-from twoins.common.envelope import SUBJECT_PREFIX
+from twoins.common.envelope import SUBJECT_PREFIX, heartbeat_subject, wrap
+from twoins.common.metrics import package_version
 from twoins.common.stream import STREAM_NAME
 from twoins.node.api.context import NodeContext
 from twoins.node.bus.apply import EventApplier
 from twoins.node.bus.events import attach_embedding
 from twoins.node.metrics import NodeMetrics
 from twoins.node.semantic import MODEL_NAME
+from twoins.node.vitals import read_vitals
 from twoins.v1 import events_pb2
 
 logger = logging.getLogger(__name__)
@@ -41,6 +45,8 @@ class BusSettings:
     password: str
     #: The stream to consume: the network stream, or a leaf server's mirror of it.
     stream: str = STREAM_NAME
+    #: How often the node tells the monitor it is alive (seconds).
+    heartbeat_seconds: float = 10.0
 
 
 class BusWorker:
@@ -69,6 +75,12 @@ class BusWorker:
         self.outcomes: Counter[str] = Counter()
         #: Events this node published since start.
         self.published = 0
+        self.started = time.monotonic()
+        #: When the node last applied a network event; None until it does.
+        self.last_applied: datetime | None = None
+        #: Network events not yet delivered to this node, from the consumer's last report.
+        self.consumer_lag = 0
+        self._subscription: JetStreamContext.PullSubscription | None = None
 
     def start(self) -> None:
         self._thread = threading.Thread(
@@ -116,6 +128,9 @@ class BusWorker:
         tasks = [
             asyncio.create_task(self._keep_running("relay", self._relay, js)),
             asyncio.create_task(self._keep_running("consumer", self._consume, js)),
+            asyncio.create_task(
+                self._keep_running("heartbeat", lambda _js: self._heartbeats(client), js)
+            ),
         ]
         while not self._stopping.is_set():
             await asyncio.sleep(0.1)
@@ -218,6 +233,38 @@ class BusWorker:
                 return envelope.SerializeToString()
         return envelope_bytes
 
+    async def _heartbeats(self, client: Client) -> None:
+        """Publishes the node's heartbeat at a fixed interval (core NATS: nobody keeps it)."""
+        region = self._context.region.id
+        while True:
+            try:
+                if self._subscription is not None:
+                    info = await self._subscription.consumer_info()
+                    self.consumer_lag = int(info.num_pending or 0)
+                    if self._metrics is not None:
+                        self._metrics.consumer_lag.set(self.consumer_lag)
+            except Exception as error:
+                logger.debug("consumer info unavailable", extra={"error": str(error)})
+            vitals = await asyncio.get_running_loop().run_in_executor(
+                None, read_vitals, self._context.store
+            )
+            beat = events_pb2.NodeHeartbeat(
+                region=region,
+                version=package_version(),
+                uptime_seconds=int(time.monotonic() - self.started),
+                outbox_backlog=vitals.outbox_backlog,
+                consumer_lag=self.consumer_lag,
+                open_needs=vitals.open_needs,
+            )
+            if self.last_applied is not None:
+                beat.last_applied_time.FromDatetime(self.last_applied)
+            envelope = wrap(beat, region, self._context.clock())
+            if client.is_connected:
+                await client.publish(heartbeat_subject(region), envelope.SerializeToString())
+                if self._metrics is not None:
+                    self._metrics.heartbeats_sent.inc()
+            await asyncio.sleep(self._settings.heartbeat_seconds)
+
     async def _consume(self, js: JetStreamContext) -> None:
         """Applies every network event after commit, then acknowledges it."""
         durable = f"node-{self._context.region.id}"
@@ -226,6 +273,7 @@ class BusWorker:
                 subscription = await js.pull_subscribe(
                     f"{SUBJECT_PREFIX}.>", durable=durable, stream=self._settings.stream
                 )
+                self._subscription = subscription
                 break
             except Exception as error:
                 logger.warning(
@@ -256,6 +304,8 @@ class BusWorker:
                     await message.nak(delay=1)
                 await asyncio.sleep(1)
                 continue
+            if any(outcome == "applied" for outcome, _reason in results):
+                self.last_applied = self._context.clock()
             for message, (outcome, reason) in zip(messages, results, strict=True):
                 self.outcomes[outcome] += 1
                 if self._metrics is not None:

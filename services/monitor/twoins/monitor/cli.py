@@ -1,0 +1,84 @@
+"""`twoins monitor serve`: the network's health, from the nodes' heartbeats."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+
+import click
+
+from twoins.common.logs import configure_logging
+from twoins.common.network import DEFAULT_NETWORK_FILE, ConfigError, load_network
+from twoins.monitor.status import Thresholds
+
+
+@click.group("monitor")
+def monitor_group() -> None:
+    """Watch the network's health."""
+
+
+@monitor_group.command("serve")
+@click.option("--listen", default="127.0.0.1:7200", show_default=True, help="gRPC HOST:PORT.")
+@click.option("--metrics-listen", default="", help="HOST:PORT of /metrics (none if empty).")
+@click.option("--nats-url", envvar="TWOINS_NATS_URL", default="", help="The bus.")
+@click.option("--nats-password", envvar="TWOINS_NATS_PASSWORD", default="", show_default=False)
+@click.option(
+    "--heartbeat-seconds",
+    type=click.FloatRange(0.1, 3600),
+    default=10.0,
+    show_default=True,
+    help="The nodes' heartbeat interval; a node is down after three missed.",
+)
+@click.option(
+    "--network",
+    "network_file",
+    type=click.Path(path_type=Path),
+    envvar="TWOINS_NETWORK_FILE",
+    default=DEFAULT_NETWORK_FILE,
+    show_default="deploy/network.yaml",
+)
+def serve(
+    listen: str,
+    metrics_listen: str,
+    nats_url: str,
+    nats_password: str,
+    heartbeat_seconds: float,
+    network_file: Path,
+) -> None:
+    """Serve NetworkHealthService and metrics until interrupted."""
+    from twoins.monitor.server import MonitorServer, MonitorSettings
+
+    configure_logging("monitor", json_lines=False)
+    try:
+        network = load_network(network_file)
+    except ConfigError as error:
+        raise click.ClickException(f"configuration error: {error}") from None
+    if not nats_url:
+        raise click.ClickException("no bus given: pass --nats-url or set TWOINS_NATS_URL")
+    server = MonitorServer(
+        MonitorSettings(
+            regions=network.region_ids,
+            listen=listen,
+            metrics_listen=metrics_listen,
+            nats_url=nats_url,
+            nats_password=nats_password,
+            thresholds=Thresholds(heartbeat_seconds=heartbeat_seconds),
+        )
+    )
+    try:
+        server.start()
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"monitor serving on {server.address}", err=True)
+    stop = threading.Event()
+
+    def _on_signal(signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    while not stop.wait(0.5):
+        pass
+    server.stop()

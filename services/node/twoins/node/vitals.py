@@ -1,0 +1,40 @@
+"""The node's vital figures, read from its database: what metrics and heartbeats report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from twoins.node.domain.need import OPEN_STATES
+from twoins.node.store.node_store import NodeStore
+from twoins.node.store.tables import NeedRow, OutboxRow
+
+
+@dataclass(frozen=True)
+class Vitals:
+    #: Events written to the outbox and not yet published.
+    outbox_backlog: int
+    #: Age of the oldest unpublished event; 0 when none waits.
+    outbox_oldest_age_seconds: float
+    #: The region's needs in an open state.
+    open_needs: int
+
+
+def read_vitals(store: NodeStore, now: datetime | None = None) -> Vitals:
+    now = now or datetime.now(UTC)
+    with store.read() as repositories:
+        count, oldest = repositories.session.execute(
+            select(func.count(), func.min(OutboxRow.create_time)).where(
+                OutboxRow.publish_time.is_(None)
+            )
+        ).one()
+        open_needs = repositories.session.execute(
+            select(func.count()).where(NeedRow.state.in_([state.name for state in OPEN_STATES]))
+        ).scalar_one()
+    age = 0.0
+    if oldest is not None:
+        oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
+        age = max(0.0, (now - oldest).total_seconds())
+    return Vitals(int(count), age, int(open_needs))
