@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need when they are missing: PostgreSQL (server),
-# Java and Maven (Keycloak is fetched from Maven Central and runs on Java 17+), wrk (benchmarks).
+# Java and Maven (Keycloak is fetched from Maven Central and runs on Java 17+), Prometheus
+# (promtool and the monitoring test), wrk (benchmarks).
 set -euo pipefail
 
 missing=()
@@ -8,6 +9,7 @@ compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql
 command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null || missing+=(maven)
 command -v wrk >/dev/null || missing+=(wrk)
+command -v promtool >/dev/null || missing+=(prometheus)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "==> system packages present"

@@ -29,6 +29,8 @@ class RegionEndpoints(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     grpc: HostPort
+    #: Where the node serves Prometheus metrics in a local run; none if unset.
+    metrics: HostPort | None = None
 
 
 class Region(BaseModel):
@@ -92,6 +94,11 @@ class NetworkInfo(BaseModel):
     bus_monitor_port: int = Field(default=8222, ge=1, le=65535)
     #: Where a local run's Keycloak listens (people's address; the issuer is built from it).
     identity_url: str = Field(default="http://localhost:8180", pattern=r"^https?://[^/\s]+$")
+    #: Where a local run's monitor serves gRPC, and its metrics.
+    monitor_grpc: HostPort = "127.0.0.1:7200"
+    monitor_metrics: HostPort = "127.0.0.1:9200"
+    #: Where a local run's Prometheus listens (when it is installed).
+    prometheus_url: str = Field(default="http://localhost:9090", pattern=r"^https?://[^/\s]+$")
     #: Where a local run's gateway listens.
     gateway_url: str = Field(default="http://localhost:8000", pattern=r"^https?://[^/\s]+$")
 
