@@ -138,7 +138,17 @@ def test_generated_code_is_current_with_the_protos(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["common", "organisation", "assessment", "business_plan", "need", "expert_offer", "events", "network", "network_health"],
+    [
+        "common",
+        "organisation",
+        "assessment",
+        "business_plan",
+        "need",
+        "expert_offer",
+        "events",
+        "network",
+        "network_health",
+    ],
 )
 def test_every_proto_file_has_generated_code(name: str) -> None:
     assert (GENERATED / f"{name}.proto").exists()

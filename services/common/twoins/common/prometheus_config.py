@@ -51,7 +51,9 @@ def render(
         for region in network.regions
         if region.endpoints.metrics
     }
-    gateway_target = gateway if gateway is not None else urlsplit(network.network.gateway_url).netloc
+    gateway_target = (
+        gateway if gateway is not None else urlsplit(network.network.gateway_url).netloc
+    )
     document = {
         "global": {
             "scrape_interval": interval,
