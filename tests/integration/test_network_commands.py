@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -45,9 +46,13 @@ def two_region_network(tmp_path: Path) -> Path:
     data["network"]["bus_monitor_port"] = free_port()
     data["network"]["identity_url"] = f"http://localhost:{_port_with_free_management_port()}"
     data["network"]["gateway_url"] = f"http://localhost:{free_port()}"
+    data["network"]["monitor_grpc"] = f"127.0.0.1:{free_port()}"
+    data["network"]["monitor_metrics"] = f"127.0.0.1:{free_port()}"
+    data["network"]["prometheus_url"] = f"http://localhost:{free_port()}"
     data["regions"] = [region for region in data["regions"] if region["id"] in REGIONS]
     for region in data["regions"]:
         region["endpoints"]["grpc"] = f"127.0.0.1:{free_port()}"
+        region["endpoints"]["metrics"] = f"127.0.0.1:{free_port()}"
     path = tmp_path / "network.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
@@ -95,6 +100,10 @@ def test_network_up_seeds_once_and_down_stops_it(tmp_path: Path) -> None:
         assert services["keycloak"]["realm"] == "twoins"
         assert services["keycloak"]["url"] == info["identity_url"]
         assert services["gateway"]["status"] == "healthy"
+        assert services["monitor"]["status"] == "healthy"
+        assert services["monitor"]["grpc"] == info["monitor_grpc"]
+        if shutil.which("prometheus"):
+            assert services["prometheus"]["status"] == "healthy"
         assert services["gateway"]["url"] == info["gateway_url"]
         # The console and API answer, and the demo users sign in.
         gateway_port = info["gateway_url"].rsplit(":", 1)[1]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -95,18 +94,3 @@ def gateway_ready(network: Network) -> bool:
 
 def identity_ready(network: Network) -> bool:
     return realm_answers(internal_realm_url(network))
-
-
-def wait_gateway(network: Network, process: ManagedProcess, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not gateway_ready(network):
-        if not process.running:
-            raise RuntimeError(
-                f"the gateway exited at start; its log ({process.log_path}) ends with:\n"
-                f"{process.last_log_lines()}"
-            )
-        if time.monotonic() > deadline:
-            raise RuntimeError(
-                f"the gateway was not ready within {timeout:.0f}s; see {process.log_path}"
-            )
-        time.sleep(0.2)

@@ -34,10 +34,18 @@ from twoins.cli.front_door import (
     issuer,
     node_auth_environment,
     start_gateway,
-    wait_gateway,
 )
 from twoins.cli.keycloak import KeycloakError, KeycloakServer
 from twoins.cli.node_client import NodeClient
+from twoins.cli.observability import (
+    MONITOR,
+    PROMETHEUS,
+    monitor_ready,
+    prometheus_ready,
+    start_monitor,
+    start_prometheus,
+    wait_ready,
+)
 from twoins.cli.processes import ManagedProcess, twoins_command
 from twoins.cli.tokens import TokenError, demo_user_token
 from twoins.common.network import DEFAULT_NETWORK_FILE, ConfigError, Network, load_network
@@ -134,6 +142,17 @@ def _service_statuses(network: Network) -> list[dict[str, str]]:
             "url": info.identity_url,
             "realm": REALM,
             "issuer": issuer(network),
+        },
+        {
+            "name": MONITOR,
+            "status": _health(monitor_ready(network)),
+            "grpc": info.monitor_grpc,
+            "url": f"http://{info.monitor_metrics}/metrics",
+        },
+        {
+            "name": PROMETHEUS,
+            "status": _health(prometheus_ready(network)),
+            "url": info.prometheus_url,
         },
         {
             "name": GATEWAY,
@@ -311,6 +330,7 @@ def up(
                 "TWOINS_DATA_DIR": str(data_dir),
                 "TWOINS_NATS_URL": network.network.bus_url,
                 "TWOINS_NATS_PASSWORD": passwords[region.id],
+                "TWOINS_METRICS_LISTEN": region.endpoints.metrics or "",
                 **node_auth_environment(network),
             }
         )
@@ -318,23 +338,47 @@ def up(
         console.print(
             f"  started node {region.id} (pid {process.process.pid if process.process else '?'})"
         )
+    watchers: dict[str, ManagedProcess] = {}
     gateway: ManagedProcess | None = None
     try:
         _wait_healthy(network, nodes, timeout)
+        watchers[MONITOR] = start_monitor(network, data_dir, network_file, passwords["monitor"])
+        wait_ready(partial(monitor_ready, network), watchers[MONITOR], "the monitor")
+        console.print(f"  [green]✓[/] monitor on {network.network.monitor_grpc}")
+        prometheus = start_prometheus(network, data_dir)
+        if prometheus is None:
+            console.print(
+                "  Prometheus is not installed: skipped (Debian: apt-get install prometheus)"
+            )
+        else:
+            watchers[PROMETHEUS] = prometheus
+            wait_ready(partial(prometheus_ready, network), prometheus, "Prometheus")
+            console.print(f"  [green]✓[/] Prometheus on {network.network.prometheus_url}")
         gateway = start_gateway(network, data_dir, network_file)
         with console.status("waiting for the gateway…"):
-            wait_gateway(network, gateway)
+            wait_ready(partial(gateway_ready, network), gateway, "the gateway")
         console.print(f"  [green]✓[/] gateway on {network.network.gateway_url}")
         if not no_seed:
             _seed(network)
     except BaseException as error:
-        started: list[ManagedProcess | KeycloakServer] = [*nodes.values(), identity, broker]
+        started: list[ManagedProcess | KeycloakServer] = [
+            *watchers.values(),
+            *nodes.values(),
+            identity,
+            broker,
+        ]
         for service in [gateway, *started] if gateway else started:
             service.stop()
         if isinstance(error, RuntimeError):
             raise click.ClickException(str(error)) from None
         raise
-    processes = {GATEWAY: gateway, **nodes, IDENTITY: identity, BROKER: broker}
+    processes = {
+        GATEWAY: gateway,
+        **nodes,
+        **watchers,
+        IDENTITY: identity,
+        BROKER: broker,
+    }
     _print_table(network)
     if detach:
         state = {
