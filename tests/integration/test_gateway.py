@@ -6,20 +6,28 @@ from __future__ import annotations
 
 import html
 import http.cookiejar
+import os
 import re
+import subprocess
+import sys
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
 from openapi_spec_validator import validate
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.support.api import Caller, organisation_body
 from tests.support.identity import Identity, RunningGateway
+from tests.support.postgres import free_port
 from twoins.common.realm_config import CONSOLE_CLIENT, DEMO_PASSWORD
+from twoins.node.server import NodeServer
 
 REGION = "it-basilicata"
 FACILITATOR = f"facilitator.{REGION}"
@@ -266,3 +274,57 @@ def test_health_and_readiness(gateway: RunningGateway) -> None:
     body = ready.json()
     assert body["identity_keys"] == "ok"
     assert body["nodes"][REGION] == "SERVING"
+
+
+def test_gunicorn_workers_share_one_metrics_endpoint(
+    identity: Identity, secured_nodes: dict[str, NodeServer], tmp_path: Path
+) -> None:
+    """Under gunicorn with two workers, /metrics counts every worker's requests."""
+    port = free_port()
+    environment = {
+        **{key: value for key, value in os.environ.items() if key != "PROMETHEUS_MULTIPROC_DIR"},
+        "TWOINS_GATEWAY_PUBLIC_URL": f"http://localhost:{port}",
+        "TWOINS_GATEWAY_SECRET_KEY": "test-secret-key-of-at-least-32-characters",
+        "TWOINS_AUTH_ISSUER": identity.issuer,
+        "TWOINS_AUTH_BACKCHANNEL_URL": identity.realm_url,
+        "TWOINS_GATEWAY_NODES": f"{REGION}={secured_nodes[REGION].address}",
+    }
+    with (tmp_path / "gateway.log").open("wb") as log:
+        process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "twoins.cli.main", "gateway", "serve"),
+                *("--listen", f"127.0.0.1:{port}", "--workers", "2", "--threads", "2"),
+            ],
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.get(f"{base}/healthz", timeout=1)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, (tmp_path / "gateway.log").read_text()
+                time.sleep(0.2)
+        headers = {"Authorization": f"Bearer {identity.access_token(FACILITATOR)}"}
+        for _ in range(40):
+            # A new connection each time, so that the kernel spreads them over the workers.
+            assert requests.get(f"{base}/api/v1/organisations", headers=headers, timeout=10).ok
+        text = requests.get(f"{base}/metrics", timeout=10).text
+    finally:
+        process.terminate()
+        process.wait(20)
+    samples = {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+    key = (
+        "twoins_http_requests_total",
+        (("endpoint", "api.listOrganisations"), ("status", "200")),
+    )
+    assert samples[key] == 40
+    assert any(name == "twoins_http_request_duration_seconds_count" for name, _ in samples)

@@ -27,6 +27,7 @@ from twoins.gateway.auth import SignInRequired, auth
 from twoins.gateway.config import GatewayConfig, load_gateway_config
 from twoins.gateway.console import console
 from twoins.gateway.health import health
+from twoins.gateway.metrics import install as install_metrics
 from twoins.gateway.nodes import RegionNodes
 from twoins.gateway.openapi import API_PREFIX, api_schemas
 from twoins.gateway.problems import Problem
@@ -91,6 +92,7 @@ def create_app(config: GatewayConfig | None = None) -> Flask:
         nodes=RegionNodes(config.node_addresses()),
     )
     install_security(app)
+    install_metrics(app)
     for blueprint in (health, auth, api, api_docs, console):
         app.register_blueprint(blueprint)
     api_schemas()  # builds the document now: a broken contract fails at start, not at a call

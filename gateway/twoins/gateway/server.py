@@ -7,6 +7,8 @@ them instead of letting whichever worker wins the accept race take them all.
 from __future__ import annotations
 
 import os
+import sys
+import tempfile
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +16,27 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from twoins.gateway.config import GatewayConfig
+
+#: prometheus_client's switch to multi-process metrics (read when it is first imported).
+MULTIPROCESS_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def use_multiprocess_metrics() -> None:
+    """Each worker writes its metrics to a shared folder and /metrics sums them. Must run
+    before prometheus_client is first imported in this process, so before the workers fork."""
+    if "prometheus_client" in sys.modules and not os.environ.get(MULTIPROCESS_VARIABLE):
+        raise RuntimeError("prometheus_client was imported before the metrics folder was set")
+    if not os.environ.get(MULTIPROCESS_VARIABLE):
+        os.environ[MULTIPROCESS_VARIABLE] = tempfile.mkdtemp(prefix="twoins-gateway-metrics-")
+
+
+def _child_exit(_server: Any, worker: Any) -> None:
+    """A worker's metric files stop counting as live when it exits."""
+    from prometheus_client import multiprocess
+
+    if os.environ.get(MULTIPROCESS_VARIABLE):
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
 
 SHARED_MEMORY = "/dev/shm"  # noqa: S108 - gunicorn's heartbeat files, not data
 
@@ -33,6 +56,7 @@ class GatewayServer(BaseApplication):  # type: ignore[misc]
     def load_config(self) -> None:
         for key, value in self._options.items():
             self.cfg.set(key, value)
+        self.cfg.set("child_exit", _child_exit)
 
     def load(self) -> Flask:
         from twoins.gateway.app import create_app
@@ -50,6 +74,7 @@ def serve(
 ) -> None:
     """Runs until SIGTERM or SIGINT; `app_factory` replaces the gateway's app (benchmarks
     measure a reference app on the very same server set-up)."""
+    use_multiprocess_metrics()
     options = {
         "bind": listen,
         "workers": workers,
