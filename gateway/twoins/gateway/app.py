@@ -28,6 +28,7 @@ from twoins.gateway.config import GatewayConfig, load_gateway_config
 from twoins.gateway.console import console
 from twoins.gateway.health import health
 from twoins.gateway.metrics import install as install_metrics
+from twoins.gateway.network_health import network_health
 from twoins.gateway.nodes import RegionNodes
 from twoins.gateway.openapi import API_PREFIX, api_schemas
 from twoins.gateway.problems import Problem
@@ -93,7 +94,7 @@ def create_app(config: GatewayConfig | None = None) -> Flask:
     )
     install_security(app)
     install_metrics(app)
-    for blueprint in (health, auth, api, api_docs, console):
+    for blueprint in (health, auth, api, api_docs, console, network_health):
         app.register_blueprint(blueprint)
     api_schemas()  # builds the document now: a broken contract fails at start, not at a call
 

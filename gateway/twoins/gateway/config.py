@@ -27,6 +27,8 @@ ENVIRONMENT = {
     "TWOINS_CONSOLE_CLIENT_SECRET": "console_client_secret",
     "TWOINS_GATEWAY_MAX_BODY_BYTES": "max_body_bytes",
     "TWOINS_NETWORK_FILE": "network_file",
+    "TWOINS_MONITOR_ADDRESS": "monitor_address",
+    "TWOINS_PROMETHEUS_URL": "prometheus_url",
 }
 
 
@@ -49,6 +51,10 @@ class GatewayConfig(BaseModel):
     #: "region=host:port,…" overriding the network file's node endpoints.
     nodes: str = ""
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=64 * 1024 * 1024)
+    #: The monitor's gRPC address (default: the network file's); the health page reads it.
+    monitor_address: str = ""
+    #: Prometheus, for the health page's charts; none if empty.
+    prometheus_url: str = Field(default="", pattern=r"^(https?://[^\s]+)?$")
     network_file: Path = DEFAULT_NETWORK_FILE
 
     @property
@@ -80,6 +86,9 @@ class GatewayConfig(BaseModel):
                 )
             addresses[region] = address
         return addresses
+
+    def monitor(self) -> str:
+        return self.monitor_address or load_network(self.network_file).network.monitor_grpc
 
     def lead_region(self) -> str:
         return load_network(self.network_file).network.lead_region

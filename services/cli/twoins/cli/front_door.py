@@ -78,6 +78,8 @@ def start_gateway(network: Network, data_dir: Path, network_file: Path) -> Manag
             "TWOINS_AUTH_BACKCHANNEL_URL": internal_realm_url(network),
             "TWOINS_CONSOLE_CLIENT_SECRET": DEV_CONSOLE_SECRET,
             "TWOINS_NETWORK_FILE": str(network_file),
+            "TWOINS_MONITOR_ADDRESS": network.network.monitor_grpc,
+            "TWOINS_PROMETHEUS_URL": network.network.prometheus_url,
         }
     )
     return process

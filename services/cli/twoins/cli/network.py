@@ -342,7 +342,9 @@ def up(
     gateway: ManagedProcess | None = None
     try:
         _wait_healthy(network, nodes, timeout)
-        watchers[MONITOR] = start_monitor(network, data_dir, network_file, passwords["monitor"])
+        watchers[MONITOR] = start_monitor(
+            network, data_dir, network_file, passwords["monitor"], node_auth_environment(network)
+        )
         wait_ready(partial(monitor_ready, network), watchers[MONITOR], "the monitor")
         console.print(f"  [green]✓[/] monitor on {network.network.monitor_grpc}")
         prometheus = start_prometheus(network, data_dir)

@@ -23,7 +23,11 @@ RULES = DEFAULT_NETWORK_FILE.parent / "prometheus" / "rules"
 
 
 def start_monitor(
-    network: Network, data_dir: Path, network_file: Path, password: str
+    network: Network,
+    data_dir: Path,
+    network_file: Path,
+    password: str,
+    auth_environment: dict[str, str],
 ) -> ManagedProcess:
     info = network.network
     process = ManagedProcess(
@@ -40,7 +44,9 @@ def start_monitor(
         ),
         data_dir / "logs" / "monitor.log",
     )
-    process.start({"TWOINS_NATS_URL": info.bus_url, "TWOINS_NATS_PASSWORD": password})
+    process.start(
+        {"TWOINS_NATS_URL": info.bus_url, "TWOINS_NATS_PASSWORD": password, **auth_environment}
+    )
     return process
 
 

@@ -8,7 +8,9 @@ from pathlib import Path
 from types import FrameType
 
 import click
+from pydantic import ValidationError
 
+from twoins.common.auth import AuthSettings
 from twoins.common.logs import configure_logging
 from twoins.common.network import DEFAULT_NETWORK_FILE, ConfigError, load_network
 from twoins.monitor.status import Thresholds
@@ -32,6 +34,23 @@ def monitor_group() -> None:
     help="The nodes' heartbeat interval; a node is down after three missed.",
 )
 @click.option(
+    "--auth-issuer",
+    envvar="TWOINS_AUTH_ISSUER",
+    default="",
+    help="The realm's issuer; callers must show an access token from it.",
+)
+@click.option(
+    "--auth-jwks-url",
+    envvar="TWOINS_AUTH_JWKS_URL",
+    default="",
+    help="Where to fetch the realm's keys, when Keycloak is reached at another address.",
+)
+@click.option(
+    "--allow-unauthenticated",
+    is_flag=True,
+    help="Serve anyone without a token (a local trial only).",
+)
+@click.option(
     "--network",
     "network_file",
     type=click.Path(path_type=Path),
@@ -45,6 +64,9 @@ def serve(
     nats_url: str,
     nats_password: str,
     heartbeat_seconds: float,
+    auth_issuer: str,
+    auth_jwks_url: str,
+    allow_unauthenticated: bool,
     network_file: Path,
 ) -> None:
     """Serve NetworkHealthService and metrics until interrupted."""
@@ -57,6 +79,15 @@ def serve(
         raise click.ClickException(f"configuration error: {error}") from None
     if not nats_url:
         raise click.ClickException("no bus given: pass --nats-url or set TWOINS_NATS_URL")
+    if not auth_issuer and not allow_unauthenticated:
+        raise click.ClickException(
+            "no identity provider configured: pass --auth-issuer (TWOINS_AUTH_ISSUER), or "
+            "--allow-unauthenticated for a local trial"
+        )
+    try:
+        auth = AuthSettings(issuer=auth_issuer, jwks_url=auth_jwks_url) if auth_issuer else None
+    except ValidationError as error:
+        raise click.ClickException(f"configuration error: {error}") from None
     server = MonitorServer(
         MonitorSettings(
             regions=network.region_ids,
@@ -65,6 +96,7 @@ def serve(
             nats_url=nats_url,
             nats_password=nats_password,
             thresholds=Thresholds(heartbeat_seconds=heartbeat_seconds),
+            auth=auth,
         )
     )
     try:

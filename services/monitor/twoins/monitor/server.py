@@ -21,8 +21,10 @@ from prometheus_client import CollectorRegistry
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from twoins.common.auth import AuthSettings, InvalidToken, TokenVerifier, bearer_token
 from twoins.common.envelope import HEARTBEAT_PREFIX, SUBJECT_PREFIX, EnvelopeError, open_envelope
 from twoins.common.metrics import MetricsServer, register_build_info, serve_metrics
+from twoins.common.realm_config import CLUSTER_MANAGER, NETWORK_COORDINATOR
 from twoins.monitor.status import Beat, NetworkStatus, NodeRecord, NodeState, Thresholds
 from twoins.v1 import events_pb2, network_health_pb2, network_health_pb2_grpc
 
@@ -44,6 +46,8 @@ class MonitorSettings:
     nats_user: str = "monitor"
     nats_password: str = ""
     thresholds: Thresholds = field(default_factory=Thresholds)
+    #: Callers must show an access token of this realm; None serves anyone (a local trial).
+    auth: AuthSettings | None = None
 
 
 def _timestamp(value: datetime) -> Timestamp:
@@ -146,22 +150,54 @@ def node_health(record: NodeRecord) -> network_health_pb2.NodeHealth:
 
 
 class NetworkHealthServicer(network_health_pb2_grpc.NetworkHealthServiceServicer):
-    def __init__(self, monitor: Monitor) -> None:
+    """Network coordinators see every node; a cluster manager sees their region's node."""
+
+    def __init__(self, monitor: Monitor, verifier: TokenVerifier | None = None) -> None:
         self._monitor = monitor
+        self._verifier = verifier
+
+    def _visible(self, context: grpc.ServicerContext) -> str | None:
+        """The one region the caller may see, or None for all; aborts when none."""
+        if self._verifier is None:
+            return None
+        header = next(
+            (value for key, value in context.invocation_metadata() if key == "authorization"),
+            None,
+        )
+        try:
+            token = bearer_token(header if isinstance(header, str) else None)
+            principal = self._verifier.verify(token)
+        except InvalidToken as error:
+            context.abort(grpc.StatusCode.UNAUTHENTICATED, str(error))
+        if principal.has_role(NETWORK_COORDINATOR):
+            return None
+        if principal.has_role(CLUSTER_MANAGER) and principal.region:
+            return principal.region
+        context.abort(
+            grpc.StatusCode.PERMISSION_DENIED,
+            "the network's health is for network coordinators and cluster managers",
+        )
+        raise AssertionError("abort raises")
 
     def GetNetworkHealth(  # noqa: N802 - the contract's name
         self, request: network_health_pb2.GetNetworkHealthRequest, context: grpc.ServicerContext
     ) -> network_health_pb2.GetNetworkHealthResponse:
+        visible = self._visible(context)
         return network_health_pb2.GetNetworkHealthResponse(
-            nodes=[node_health(record) for record in self._monitor.snapshot()],
-            heartbeats_ignored=self._monitor.ignored(),
+            nodes=[
+                node_health(record)
+                for record in self._monitor.snapshot()
+                if visible is None or record.region == visible
+            ],
+            heartbeats_ignored=self._monitor.ignored() if visible is None else 0,
         )
 
     def GetNodeHealth(  # noqa: N802 - the contract's name
         self, request: network_health_pb2.GetNodeHealthRequest, context: grpc.ServicerContext
     ) -> network_health_pb2.GetNodeHealthResponse:
+        visible = self._visible(context)
         for record in self._monitor.snapshot():
-            if record.region == request.region:
+            if record.region == request.region and visible in (None, record.region):
                 return network_health_pb2.GetNodeHealthResponse(node=node_health(record))
         context.abort(
             grpc.StatusCode.NOT_FOUND,
@@ -257,7 +293,10 @@ class MonitorServer:
         self._health = health.HealthServicer()
         self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
         network_health_pb2_grpc.add_NetworkHealthServiceServicer_to_server(
-            NetworkHealthServicer(self.monitor), self._server
+            NetworkHealthServicer(
+                self.monitor, TokenVerifier(settings.auth) if settings.auth else None
+            ),
+            self._server,
         )
         health_pb2_grpc.add_HealthServicer_to_server(self._health, self._server)
         self.port = 0
