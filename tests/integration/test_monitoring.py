@@ -23,6 +23,7 @@ import pytest
 
 from tests.support.nats import NatsServer
 from tests.support.postgres import free_port
+from tests.unit.test_grafana_dashboards import DASHBOARDS, dashboard_expressions
 from twoins.common.network import DEFAULT_NETWORK_FILE, load_network
 from twoins.common.prometheus_config import render
 from twoins.monitor.server import MonitorServer, MonitorSettings
@@ -174,14 +175,19 @@ def test_series_exist_with_their_labels(watched: Watched) -> None:
         30,
         "both nodes up in the monitor's metrics",
     )
+
+    def node_builds() -> set[str]:
+        return {
+            item["metric"]["region"]
+            for item in watched.query('twoins_build_info{job="twoins-node"}')
+        }
+
+    wait_for(lambda: node_builds() == set(REGIONS), 15, "both nodes' build info")
     builds = watched.query("twoins_build_info")
     assert {(item["metric"]["job"], item["metric"]["service"]) for item in builds} >= {
         ("twoins-node", "node"),
         ("twoins-monitor", "monitor"),
     }
-    assert {
-        item["metric"]["region"] for item in builds if item["metric"]["job"] == "twoins-node"
-    } == set(REGIONS)
     for expression, labels in (
         ("twoins_bus_outbox_backlog_events", {"region", "job", "instance"}),
         ("twoins_bus_consumer_lag_events", {"region"}),
@@ -220,3 +226,14 @@ def test_a_stopped_node_is_down_and_alerted_then_clears(watched: Watched) -> Non
         "the monitor to report the restarted node up",
     )
     wait_for(lambda: not watched.firing(region), 30, "TwoinsNodeDown to clear")
+
+
+def test_dashboard_queries_run_on_the_real_prometheus(watched: Watched) -> None:
+    """Every panel of the provisioned dashboards is valid PromQL, and the monitor's figures
+    have data."""
+    for path in DASHBOARDS:
+        board = json.loads(path.read_text(encoding="utf-8"))
+        for expression in dashboard_expressions(board):
+            result = watched.query(expression.replace("$region", "it-basilicata"))
+            if "twoins_monitor_" in expression and "increase(" not in expression:
+                assert result, (path.name, expression)
