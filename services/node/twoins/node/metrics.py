@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+from sqlalchemy.exc import SQLAlchemyError
 
 from twoins.common.metrics import register_build_info
 from twoins.node.store.node_store import NodeStore
@@ -14,13 +15,19 @@ from twoins.node.vitals import read_vitals
 
 
 class _OutboxCollector(Collector):
-    """Reads the outbox's backlog at scrape time, so the figure is never stale."""
+    """Reads the database's figures at scrape time (outbox backlog, open needs, whether it
+    answers at all), so they are never stale."""
 
     def __init__(self, store: NodeStore) -> None:
         self._store = store
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        vitals = read_vitals(self._store)
+        try:
+            vitals = read_vitals(self._store)
+        except SQLAlchemyError:
+            yield GaugeMetricFamily("twoins_db_up", "1 while the node's database answers", value=0)
+            return
+        yield GaugeMetricFamily("twoins_db_up", "1 while the node's database answers", value=1)
         yield GaugeMetricFamily(
             "twoins_bus_outbox_backlog_events",
             "Events written to the outbox and not yet published",
