@@ -162,7 +162,15 @@ class _EntityRepository(Generic[EntityT]):
         self._session.add(self.row_type(**self._values(entity)))
 
     def get(self, entity_id: str, *, for_update: bool = False) -> EntityT:
-        row = self._session.get(self.row_type, entity_id, with_for_update=for_update)
+        if for_update:
+            row = self._session.get(self.row_type, entity_id, with_for_update=True)
+        else:
+            # A plain read needs no ORM object (identity map, change tracking): a Core row
+            # has the same attributes and costs a fraction.
+            table = self.row_type.__table__
+            row = self._session.execute(
+                select(table).where(table.c.id == entity_id)
+            ).first()
         if row is None:
             raise NotFound(
                 f"{self.label} {entity_id} does not exist in this region",
