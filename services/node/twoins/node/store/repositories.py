@@ -168,9 +168,7 @@ class _EntityRepository(Generic[EntityT]):
             # A plain read needs no ORM object (identity map, change tracking): a Core row
             # has the same attributes and costs a fraction.
             table = self.row_type.__table__
-            row = self._session.execute(
-                select(table).where(table.c.id == entity_id)
-            ).first()
+            row = self._session.execute(select(table).where(table.c.id == entity_id)).first()
         if row is None:
             raise NotFound(
                 f"{self.label} {entity_id} does not exist in this region",
