@@ -16,6 +16,7 @@ from twoins.v1 import (
     need_pb2_grpc,
     network_pb2_grpc,
     organisation_pb2_grpc,
+    referral_pb2_grpc,
 )
 
 
@@ -37,6 +38,7 @@ class NodeClient:
         self.needs = need_pb2_grpc.NeedServiceStub(self.channel)
         self.expert_offers = expert_offer_pb2_grpc.ExpertOfferServiceStub(self.channel)
         self.network = network_pb2_grpc.NetworkServiceStub(self.channel)
+        self.referrals = referral_pb2_grpc.ReferralServiceStub(self.channel)
 
     def is_serving(self, timeout: float = 1.0) -> bool:
         try:

@@ -24,6 +24,9 @@ SERVICE_ROLES: dict[str, frozenset[str]] = {
     "twoins.v1.BusinessPlanService": REGIONAL_STAFF,
     "twoins.v1.NeedService": REGIONAL_STAFF,
     "twoins.v1.ExpertOfferService": frozenset({EXPERT, CLUSTER_MANAGER}),
+    # Each move is further checked against the referral's side: the SME's region acts through
+    # its staff, the expert's region through the offer's expert or a cluster manager.
+    "twoins.v1.ReferralService": frozenset({FACILITATOR, CLUSTER_MANAGER, EXPERT}),
     "twoins.v1.NetworkService": frozenset(
         {FACILITATOR, CLUSTER_MANAGER, EXPERT, NETWORK_COORDINATOR, NODE}
     ),

@@ -21,6 +21,7 @@ from twoins.node.api.interceptor import NodeServerInterceptor
 from twoins.node.api.needs import NeedServicer, expire_due_needs
 from twoins.node.api.network import NetworkServicer
 from twoins.node.api.organisations import OrganisationServicer
+from twoins.node.api.referrals import ReferralServicer, expire_overdue_referrals
 from twoins.node.bus.worker import BusSettings, BusWorker
 from twoins.node.config import NodeConfig
 from twoins.node.metrics import NodeMetrics
@@ -40,6 +41,8 @@ from twoins.v1 import (
     network_pb2_grpc,
     organisation_pb2,
     organisation_pb2_grpc,
+    referral_pb2,
+    referral_pb2_grpc,
 )
 
 logger = logging.getLogger(__name__)
@@ -53,6 +56,7 @@ SERVICE_NAMES = tuple(
         (need_pb2, "NeedService"),
         (expert_offer_pb2, "ExpertOfferService"),
         (network_pb2, "NetworkService"),
+        (referral_pb2, "ReferralService"),
     )
 )
 
@@ -123,6 +127,9 @@ class NodeServer:
         )
         network_pb2_grpc.add_NetworkServiceServicer_to_server(
             NetworkServicer(context), self._server
+        )
+        referral_pb2_grpc.add_ReferralServiceServicer_to_server(
+            ReferralServicer(context), self._server
         )
         health_pb2_grpc.add_HealthServicer_to_server(self._health, self._server)
         reflection.enable_server_reflection(
@@ -216,12 +223,16 @@ class NodeServer:
     def _sweep_expired_needs(self) -> None:
         while not self._stopping.wait(self.config.expiry_sweep_seconds):
             try:
-                count = expire_due_needs(self.context, self.context.clock())
+                now = self.context.clock()
+                count = expire_due_needs(self.context, now)
+                referrals = expire_overdue_referrals(self.context, now)
             except Exception:
                 logger.exception("expiry sweep failed; retrying at the next interval")
                 continue
             if count:
                 logger.info("needs expired", extra={"count": count})
+            if referrals:
+                logger.info("referrals expired", extra={"count": referrals})
 
 
 def build_server(config: NodeConfig) -> NodeServer:

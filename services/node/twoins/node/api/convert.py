@@ -15,6 +15,7 @@ from twoins.node.domain import business_plan as plan_domain
 from twoins.node.domain import expert_offer as offer_domain
 from twoins.node.domain import need as need_domain
 from twoins.node.domain import organisation as organisation_domain
+from twoins.node.domain import referral as referral_domain
 from twoins.node.domain.errors import FieldViolation, InvalidArgument
 from twoins.node.domain.support import ServiceType
 from twoins.v1 import (
@@ -24,6 +25,7 @@ from twoins.v1 import (
     expert_offer_pb2,
     need_pb2,
     organisation_pb2,
+    referral_pb2,
 )
 
 EnumT = TypeVar("EnumT", bound=enum.Enum)
@@ -43,6 +45,8 @@ _PROTO_ENUMS: dict[type[enum.Enum], tuple[Any, str]] = {
     need_domain.NeedType: (need_pb2.NeedType, "NEED_TYPE_"),
     need_domain.NeedState: (need_pb2.NeedState, "NEED_STATE_"),
     offer_domain.ExpertOfferState: (expert_offer_pb2.ExpertOfferState, "EXPERT_OFFER_STATE_"),
+    referral_domain.ReferralState: (referral_pb2.ReferralState, "REFERRAL_STATE_"),
+    referral_domain.Outcome: (referral_pb2.ReferralOutcome, "REFERRAL_OUTCOME_"),
 }
 
 

@@ -11,7 +11,10 @@ from typing import Literal
 from google.protobuf.message import Message
 
 from twoins.common.envelope import EnvelopeError, open_envelope
+from twoins.node.api.referrals import side_from_proto
 from twoins.node.bus.events import need_text, offer_text
+from twoins.node.domain.referral import Action, Move, Referral, ReferralState, Side
+from twoins.node.domain.referral import Outcome as ReferralOutcome
 from twoins.node.semantic import DIMENSIONS, MODEL_NAME
 from twoins.node.store.node_store import NodeStore
 from twoins.node.store.repositories import Repositories
@@ -42,9 +45,38 @@ def _entry_of(payload: Message) -> tuple[str, str]:
     raise ValueError(f"{payload.DESCRIPTOR.full_name} changes no catalogue entry")
 
 
+_ACTIONS = {action.value: action for action in Action}
+_OUTCOMES = {outcome.value for outcome in ReferralOutcome}
+
+
+def _validate_referral(origin: str, moved: events_pb2.ReferralMoved) -> None:
+    for value, what in (
+        (moved.referral_id, "referral_id"),
+        (moved.move_id, "move_id"),
+        (moved.need_id, "need_id"),
+        (moved.offer_id, "offer_id"),
+    ):
+        _check_id(value, what)
+    side = side_from_proto(moved.side)
+    if side is None or side_from_proto(moved.initiator) is None:
+        raise EnvelopeError("INVALID", "the move names no side")
+    if moved.action not in _ACTIONS or moved.version < 1:
+        raise EnvelopeError("INVALID", f"unknown move {moved.action!r} or version")
+    if moved.need_region == moved.offer_region:
+        raise EnvelopeError("INVALID", "a referral joins two regions")
+    # A region speaks only for its own side: the subject proves the origin.
+    acting_region = moved.need_region if side is Side.NEED else moved.offer_region
+    if acting_region != origin:
+        raise EnvelopeError("WRONG_ORIGIN", "a region moved the other side of a referral")
+    if not moved.HasField("occur_time"):
+        raise EnvelopeError("INVALID", "the move has no time")
+
+
 def _validate(origin: str, payload: Message) -> None:
     """Every check of a payload, before anything is written: ids, origin and enum values."""
-    if isinstance(payload, events_pb2.NeedPublished):
+    if isinstance(payload, events_pb2.ReferralMoved):
+        _validate_referral(origin, payload)
+    elif isinstance(payload, events_pb2.NeedPublished):
         _check_id(payload.need.need_id, "need_id")
         if payload.need.origin_region != origin:
             raise EnvelopeError("WRONG_ORIGIN", "the need names another origin region")
@@ -82,8 +114,11 @@ class EventApplier:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         embed: Callable[[str], bytes] | None = None,
         on_change: Callable[[list[tuple[str, str]]], None] | None = None,
+        own_region: str = "",
     ) -> None:
         self._store = store
+        # Referrals are kept by the two regions that take part in them.
+        self._own_region = own_region
         self._known_regions = known_regions
         self._clock = clock
         # Embeds a catalogue entry's text for matching; computed once, when the event arrives.
@@ -138,7 +173,7 @@ class EventApplier:
                     payload,
                 )
                 repositories.inbox.record(envelope.event_id, subject, self._clock())
-                if changed:
+                if changed and not isinstance(payload, events_pb2.ReferralMoved):
                     changed_entries.append(_entry_of(payload))
                 results.append(("applied" if changed else "stale", ""))
         if self._on_change is not None and changed_entries:
@@ -149,6 +184,8 @@ class EventApplier:
         self, repositories: Repositories, origin: str, occur_time: datetime, payload: Message
     ) -> bool:
         catalogue = repositories.catalogue
+        if isinstance(payload, events_pb2.ReferralMoved):
+            return self._referral_moved(repositories, payload)
         if isinstance(payload, events_pb2.NeedPublished):
             need = payload.need
             values = {
@@ -196,6 +233,63 @@ class EventApplier:
         if isinstance(payload, events_pb2.ExpertOfferWithdrawn):
             return catalogue.withdraw_offer(payload.offer_id, origin, occur_time)
         return False  # heartbeats are the monitor's
+
+    def _referral_moved(self, repositories: Repositories, moved: events_pb2.ReferralMoved) -> bool:
+        """Keeps a move of a referral this region takes part in and refolds it."""
+        if self._own_region not in (moved.need_region, moved.offer_region):
+            return False
+        side = side_from_proto(moved.side)
+        assert side is not None  # validated
+        now = self._clock()
+        move = Move(
+            move_id=moved.move_id,
+            referral_id=moved.referral_id,
+            version=moved.version,
+            action=_ACTIONS[moved.action],
+            side=side,
+            occur_time=moved.occur_time.ToDatetime(tzinfo=UTC),
+            outcome=(
+                ReferralOutcome(moved.outcome)
+                if moved.outcome in _OUTCOMES
+                else ReferralOutcome.UNSPECIFIED
+            ),
+            hours=moved.hours_delivered,
+        )
+        referrals = repositories.referrals
+        existing = referrals.find(moved.referral_id)
+        if existing is None:
+            if move.action is not Action.PROPOSE:
+                raise EnvelopeError(
+                    "UNKNOWN_REFERRAL", f"a move of referral {moved.referral_id} before it"
+                )
+            initiator = side_from_proto(moved.initiator)
+            assert initiator is not None  # validated
+            referrals.create(
+                Referral(
+                    id=moved.referral_id,
+                    need_id=moved.need_id,
+                    offer_id=moved.offer_id,
+                    need_region=moved.need_region,
+                    offer_region=moved.offer_region,
+                    initiator=initiator,
+                    state=ReferralState.PROPOSED,
+                    version=1,
+                    create_time=move.occur_time,
+                    update_time=move.occur_time,
+                    answer_due=(
+                        moved.answer_due_time.ToDatetime(tzinfo=UTC)
+                        if moved.HasField("answer_due_time")
+                        else None
+                    ),
+                ),
+                move,
+                now,
+            )
+            return True
+        if move.action is Action.PROPOSE:
+            return False
+        _after, changed = referrals.record(moved.referral_id, move, now)
+        return changed
 
     def _embedding(self, shipped: bytes, model: str, text: str) -> bytes:
         """The origin's vector when it comes from our model; else our own, if we embed."""

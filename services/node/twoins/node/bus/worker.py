@@ -67,6 +67,7 @@ class BusWorker:
             context.clock,
             embed,
             on_change=lambda changed: context.catalogue.refresh(context.store, changed),
+            own_region=context.region.id,
         )
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None

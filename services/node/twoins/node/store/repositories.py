@@ -30,6 +30,7 @@ from twoins.node.domain.organisation import (
 )
 from twoins.node.domain.support import ServiceType
 from twoins.node.store.pagination import PagePosition, PageRequest
+from twoins.node.store.referrals import ReferralRepository
 from twoins.node.store.tables import (
     AssessmentRow,
     BusinessPlanRevisionRow,
@@ -43,10 +44,13 @@ from twoins.node.store.tables import (
     NeedRow,
     OrganisationRow,
     OutboxRow,
+    ReferralRow,
 )
 
 EntityT = TypeVar("EntityT")
-RowT = TypeVar("RowT", OrganisationRow, AssessmentRow, BusinessPlanRow, NeedRow, ExpertOfferRow)
+RowT = TypeVar(
+    "RowT", OrganisationRow, AssessmentRow, BusinessPlanRow, NeedRow, ExpertOfferRow, ReferralRow
+)
 
 
 def _page(
@@ -160,6 +164,13 @@ class _EntityRepository(Generic[EntityT]):
 
     def add(self, entity: EntityT) -> None:
         self._session.add(self.row_type(**self._values(entity)))
+
+    def find(self, entity_id: str) -> EntityT | None:
+        """The entity, or None when this region has no such record."""
+        try:
+            return self.get(entity_id)
+        except NotFound:
+            return None
 
     def get(self, entity_id: str, *, for_update: bool = False) -> EntityT:
         if for_update:
@@ -809,3 +820,4 @@ class Repositories:
         self.inbox = InboxRepository(session)
         self.dead_letters = DeadLetterRepository(session)
         self.catalogue = CatalogueRepository(session)
+        self.referrals = ReferralRepository(session)

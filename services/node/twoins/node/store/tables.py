@@ -275,3 +275,49 @@ class CatalogueOfferRow(Base):
     version_time: Mapped[datetime]
 
     __table_args__ = (Index("ix_catalogue_offers_publish", "publish_time", "offer_id"),)
+
+
+class ReferralRow(Base):
+    """A referral this region takes part in: the fold of its moves, kept for queries."""
+
+    __tablename__ = "referrals"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    need_id: Mapped[str] = mapped_column(ID)
+    offer_id: Mapped[str] = mapped_column(ID)
+    need_region: Mapped[str] = mapped_column(String(40))
+    offer_region: Mapped[str] = mapped_column(String(40))
+    initiator: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer)
+    answer_due: Mapped[datetime | None]
+    outcome: Mapped[str] = mapped_column(String(30))
+    hours: Mapped[int] = mapped_column(Integer)
+    first_answer_time: Mapped[datetime | None]
+    create_time: Mapped[datetime]
+    update_time: Mapped[datetime]
+
+    __table_args__ = (
+        Index("ix_referrals_create_time", "create_time", "id"),
+        Index("ix_referrals_state_due", "state", "answer_due"),
+    )
+
+
+class ReferralMoveRow(Base):
+    """Every move of a referral this node made or received, applied or not."""
+
+    __tablename__ = "referral_moves"
+
+    move_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    referral_id: Mapped[str] = mapped_column(ID)
+    version: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20))
+    side: Mapped[str] = mapped_column(String(10))
+    occur_time: Mapped[datetime]
+    outcome: Mapped[str] = mapped_column(String(30))
+    hours: Mapped[int] = mapped_column(Integer)
+    #: For a proposal: when the receiving side must answer.
+    answer_due: Mapped[datetime | None]
+    receive_time: Mapped[datetime]
+
+    __table_args__ = (Index("ix_referral_moves_referral", "referral_id", "version"),)

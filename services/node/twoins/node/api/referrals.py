@@ -1,0 +1,325 @@
+"""ReferralService: this region's side of referrals with other regions.
+
+Each move is checked against the lifecycle and against who may make it, kept with the
+referral's other moves, folded, and sent to the other region as a ReferralMoved event.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+import grpc
+
+from twoins.node.api.access import check_offer_owner, current_principal
+from twoins.node.api.context import NodeContext, require_id
+from twoins.node.api.convert import enum_to_proto, enums_from_proto, set_timestamp
+from twoins.node.domain.errors import FieldViolation, InvalidArgument, NotFound, PermissionDenied
+from twoins.node.domain.expert_offer import ExpertOfferState
+from twoins.node.domain.need import NeedState
+from twoins.node.domain.referral import (
+    Action,
+    Move,
+    Outcome,
+    Referral,
+    ReferralState,
+    Side,
+    add_working_days,
+    check_move,
+)
+from twoins.node.store.pagination import next_page_token, page_request
+from twoins.node.store.repositories import Repositories
+from twoins.v1 import events_pb2, referral_pb2_grpc
+from twoins.v1 import referral_pb2 as pb
+
+#: Working days the receiving region has to answer, and calendar days of grace after that.
+ANSWER_WORKING_DAYS = 5
+GRACE_DAYS = 2
+MAX_HOURS = 10_000
+
+_SIDES = {Side.NEED: pb.REFERRAL_SIDE_NEED, Side.OFFER: pb.REFERRAL_SIDE_OFFER}
+
+
+def referral_to_proto(referral: Referral, own_region: str, now: datetime) -> pb.Referral:
+    message = pb.Referral(
+        id=referral.id,
+        need_id=referral.need_id,
+        offer_id=referral.offer_id,
+        need_region=referral.need_region,
+        offer_region=referral.offer_region,
+        initiator=_SIDES[referral.initiator],
+        state=enum_to_proto(referral.state),
+        version=referral.version,
+        outcome=enum_to_proto(referral.outcome),
+        hours_delivered=referral.hours,
+        own_side=_SIDES[referral.side_of(own_region)],
+        overdue=referral.answer_due is not None and referral.answer_due < now,
+    )
+    if referral.answer_due is not None:
+        set_timestamp(message.answer_due_time, referral.answer_due)
+    if referral.first_answer_time is not None:
+        set_timestamp(message.first_answer_time, referral.first_answer_time)
+    set_timestamp(message.create_time, referral.create_time)
+    set_timestamp(message.update_time, referral.update_time)
+    return message
+
+
+def move_event(referral: Referral, move: Move) -> events_pb2.ReferralMoved:
+    event = events_pb2.ReferralMoved(
+        referral_id=referral.id,
+        move_id=move.move_id,
+        version=move.version,
+        action=move.action.value,
+        side=_SIDES[move.side],
+        need_id=referral.need_id,
+        offer_id=referral.offer_id,
+        need_region=referral.need_region,
+        offer_region=referral.offer_region,
+        initiator=_SIDES[referral.initiator],
+        outcome=enum_to_proto(move.outcome),
+        hours_delivered=move.hours,
+    )
+    set_timestamp(event.occur_time, move.occur_time)
+    if move.action is Action.PROPOSE and referral.answer_due is not None:
+        set_timestamp(event.answer_due_time, referral.answer_due)
+    return event
+
+
+def side_from_proto(value: int) -> Side | None:
+    for side, number in _SIDES.items():
+        if number == value:
+            return side
+    return None
+
+
+class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
+    def __init__(self, node: NodeContext) -> None:
+        self._node = node
+
+    @property
+    def _region(self) -> str:
+        return self._node.region.id
+
+    def _check_actor(self, repositories: Repositories, referral: Referral, side: Side) -> None:
+        """The need side acts through its facilitators and managers; the offer side through
+        the offer's own expert or a cluster manager."""
+        principal = current_principal()
+        if principal is None:
+            return
+        if side is Side.NEED and not principal.has_role("facilitator", "cluster-manager"):
+            raise PermissionDenied(
+                "the SME's region acts through its facilitators and cluster managers",
+                reason="ROLE_NOT_ALLOWED",
+            )
+        if side is Side.OFFER:
+            if not principal.has_role("expert", "cluster-manager"):
+                raise PermissionDenied(
+                    "the expert's region acts through the expert or a cluster manager",
+                    reason="ROLE_NOT_ALLOWED",
+                )
+            offer = repositories.expert_offers.get(referral.offer_id)
+            check_offer_owner(offer.owner, offer.id)
+
+    def CreateReferral(
+        self, request: pb.CreateReferralRequest, context: grpc.ServicerContext
+    ) -> pb.CreateReferralResponse:
+        need_id = require_id(request.referral.need_id, "referral.need_id")
+        offer_id = require_id(request.referral.offer_id, "referral.offer_id")
+        now = self._node.clock()
+
+        def create(repositories: Repositories, new_id: str) -> Referral:
+            referral = self._proposal(repositories, new_id, need_id, offer_id, now)
+            self._check_actor(repositories, referral, referral.initiator)
+            proposal = Move(str(uuid.uuid4()), new_id, 1, Action.PROPOSE, referral.initiator, now)
+            repositories.referrals.create(referral, proposal, now)
+            self._node.emit(repositories, [move_event(referral, proposal)])
+            return referral
+
+        def load(repositories: Repositories, first_id: str) -> Referral:
+            return repositories.referrals.get(first_id)
+
+        referral = self._node.create_once(
+            "CreateReferral", request, request.request_id, create, load
+        )
+        return pb.CreateReferralResponse(
+            referral=referral_to_proto(referral, self._region, self._node.clock())
+        )
+
+    def _proposal(
+        self, repositories: Repositories, new_id: str, need_id: str, offer_id: str, now: datetime
+    ) -> Referral:
+        """The new referral: one of need and offer is this region's, the other in the network
+        catalogue from another region."""
+        catalogue = self._node.catalogue
+        local_need = repositories.needs.find(need_id)
+        if local_need is not None:
+            if local_need.state not in (NeedState.PUBLISHED, NeedState.MATCHED):
+                raise InvalidArgument(
+                    f"need {need_id} is {local_need.state.name}: only a published need can be "
+                    "referred",
+                    violations=(FieldViolation("referral.need_id", "must be published"),),
+                )
+            entry = catalogue.offer(offer_id)
+            if entry is None:
+                raise NotFound(
+                    f"expert offer {offer_id} is not in the network catalogue",
+                    metadata={"resource": "expert_offer", "id": offer_id},
+                )
+            initiator, need_region, offer_region = Side.NEED, self._region, entry.origin_region
+        else:
+            local_offer = repositories.expert_offers.find(offer_id)
+            if local_offer is None:
+                raise NotFound(
+                    "neither the need nor the offer is this region's: a referral starts at the "
+                    "region of one of them",
+                    metadata={"resource": "referral"},
+                )
+            if local_offer.state is not ExpertOfferState.PUBLISHED:
+                raise InvalidArgument(
+                    f"expert offer {offer_id} is {local_offer.state.name}: publish it first",
+                    violations=(FieldViolation("referral.offer_id", "must be published"),),
+                )
+            entry = catalogue.need(need_id)
+            if entry is None:
+                raise NotFound(
+                    f"need {need_id} is not in the network catalogue",
+                    metadata={"resource": "need", "id": need_id},
+                )
+            initiator, need_region, offer_region = Side.OFFER, entry.origin_region, self._region
+        if need_region == offer_region:
+            raise InvalidArgument(
+                "a referral joins two regions; need and offer are both of "
+                f"{need_region}: work the case within the region",
+                violations=(FieldViolation("referral", "need and offer of one region"),),
+            )
+        return Referral(
+            id=new_id,
+            need_id=need_id,
+            offer_id=offer_id,
+            need_region=need_region,
+            offer_region=offer_region,
+            initiator=initiator,
+            state=ReferralState.PROPOSED,
+            version=1,
+            create_time=now,
+            update_time=now,
+            answer_due=add_working_days(now, ANSWER_WORKING_DAYS),
+        )
+
+    def GetReferral(
+        self, request: pb.GetReferralRequest, context: grpc.ServicerContext
+    ) -> pb.GetReferralResponse:
+        referral_id = require_id(request.id)
+        with self._node.store.read() as repositories:
+            referral = repositories.referrals.get(referral_id)
+        return pb.GetReferralResponse(
+            referral=referral_to_proto(referral, self._region, self._node.clock())
+        )
+
+    def ListReferrals(
+        self, request: pb.ListReferralsRequest, context: grpc.ServicerContext
+    ) -> pb.ListReferralsResponse:
+        states = enums_from_proto(ReferralState, request.states, "states")
+        page = page_request(
+            request.page_size,
+            request.page_token,
+            ("referrals", sorted(state.name for state in states)),
+        )
+        with self._node.store.read() as repositories:
+            referrals, last, more = repositories.referrals.page(page, states)
+        now = self._node.clock()
+        return pb.ListReferralsResponse(
+            referrals=[referral_to_proto(item, self._region, now) for item in referrals],
+            next_page_token=next_page_token(page, last, more),
+        )
+
+    def _move(
+        self,
+        referral_id: str,
+        action: Action,
+        outcome: Outcome = Outcome.UNSPECIFIED,
+        hours: int = 0,
+    ) -> pb.Referral:
+        checked_id = require_id(referral_id)
+        now = self._node.clock()
+        with self._node.store.write() as repositories:
+            before = repositories.referrals.get(checked_id, for_update=True)
+            side = before.side_of(self._region)
+            check_move(before, action, side)
+            self._check_actor(repositories, before, side)
+            move = Move(
+                str(uuid.uuid4()),
+                checked_id,
+                before.version + 1,
+                action,
+                side,
+                now,
+                outcome=outcome,
+                hours=hours,
+            )
+            after, _changed = repositories.referrals.record(checked_id, move, now)
+            self._node.emit(repositories, [move_event(after, move)])
+        return referral_to_proto(after, self._region, now)
+
+    def AcceptReferral(
+        self, request: pb.AcceptReferralRequest, context: grpc.ServicerContext
+    ) -> pb.AcceptReferralResponse:
+        return pb.AcceptReferralResponse(referral=self._move(request.id, Action.ACCEPT))
+
+    def DeclineReferral(
+        self, request: pb.DeclineReferralRequest, context: grpc.ServicerContext
+    ) -> pb.DeclineReferralResponse:
+        return pb.DeclineReferralResponse(referral=self._move(request.id, Action.DECLINE))
+
+    def RecordReferralConsent(
+        self, request: pb.RecordReferralConsentRequest, context: grpc.ServicerContext
+    ) -> pb.RecordReferralConsentResponse:
+        return pb.RecordReferralConsentResponse(
+            referral=self._move(request.id, Action.GIVE_CONSENT)
+        )
+
+    def EngageReferral(
+        self, request: pb.EngageReferralRequest, context: grpc.ServicerContext
+    ) -> pb.EngageReferralResponse:
+        return pb.EngageReferralResponse(referral=self._move(request.id, Action.ENGAGE))
+
+    def CompleteReferral(
+        self, request: pb.CompleteReferralRequest, context: grpc.ServicerContext
+    ) -> pb.CompleteReferralResponse:
+        violations = []
+        if request.outcome not in (value.value for value in Outcome) or not request.outcome:
+            violations.append(FieldViolation("outcome", "name what the engagement achieved"))
+        if not 1 <= request.hours_delivered <= MAX_HOURS:
+            violations.append(FieldViolation("hours_delivered", f"1 to {MAX_HOURS:,} hours"))
+        if violations:
+            raise InvalidArgument("the completion is incomplete", violations=tuple(violations))
+        return pb.CompleteReferralResponse(
+            referral=self._move(
+                request.id, Action.COMPLETE, Outcome(request.outcome), request.hours_delivered
+            )
+        )
+
+    def WithdrawReferral(
+        self, request: pb.WithdrawReferralRequest, context: grpc.ServicerContext
+    ) -> pb.WithdrawReferralResponse:
+        return pb.WithdrawReferralResponse(referral=self._move(request.id, Action.WITHDRAW))
+
+
+def expire_overdue_referrals(node: NodeContext, now: datetime) -> int:
+    """Expires the proposals nobody answered by their deadline and the grace after it."""
+    expired = 0
+    with node.store.write() as repositories:
+        for referral in repositories.referrals.due_for_expiry(now - timedelta(days=GRACE_DAYS)):
+            move = Move(
+                str(uuid.uuid4()),
+                referral.id,
+                referral.version + 1,
+                Action.EXPIRE,
+                referral.side_of(node.region.id),
+                now,
+            )
+            after, changed = repositories.referrals.record(referral.id, move, now)
+            if changed:
+                node.emit(repositories, [move_event(after, move)])
+                expired += 1
+    return expired

@@ -1,0 +1,174 @@
+"""Referrals in the node's database: every move kept, the fold kept beside it for queries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from twoins.node.domain.errors import NotFound
+from twoins.node.domain.referral import (
+    Action,
+    Move,
+    Outcome,
+    Referral,
+    ReferralState,
+    Side,
+    fold,
+)
+from twoins.node.store.pagination import PagePosition, PageRequest
+from twoins.node.store.tables import ReferralMoveRow, ReferralRow
+
+
+def _referral(row: ReferralRow) -> Referral:
+    return Referral(
+        id=row.id,
+        need_id=row.need_id,
+        offer_id=row.offer_id,
+        need_region=row.need_region,
+        offer_region=row.offer_region,
+        initiator=Side(row.initiator),
+        state=ReferralState[row.state],
+        version=row.version,
+        create_time=row.create_time,
+        update_time=row.update_time,
+        answer_due=row.answer_due,
+        outcome=Outcome[row.outcome],
+        hours=row.hours,
+        first_answer_time=row.first_answer_time,
+    )
+
+
+def _values(referral: Referral) -> dict[str, object]:
+    return {
+        "id": referral.id,
+        "need_id": referral.need_id,
+        "offer_id": referral.offer_id,
+        "need_region": referral.need_region,
+        "offer_region": referral.offer_region,
+        "initiator": referral.initiator.value,
+        "state": referral.state.name,
+        "version": referral.version,
+        "answer_due": referral.answer_due,
+        "outcome": referral.outcome.name,
+        "hours": referral.hours,
+        "first_answer_time": referral.first_answer_time,
+        "create_time": referral.create_time,
+        "update_time": referral.update_time,
+    }
+
+
+def _move(row: ReferralMoveRow) -> Move:
+    return Move(
+        move_id=row.move_id,
+        referral_id=row.referral_id,
+        version=row.version,
+        action=Action(row.action),
+        side=Side(row.side),
+        occur_time=row.occur_time,
+        outcome=Outcome[row.outcome],
+        hours=row.hours,
+    )
+
+
+class ReferralRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, referral_id: str, *, for_update: bool = False) -> Referral:
+        row = self._session.get(ReferralRow, referral_id, with_for_update=for_update)
+        if row is None:
+            raise NotFound(
+                f"referral {referral_id} does not exist in this region",
+                metadata={"resource": "referral", "id": referral_id},
+            )
+        return _referral(row)
+
+    def find(self, referral_id: str) -> Referral | None:
+        row = self._session.get(ReferralRow, referral_id, with_for_update=True)
+        return _referral(row) if row is not None else None
+
+    def knows_move(self, move_id: str) -> bool:
+        return self._session.get(ReferralMoveRow, move_id) is not None
+
+    def moves(self, referral_id: str) -> list[Move]:
+        rows = self._session.scalars(
+            select(ReferralMoveRow).where(ReferralMoveRow.referral_id == referral_id)
+        )
+        return [_move(row) for row in rows]
+
+    def create(self, proposed: Referral, proposal: Move, now: datetime) -> None:
+        """Stores a new referral and its proposal."""
+        self._session.add(ReferralRow(**_values(proposed)))
+        self._add_move(proposal, now, proposed.answer_due)
+
+    def record(self, referral_id: str, move: Move, now: datetime) -> tuple[Referral, bool]:
+        """Keeps `move` (unless known) and stores the fold of every move; returns the
+        referral and whether its state changed."""
+        before = self.get(referral_id, for_update=True)
+        if self.knows_move(move.move_id):
+            return before, False
+        self._add_move(move, now)
+        self._session.flush()
+        proposal = self._session.scalars(
+            select(ReferralMoveRow).where(
+                ReferralMoveRow.referral_id == referral_id,
+                ReferralMoveRow.action == Action.PROPOSE.value,
+            )
+        ).one()
+        start = replace(
+            before,
+            state=ReferralState.PROPOSED,
+            version=1,
+            update_time=before.create_time,
+            answer_due=proposal.answer_due,
+            outcome=Outcome.UNSPECIFIED,
+            hours=0,
+            first_answer_time=None,
+        )
+        after, _applied = fold(start, self.moves(referral_id))
+        row = self._session.get(ReferralRow, referral_id)
+        assert row is not None
+        for key, value in _values(after).items():
+            setattr(row, key, value)
+        return after, after != before
+
+    def _add_move(self, move: Move, now: datetime, answer_due: datetime | None = None) -> None:
+        self._session.add(
+            ReferralMoveRow(
+                move_id=move.move_id,
+                referral_id=move.referral_id,
+                version=move.version,
+                action=move.action.value,
+                side=move.side.value,
+                occur_time=move.occur_time,
+                outcome=move.outcome.name,
+                hours=move.hours,
+                answer_due=answer_due,
+                receive_time=now,
+            )
+        )
+
+    def page(
+        self, page: PageRequest, states: Sequence[ReferralState]
+    ) -> tuple[list[Referral], PagePosition | None, bool]:
+        from twoins.node.store.repositories import _page
+
+        conditions: list[ColumnElement[bool]] = (
+            [ReferralRow.state.in_([state.name for state in states])] if states else []
+        )
+        rows, last, more = _page(self._session, ReferralRow, page, conditions)
+        return [_referral(row) for row in rows], last, more
+
+    def due_for_expiry(self, before: datetime) -> list[Referral]:
+        rows = self._session.scalars(
+            select(ReferralRow).where(
+                ReferralRow.state == ReferralState.PROPOSED.name,
+                ReferralRow.answer_due.is_not(None),
+                ReferralRow.answer_due < before,
+            )
+        )
+        return [_referral(row) for row in rows]
