@@ -23,6 +23,8 @@ from twoins.v1 import (
     network_pb2_grpc,
     organisation_pb2,
     organisation_pb2_grpc,
+    referral_pb2,
+    referral_pb2_grpc,
 )
 
 #: Request fields the HTTP layer fills itself.
@@ -203,6 +205,8 @@ def _build() -> list[Operation]:
     need_stub = need_pb2_grpc.NeedServiceStub
     offer_stub = expert_offer_pb2_grpc.ExpertOfferServiceStub
     net_stub = network_pb2_grpc.NetworkServiceStub
+    referral = referral_pb2
+    referral_stub = referral_pb2_grpc.ReferralServiceStub
     return [
         *_resource_operations(
             org,
@@ -305,6 +309,35 @@ def _build() -> list[Operation]:
             for verb, rpc in (
                 ("publish", "PublishExpertOffer"),
                 ("withdraw", "WithdrawExpertOffer"),
+            )
+        ),
+        *_resource_operations(
+            referral,
+            referral_stub,
+            "ReferralService",
+            "Referrals",
+            "referrals",
+            "Referral",
+            "referral",
+            update=False,
+        ),
+        *(
+            _action(
+                referral,
+                referral_stub,
+                "ReferralService",
+                "Referrals",
+                f"/referrals/{{id}}/{verb}",
+                rpc,
+                "referral",
+            )
+            for verb, rpc in (
+                ("accept", "AcceptReferral"),
+                ("decline", "DeclineReferral"),
+                ("consent", "RecordReferralConsent"),
+                ("engage", "EngageReferral"),
+                ("complete", "CompleteReferral"),
+                ("withdraw", "WithdrawReferral"),
             )
         ),
         Operation(

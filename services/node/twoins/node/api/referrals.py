@@ -100,6 +100,24 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
     def _region(self) -> str:
         return self._node.region.id
 
+    def _expert_scope(self, repositories: Repositories) -> list[str] | None:
+        """For an expert (not a manager or facilitator): the ids of their own offers, whose
+        referrals alone they see; None for everyone else."""
+        principal = current_principal()
+        if principal is None or principal.has_role("facilitator", "cluster-manager"):
+            return None
+        return repositories.expert_offers.ids_owned_by(principal.subject)
+
+    def _visible(self, repositories: Repositories, referral: Referral) -> Referral:
+        owned = self._expert_scope(repositories)
+        if owned is not None and referral.offer_id not in owned:
+            # The same answer as for a referral that does not exist.
+            raise NotFound(
+                f"referral {referral.id} does not exist in this region",
+                metadata={"resource": "referral", "id": referral.id},
+            )
+        return referral
+
     def _check_actor(self, repositories: Repositories, referral: Referral, side: Side) -> None:
         """The need side acts through its facilitators and managers; the offer side through
         the offer's own expert or a cluster manager."""
@@ -211,7 +229,7 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
     ) -> pb.GetReferralResponse:
         referral_id = require_id(request.id)
         with self._node.store.read() as repositories:
-            referral = repositories.referrals.get(referral_id)
+            referral = self._visible(repositories, repositories.referrals.get(referral_id))
         return pb.GetReferralResponse(
             referral=referral_to_proto(referral, self._region, self._node.clock())
         )
@@ -220,13 +238,14 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
         self, request: pb.ListReferralsRequest, context: grpc.ServicerContext
     ) -> pb.ListReferralsResponse:
         states = enums_from_proto(ReferralState, request.states, "states")
-        page = page_request(
-            request.page_size,
-            request.page_token,
-            ("referrals", sorted(state.name for state in states)),
-        )
         with self._node.store.read() as repositories:
-            referrals, last, more = repositories.referrals.page(page, states)
+            owned = self._expert_scope(repositories)
+            page = page_request(
+                request.page_size,
+                request.page_token,
+                ("referrals", sorted(state.name for state in states), owned),
+            )
+            referrals, last, more = repositories.referrals.page(page, states, owned)
         now = self._node.clock()
         return pb.ListReferralsResponse(
             referrals=[referral_to_proto(item, self._region, now) for item in referrals],
@@ -243,10 +262,12 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
         checked_id = require_id(referral_id)
         now = self._node.clock()
         with self._node.store.write() as repositories:
-            before = repositories.referrals.get(checked_id, for_update=True)
+            before = self._visible(
+                repositories, repositories.referrals.get(checked_id, for_update=True)
+            )
             side = before.side_of(self._region)
-            check_move(before, action, side)
             self._check_actor(repositories, before, side)
+            check_move(before, action, side)
             move = Move(
                 str(uuid.uuid4()),
                 checked_id,

@@ -153,13 +153,19 @@ class ReferralRepository:
         )
 
     def page(
-        self, page: PageRequest, states: Sequence[ReferralState]
+        self,
+        page: PageRequest,
+        states: Sequence[ReferralState],
+        offer_ids: Sequence[str] | None = None,
     ) -> tuple[list[Referral], PagePosition | None, bool]:
+        """A page of the region's referrals; only those of `offer_ids` when given."""
         from twoins.node.store.repositories import _page
 
         conditions: list[ColumnElement[bool]] = (
             [ReferralRow.state.in_([state.name for state in states])] if states else []
         )
+        if offer_ids is not None:
+            conditions.append(ReferralRow.offer_id.in_(list(offer_ids)))
         rows, last, more = _page(self._session, ReferralRow, page, conditions)
         return [_referral(row) for row in rows], last, more
 

@@ -537,6 +537,11 @@ class ExpertOfferRepository(_EntityRepository[ExpertOffer]):
     def _entity(self, row: Any) -> ExpertOffer:
         return _offer(row)
 
+    def ids_owned_by(self, owner: str) -> list[str]:
+        return list(
+            self._session.scalars(select(ExpertOfferRow.id).where(ExpertOfferRow.owner == owner))
+        )
+
     def page(
         self, page: PageRequest, states: Sequence[ExpertOfferState], owner: str | None = None
     ) -> tuple[list[ExpertOffer], PagePosition | None, bool]:

@@ -1,0 +1,168 @@
+"""Referral operations through the gateway × every caller. A referral joins two regions, so
+both regions' people may see it; each move belongs to one side, and within a side to certain
+roles; an expert sees only the referrals of their own offers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+import pytest
+
+from tests.support.api import Caller, wait_until
+from tests.support.identity import Identity, RunningGateway
+
+OWN, OTHER = "it-basilicata", "gr-attica"  # the SME's region, the expert's region
+
+CALLERS = {
+    "facilitator, SME's region": f"facilitator.{OWN}",
+    "cluster manager, SME's region": f"cluster-manager.{OWN}",
+    "expert, SME's region": f"expert.{OWN}",
+    "facilitator, expert's region": f"facilitator.{OTHER}",
+    "cluster manager, expert's region": f"cluster-manager.{OTHER}",
+    "expert, expert's region": f"expert.{OTHER}",
+    "network coordinator": "network-coordinator",
+}
+ORDER = list(CALLERS)
+
+
+def row(*statuses: int) -> dict[str, int]:
+    return dict(zip(ORDER, statuses, strict=True))
+
+
+#: operation -> (state the referral is in, method, path after /referrals/{id}, body, statuses)
+EXPECTED: dict[str, tuple[str, str, str, dict[str, object] | None, dict[str, int]]] = {
+    "getReferral": ("PROPOSED", "GET", "", None, row(200, 200, 404, 200, 200, 200, 403)),
+    "acceptReferral": ("PROPOSED", "POST", "/accept", {}, row(409, 409, 404, 403, 200, 200, 403)),
+    "declineReferral": (
+        "PROPOSED",
+        "POST",
+        "/decline",
+        {},
+        row(409, 409, 404, 403, 200, 200, 403),
+    ),
+    "recordReferralConsent": (
+        "ACCEPTED",
+        "POST",
+        "/consent",
+        {},
+        row(200, 200, 404, 403, 409, 409, 403),
+    ),
+    "engageReferral": (
+        "CONSENT_GIVEN",
+        "POST",
+        "/engage",
+        {},
+        row(409, 409, 404, 403, 409, 409, 403),
+    ),
+    "completeReferral": (
+        "CONSENT_GIVEN",
+        "POST",
+        "/complete",
+        {"outcome": "REFERRAL_OUTCOME_AGREEMENT_SIGNED", "hours_delivered": 8},
+        row(409, 409, 404, 403, 409, 409, 403),
+    ),
+    "withdrawReferral": (
+        "PROPOSED",
+        "POST",
+        "/withdraw",
+        {},
+        row(200, 200, 404, 403, 200, 200, 403),
+    ),
+}
+
+
+@dataclass
+class Parties:
+    manager: Caller  # the SME's region
+    expert: Caller  # the expert's region, owner of the offer
+    need_id: str
+    offer_id: str
+
+    def referral(self, state: str) -> str:
+        referral_id = str(
+            self.manager.ok(
+                "POST", "/referrals", {"need_id": self.need_id, "offer_id": self.offer_id}
+            )["id"]
+        )
+        wait_until(partial(_in_state, self.expert, referral_id, "PROPOSED"), what="proposal")
+        if state in ("ACCEPTED", "CONSENT_GIVEN"):
+            self.expert.ok("POST", f"/referrals/{referral_id}/accept", {})
+            wait_until(partial(_in_state, self.manager, referral_id, "ACCEPTED"), what="accept")
+        if state == "CONSENT_GIVEN":
+            self.manager.ok("POST", f"/referrals/{referral_id}/consent", {})
+            wait_until(
+                partial(_in_state, self.expert, referral_id, "CONSENT_GIVEN"), what="consent"
+            )
+        return referral_id
+
+
+def _in_state(caller: Caller, referral_id: str, state: str) -> bool:
+    response = caller.call("GET", f"/referrals/{referral_id}")
+    return response.status_code == 200 and response.json()["state"] == f"REFERRAL_STATE_{state}"
+
+
+def _in_catalogue(caller: Caller, offer_id: str) -> bool:
+    offers = caller.ok("GET", "/network/expert-offers")["offers"]
+    return offer_id in {item["offer_id"] for item in offers}
+
+
+@pytest.fixture(scope="module")
+def parties(identity: Identity, gateway: RunningGateway) -> Parties:
+    manager = Caller(identity, gateway.url, f"cluster-manager.{OWN}")
+    expert = Caller(identity, gateway.url, f"expert.{OTHER}")
+    need_id = manager.need("PUBLISHED")
+    offer_id = expert.offer(published=True)
+    wait_until(partial(_in_catalogue, manager, offer_id), what="the offer in the catalogue")
+    return Parties(manager, expert, need_id, offer_id)
+
+
+@pytest.mark.parametrize("caller_name", ORDER)
+@pytest.mark.parametrize("operation", sorted(EXPECTED))
+def test_referral_move(
+    operation: str,
+    caller_name: str,
+    parties: Parties,
+    identity: Identity,
+    gateway: RunningGateway,
+) -> None:
+    state, method, suffix, body, statuses = EXPECTED[operation]
+    referral_id = parties.referral(state)
+    caller = Caller(identity, gateway.url, CALLERS[caller_name])
+    response = caller.call(method, f"/referrals/{referral_id}{suffix}", body)
+    assert response.status_code == statuses[caller_name], (
+        f"{caller_name} {operation}: {response.status_code} (expected "
+        f"{statuses[caller_name]}) {response.text[:300]}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("caller_name", "status"),
+    list(row(201, 201, 403, 403, 201, 201, 403).items()),
+)
+def test_who_may_propose(
+    caller_name: str, status: int, parties: Parties, identity: Identity, gateway: RunningGateway
+) -> None:
+    """The SME's staff propose from the need; the expert (or a manager) from the offer."""
+    caller = Caller(identity, gateway.url, CALLERS[caller_name])
+    response = caller.call(
+        "POST", "/referrals", {"need_id": parties.need_id, "offer_id": parties.offer_id}
+    )
+    assert response.status_code == status, response.text[:300]
+    if status == 201:
+        own_side = "REFERRAL_SIDE_NEED" if OWN in CALLERS[caller_name] else "REFERRAL_SIDE_OFFER"
+        assert response.json()["own_side"] == own_side
+
+
+def test_an_expert_lists_only_their_offers_referrals(
+    parties: Parties, identity: Identity, gateway: RunningGateway
+) -> None:
+    referral_id = parties.referral("PROPOSED")
+    mine = parties.expert.ok("GET", "/referrals?page_size=500")["referrals"]
+    assert referral_id in {item["id"] for item in mine}
+    stranger = Caller(identity, gateway.url, f"expert.{OWN}")
+    assert stranger.ok("GET", "/referrals")["referrals"] == []
+    staff = Caller(identity, gateway.url, f"facilitator.{OTHER}")
+    assert referral_id in {
+        item["id"] for item in staff.ok("GET", "/referrals?page_size=500")["referrals"]
+    }
