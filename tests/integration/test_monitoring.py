@@ -194,6 +194,8 @@ def test_series_exist_with_their_labels(watched: Watched) -> None:
         ("twoins_bus_connected == 1", {"region"}),
         ("twoins_node_open_needs", {"region"}),
         ("twoins_db_up == 1", {"region"}),
+        ("twoins_referrals", {"region", "state"}),
+        ("twoins_referrals_overdue", {"region"}),
         ("twoins_bus_heartbeats_sent_total", {"region"}),
         ('twoins_monitor_node_state{state="up"}', {"region", "state"}),
         ("twoins_monitor_heartbeat_age_seconds", {"region"}),

@@ -19,6 +19,7 @@ from twoins.cli.node_client import NodeClient
 from twoins.common.envelope import subject_for, wrap
 from twoins.node.server import NodeServer
 from twoins.node.store.tables import DeadLetterRow
+from twoins.node.vitals import read_vitals
 from twoins.v1 import events_pb2, expert_offer_pb2, referral_pb2
 
 NEED_REGION, OFFER_REGION = "it-basilicata", "gr-attica"
@@ -118,6 +119,11 @@ def test_the_journey_until_consent(
     with pytest.raises(grpc.RpcError) as too_early:
         expert.referrals.EngageReferral(referral_pb2.EngageReferralRequest(id=created.id))
     assert too_early.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    # Both regions count it as open, for their metrics and heartbeats.
+    for region in (NEED_REGION, OFFER_REGION):
+        vitals = read_vitals(nodes[region].context.store)
+        assert vitals.referrals.get("CONSENT_GIVEN", 0) >= 1
+        assert vitals.open_referrals >= 1
 
 
 def test_concurrent_accept_and_withdraw_converge_on_withdrawn(

@@ -10,6 +10,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy.exc import SQLAlchemyError
 
 from twoins.common.metrics import register_build_info
+from twoins.node.domain.referral import ReferralState
 from twoins.node.store.node_store import NodeStore
 from twoins.node.vitals import read_vitals
 
@@ -37,6 +38,20 @@ class _OutboxCollector(Collector):
             "twoins_bus_outbox_oldest_age_seconds",
             "Age of the oldest unpublished event; 0 when none waits",
             value=vitals.outbox_oldest_age_seconds,
+        )
+        by_state = GaugeMetricFamily(
+            "twoins_referrals",
+            "Referrals the region takes part in, by state",
+            labels=["state"],
+        )
+        for state in ReferralState:
+            if state is not ReferralState.UNSPECIFIED:
+                by_state.add_metric([state.name.lower()], vitals.referrals.get(state.name, 0))
+        yield by_state
+        yield GaugeMetricFamily(
+            "twoins_referrals_overdue",
+            "Proposals past their answer deadline",
+            value=vitals.overdue_referrals,
         )
         yield GaugeMetricFamily(
             "twoins_node_open_needs",

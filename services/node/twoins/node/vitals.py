@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
 from twoins.node.domain.need import OPEN_STATES
+from twoins.node.domain.referral import ReferralState
 from twoins.node.store.node_store import NodeStore
-from twoins.node.store.tables import NeedRow, OutboxRow
+from twoins.node.store.tables import NeedRow, OutboxRow, ReferralRow
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,16 @@ class Vitals:
     outbox_oldest_age_seconds: float
     #: The region's needs in an open state.
     open_needs: int
+    #: Referrals the region takes part in, by state name.
+    referrals: dict[str, int] = field(default_factory=dict)
+    #: Proposals past their answer deadline.
+    overdue_referrals: int = 0
+
+    @property
+    def open_referrals(self) -> int:
+        return sum(
+            count for state, count in self.referrals.items() if not ReferralState[state].is_terminal
+        )
 
 
 def read_vitals(store: NodeStore, now: datetime | None = None) -> Vitals:
@@ -33,8 +44,19 @@ def read_vitals(store: NodeStore, now: datetime | None = None) -> Vitals:
         open_needs = repositories.session.execute(
             select(func.count()).where(NeedRow.state.in_([state.name for state in OPEN_STATES]))
         ).scalar_one()
+        referrals = {
+            state: int(count)
+            for state, count in repositories.session.execute(
+                select(ReferralRow.state, func.count()).group_by(ReferralRow.state)
+            )
+        }
+        overdue = repositories.session.execute(
+            select(func.count()).where(
+                ReferralRow.state == ReferralState.PROPOSED.name, ReferralRow.answer_due < now
+            )
+        ).scalar_one()
     age = 0.0
     if oldest is not None:
         oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
         age = max(0.0, (now - oldest).total_seconds())
-    return Vitals(int(count), age, int(open_needs))
+    return Vitals(int(count), age, int(open_needs), referrals, int(overdue))

@@ -256,6 +256,7 @@ class BusWorker:
                 outbox_backlog=vitals.outbox_backlog,
                 consumer_lag=self.consumer_lag,
                 open_needs=vitals.open_needs,
+                open_referrals=vitals.open_referrals,
             )
             if self.last_applied is not None:
                 beat.last_applied_time.FromDatetime(self.last_applied)
