@@ -9,6 +9,7 @@ import click
 from twoins.cli.network import network_group, seed
 from twoins.monitor.cli import monitor_group
 from twoins.node.anonymiser_cli import anonymiser_group
+from twoins.node.audit_cli import audit_group
 from twoins.node.cli import node_group
 
 
@@ -23,6 +24,7 @@ cli.add_command(network_group)
 cli.add_command(seed)
 cli.add_command(anonymiser_group)
 cli.add_command(monitor_group)
+cli.add_command(audit_group)
 # Parts that services must not import (the gateway) plug in their commands by entry point.
 for _entry in entry_points(group="twoins.commands"):
     cli.add_command(_entry.load())

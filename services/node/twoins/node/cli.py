@@ -16,7 +16,7 @@ from twoins.common.network import DEFAULT_NETWORK_FILE, ConfigError
 from twoins.node.config import NodeConfig, load_node_config
 from twoins.node.store.database import Database, DatabaseError
 
-_network_option = click.option(
+network_option = click.option(
     "--network",
     "network_file",
     type=click.Path(path_type=Path),
@@ -27,7 +27,7 @@ _network_option = click.option(
 )
 
 
-def _load_config(
+def load_config_or_exit(
     region: str | None, config_file: Path | None, network_file: Path, **overrides: object
 ) -> NodeConfig:
     try:
@@ -66,7 +66,7 @@ def node_group() -> None:
     default=None,
     help="Serve without identity checks (a local trial only; never with real data).",
 )
-@_network_option
+@network_option
 def serve(
     region: str | None,
     listen: str | None,
@@ -79,7 +79,7 @@ def serve(
     """Serve the node's gRPC API until interrupted (SIGINT or SIGTERM stop it gracefully)."""
     from twoins.node.server import NodeStartError, build_server
 
-    config = _load_config(
+    config = load_config_or_exit(
         region,
         config_file,
         network_file,
@@ -124,7 +124,7 @@ def serve(
     help="Target revision; with --downgrade, the revision to go back to.",
 )
 @click.option("--downgrade", is_flag=True, help="Go back to --revision instead of forward.")
-@_network_option
+@network_option
 def migrate(
     region: str | None,
     database_url: str | None,
@@ -134,7 +134,7 @@ def migrate(
     network_file: Path,
 ) -> None:
     """Bring the node's database schema to a revision."""
-    config = _load_config(region, config_file, network_file, database_url=database_url)
+    config = load_config_or_exit(region, config_file, network_file, database_url=database_url)
     try:
         database = Database(config.database_url)
         database.check_connection()

@@ -29,6 +29,7 @@ from twoins.node.domain.organisation import (
     Organisation,
 )
 from twoins.node.domain.support import ServiceType
+from twoins.node.store.audit import AuditLog
 from twoins.node.store.pagination import PagePosition, PageRequest
 from twoins.node.store.referrals import ReferralRepository
 from twoins.node.store.tables import (
@@ -826,3 +827,4 @@ class Repositories:
         self.dead_letters = DeadLetterRepository(session)
         self.catalogue = CatalogueRepository(session)
         self.referrals = ReferralRepository(session)
+        self.audit = AuditLog(session)

@@ -321,3 +321,30 @@ class ReferralMoveRow(Base):
     receive_time: Mapped[datetime]
 
     __table_args__ = (Index("ix_referral_moves_referral", "referral_id", "version"),)
+
+
+class AuditEntryRow(Base):
+    """The disclosure audit log: append-only, each entry hash-chained to the one before."""
+
+    __tablename__ = "audit_log"
+
+    sequence: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    time: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(40))
+    referral_id: Mapped[str] = mapped_column(ID)
+    counterpart: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(80))
+    consent: Mapped[str] = mapped_column(String(80))
+    data_digest: Mapped[str] = mapped_column(String(64))
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHeadRow(Base):
+    """The log's last entry, written with it: a removed last entry no longer matches it."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    sequence: Mapped[int] = mapped_column(Integer)
+    entry_hash: Mapped[str] = mapped_column(String(64))
