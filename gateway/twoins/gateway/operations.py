@@ -338,7 +338,16 @@ def _build() -> list[Operation]:
                 ("engage", "EngageReferral"),
                 ("complete", "CompleteReferral"),
                 ("withdraw", "WithdrawReferral"),
+                ("consent-withdrawal", "WithdrawReferralConsent"),
             )
+        ),
+        Operation(
+            "getDisclosedContact",
+            "GET",
+            "/referrals/{id}/contact",
+            _method(referral, "ReferralService", "GetDisclosedContact"),
+            referral_stub,
+            "Referrals",
         ),
         Operation(
             "searchNeeds",

@@ -23,59 +23,68 @@ _sym_db = _symbol_database.Default()
 
 
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from twoins.v1 import common_pb2 as twoins_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18twoins/v1/referral.proto\x12\ttwoins.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9a\x04\n\x08Referral\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07need_id\x18\x02 \x01(\t\x12\x10\n\x08offer_id\x18\x03 \x01(\t\x12\x13\n\x0bneed_region\x18\x04 \x01(\t\x12\x14\n\x0coffer_region\x18\x05 \x01(\t\x12*\n\tinitiator\x18\x06 \x01(\x0e\x32\x17.twoins.v1.ReferralSide\x12\'\n\x05state\x18\x07 \x01(\x0e\x32\x18.twoins.v1.ReferralState\x12\x0f\n\x07version\x18\x08 \x01(\r\x12\x33\n\x0f\x61nswer_due_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07overdue\x18\n \x01(\x08\x12+\n\x07outcome\x18\x0b \x01(\x0e\x32\x1a.twoins.v1.ReferralOutcome\x12\x17\n\x0fhours_delivered\x18\x0c \x01(\r\x12\x35\n\x11\x66irst_answer_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x63reate_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\x08own_side\x18\x10 \x01(\x0e\x32\x17.twoins.v1.ReferralSide\"R\n\x15\x43reateReferralRequest\x12%\n\x08referral\x18\x01 \x01(\x0b\x32\x13.twoins.v1.Referral\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"?\n\x16\x43reateReferralResponse\x12%\n\x08referral\x18\x01 \x01(\x0b\x32\x13.twoins.v1.Referral\" \n\x12GetReferralRequest\x12\n\n\x02id\x18\x01 \x01(\t\"<\n\x13GetReferralResponse\x12%\n\x08referral\x18\x01 \x01(\x0b\x32\x13.twoins.v1.Referral\"g\n\x14ListReferralsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12(\n\x06states\x18\x03 \x03(\x0e\x32\x18.twoins.v1.ReferralState\"X\n\x15ListReferralsResponse\x12&\n\treferrals\x18\x01 \x03(\x0b\x32\x13.twoins.v1.Referral\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"#\n\x15\x41\x63\x63\x65ptReferralRequest\x12\n\n\x02id\x18\x01 \x01(\t\"?\n\x16\x41\x63\x63\x65ptReferralResponse\x12%\n\x08referral\x18\x01 \x01(\x0b\x32\x13.twoins.v1.Referral\"$\n\x16\x44\x65\x63lineReferralRequest\x12\n\n\x02id\x18\x01 \x01(\t\"@\n\x17\x44\x65\x63lineReferralResponse\x12%\n\x08referral\x18\x01 \x01(\x0b\x32\x13.twoins.v1.Referral\"*\n\x1cRecordReferralConsentRequest\x12\n\n\x02id\x18\x01 \x01(\t\"F\n\x1dRecordReferralConsentResponse\x12%\n\x08referral\x18\x01 \x01(\x0b\x32\x13.twoins.v1.Referral\"#\n\x15\x45ngageReferralRequest\x12\n\n\x02id\x18\x01 \x01(\t\"?\n\x16\x45ngageReferralResponse\x12%\n\x08referral\x18\x01 \x01(\x0b\x32\x13.twoins.v1.Referral\"k\n\x17\x43ompleteReferralRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12+\n\x07outcome\x18\x02 \x01(\x0e\x32\x1a.twoins.v1.ReferralOutcome\x12\x17\n\x0fhours_delivered\x18\x03 \x01(\r\"A\n\x18\x43ompleteReferralResponse\x12%\n\x08referral\x18\x01 \x01(\x0b\x32\x13.twoins.v1.Referral\"%\n\x17WithdrawReferralRequest\x12\n\n\x02id\x18\x01 \x01(\t\"A\n\x18WithdrawReferralResponse\x12%\n\x08referral\x18\x01 \x01(\x0b\x32\x13.twoins.v1.Referral*\xba\x02\n\rReferralState\x12\x1e\n\x1aREFERRAL_STATE_UNSPECIFIED\x10\x00\x12\x1b\n\x17REFERRAL_STATE_PROPOSED\x10\x01\x12\x1b\n\x17REFERRAL_STATE_ACCEPTED\x10\x02\x12\x1b\n\x17REFERRAL_STATE_DECLINED\x10\x03\x12 \n\x1cREFERRAL_STATE_CONSENT_GIVEN\x10\x04\x12\x1c\n\x18REFERRAL_STATE_DISCLOSED\x10\x05\x12\x1a\n\x16REFERRAL_STATE_ENGAGED\x10\x06\x12\x1c\n\x18REFERRAL_STATE_COMPLETED\x10\x07\x12\x1c\n\x18REFERRAL_STATE_WITHDRAWN\x10\x08\x12\x1a\n\x16REFERRAL_STATE_EXPIRED\x10\t*^\n\x0cReferralSide\x12\x1d\n\x19REFERRAL_SIDE_UNSPECIFIED\x10\x00\x12\x16\n\x12REFERRAL_SIDE_NEED\x10\x01\x12\x17\n\x13REFERRAL_SIDE_OFFER\x10\x02*\xca\x01\n\x0fReferralOutcome\x12 \n\x1cREFERRAL_OUTCOME_UNSPECIFIED\x10\x00\x12%\n!REFERRAL_OUTCOME_AGREEMENT_SIGNED\x10\x01\x12\'\n#REFERRAL_OUTCOME_PARTNERSHIP_FORMED\x10\x02\x12%\n!REFERRAL_OUTCOME_FUNDING_OBTAINED\x10\x03\x12\x1e\n\x1aREFERRAL_OUTCOME_NO_RESULT\x10\x04\x32\xb8\x06\n\x0fReferralService\x12U\n\x0e\x43reateReferral\x12 .twoins.v1.CreateReferralRequest\x1a!.twoins.v1.CreateReferralResponse\x12L\n\x0bGetReferral\x12\x1d.twoins.v1.GetReferralRequest\x1a\x1e.twoins.v1.GetReferralResponse\x12R\n\rListReferrals\x12\x1f.twoins.v1.ListReferralsRequest\x1a .twoins.v1.ListReferralsResponse\x12U\n\x0e\x41\x63\x63\x65ptReferral\x12 .twoins.v1.AcceptReferralRequest\x1a!.twoins.v1.AcceptReferralResponse\x12X\n\x0f\x44\x65\x63lineReferral\x12!.twoins.v1.DeclineReferralRequest\x1a\".twoins.v1.DeclineReferralResponse\x12j\n\x15RecordReferralConsent\x12\'.twoins.v1.RecordReferralConsentRequest\x1a(.twoins.v1.RecordReferralConsentResponse\x12U\n\x0e\x45ngageReferral\x12 .twoins.v1.EngageReferralRequest\x1a!.twoins.v1.EngageReferralResponse\x12[\n\x10\x43ompleteReferral\x12\".twoins.v1.CompleteReferralRequest\x1a#.twoins.v1.CompleteReferralResponse\x12[\n\x10WithdrawReferral\x12\".twoins.v1.WithdrawReferralRequest\x1a#.twoins.v1.WithdrawReferralResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18twoins/v1/referral.proto\x12\ttwoins.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16twoins/v1/common.proto\"\x9a\x04\n\x08Referral\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0f\n\x07need_id\x18\x02 \x01(\t\x12\x10\n\x08offer_id\x18\x03 \x01(\t\x12\x13\n\x0bneed_region\x18\x04 \x01(\t\x12\x14\n\x0coffer_region\x18\x05 \x01(\t\x12*\n\tinitiator\x18\x06 \x01(\x0e\x32\x17.twoins.v1.ReferralSide\x12\'\n\x05state\x18\x07 \x01(\x0e\x32\x18.twoins.v1.ReferralState\x12\x0f\n\x07version\x18\x08 \x01(\r\x12\x33\n\x0f\x61nswer_due_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07overdue\x18\n \x01(\x08\x12+\n\x07outcome\x18\x0b \x01(\x0e\x32\x1a.twoins.v1.ReferralOutcome\x12\x17\n\x0fhours_delivered\x18\x0c \x01(\r\x12\x35\n\x11\x66irst_answer_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x63reate_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x0f \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\x08own_side\x18\x10 \x01(\x0e\x32\x17.twoins.v1.ReferralSide\"R\n\x15\x43reateReferralRequest\x12%\n\x08referral\x18\x01 \x01(\x0b\x32\x13.twoins.v1.Referral\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"?\n\x16\x43reateReferralResponse\x12%\n\x08referral\x18\x01 \x01(\x0b\x32\x13.twoins.v1.Referral\" \n\x12GetReferralRequest\x12\n\n\x02id\x18\x01 \x01(\t\"<\n\x13GetReferralResponse\x12%\n\x08referral\x18\x01 \x01(\x0b\x32\x13.twoins.v1.Referral\"g\n\x14ListReferralsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12(\n\x06states\x18\x03 \x03(\x0e\x32\x18.twoins.v1.ReferralState\"X\n\x15ListReferralsResponse\x12&\n\treferrals\x18\x01 \x03(\x0b\x32\x13.twoins.v1.Referral\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"#\n\x15\x41\x63\x63\x65ptReferralRequest\x12\n\n\x02id\x18\x01 \x01(\t\"?\n\x16\x41\x63\x63\x65ptReferralResponse\x12%\n\x08referral\x18\x01 \x01(\x0b\x32\x13.twoins.v1.Referral\"$\n\x16\x44\x65\x63lineReferralRequest\x12\n\n\x02id\x18\x01 \x01(\t\"@\n\x17\x44\x65\x63lineReferralResponse\x12%\n\x08referral\x18\x01 \x01(\x0b\x32\x13.twoins.v1.Referral\"*\n\x1cRecordReferralConsentRequest\x12\n\n\x02id\x18\x01 \x01(\t\"F\n\x1dRecordReferralConsentResponse\x12%\n\x08referral\x18\x01 \x01(\x0b\x32\x13.twoins.v1.Referral\"#\n\x15\x45ngageReferralRequest\x12\n\n\x02id\x18\x01 \x01(\t\"?\n\x16\x45ngageReferralResponse\x12%\n\x08referral\x18\x01 \x01(\x0b\x32\x13.twoins.v1.Referral\"k\n\x17\x43ompleteReferralRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12+\n\x07outcome\x18\x02 \x01(\x0e\x32\x1a.twoins.v1.ReferralOutcome\x12\x17\n\x0fhours_delivered\x18\x03 \x01(\r\"A\n\x18\x43ompleteReferralResponse\x12%\n\x08referral\x18\x01 \x01(\x0b\x32\x13.twoins.v1.Referral\"%\n\x17WithdrawReferralRequest\x12\n\n\x02id\x18\x01 \x01(\t\"A\n\x18WithdrawReferralResponse\x12%\n\x08referral\x18\x01 \x01(\x0b\x32\x13.twoins.v1.Referral\"(\n\x1aGetDisclosedContactRequest\x12\n\n\x02id\x18\x01 \x01(\t\"]\n\x1bGetDisclosedContactResponse\x12#\n\x07\x63ontact\x18\x01 \x01(\x0b\x32\x12.twoins.v1.Contact\x12\x19\n\x11organisation_name\x18\x02 \x01(\t\",\n\x1eWithdrawReferralConsentRequest\x12\n\n\x02id\x18\x01 \x01(\t\"H\n\x1fWithdrawReferralConsentResponse\x12%\n\x08referral\x18\x01 \x01(\x0b\x32\x13.twoins.v1.Referral*\xba\x02\n\rReferralState\x12\x1e\n\x1aREFERRAL_STATE_UNSPECIFIED\x10\x00\x12\x1b\n\x17REFERRAL_STATE_PROPOSED\x10\x01\x12\x1b\n\x17REFERRAL_STATE_ACCEPTED\x10\x02\x12\x1b\n\x17REFERRAL_STATE_DECLINED\x10\x03\x12 \n\x1cREFERRAL_STATE_CONSENT_GIVEN\x10\x04\x12\x1c\n\x18REFERRAL_STATE_DISCLOSED\x10\x05\x12\x1a\n\x16REFERRAL_STATE_ENGAGED\x10\x06\x12\x1c\n\x18REFERRAL_STATE_COMPLETED\x10\x07\x12\x1c\n\x18REFERRAL_STATE_WITHDRAWN\x10\x08\x12\x1a\n\x16REFERRAL_STATE_EXPIRED\x10\t*^\n\x0cReferralSide\x12\x1d\n\x19REFERRAL_SIDE_UNSPECIFIED\x10\x00\x12\x16\n\x12REFERRAL_SIDE_NEED\x10\x01\x12\x17\n\x13REFERRAL_SIDE_OFFER\x10\x02*\xca\x01\n\x0fReferralOutcome\x12 \n\x1cREFERRAL_OUTCOME_UNSPECIFIED\x10\x00\x12%\n!REFERRAL_OUTCOME_AGREEMENT_SIGNED\x10\x01\x12\'\n#REFERRAL_OUTCOME_PARTNERSHIP_FORMED\x10\x02\x12%\n!REFERRAL_OUTCOME_FUNDING_OBTAINED\x10\x03\x12\x1e\n\x1aREFERRAL_OUTCOME_NO_RESULT\x10\x04\x32\x90\x08\n\x0fReferralService\x12U\n\x0e\x43reateReferral\x12 .twoins.v1.CreateReferralRequest\x1a!.twoins.v1.CreateReferralResponse\x12L\n\x0bGetReferral\x12\x1d.twoins.v1.GetReferralRequest\x1a\x1e.twoins.v1.GetReferralResponse\x12R\n\rListReferrals\x12\x1f.twoins.v1.ListReferralsRequest\x1a .twoins.v1.ListReferralsResponse\x12U\n\x0e\x41\x63\x63\x65ptReferral\x12 .twoins.v1.AcceptReferralRequest\x1a!.twoins.v1.AcceptReferralResponse\x12X\n\x0f\x44\x65\x63lineReferral\x12!.twoins.v1.DeclineReferralRequest\x1a\".twoins.v1.DeclineReferralResponse\x12j\n\x15RecordReferralConsent\x12\'.twoins.v1.RecordReferralConsentRequest\x1a(.twoins.v1.RecordReferralConsentResponse\x12U\n\x0e\x45ngageReferral\x12 .twoins.v1.EngageReferralRequest\x1a!.twoins.v1.EngageReferralResponse\x12[\n\x10\x43ompleteReferral\x12\".twoins.v1.CompleteReferralRequest\x1a#.twoins.v1.CompleteReferralResponse\x12[\n\x10WithdrawReferral\x12\".twoins.v1.WithdrawReferralRequest\x1a#.twoins.v1.WithdrawReferralResponse\x12\x64\n\x13GetDisclosedContact\x12%.twoins.v1.GetDisclosedContactRequest\x1a&.twoins.v1.GetDisclosedContactResponse\x12p\n\x17WithdrawReferralConsent\x12).twoins.v1.WithdrawReferralConsentRequest\x1a*.twoins.v1.WithdrawReferralConsentResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'twoins.v1.referral_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_REFERRALSTATE']._serialized_start=1760
-  _globals['_REFERRALSTATE']._serialized_end=2074
-  _globals['_REFERRALSIDE']._serialized_start=2076
-  _globals['_REFERRALSIDE']._serialized_end=2170
-  _globals['_REFERRALOUTCOME']._serialized_start=2173
-  _globals['_REFERRALOUTCOME']._serialized_end=2375
-  _globals['_REFERRAL']._serialized_start=73
-  _globals['_REFERRAL']._serialized_end=611
-  _globals['_CREATEREFERRALREQUEST']._serialized_start=613
-  _globals['_CREATEREFERRALREQUEST']._serialized_end=695
-  _globals['_CREATEREFERRALRESPONSE']._serialized_start=697
-  _globals['_CREATEREFERRALRESPONSE']._serialized_end=760
-  _globals['_GETREFERRALREQUEST']._serialized_start=762
-  _globals['_GETREFERRALREQUEST']._serialized_end=794
-  _globals['_GETREFERRALRESPONSE']._serialized_start=796
-  _globals['_GETREFERRALRESPONSE']._serialized_end=856
-  _globals['_LISTREFERRALSREQUEST']._serialized_start=858
-  _globals['_LISTREFERRALSREQUEST']._serialized_end=961
-  _globals['_LISTREFERRALSRESPONSE']._serialized_start=963
-  _globals['_LISTREFERRALSRESPONSE']._serialized_end=1051
-  _globals['_ACCEPTREFERRALREQUEST']._serialized_start=1053
-  _globals['_ACCEPTREFERRALREQUEST']._serialized_end=1088
-  _globals['_ACCEPTREFERRALRESPONSE']._serialized_start=1090
-  _globals['_ACCEPTREFERRALRESPONSE']._serialized_end=1153
-  _globals['_DECLINEREFERRALREQUEST']._serialized_start=1155
-  _globals['_DECLINEREFERRALREQUEST']._serialized_end=1191
-  _globals['_DECLINEREFERRALRESPONSE']._serialized_start=1193
-  _globals['_DECLINEREFERRALRESPONSE']._serialized_end=1257
-  _globals['_RECORDREFERRALCONSENTREQUEST']._serialized_start=1259
-  _globals['_RECORDREFERRALCONSENTREQUEST']._serialized_end=1301
-  _globals['_RECORDREFERRALCONSENTRESPONSE']._serialized_start=1303
-  _globals['_RECORDREFERRALCONSENTRESPONSE']._serialized_end=1373
-  _globals['_ENGAGEREFERRALREQUEST']._serialized_start=1375
-  _globals['_ENGAGEREFERRALREQUEST']._serialized_end=1410
-  _globals['_ENGAGEREFERRALRESPONSE']._serialized_start=1412
-  _globals['_ENGAGEREFERRALRESPONSE']._serialized_end=1475
-  _globals['_COMPLETEREFERRALREQUEST']._serialized_start=1477
-  _globals['_COMPLETEREFERRALREQUEST']._serialized_end=1584
-  _globals['_COMPLETEREFERRALRESPONSE']._serialized_start=1586
-  _globals['_COMPLETEREFERRALRESPONSE']._serialized_end=1651
-  _globals['_WITHDRAWREFERRALREQUEST']._serialized_start=1653
-  _globals['_WITHDRAWREFERRALREQUEST']._serialized_end=1690
-  _globals['_WITHDRAWREFERRALRESPONSE']._serialized_start=1692
-  _globals['_WITHDRAWREFERRALRESPONSE']._serialized_end=1757
-  _globals['_REFERRALSERVICE']._serialized_start=2378
-  _globals['_REFERRALSERVICE']._serialized_end=3202
+  _globals['_REFERRALSTATE']._serialized_start=2041
+  _globals['_REFERRALSTATE']._serialized_end=2355
+  _globals['_REFERRALSIDE']._serialized_start=2357
+  _globals['_REFERRALSIDE']._serialized_end=2451
+  _globals['_REFERRALOUTCOME']._serialized_start=2454
+  _globals['_REFERRALOUTCOME']._serialized_end=2656
+  _globals['_REFERRAL']._serialized_start=97
+  _globals['_REFERRAL']._serialized_end=635
+  _globals['_CREATEREFERRALREQUEST']._serialized_start=637
+  _globals['_CREATEREFERRALREQUEST']._serialized_end=719
+  _globals['_CREATEREFERRALRESPONSE']._serialized_start=721
+  _globals['_CREATEREFERRALRESPONSE']._serialized_end=784
+  _globals['_GETREFERRALREQUEST']._serialized_start=786
+  _globals['_GETREFERRALREQUEST']._serialized_end=818
+  _globals['_GETREFERRALRESPONSE']._serialized_start=820
+  _globals['_GETREFERRALRESPONSE']._serialized_end=880
+  _globals['_LISTREFERRALSREQUEST']._serialized_start=882
+  _globals['_LISTREFERRALSREQUEST']._serialized_end=985
+  _globals['_LISTREFERRALSRESPONSE']._serialized_start=987
+  _globals['_LISTREFERRALSRESPONSE']._serialized_end=1075
+  _globals['_ACCEPTREFERRALREQUEST']._serialized_start=1077
+  _globals['_ACCEPTREFERRALREQUEST']._serialized_end=1112
+  _globals['_ACCEPTREFERRALRESPONSE']._serialized_start=1114
+  _globals['_ACCEPTREFERRALRESPONSE']._serialized_end=1177
+  _globals['_DECLINEREFERRALREQUEST']._serialized_start=1179
+  _globals['_DECLINEREFERRALREQUEST']._serialized_end=1215
+  _globals['_DECLINEREFERRALRESPONSE']._serialized_start=1217
+  _globals['_DECLINEREFERRALRESPONSE']._serialized_end=1281
+  _globals['_RECORDREFERRALCONSENTREQUEST']._serialized_start=1283
+  _globals['_RECORDREFERRALCONSENTREQUEST']._serialized_end=1325
+  _globals['_RECORDREFERRALCONSENTRESPONSE']._serialized_start=1327
+  _globals['_RECORDREFERRALCONSENTRESPONSE']._serialized_end=1397
+  _globals['_ENGAGEREFERRALREQUEST']._serialized_start=1399
+  _globals['_ENGAGEREFERRALREQUEST']._serialized_end=1434
+  _globals['_ENGAGEREFERRALRESPONSE']._serialized_start=1436
+  _globals['_ENGAGEREFERRALRESPONSE']._serialized_end=1499
+  _globals['_COMPLETEREFERRALREQUEST']._serialized_start=1501
+  _globals['_COMPLETEREFERRALREQUEST']._serialized_end=1608
+  _globals['_COMPLETEREFERRALRESPONSE']._serialized_start=1610
+  _globals['_COMPLETEREFERRALRESPONSE']._serialized_end=1675
+  _globals['_WITHDRAWREFERRALREQUEST']._serialized_start=1677
+  _globals['_WITHDRAWREFERRALREQUEST']._serialized_end=1714
+  _globals['_WITHDRAWREFERRALRESPONSE']._serialized_start=1716
+  _globals['_WITHDRAWREFERRALRESPONSE']._serialized_end=1781
+  _globals['_GETDISCLOSEDCONTACTREQUEST']._serialized_start=1783
+  _globals['_GETDISCLOSEDCONTACTREQUEST']._serialized_end=1823
+  _globals['_GETDISCLOSEDCONTACTRESPONSE']._serialized_start=1825
+  _globals['_GETDISCLOSEDCONTACTRESPONSE']._serialized_end=1918
+  _globals['_WITHDRAWREFERRALCONSENTREQUEST']._serialized_start=1920
+  _globals['_WITHDRAWREFERRALCONSENTREQUEST']._serialized_end=1964
+  _globals['_WITHDRAWREFERRALCONSENTRESPONSE']._serialized_start=1966
+  _globals['_WITHDRAWREFERRALCONSENTRESPONSE']._serialized_end=2038
+  _globals['_REFERRALSERVICE']._serialized_start=2659
+  _globals['_REFERRALSERVICE']._serialized_end=3699
 # @@protoc_insertion_point(module_scope)

@@ -1,6 +1,7 @@
 import datetime
 
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from twoins.v1 import common_pb2 as _common_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -206,6 +207,32 @@ class WithdrawReferralRequest(_message.Message):
     def __init__(self, id: _Optional[str] = ...) -> None: ...
 
 class WithdrawReferralResponse(_message.Message):
+    __slots__ = ("referral",)
+    REFERRAL_FIELD_NUMBER: _ClassVar[int]
+    referral: Referral
+    def __init__(self, referral: _Optional[_Union[Referral, _Mapping]] = ...) -> None: ...
+
+class GetDisclosedContactRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class GetDisclosedContactResponse(_message.Message):
+    __slots__ = ("contact", "organisation_name")
+    CONTACT_FIELD_NUMBER: _ClassVar[int]
+    ORGANISATION_NAME_FIELD_NUMBER: _ClassVar[int]
+    contact: _common_pb2.Contact
+    organisation_name: str
+    def __init__(self, contact: _Optional[_Union[_common_pb2.Contact, _Mapping]] = ..., organisation_name: _Optional[str] = ...) -> None: ...
+
+class WithdrawReferralConsentRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class WithdrawReferralConsentResponse(_message.Message):
     __slots__ = ("referral",)
     REFERRAL_FIELD_NUMBER: _ClassVar[int]
     referral: Referral

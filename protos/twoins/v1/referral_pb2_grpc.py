@@ -84,6 +84,16 @@ class ReferralServiceStub:
                 request_serializer=twoins_dot_v1_dot_referral__pb2.WithdrawReferralRequest.SerializeToString,
                 response_deserializer=twoins_dot_v1_dot_referral__pb2.WithdrawReferralResponse.FromString,
                 _registered_method=True)
+        self.GetDisclosedContact = channel.unary_unary(
+                '/twoins.v1.ReferralService/GetDisclosedContact',
+                request_serializer=twoins_dot_v1_dot_referral__pb2.GetDisclosedContactRequest.SerializeToString,
+                response_deserializer=twoins_dot_v1_dot_referral__pb2.GetDisclosedContactResponse.FromString,
+                _registered_method=True)
+        self.WithdrawReferralConsent = channel.unary_unary(
+                '/twoins.v1.ReferralService/WithdrawReferralConsent',
+                request_serializer=twoins_dot_v1_dot_referral__pb2.WithdrawReferralConsentRequest.SerializeToString,
+                response_deserializer=twoins_dot_v1_dot_referral__pb2.WithdrawReferralConsentResponse.FromString,
+                _registered_method=True)
 
 
 class ReferralServiceServicer:
@@ -157,6 +167,22 @@ class ReferralServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetDisclosedContact(self, request, context):
+        """The other side's contact, once disclosed: the SME's for the expert's region, the
+        expert's for the SME's region.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WithdrawReferralConsent(self, request, context):
+        """The SME withdrew its consent: the expert's region is told to erase the SME's contact,
+        this region erases the expert's, and the referral is WITHDRAWN.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ReferralServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -204,6 +230,16 @@ def add_ReferralServiceServicer_to_server(servicer, server):
                     servicer.WithdrawReferral,
                     request_deserializer=twoins_dot_v1_dot_referral__pb2.WithdrawReferralRequest.FromString,
                     response_serializer=twoins_dot_v1_dot_referral__pb2.WithdrawReferralResponse.SerializeToString,
+            ),
+            'GetDisclosedContact': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDisclosedContact,
+                    request_deserializer=twoins_dot_v1_dot_referral__pb2.GetDisclosedContactRequest.FromString,
+                    response_serializer=twoins_dot_v1_dot_referral__pb2.GetDisclosedContactResponse.SerializeToString,
+            ),
+            'WithdrawReferralConsent': grpc.unary_unary_rpc_method_handler(
+                    servicer.WithdrawReferralConsent,
+                    request_deserializer=twoins_dot_v1_dot_referral__pb2.WithdrawReferralConsentRequest.FromString,
+                    response_serializer=twoins_dot_v1_dot_referral__pb2.WithdrawReferralConsentResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -454,6 +490,60 @@ class ReferralService:
             '/twoins.v1.ReferralService/WithdrawReferral',
             twoins_dot_v1_dot_referral__pb2.WithdrawReferralRequest.SerializeToString,
             twoins_dot_v1_dot_referral__pb2.WithdrawReferralResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDisclosedContact(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/twoins.v1.ReferralService/GetDisclosedContact',
+            twoins_dot_v1_dot_referral__pb2.GetDisclosedContactRequest.SerializeToString,
+            twoins_dot_v1_dot_referral__pb2.GetDisclosedContactResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WithdrawReferralConsent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/twoins.v1.ReferralService/WithdrawReferralConsent',
+            twoins_dot_v1_dot_referral__pb2.WithdrawReferralConsentRequest.SerializeToString,
+            twoins_dot_v1_dot_referral__pb2.WithdrawReferralConsentResponse.FromString,
             options,
             channel_credentials,
             insecure,

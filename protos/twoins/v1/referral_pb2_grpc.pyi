@@ -58,6 +58,14 @@ class ReferralServiceStub:
     """ENGAGED -> COMPLETED: the expert's region records the support given and its outcome."""
     WithdrawReferral: _grpc.UnaryUnaryMultiCallable[_referral_pb2.WithdrawReferralRequest, _referral_pb2.WithdrawReferralResponse]
     """Any open state -> WITHDRAWN, by either region."""
+    GetDisclosedContact: _grpc.UnaryUnaryMultiCallable[_referral_pb2.GetDisclosedContactRequest, _referral_pb2.GetDisclosedContactResponse]
+    """The other side's contact, once disclosed: the SME's for the expert's region, the
+    expert's for the SME's region.
+    """
+    WithdrawReferralConsent: _grpc.UnaryUnaryMultiCallable[_referral_pb2.WithdrawReferralConsentRequest, _referral_pb2.WithdrawReferralConsentResponse]
+    """The SME withdrew its consent: the expert's region is told to erase the SME's contact,
+    this region erases the expert's, and the referral is WITHDRAWN.
+    """
 
 @_typing.type_check_only
 class ReferralServiceAsyncStub(ReferralServiceStub):
@@ -87,6 +95,14 @@ class ReferralServiceAsyncStub(ReferralServiceStub):
     """ENGAGED -> COMPLETED: the expert's region records the support given and its outcome."""
     WithdrawReferral: _aio.UnaryUnaryMultiCallable[_referral_pb2.WithdrawReferralRequest, _referral_pb2.WithdrawReferralResponse]  # type: ignore[assignment]
     """Any open state -> WITHDRAWN, by either region."""
+    GetDisclosedContact: _aio.UnaryUnaryMultiCallable[_referral_pb2.GetDisclosedContactRequest, _referral_pb2.GetDisclosedContactResponse]  # type: ignore[assignment]
+    """The other side's contact, once disclosed: the SME's for the expert's region, the
+    expert's for the SME's region.
+    """
+    WithdrawReferralConsent: _aio.UnaryUnaryMultiCallable[_referral_pb2.WithdrawReferralConsentRequest, _referral_pb2.WithdrawReferralConsentResponse]  # type: ignore[assignment]
+    """The SME withdrew its consent: the expert's region is told to erase the SME's contact,
+    this region erases the expert's, and the referral is WITHDRAWN.
+    """
 
 class ReferralServiceServicer(metaclass=_abc_1.ABCMeta):
     """Refers an SME's need to an expert offer of another region (or an offer's cluster to a
@@ -167,5 +183,25 @@ class ReferralServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_referral_pb2.WithdrawReferralResponse, _abc.Awaitable[_referral_pb2.WithdrawReferralResponse]]:
         """Any open state -> WITHDRAWN, by either region."""
+
+    @_abc_1.abstractmethod
+    def GetDisclosedContact(
+        self,
+        request: _referral_pb2.GetDisclosedContactRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_referral_pb2.GetDisclosedContactResponse, _abc.Awaitable[_referral_pb2.GetDisclosedContactResponse]]:
+        """The other side's contact, once disclosed: the SME's for the expert's region, the
+        expert's for the SME's region.
+        """
+
+    @_abc_1.abstractmethod
+    def WithdrawReferralConsent(
+        self,
+        request: _referral_pb2.WithdrawReferralConsentRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_referral_pb2.WithdrawReferralConsentResponse, _abc.Awaitable[_referral_pb2.WithdrawReferralConsentResponse]]:
+        """The SME withdrew its consent: the expert's region is told to erase the SME's contact,
+        this region erases the expert's, and the referral is WITHDRAWN.
+        """
 
 def add_ReferralServiceServicer_to_server(servicer: ReferralServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -27,6 +27,8 @@ SERVICE_ROLES: dict[str, frozenset[str]] = {
     # Each move is further checked against the referral's side: the SME's region acts through
     # its staff, the expert's region through the offer's expert or a cluster manager.
     "twoins.v1.ReferralService": frozenset({FACILITATOR, CLUSTER_MANAGER, EXPERT}),
+    # Node to node only: the caller must be the other region of the referral.
+    "twoins.v1.DisclosureService": frozenset({NODE}),
     "twoins.v1.NetworkService": frozenset(
         {FACILITATOR, CLUSTER_MANAGER, EXPERT, NETWORK_COORDINATOR, NODE}
     ),
@@ -36,11 +38,13 @@ SERVICE_ROLES: dict[str, frozenset[str]] = {
 METHOD_ROLES: dict[str, frozenset[str]] = {
     "twoins.v1.NeedService/PublishNeed": frozenset({CLUSTER_MANAGER}),
     "twoins.v1.NeedService/ReturnNeed": frozenset({CLUSTER_MANAGER}),
+    # The SME's consent is its region's staff's to record and to withdraw.
+    "twoins.v1.ReferralService/WithdrawReferralConsent": frozenset({FACILITATOR, CLUSTER_MANAGER}),
 }
 
 #: Services that serve the network's anonymised catalogue, the same on every node: callers of
 #: any region (and coordinators, who have none) may use them.
-NETWORK_WIDE_SERVICES = frozenset({"twoins.v1.NetworkService"})
+NETWORK_WIDE_SERVICES = frozenset({"twoins.v1.NetworkService", "twoins.v1.DisclosureService"})
 
 
 def allowed_roles(method: str) -> frozenset[str]:

@@ -38,6 +38,8 @@ ENVIRONMENT = {
     "TWOINS_AUTH_JWKS_URL": "auth_jwks_url",
     "TWOINS_AUTH_AUDIENCE": "auth_audience",
     "TWOINS_ALLOW_UNAUTHENTICATED": "allow_unauthenticated",
+    "TWOINS_NODE_CLIENT_SECRET": "auth_client_secret",
+    "TWOINS_PEERS": "peers",
 }
 
 
@@ -69,6 +71,8 @@ class NodeSettings(BaseModel):
     auth_audience: str | None = Field(default=None, min_length=1)
     auth_leeway_seconds: float | None = Field(default=None, ge=0, le=300)
     allow_unauthenticated: bool | None = None
+    auth_client_secret: str | None = Field(default=None, max_length=256)
+    peers: str | None = None
 
 
 class NodeConfig(BaseModel):
@@ -109,6 +113,15 @@ class NodeConfig(BaseModel):
     auth_leeway_seconds: float = 30.0
     #: Without an issuer the node refuses to start unless this is set: a local trial only.
     allow_unauthenticated: bool = False
+    #: The secret of this node's service-account client (node-<region>), for calls to peers.
+    auth_client_secret: str = ""
+    #: Other regions' nodes by region id (from the network file; `peers` overrides some).
+    peer_addresses: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def token_url(self) -> str:
+        realm = self.auth_jwks_url.removesuffix("/protocol/openid-connect/certs")
+        return f"{realm or self.auth_issuer}/protocol/openid-connect/token"
 
     def auth_settings(self) -> AuthSettings | None:
         if not self.auth_issuer:
@@ -164,4 +177,12 @@ def load_node_config(
     merged.setdefault("listen", region.endpoints.grpc)
     merged.setdefault("database_url", f"sqlite:///{data_dir / region.id / 'node.db'}")
     merged.setdefault("nats_user", region.id)
-    return NodeConfig(region=region, network_regions=network.region_ids, **merged)
+    peers = {other.id: other.endpoints.grpc for other in network.regions if other.id != region.id}
+    for item in filter(None, (part.strip() for part in merged.pop("peers", "").split(","))):
+        peer, _, address = item.partition("=")
+        if peer not in peers or not address:
+            raise ConfigError(f"peers: {item!r} is not region=host:port of another region")
+        peers[peer] = address
+    return NodeConfig(
+        region=region, network_regions=network.region_ids, peer_addresses=peers, **merged
+    )

@@ -12,10 +12,13 @@ from grpc_reflection.v1alpha import reflection
 
 from twoins.common.auth import TokenVerifier
 from twoins.common.metrics import MetricsServer, serve_metrics
+from twoins.common.realm_config import node_client_id
+from twoins.common.service_token import ServiceTokenSource
 from twoins.node.api.access import AccessPolicy
 from twoins.node.api.assessments import AssessmentServicer
 from twoins.node.api.business_plans import BusinessPlanServicer
 from twoins.node.api.context import NodeContext, TaxonomyCodeLists
+from twoins.node.api.disclosure import DisclosureServicer, DisclosureWorker
 from twoins.node.api.expert_offers import ExpertOfferServicer
 from twoins.node.api.interceptor import NodeServerInterceptor
 from twoins.node.api.needs import NeedServicer, expire_due_needs
@@ -25,6 +28,7 @@ from twoins.node.api.referrals import ReferralServicer, expire_overdue_referrals
 from twoins.node.bus.worker import BusSettings, BusWorker
 from twoins.node.config import NodeConfig
 from twoins.node.metrics import NodeMetrics
+from twoins.node.peers import Peers
 from twoins.node.semantic import TextEmbedder
 from twoins.node.store.database import Database
 from twoins.node.store.node_store import NodeStore
@@ -33,6 +37,8 @@ from twoins.v1 import (
     assessment_pb2_grpc,
     business_plan_pb2,
     business_plan_pb2_grpc,
+    disclosure_pb2,
+    disclosure_pb2_grpc,
     expert_offer_pb2,
     expert_offer_pb2_grpc,
     need_pb2,
@@ -57,6 +63,7 @@ SERVICE_NAMES = tuple(
         (expert_offer_pb2, "ExpertOfferService"),
         (network_pb2, "NetworkService"),
         (referral_pb2, "ReferralService"),
+        (disclosure_pb2, "DisclosureService"),
     )
 )
 
@@ -131,6 +138,10 @@ class NodeServer:
         referral_pb2_grpc.add_ReferralServiceServicer_to_server(
             ReferralServicer(context), self._server
         )
+        disclosure_pb2_grpc.add_DisclosureServiceServicer_to_server(
+            DisclosureServicer(context), self._server
+        )
+        self.disclosure = DisclosureWorker(context) if context.peers is not None else None
         health_pb2_grpc.add_HealthServicer_to_server(self._health, self._server)
         reflection.enable_server_reflection(
             (
@@ -178,6 +189,8 @@ class NodeServer:
         self._sweeper.start()
         if self.bus is not None:
             self.bus.start()
+        if self.disclosure is not None:
+            self.disclosure.start()
         if self.access.open:
             logger.warning(
                 "node serving WITHOUT identity checks: any caller may read and change the "
@@ -211,6 +224,10 @@ class NodeServer:
         self._stopping.set()
         self._health.enter_graceful_shutdown()
         self._server.stop(grace).wait()
+        if self.disclosure is not None:
+            self.disclosure.stop()
+        if self.context.peers is not None:
+            self.context.peers.close()
         if self.bus is not None:
             self.bus.stop()
         if self.metrics_server is not None:
@@ -238,11 +255,20 @@ class NodeServer:
 def build_server(config: NodeConfig) -> NodeServer:
     """The node for `config`, built and not started."""
     database = Database(config.database_url)
+    peers = None
+    if config.auth_client_secret and config.auth_issuer:
+        peers = Peers(
+            config.peer_addresses,
+            ServiceTokenSource(
+                config.token_url, node_client_id(config.region.id), config.auth_client_secret
+            ),
+        )
     context = NodeContext(
         region=config.region,
         store=NodeStore(database),
         codes=TaxonomyCodeLists(),
         k_anonymity=config.k_anonymity,
         embedder=TextEmbedder() if config.semantic_matching else None,
+        peers=peers,
     )
     return NodeServer(config, database, context)

@@ -21,6 +21,7 @@ from twoins.common.network import Region
 from twoins.node.domain.anonymiser.publication import DEFAULT_K
 from twoins.node.domain.errors import Conflict, FieldViolation, InvalidArgument
 from twoins.node.domain.text import utc_now
+from twoins.node.peers import Peers
 from twoins.node.semantic import TextEmbedder
 from twoins.node.store.catalogue_index import CatalogueIndex
 from twoins.node.store.node_store import NodeStore
@@ -63,6 +64,8 @@ class NodeContext:
     catalogue: CatalogueIndex = field(default_factory=CatalogueIndex)
     #: Set after a transaction wrote to the outbox, so the relay publishes without waiting.
     outbox_written: threading.Event = field(default_factory=threading.Event)
+    #: Other regions' nodes, for consent-gated disclosure; None when the node has no peers.
+    peers: Peers | None = None
 
     def emit(self, repositories: Repositories, payloads: list[Message]) -> None:
         """Writes events to the outbox in the caller's transaction."""

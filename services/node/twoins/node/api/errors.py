@@ -32,6 +32,8 @@ _CODES: list[tuple[type[NodeError], int]] = [
     (Unauthenticated, code_pb2.UNAUTHENTICATED),
     (PermissionDenied, code_pb2.PERMISSION_DENIED),
 ]
+#: Reasons reported as UNAVAILABLE: the caller may retry.
+_UNAVAILABLE_REASONS = frozenset({"PEER_UNAVAILABLE"})
 
 
 def _pack(message: object) -> any_pb2.Any:
@@ -45,6 +47,8 @@ def status_for(error: NodeError) -> status_pb2.Status:
     code = next((code for kind, code in _CODES if isinstance(error, kind)), code_pb2.INTERNAL)
     if isinstance(error, Conflict) and error.reason == "REQUEST_ID_REUSED":
         code = code_pb2.ALREADY_EXISTS
+    if error.reason in _UNAVAILABLE_REASONS:
+        code = code_pb2.UNAVAILABLE
     details = [
         _pack(
             error_details_pb2.ErrorInfo(

@@ -13,8 +13,16 @@ import grpc
 
 from twoins.node.api.access import check_offer_owner, current_principal
 from twoins.node.api.context import NodeContext, require_id
-from twoins.node.api.convert import enum_to_proto, enums_from_proto, set_timestamp
-from twoins.node.domain.errors import FieldViolation, InvalidArgument, NotFound, PermissionDenied
+from twoins.node.api.convert import enums_from_proto
+from twoins.node.api.disclosure import DISCLOSABLE, audit, disclosed_contact, erase_contact
+from twoins.node.api.referral_messages import move_event, referral_to_proto
+from twoins.node.domain.errors import (
+    FailedPrecondition,
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+)
 from twoins.node.domain.expert_offer import ExpertOfferState
 from twoins.node.domain.need import NeedState
 from twoins.node.domain.referral import (
@@ -29,67 +37,13 @@ from twoins.node.domain.referral import (
 )
 from twoins.node.store.pagination import next_page_token, page_request
 from twoins.node.store.repositories import Repositories
-from twoins.v1 import events_pb2, referral_pb2_grpc
 from twoins.v1 import referral_pb2 as pb
+from twoins.v1 import referral_pb2_grpc
 
 #: Working days the receiving region has to answer, and calendar days of grace after that.
 ANSWER_WORKING_DAYS = 5
 GRACE_DAYS = 2
 MAX_HOURS = 10_000
-
-_SIDES = {Side.NEED: pb.REFERRAL_SIDE_NEED, Side.OFFER: pb.REFERRAL_SIDE_OFFER}
-
-
-def referral_to_proto(referral: Referral, own_region: str, now: datetime) -> pb.Referral:
-    message = pb.Referral(
-        id=referral.id,
-        need_id=referral.need_id,
-        offer_id=referral.offer_id,
-        need_region=referral.need_region,
-        offer_region=referral.offer_region,
-        initiator=_SIDES[referral.initiator],
-        state=enum_to_proto(referral.state),
-        version=referral.version,
-        outcome=enum_to_proto(referral.outcome),
-        hours_delivered=referral.hours,
-        own_side=_SIDES[referral.side_of(own_region)],
-        overdue=referral.answer_due is not None and referral.answer_due < now,
-    )
-    if referral.answer_due is not None:
-        set_timestamp(message.answer_due_time, referral.answer_due)
-    if referral.first_answer_time is not None:
-        set_timestamp(message.first_answer_time, referral.first_answer_time)
-    set_timestamp(message.create_time, referral.create_time)
-    set_timestamp(message.update_time, referral.update_time)
-    return message
-
-
-def move_event(referral: Referral, move: Move) -> events_pb2.ReferralMoved:
-    event = events_pb2.ReferralMoved(
-        referral_id=referral.id,
-        move_id=move.move_id,
-        version=move.version,
-        action=move.action.value,
-        side=_SIDES[move.side],
-        need_id=referral.need_id,
-        offer_id=referral.offer_id,
-        need_region=referral.need_region,
-        offer_region=referral.offer_region,
-        initiator=_SIDES[referral.initiator],
-        outcome=enum_to_proto(move.outcome),
-        hours_delivered=move.hours,
-    )
-    set_timestamp(event.occur_time, move.occur_time)
-    if move.action is Action.PROPOSE and referral.answer_due is not None:
-        set_timestamp(event.answer_due_time, referral.answer_due)
-    return event
-
-
-def side_from_proto(value: int) -> Side | None:
-    for side, number in _SIDES.items():
-        if number == value:
-            return side
-    return None
 
 
 class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
@@ -324,6 +278,45 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
         self, request: pb.WithdrawReferralRequest, context: grpc.ServicerContext
     ) -> pb.WithdrawReferralResponse:
         return pb.WithdrawReferralResponse(referral=self._move(request.id, Action.WITHDRAW))
+
+    def GetDisclosedContact(
+        self, request: pb.GetDisclosedContactRequest, context: grpc.ServicerContext
+    ) -> pb.GetDisclosedContactResponse:
+        referral_id = require_id(request.id)
+        with self._node.store.read() as repositories:
+            self._visible(repositories, repositories.referrals.get(referral_id))
+            contact, organisation_name = disclosed_contact(repositories, referral_id)
+        return pb.GetDisclosedContactResponse(contact=contact, organisation_name=organisation_name)
+
+    def WithdrawReferralConsent(
+        self, request: pb.WithdrawReferralConsentRequest, context: grpc.ServicerContext
+    ) -> pb.WithdrawReferralConsentResponse:
+        """The SME withdrew its consent: the expert's region erases the SME's contact (it
+        must confirm, or nothing changes), this region erases the expert's, the referral is
+        withdrawn; both erasures are in the audit logs."""
+        referral_id = require_id(request.id)
+        with self._node.store.read() as repositories:
+            referral = self._visible(repositories, repositories.referrals.get(referral_id))
+        if referral.side_of(self._region) is not Side.NEED:
+            raise PermissionDenied(
+                "the SME's consent is withdrawn at the SME's region", reason="NOT_YOUR_MOVE"
+            )
+        if referral.state not in DISCLOSABLE:
+            raise FailedPrecondition(
+                f"referral {referral_id} is {referral.state.name}: no consent is recorded",
+                reason="NO_CONSENT",
+            )
+        if self._node.peers is not None:
+            self._node.peers.erase(referral.offer_region, referral_id)
+        now = self._node.clock()
+        principal = current_principal()
+        actor = principal.subject if principal is not None else f"node:{self._region}"
+        with self._node.store.write() as repositories:
+            current = repositories.referrals.get(referral_id, for_update=True)
+            if erase_contact(repositories, referral_id):
+                audit(repositories, current, self._region, "disclosure.erased", actor, b"", now)
+            audit(repositories, current, self._region, "consent.withdrawn", actor, b"", now)
+        return pb.WithdrawReferralConsentResponse(referral=self._move(referral_id, Action.WITHDRAW))
 
 
 def expire_overdue_referrals(node: NodeContext, now: datetime) -> int:

@@ -11,7 +11,7 @@ from typing import Literal
 from google.protobuf.message import Message
 
 from twoins.common.envelope import EnvelopeError, open_envelope
-from twoins.node.api.referrals import side_from_proto
+from twoins.node.api.referral_messages import side_from_proto
 from twoins.node.bus.events import need_text, offer_text
 from twoins.node.domain.referral import Action, Move, Referral, ReferralState, Side
 from twoins.node.domain.referral import Outcome as ReferralOutcome

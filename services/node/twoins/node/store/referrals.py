@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from twoins.node.domain.errors import NotFound
 from twoins.node.domain.referral import (
+    OPEN_STATES,
     Action,
     Move,
     Outcome,
@@ -21,6 +22,8 @@ from twoins.node.domain.referral import (
 )
 from twoins.node.store.pagination import PagePosition, PageRequest
 from twoins.node.store.tables import ReferralMoveRow, ReferralRow
+
+_OPEN_NAMES = frozenset(state.name for state in OPEN_STATES)
 
 
 def _referral(row: ReferralRow) -> Referral:
@@ -168,6 +171,19 @@ class ReferralRepository:
             conditions.append(ReferralRow.offer_id.in_(list(offer_ids)))
         rows, last, more = _page(self._session, ReferralRow, page, conditions)
         return [_referral(row) for row in rows], last, more
+
+    def open_of_side(self, region: str, side: Side) -> list[Referral]:
+        """The open referrals in which `region` is the `side`."""
+        column = ReferralRow.need_region if side is Side.NEED else ReferralRow.offer_region
+        rows = self._session.scalars(
+            select(ReferralRow).where(
+                column == region,
+                ReferralRow.state.in_(
+                    [state.name for state in ReferralState if state.name in _OPEN_NAMES]
+                ),
+            )
+        )
+        return [_referral(row) for row in rows]
 
     def due_for_expiry(self, before: datetime) -> list[Referral]:
         rows = self._session.scalars(

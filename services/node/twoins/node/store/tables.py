@@ -348,3 +348,15 @@ class AuditHeadRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     sequence: Mapped[int] = mapped_column(Integer)
     entry_hash: Mapped[str] = mapped_column(String(64))
+
+
+class DisclosedContactRow(Base):
+    """The other side's contact of a referral, received after the SME's consent."""
+
+    __tablename__ = "disclosed_contacts"
+
+    referral_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    counterpart: Mapped[str] = mapped_column(String(40))
+    contact: Mapped[dict[str, Any]]
+    organisation_name: Mapped[str] = mapped_column(String(200))
+    receive_time: Mapped[datetime]

@@ -1,0 +1,310 @@
+"""Consent-gated disclosure between the two regions of a referral, point to point.
+
+Once the SME's region records the SME's consent (CONSENT_GIVEN), the expert's region calls the
+SME's region (DisclosureService.ExchangeContacts, with its node's service-account token): it
+sends the expert's contact and receives the SME's; the SME's region then marks the referral
+DISCLOSED. Every contact sent or received is recorded at both ends in the hash-chained audit
+log (a digest of the data, who, when, under which consent). When the SME withdraws its consent
+the expert's region is told to erase what it got (EraseDisclosure).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from datetime import datetime
+
+import grpc
+from google.protobuf import json_format
+from sqlalchemy import select
+
+from twoins.node.api.access import current_principal
+from twoins.node.api.context import NodeContext, require_id
+from twoins.node.api.convert import contact_to_proto
+from twoins.node.api.referral_messages import move_event
+from twoins.node.domain.audit import digest
+from twoins.node.domain.errors import (
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+)
+from twoins.node.domain.referral import Action, Move, Referral, ReferralState, Side
+from twoins.node.store.repositories import Repositories
+from twoins.node.store.tables import DisclosedContactRow
+from twoins.v1 import common_pb2, disclosure_pb2, disclosure_pb2_grpc
+
+logger = logging.getLogger(__name__)
+
+#: States in which contacts may have been disclosed (and the exchange may be retried).
+DISCLOSABLE = frozenset(
+    {ReferralState.CONSENT_GIVEN, ReferralState.DISCLOSED, ReferralState.ENGAGED}
+)
+
+
+def consent_of(repositories: Repositories, referral_id: str) -> str:
+    """The consent a disclosure rests on: the id of the referral's consent move."""
+    for move in repositories.referrals.moves(referral_id):
+        if move.action is Action.GIVE_CONSENT:
+            return f"consent-move:{move.move_id}"
+    return ""
+
+
+def contact_bytes(contact: common_pb2.Contact, organisation_name: str = "") -> bytes:
+    return json_format.MessageToJson(contact, sort_keys=True).encode() + organisation_name.encode()
+
+
+def keep_contact(
+    repositories: Repositories,
+    referral: Referral,
+    counterpart: str,
+    contact: common_pb2.Contact,
+    organisation_name: str,
+    now: datetime,
+) -> None:
+    row = repositories.session.get(DisclosedContactRow, referral.id)
+    values = json_format.MessageToDict(contact, preserving_proto_field_name=True)
+    if row is None:
+        repositories.session.add(
+            DisclosedContactRow(
+                referral_id=referral.id,
+                counterpart=counterpart,
+                contact=values,
+                organisation_name=organisation_name,
+                receive_time=now,
+            )
+        )
+    else:
+        row.contact, row.organisation_name, row.receive_time = values, organisation_name, now
+
+
+def erase_contact(repositories: Repositories, referral_id: str) -> bool:
+    row = repositories.session.get(DisclosedContactRow, referral_id)
+    if row is None:
+        return False
+    repositories.session.delete(row)
+    return True
+
+
+def audit(
+    repositories: Repositories,
+    referral: Referral,
+    own_region: str,
+    kind: str,
+    actor: str,
+    data: bytes,
+    now: datetime,
+) -> None:
+    counterpart = (
+        referral.offer_region if referral.need_region == own_region else referral.need_region
+    )
+    repositories.audit.append(
+        time=now,
+        kind=kind,
+        referral_id=referral.id,
+        counterpart=counterpart,
+        actor=actor,
+        consent=consent_of(repositories, referral.id),
+        data_digest=digest(data),
+    )
+
+
+class DisclosureServicer(disclosure_pb2_grpc.DisclosureServiceServicer):
+    def __init__(self, node: NodeContext) -> None:
+        self._node = node
+
+    def _caller_node(self) -> str:
+        principal = current_principal()
+        region = principal.node_region if principal is not None else None
+        if region is None:
+            raise PermissionDenied(
+                "only another region's node, with its service-account token, may call this",
+                reason="NODE_NOT_RECOGNISED",
+            )
+        return region
+
+    def ExchangeContacts(
+        self, request: disclosure_pb2.ExchangeContactsRequest, context: grpc.ServicerContext
+    ) -> disclosure_pb2.ExchangeContactsResponse:
+        caller = self._caller_node()
+        referral_id = require_id(request.referral_id, "referral_id")
+        if not (request.contact.email or request.contact.phone):
+            raise InvalidArgument("send the expert's contact: an e-mail address or a phone")
+        own = self._node.region.id
+        now = self._node.clock()
+        with self._node.store.write() as repositories:
+            referral = repositories.referrals.get(referral_id, for_update=True)
+            if referral.need_region != own or referral.offer_region != caller:
+                # Another node's valid token is not the referral's other region's.
+                raise PermissionDenied(
+                    f"the node of {caller} takes no part in referral {referral_id} as the "
+                    "expert's region",
+                    reason="NOT_THE_COUNTERPART",
+                )
+            if referral.state not in DISCLOSABLE:
+                raise FailedPrecondition(
+                    f"referral {referral_id} is {referral.state.name}: without the SME's "
+                    "recorded consent nothing is disclosed",
+                    reason="NO_CONSENT",
+                )
+            need = repositories.needs.get(referral.need_id)
+            organisation = repositories.organisations.get(need.organisation_id)
+            if not organisation.contacts:
+                raise FailedPrecondition("the SME has no contact person to introduce")
+            sme_contact = contact_to_proto(organisation.contacts[0])
+            keep_contact(repositories, referral, caller, request.contact, "", now)
+            actor = f"node:{caller}"
+            audit(
+                repositories,
+                referral,
+                own,
+                "disclosure.received",
+                actor,
+                contact_bytes(request.contact),
+                now,
+            )
+            audit(
+                repositories,
+                referral,
+                own,
+                "disclosure.sent",
+                actor,
+                contact_bytes(sme_contact, organisation.legal_name),
+                now,
+            )
+            if referral.state is ReferralState.CONSENT_GIVEN:
+                move = Move(
+                    str(uuid.uuid4()),
+                    referral.id,
+                    referral.version + 1,
+                    Action.DISCLOSE,
+                    Side.NEED,
+                    now,
+                )
+                after, _changed = repositories.referrals.record(referral.id, move, now)
+                self._node.emit(repositories, [move_event(after, move)])
+        return disclosure_pb2.ExchangeContactsResponse(
+            contact=sme_contact, organisation_name=organisation.legal_name
+        )
+
+    def EraseDisclosure(
+        self, request: disclosure_pb2.EraseDisclosureRequest, context: grpc.ServicerContext
+    ) -> disclosure_pb2.EraseDisclosureResponse:
+        caller = self._caller_node()
+        referral_id = require_id(request.referral_id, "referral_id")
+        own = self._node.region.id
+        now = self._node.clock()
+        with self._node.store.write() as repositories:
+            referral = repositories.referrals.get(referral_id, for_update=True)
+            if referral.offer_region != own or referral.need_region != caller:
+                raise PermissionDenied(
+                    f"only the SME's region of referral {referral_id} may have its data erased",
+                    reason="NOT_THE_COUNTERPART",
+                )
+            erased = erase_contact(repositories, referral_id)
+            if erased:
+                audit(repositories, referral, own, "disclosure.erased", f"node:{caller}", b"", now)
+        return disclosure_pb2.EraseDisclosureResponse(erased=erased)
+
+
+class DisclosureWorker:
+    """On the expert's side: exchanges contacts for every referral whose consent is recorded
+    and whose SME contact this node has not received yet; retried until it succeeds."""
+
+    def __init__(self, node: NodeContext, interval: float = 1.0) -> None:
+        self._node = node
+        self._interval = interval
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(
+            target=self._run, daemon=True, name=f"disclosure-{self._node.region.id}"
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(5)
+
+    def _run(self) -> None:
+        while not self._stopping.wait(self._interval):
+            try:
+                self.exchange_pending()
+            except Exception:
+                logger.exception("contact exchange failed; retrying at the next interval")
+
+    def pending(self) -> list[Referral]:
+        own = self._node.region.id
+        with self._node.store.read() as repositories:
+            received = set(repositories.session.scalars(select(DisclosedContactRow.referral_id)))
+            return [
+                referral
+                for referral in repositories.referrals.open_of_side(own, Side.OFFER)
+                if referral.state in DISCLOSABLE and referral.id not in received
+            ]
+
+    def exchange_pending(self) -> int:
+        peers = self._node.peers
+        if peers is None:
+            return 0
+        done = 0
+        for referral in self.pending():
+            with self._node.store.read() as repositories:
+                offer = repositories.expert_offers.get(referral.offer_id)
+            expert = common_pb2.Contact(
+                name=offer.expert.name,
+                role=offer.expert.role,
+                email=offer.expert.email,
+                phone=offer.expert.phone,
+            )
+            answer = peers.exchange(referral.need_region, referral.id, expert)
+            now = self._node.clock()
+            own = self._node.region.id
+            with self._node.store.write() as repositories:
+                keep_contact(
+                    repositories,
+                    referral,
+                    referral.need_region,
+                    answer.contact,
+                    answer.organisation_name,
+                    now,
+                )
+                actor = f"node:{own}"
+                audit(
+                    repositories,
+                    referral,
+                    own,
+                    "disclosure.sent",
+                    actor,
+                    contact_bytes(expert),
+                    now,
+                )
+                audit(
+                    repositories,
+                    referral,
+                    own,
+                    "disclosure.received",
+                    actor,
+                    contact_bytes(answer.contact, answer.organisation_name),
+                    now,
+                )
+            done += 1
+        return done
+
+
+def disclosed_contact(
+    repositories: Repositories, referral_id: str
+) -> tuple[common_pb2.Contact, str]:
+    row = repositories.session.get(DisclosedContactRow, referral_id)
+    if row is None:
+        raise NotFound(
+            f"no contact is disclosed for referral {referral_id}: the SME's consent is not "
+            "recorded yet, the exchange is pending, or consent was withdrawn",
+            reason="NOT_DISCLOSED",
+        )
+    contact = common_pb2.Contact()
+    json_format.ParseDict(row.contact, contact)
+    return contact, row.organisation_name
