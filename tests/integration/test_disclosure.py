@@ -201,6 +201,24 @@ def test_consent_exchanges_contacts_point_to_point_and_only_with_the_counterpart
     for data in seen:
         for secret in (SME_EMAIL.encode(), EXPERT_EMAIL.encode(), b"Colucci Meccanica"):
             assert secret not in data, "a contact crossed the bus"
+    # The expert's region works the case through to its outcome; both ends agree.
+    pair.expert.referrals.EngageReferral(referral_pb2.EngageReferralRequest(id=referral_id))
+    done = pair.expert.referrals.CompleteReferral(
+        referral_pb2.CompleteReferralRequest(
+            id=referral_id,
+            outcome=referral_pb2.REFERRAL_OUTCOME_PARTNERSHIP_FORMED,
+            hours_delivered=24,
+        )
+    ).referral
+    assert done.state == referral_pb2.REFERRAL_STATE_COMPLETED
+    wait_until(partial(_state_is, pair.manager, referral_id, referral_pb2.REFERRAL_STATE_COMPLETED))
+    reported = pair.manager.referrals.GetReferral(
+        referral_pb2.GetReferralRequest(id=referral_id)
+    ).referral
+    assert (reported.outcome, reported.hours_delivered) == (
+        referral_pb2.REFERRAL_OUTCOME_PARTNERSHIP_FORMED,
+        24,
+    )
     # A valid token of another region's node is not the counterpart's.
     intruder = _exchange_as(pair, "fr-marseille", referral_id)
     assert intruder.code() == grpc.StatusCode.PERMISSION_DENIED
