@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import signal
-import threading
 from pathlib import Path
-from types import FrameType
 
 import click
 from pydantic import ValidationError
@@ -13,6 +10,7 @@ from pydantic import ValidationError
 from twoins.common.auth import AuthSettings
 from twoins.common.logs import configure_logging
 from twoins.common.network import DEFAULT_NETWORK_FILE, ConfigError, load_network
+from twoins.common.shutdown import wait_for_stop_signal
 from twoins.monitor.status import Thresholds
 
 
@@ -104,13 +102,5 @@ def serve(
     except RuntimeError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"monitor serving on {server.address}", err=True)
-    stop = threading.Event()
-
-    def _on_signal(signum: int, _frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, _on_signal)
-    signal.signal(signal.SIGINT, _on_signal)
-    while not stop.wait(0.5):
-        pass
+    wait_for_stop_signal()
     server.stop()

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import os
-import signal
 import sys
-import threading
 from pathlib import Path
-from types import FrameType
 
 import click
 
 from twoins.common.logs import configure_logging
 from twoins.common.network import DEFAULT_NETWORK_FILE, ConfigError
+from twoins.common.shutdown import wait_for_stop_signal
 from twoins.node.config import NodeConfig, load_node_config
 from twoins.node.store.database import Database, DatabaseError
 
@@ -98,17 +96,7 @@ def serve(
         raise click.ClickException(str(error)) from None
     click.echo(f"node {config.region.id} serving on {server.address}", err=True)
 
-    stop_requested = threading.Event()
-
-    def _on_signal(signum: int, _frame: FrameType | None) -> None:
-        click.echo(f"received {signal.Signals(signum).name}; stopping gracefully", err=True)
-        stop_requested.set()
-
-    signal.signal(signal.SIGTERM, _on_signal)
-    signal.signal(signal.SIGINT, _on_signal)
-    # Waiting with a timeout lets the signal handlers run on this (the main) thread.
-    while not stop_requested.wait(0.5):
-        pass
+    wait_for_stop_signal()
     server.stop()
     sys.exit(0)
 
