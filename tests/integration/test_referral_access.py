@@ -166,3 +166,16 @@ def test_an_expert_lists_only_their_offers_referrals(
     assert referral_id in {
         item["id"] for item in staff.ok("GET", "/referrals?page_size=500")["referrals"]
     }
+
+
+@pytest.mark.parametrize(
+    ("caller_name", "status"), list(row(200, 200, 403, 200, 200, 403, 403).items())
+)
+def test_who_reads_the_referral_figures(
+    caller_name: str, status: int, parties: Parties, identity: Identity, gateway: RunningGateway
+) -> None:
+    caller = Caller(identity, gateway.url, CALLERS[caller_name])
+    response = caller.call("GET", "/referral-kpis")
+    assert response.status_code == status, response.text[:300]
+    if status == 200:
+        assert {"by_state", "answered", "acceptance_rate"} <= set(response.json())

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable, Iterator
+from datetime import UTC, timedelta
 
 import grpc
 import nats
@@ -17,6 +18,7 @@ from tests.support import builders
 from tests.support.nats import NatsServer
 from twoins.cli.node_client import NodeClient
 from twoins.common.envelope import subject_for, wrap
+from twoins.node.api.referrals import follow_up_referrals
 from twoins.node.server import NodeServer
 from twoins.node.store.tables import DeadLetterRow
 from twoins.node.vitals import read_vitals
@@ -243,3 +245,36 @@ def test_a_referral_needs_two_regions_and_published_records(
             )
         )
     assert unknown.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_a_late_answer_is_escalated_at_the_receiving_region_and_kpis_count(
+    nodes: dict[str, NodeServer], clients: dict[str, NodeClient]
+) -> None:
+    need_id, offer_id = _pair(nodes, clients)
+    sme, expert = clients[NEED_REGION], clients[OFFER_REGION]
+    created = sme.referrals.CreateReferral(
+        referral_pb2.CreateReferralRequest(
+            referral=referral_pb2.Referral(need_id=need_id, offer_id=offer_id)
+        )
+    ).referral
+    wait_until(_reaches(expert, created.id, referral_pb2.REFERRAL_STATE_PROPOSED))
+    late = created.answer_due_time.ToDatetime(tzinfo=UTC) + timedelta(hours=1)
+    assert follow_up_referrals(nodes[OFFER_REGION].context, late)[1] >= 1
+    assert follow_up_referrals(nodes[NEED_REGION].context, late) == (0, 0)
+    escalated = expert.referrals.ListReferrals(
+        referral_pb2.ListReferralsRequest(escalated_only=True, page_size=500)
+    ).referrals
+    assert created.id in {item.id for item in escalated}
+    found = next(item for item in escalated if item.id == created.id)
+    assert found.HasField("reminded_time")
+    assert found.HasField("escalated_time")
+    assert not sme.referrals.ListReferrals(
+        referral_pb2.ListReferralsRequest(escalated_only=True, page_size=500)
+    ).referrals
+    expert.referrals.AcceptReferral(referral_pb2.AcceptReferralRequest(id=created.id))
+    figures = expert.referrals.GetReferralKpis(referral_pb2.GetReferralKpisRequest())
+    assert figures.answered >= 1
+    assert figures.accepted >= 1
+    assert 0 < figures.acceptance_rate <= 1
+    assert figures.by_state["ACCEPTED"] >= 1
+    assert sme.referrals.GetReferralKpis(referral_pb2.GetReferralKpisRequest()).answered == 0

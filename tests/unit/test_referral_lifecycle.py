@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -25,6 +26,8 @@ from twoins.node.domain.referral import (
     apply_move,
     check_move,
     fold,
+    follow_up,
+    kpis,
 )
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday
@@ -202,3 +205,45 @@ def test_two_sides_converge_and_never_end_twice(
     assert len(terminal) <= 1
     if terminal:
         assert applied[-1] == terminal[0]
+
+
+def test_the_receiver_is_reminded_a_day_before_and_escalated_at_the_deadline() -> None:
+    referral = proposed()
+    due = referral.answer_due
+    assert due is not None
+    assert follow_up(referral, Side.OFFER, due - timedelta(days=2)) == referral
+    reminded = follow_up(referral, Side.OFFER, due - timedelta(hours=20))
+    assert reminded.reminded_time is not None
+    assert reminded.escalated_time is None
+    escalated = follow_up(reminded, Side.OFFER, due + timedelta(minutes=1))
+    assert escalated.escalated_time == due + timedelta(minutes=1)
+    assert escalated.reminded_time == reminded.reminded_time
+    # The proposing side is not the one to remind.
+    assert follow_up(referral, Side.NEED, due + timedelta(days=1)) == referral
+
+
+def test_kpis_from_the_referrals_of_a_region() -> None:
+    accepted = apply_move(proposed(), move(2, Action.ACCEPT, Side.OFFER))
+    assert accepted is not None
+    first_declined = apply_move(proposed(), move(2, Action.DECLINE, Side.OFFER))
+    assert first_declined is not None
+    declined = replace(first_declined, id="r-2")
+    completed = replace(
+        accepted,
+        id="r-3",
+        state=ReferralState.COMPLETED,
+        outcome=Outcome.FUNDING_OBTAINED,
+        hours=30,
+    )
+    waiting = replace(proposed(), id="r-4")
+    now = T0 + timedelta(days=30)
+    figures = kpis([accepted, declined, completed, waiting], "gr-attica", now)
+    assert figures.by_state == {"ACCEPTED": 1, "DECLINED": 1, "COMPLETED": 1, "PROPOSED": 1}
+    assert (figures.answered, figures.accepted) == (3, 2)
+    assert figures.acceptance_rate == pytest.approx(2 / 3)
+    assert figures.mean_hours_to_first_answer == pytest.approx(2.0)
+    assert figures.completed_by_outcome == {"FUNDING_OBTAINED": 1}
+    assert figures.hours_delivered == 30
+    assert figures.overdue == 1
+    # The proposing region answered nothing.
+    assert kpis([accepted], "fr-marseille", now).answered == 0

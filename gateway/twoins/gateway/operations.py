@@ -342,6 +342,14 @@ def _build() -> list[Operation]:
             )
         ),
         Operation(
+            "getReferralKpis",
+            "GET",
+            "/referral-kpis",
+            _method(referral, "ReferralService", "GetReferralKpis"),
+            referral_stub,
+            "Referrals",
+        ),
+        Operation(
             "getDisclosedContact",
             "GET",
             "/referrals/{id}/contact",

@@ -57,7 +57,7 @@ REFERRAL_OUTCOME_FUNDING_OBTAINED: ReferralOutcome
 REFERRAL_OUTCOME_NO_RESULT: ReferralOutcome
 
 class Referral(_message.Message):
-    __slots__ = ("id", "need_id", "offer_id", "need_region", "offer_region", "initiator", "state", "version", "answer_due_time", "overdue", "outcome", "hours_delivered", "first_answer_time", "create_time", "update_time", "own_side")
+    __slots__ = ("id", "need_id", "offer_id", "need_region", "offer_region", "initiator", "state", "version", "answer_due_time", "overdue", "outcome", "hours_delivered", "first_answer_time", "create_time", "update_time", "own_side", "reminded_time", "escalated_time")
     ID_FIELD_NUMBER: _ClassVar[int]
     NEED_ID_FIELD_NUMBER: _ClassVar[int]
     OFFER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -74,6 +74,8 @@ class Referral(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     OWN_SIDE_FIELD_NUMBER: _ClassVar[int]
+    REMINDED_TIME_FIELD_NUMBER: _ClassVar[int]
+    ESCALATED_TIME_FIELD_NUMBER: _ClassVar[int]
     id: str
     need_id: str
     offer_id: str
@@ -90,7 +92,9 @@ class Referral(_message.Message):
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
     own_side: ReferralSide
-    def __init__(self, id: _Optional[str] = ..., need_id: _Optional[str] = ..., offer_id: _Optional[str] = ..., need_region: _Optional[str] = ..., offer_region: _Optional[str] = ..., initiator: _Optional[_Union[ReferralSide, str]] = ..., state: _Optional[_Union[ReferralState, str]] = ..., version: _Optional[int] = ..., answer_due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., overdue: _Optional[bool] = ..., outcome: _Optional[_Union[ReferralOutcome, str]] = ..., hours_delivered: _Optional[int] = ..., first_answer_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., own_side: _Optional[_Union[ReferralSide, str]] = ...) -> None: ...
+    reminded_time: _timestamp_pb2.Timestamp
+    escalated_time: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., need_id: _Optional[str] = ..., offer_id: _Optional[str] = ..., need_region: _Optional[str] = ..., offer_region: _Optional[str] = ..., initiator: _Optional[_Union[ReferralSide, str]] = ..., state: _Optional[_Union[ReferralState, str]] = ..., version: _Optional[int] = ..., answer_due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., overdue: _Optional[bool] = ..., outcome: _Optional[_Union[ReferralOutcome, str]] = ..., hours_delivered: _Optional[int] = ..., first_answer_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., own_side: _Optional[_Union[ReferralSide, str]] = ..., reminded_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., escalated_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class CreateReferralRequest(_message.Message):
     __slots__ = ("referral", "request_id")
@@ -119,14 +123,16 @@ class GetReferralResponse(_message.Message):
     def __init__(self, referral: _Optional[_Union[Referral, _Mapping]] = ...) -> None: ...
 
 class ListReferralsRequest(_message.Message):
-    __slots__ = ("page_size", "page_token", "states")
+    __slots__ = ("page_size", "page_token", "states", "escalated_only")
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     STATES_FIELD_NUMBER: _ClassVar[int]
+    ESCALATED_ONLY_FIELD_NUMBER: _ClassVar[int]
     page_size: int
     page_token: str
     states: _containers.RepeatedScalarFieldContainer[ReferralState]
-    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., states: _Optional[_Iterable[_Union[ReferralState, str]]] = ...) -> None: ...
+    escalated_only: bool
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., states: _Optional[_Iterable[_Union[ReferralState, str]]] = ..., escalated_only: _Optional[bool] = ...) -> None: ...
 
 class ListReferralsResponse(_message.Message):
     __slots__ = ("referrals", "next_page_token")
@@ -237,3 +243,41 @@ class WithdrawReferralConsentResponse(_message.Message):
     REFERRAL_FIELD_NUMBER: _ClassVar[int]
     referral: Referral
     def __init__(self, referral: _Optional[_Union[Referral, _Mapping]] = ...) -> None: ...
+
+class GetReferralKpisRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class GetReferralKpisResponse(_message.Message):
+    __slots__ = ("by_state", "answered", "accepted", "acceptance_rate", "mean_hours_to_first_answer", "completed_by_outcome", "hours_delivered", "overdue")
+    class ByStateEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    class CompletedByOutcomeEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    BY_STATE_FIELD_NUMBER: _ClassVar[int]
+    ANSWERED_FIELD_NUMBER: _ClassVar[int]
+    ACCEPTED_FIELD_NUMBER: _ClassVar[int]
+    ACCEPTANCE_RATE_FIELD_NUMBER: _ClassVar[int]
+    MEAN_HOURS_TO_FIRST_ANSWER_FIELD_NUMBER: _ClassVar[int]
+    COMPLETED_BY_OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    HOURS_DELIVERED_FIELD_NUMBER: _ClassVar[int]
+    OVERDUE_FIELD_NUMBER: _ClassVar[int]
+    by_state: _containers.ScalarMap[str, int]
+    answered: int
+    accepted: int
+    acceptance_rate: float
+    mean_hours_to_first_answer: float
+    completed_by_outcome: _containers.ScalarMap[str, int]
+    hours_delivered: int
+    overdue: int
+    def __init__(self, by_state: _Optional[_Mapping[str, int]] = ..., answered: _Optional[int] = ..., accepted: _Optional[int] = ..., acceptance_rate: _Optional[float] = ..., mean_hours_to_first_answer: _Optional[float] = ..., completed_by_outcome: _Optional[_Mapping[str, int]] = ..., hours_delivered: _Optional[int] = ..., overdue: _Optional[int] = ...) -> None: ...

@@ -94,6 +94,11 @@ class ReferralServiceStub:
                 request_serializer=twoins_dot_v1_dot_referral__pb2.WithdrawReferralConsentRequest.SerializeToString,
                 response_deserializer=twoins_dot_v1_dot_referral__pb2.WithdrawReferralConsentResponse.FromString,
                 _registered_method=True)
+        self.GetReferralKpis = channel.unary_unary(
+                '/twoins.v1.ReferralService/GetReferralKpis',
+                request_serializer=twoins_dot_v1_dot_referral__pb2.GetReferralKpisRequest.SerializeToString,
+                response_deserializer=twoins_dot_v1_dot_referral__pb2.GetReferralKpisResponse.FromString,
+                _registered_method=True)
 
 
 class ReferralServiceServicer:
@@ -183,6 +188,14 @@ class ReferralServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetReferralKpis(self, request, context):
+        """The region's referral figures: by state, answers, acceptance, time to first answer,
+        outcomes and hours delivered. Counts only: no names.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ReferralServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -240,6 +253,11 @@ def add_ReferralServiceServicer_to_server(servicer, server):
                     servicer.WithdrawReferralConsent,
                     request_deserializer=twoins_dot_v1_dot_referral__pb2.WithdrawReferralConsentRequest.FromString,
                     response_serializer=twoins_dot_v1_dot_referral__pb2.WithdrawReferralConsentResponse.SerializeToString,
+            ),
+            'GetReferralKpis': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetReferralKpis,
+                    request_deserializer=twoins_dot_v1_dot_referral__pb2.GetReferralKpisRequest.FromString,
+                    response_serializer=twoins_dot_v1_dot_referral__pb2.GetReferralKpisResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -544,6 +562,33 @@ class ReferralService:
             '/twoins.v1.ReferralService/WithdrawReferralConsent',
             twoins_dot_v1_dot_referral__pb2.WithdrawReferralConsentRequest.SerializeToString,
             twoins_dot_v1_dot_referral__pb2.WithdrawReferralConsentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetReferralKpis(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/twoins.v1.ReferralService/GetReferralKpis',
+            twoins_dot_v1_dot_referral__pb2.GetReferralKpisRequest.SerializeToString,
+            twoins_dot_v1_dot_referral__pb2.GetReferralKpisResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -66,6 +66,10 @@ class ReferralServiceStub:
     """The SME withdrew its consent: the expert's region is told to erase the SME's contact,
     this region erases the expert's, and the referral is WITHDRAWN.
     """
+    GetReferralKpis: _grpc.UnaryUnaryMultiCallable[_referral_pb2.GetReferralKpisRequest, _referral_pb2.GetReferralKpisResponse]
+    """The region's referral figures: by state, answers, acceptance, time to first answer,
+    outcomes and hours delivered. Counts only: no names.
+    """
 
 @_typing.type_check_only
 class ReferralServiceAsyncStub(ReferralServiceStub):
@@ -102,6 +106,10 @@ class ReferralServiceAsyncStub(ReferralServiceStub):
     WithdrawReferralConsent: _aio.UnaryUnaryMultiCallable[_referral_pb2.WithdrawReferralConsentRequest, _referral_pb2.WithdrawReferralConsentResponse]  # type: ignore[assignment]
     """The SME withdrew its consent: the expert's region is told to erase the SME's contact,
     this region erases the expert's, and the referral is WITHDRAWN.
+    """
+    GetReferralKpis: _aio.UnaryUnaryMultiCallable[_referral_pb2.GetReferralKpisRequest, _referral_pb2.GetReferralKpisResponse]  # type: ignore[assignment]
+    """The region's referral figures: by state, answers, acceptance, time to first answer,
+    outcomes and hours delivered. Counts only: no names.
     """
 
 class ReferralServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -202,6 +210,16 @@ class ReferralServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_referral_pb2.WithdrawReferralConsentResponse, _abc.Awaitable[_referral_pb2.WithdrawReferralConsentResponse]]:
         """The SME withdrew its consent: the expert's region is told to erase the SME's contact,
         this region erases the expert's, and the referral is WITHDRAWN.
+        """
+
+    @_abc_1.abstractmethod
+    def GetReferralKpis(
+        self,
+        request: _referral_pb2.GetReferralKpisRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_referral_pb2.GetReferralKpisResponse, _abc.Awaitable[_referral_pb2.GetReferralKpisResponse]]:
+        """The region's referral figures: by state, answers, acceptance, time to first answer,
+        outcomes and hours delivered. Counts only: no names.
         """
 
 def add_ReferralServiceServicer_to_server(servicer: ReferralServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

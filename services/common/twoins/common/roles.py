@@ -40,6 +40,7 @@ METHOD_ROLES: dict[str, frozenset[str]] = {
     "twoins.v1.NeedService/ReturnNeed": frozenset({CLUSTER_MANAGER}),
     # The SME's consent is its region's staff's to record and to withdraw.
     "twoins.v1.ReferralService/WithdrawReferralConsent": frozenset({FACILITATOR, CLUSTER_MANAGER}),
+    "twoins.v1.ReferralService/GetReferralKpis": frozenset({FACILITATOR, CLUSTER_MANAGER}),
 }
 
 #: Services that serve the network's anonymised catalogue, the same on every node: callers of

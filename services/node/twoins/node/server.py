@@ -24,7 +24,11 @@ from twoins.node.api.interceptor import NodeServerInterceptor
 from twoins.node.api.needs import NeedServicer, expire_due_needs
 from twoins.node.api.network import NetworkServicer
 from twoins.node.api.organisations import OrganisationServicer
-from twoins.node.api.referrals import ReferralServicer, expire_overdue_referrals
+from twoins.node.api.referrals import (
+    ReferralServicer,
+    expire_overdue_referrals,
+    follow_up_referrals,
+)
 from twoins.node.bus.worker import BusSettings, BusWorker
 from twoins.node.config import NodeConfig
 from twoins.node.metrics import NodeMetrics
@@ -242,6 +246,7 @@ class NodeServer:
             try:
                 now = self.context.clock()
                 count = expire_due_needs(self.context, now)
+                follow_up_referrals(self.context, now)
                 referrals = expire_overdue_referrals(self.context, now)
             except Exception:
                 logger.exception("expiry sweep failed; retrying at the next interval")

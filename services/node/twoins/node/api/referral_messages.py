@@ -31,6 +31,8 @@ def referral_to_proto(referral: Referral, own_region: str, now: datetime) -> pb.
         set_timestamp(message.answer_due_time, referral.answer_due)
     if referral.first_answer_time is not None:
         set_timestamp(message.first_answer_time, referral.first_answer_time)
+    set_timestamp(message.reminded_time, referral.reminded_time)
+    set_timestamp(message.escalated_time, referral.escalated_time)
     set_timestamp(message.create_time, referral.create_time)
     set_timestamp(message.update_time, referral.update_time)
     return message

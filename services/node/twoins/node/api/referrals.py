@@ -6,6 +6,7 @@ referral's other moves, folded, and sent to the other region as a ReferralMoved 
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime, timedelta
 
@@ -34,11 +35,15 @@ from twoins.node.domain.referral import (
     Side,
     add_working_days,
     check_move,
+    follow_up,
+    kpis,
 )
 from twoins.node.store.pagination import next_page_token, page_request
 from twoins.node.store.repositories import Repositories
 from twoins.v1 import referral_pb2 as pb
 from twoins.v1 import referral_pb2_grpc
+
+logger = logging.getLogger(__name__)
 
 #: Working days the receiving region has to answer, and calendar days of grace after that.
 ANSWER_WORKING_DAYS = 5
@@ -197,9 +202,16 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
             page = page_request(
                 request.page_size,
                 request.page_token,
-                ("referrals", sorted(state.name for state in states), owned),
+                (
+                    "referrals",
+                    sorted(state.name for state in states),
+                    owned,
+                    request.escalated_only,
+                ),
             )
-            referrals, last, more = repositories.referrals.page(page, states, owned)
+            referrals, last, more = repositories.referrals.page(
+                page, states, owned, request.escalated_only
+            )
         now = self._node.clock()
         return pb.ListReferralsResponse(
             referrals=[referral_to_proto(item, self._region, now) for item in referrals],
@@ -279,6 +291,23 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
     ) -> pb.WithdrawReferralResponse:
         return pb.WithdrawReferralResponse(referral=self._move(request.id, Action.WITHDRAW))
 
+    def GetReferralKpis(
+        self, request: pb.GetReferralKpisRequest, context: grpc.ServicerContext
+    ) -> pb.GetReferralKpisResponse:
+        now = self._node.clock()
+        with self._node.store.read() as repositories:
+            figures = kpis(repositories.referrals.all(), self._region, now)
+        return pb.GetReferralKpisResponse(
+            by_state=figures.by_state,
+            answered=figures.answered,
+            accepted=figures.accepted,
+            acceptance_rate=figures.acceptance_rate,
+            mean_hours_to_first_answer=figures.mean_hours_to_first_answer,
+            completed_by_outcome=figures.completed_by_outcome,
+            hours_delivered=figures.hours_delivered,
+            overdue=figures.overdue,
+        )
+
     def GetDisclosedContact(
         self, request: pb.GetDisclosedContactRequest, context: grpc.ServicerContext
     ) -> pb.GetDisclosedContactResponse:
@@ -317,6 +346,29 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
                 audit(repositories, current, self._region, "disclosure.erased", actor, b"", now)
             audit(repositories, current, self._region, "consent.withdrawn", actor, b"", now)
         return pb.WithdrawReferralConsentResponse(referral=self._move(referral_id, Action.WITHDRAW))
+
+
+def follow_up_referrals(node: NodeContext, now: datetime) -> tuple[int, int]:
+    """Reminds this region of proposals it must answer soon, and escalates the late ones to
+    its cluster manager (listed with `escalated_only`); returns (reminded, escalated)."""
+    reminded = escalated = 0
+    own = node.region.id
+    with node.store.write() as repositories:
+        for referral in repositories.referrals.awaiting_answer():
+            after = follow_up(referral, referral.side_of(own), now)
+            if after == referral:
+                continue
+            repositories.referrals.save_follow_up(after)
+            if after.reminded_time != referral.reminded_time:
+                reminded += 1
+                logger.info("referral answer due soon", extra={"referral": referral.id})
+            if after.escalated_time != referral.escalated_time:
+                escalated += 1
+                logger.warning(
+                    "referral answer late: escalated to the cluster manager",
+                    extra={"referral": referral.id},
+                )
+    return reminded, escalated
 
 
 def expire_overdue_referrals(node: NodeContext, now: datetime) -> int:

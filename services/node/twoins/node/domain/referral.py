@@ -174,6 +174,9 @@ class Referral:
     outcome: Outcome = Outcome.UNSPECIFIED
     hours: int = 0
     first_answer_time: datetime | None = None
+    #: Local to the receiving region: when it was reminded, and when escalated.
+    reminded_time: datetime | None = None
+    escalated_time: datetime | None = None
 
     @property
     def receiver(self) -> Side:
@@ -286,3 +289,63 @@ def add_working_days(
         if current.weekday() < 5 and current.date() not in holidays:
             remaining -= 1
     return current
+
+
+#: A reminder goes to the receiving region this long before its answer is due.
+REMINDER_BEFORE = timedelta(days=1)
+
+
+def follow_up(referral: Referral, own_side: Side, now: datetime) -> Referral:
+    """The receiving region's reminder and escalation of an unanswered proposal, as due."""
+    due = referral.answer_due
+    if referral.state is not ReferralState.PROPOSED or due is None:
+        return referral
+    if own_side is not referral.receiver:
+        return referral
+    if referral.reminded_time is None and now >= due - REMINDER_BEFORE:
+        referral = replace(referral, reminded_time=now)
+    if referral.escalated_time is None and now >= due:
+        referral = replace(referral, escalated_time=now)
+    return referral
+
+
+@dataclass(frozen=True)
+class Kpis:
+    by_state: dict[str, int]
+    answered: int
+    accepted: int
+    mean_hours_to_first_answer: float
+    completed_by_outcome: dict[str, int]
+    hours_delivered: int
+    overdue: int
+
+    @property
+    def acceptance_rate(self) -> float:
+        return self.accepted / self.answered if self.answered else 0.0
+
+
+def kpis(referrals: Iterable[Referral], region: str, now: datetime) -> Kpis:
+    """The region's referral figures, from the referrals it takes part in."""
+    by_state: dict[str, int] = {}
+    completed: dict[str, int] = {}
+    answered = accepted = hours = overdue = 0
+    waits: list[float] = []
+    for referral in referrals:
+        by_state[referral.state.name] = by_state.get(referral.state.name, 0) + 1
+        received = referral.side_of(region) is referral.receiver
+        if received and referral.first_answer_time is not None:
+            answered += 1
+            waits.append((referral.first_answer_time - referral.create_time).total_seconds() / 3600)
+            if referral.state is not ReferralState.DECLINED:
+                accepted += 1
+        if referral.state is ReferralState.COMPLETED:
+            completed[referral.outcome.name] = completed.get(referral.outcome.name, 0) + 1
+            hours += referral.hours
+        if (
+            referral.state is ReferralState.PROPOSED
+            and referral.answer_due is not None
+            and referral.answer_due < now
+        ):
+            overdue += 1
+    mean = sum(waits) / len(waits) if waits else 0.0
+    return Kpis(by_state, answered, accepted, mean, completed, hours, overdue)

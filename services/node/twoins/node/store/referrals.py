@@ -42,6 +42,8 @@ def _referral(row: ReferralRow) -> Referral:
         outcome=Outcome[row.outcome],
         hours=row.hours,
         first_answer_time=row.first_answer_time,
+        reminded_time=row.reminded_time,
+        escalated_time=row.escalated_time,
     )
 
 
@@ -59,6 +61,8 @@ def _values(referral: Referral) -> dict[str, object]:
         "outcome": referral.outcome.name,
         "hours": referral.hours,
         "first_answer_time": referral.first_answer_time,
+        "reminded_time": referral.reminded_time,
+        "escalated_time": referral.escalated_time,
         "create_time": referral.create_time,
         "update_time": referral.update_time,
     }
@@ -160,6 +164,7 @@ class ReferralRepository:
         page: PageRequest,
         states: Sequence[ReferralState],
         offer_ids: Sequence[str] | None = None,
+        escalated_only: bool = False,
     ) -> tuple[list[Referral], PagePosition | None, bool]:
         """A page of the region's referrals; only those of `offer_ids` when given."""
         from twoins.node.store.repositories import _page
@@ -169,6 +174,8 @@ class ReferralRepository:
         )
         if offer_ids is not None:
             conditions.append(ReferralRow.offer_id.in_(list(offer_ids)))
+        if escalated_only:
+            conditions.append(ReferralRow.escalated_time.is_not(None))
         rows, last, more = _page(self._session, ReferralRow, page, conditions)
         return [_referral(row) for row in rows], last, more
 
@@ -184,6 +191,20 @@ class ReferralRepository:
             )
         )
         return [_referral(row) for row in rows]
+
+    def all(self) -> list[Referral]:
+        return [_referral(row) for row in self._session.scalars(select(ReferralRow))]
+
+    def awaiting_answer(self) -> list[Referral]:
+        rows = self._session.scalars(
+            select(ReferralRow).where(ReferralRow.state == ReferralState.PROPOSED.name)
+        )
+        return [_referral(row) for row in rows]
+
+    def save_follow_up(self, referral: Referral) -> None:
+        row = self._session.get(ReferralRow, referral.id)
+        assert row is not None
+        row.reminded_time, row.escalated_time = referral.reminded_time, referral.escalated_time
 
     def due_for_expiry(self, before: datetime) -> list[Referral]:
         rows = self._session.scalars(

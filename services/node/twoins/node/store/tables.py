@@ -296,6 +296,8 @@ class ReferralRow(Base):
     first_answer_time: Mapped[datetime | None]
     create_time: Mapped[datetime]
     update_time: Mapped[datetime]
+    reminded_time: Mapped[datetime | None]
+    escalated_time: Mapped[datetime | None]
 
     __table_args__ = (
         Index("ix_referrals_create_time", "create_time", "id"),
