@@ -179,3 +179,24 @@ def test_who_reads_the_referral_figures(
     assert response.status_code == status, response.text[:300]
     if status == 200:
         assert {"by_state", "answered", "acceptance_rate"} <= set(response.json())
+
+
+def test_the_network_figures_count_each_referral_once(
+    parties: Parties, identity: Identity, gateway: RunningGateway
+) -> None:
+    """Coordinators see the network's figures: each node's share added up, so a referral
+    between two regions counts once; regions without a running node are listed as missing."""
+    coordinator = Caller(identity, gateway.url, "network-coordinator")
+    before = coordinator.ok("GET", "/network/referral-kpis")
+    referral_id = parties.referral("ACCEPTED")
+    after = coordinator.ok("GET", "/network/referral-kpis")
+    assert sum(after["by_state"].values()) == sum(before["by_state"].values()) + 1
+    assert after["answered"] == before["answered"] + 1
+    assert after["accepted"] == before["accepted"] + 1
+    assert set(after["regions"]) == {OWN, OTHER}
+    assert "mt-isla" in after["missing_regions"]
+    assert referral_id not in str(after)  # figures only
+    facilitator = Caller(identity, gateway.url, f"facilitator.{OWN}")
+    assert facilitator.call("GET", "/network/referral-kpis").status_code == 403
+    manager = Caller(identity, gateway.url, f"cluster-manager.{OTHER}")
+    assert manager.call("GET", "/network/referral-kpis").status_code == 200

@@ -29,6 +29,7 @@ from twoins.gateway.console import console
 from twoins.gateway.health import health
 from twoins.gateway.metrics import install as install_metrics
 from twoins.gateway.network_health import network_health
+from twoins.gateway.network_kpis import network_kpis
 from twoins.gateway.nodes import RegionNodes
 from twoins.gateway.openapi import API_PREFIX, api_schemas
 from twoins.gateway.problems import Problem
@@ -94,7 +95,7 @@ def create_app(config: GatewayConfig | None = None) -> Flask:
     )
     install_security(app)
     install_metrics(app)
-    for blueprint in (health, auth, api, api_docs, console, network_health):
+    for blueprint in (health, auth, api, network_kpis, api_docs, console, network_health):
         app.register_blueprint(blueprint)
     api_schemas()  # builds the document now: a broken contract fails at start, not at a call
 

@@ -14,6 +14,31 @@ from twoins.gateway.contract import SchemaRegistry, description, is_required
 from twoins.gateway.operations import IDEMPOTENCY_HEADER, OPERATIONS, REQUEST_ID_FIELD, Operation
 from twoins.gateway.problems import PROBLEM_MEDIA_TYPE, PROBLEM_SCHEMA
 
+#: The one route that is not a single RPC (gateway/twoins/gateway/network_kpis.py).
+NETWORK_KPIS_PATH = "/network/referral-kpis"
+NETWORK_KPIS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "The network's referral figures, summed over every region's node.",
+    "properties": {
+        "by_state": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "answered": {"type": "integer"},
+        "accepted": {"type": "integer"},
+        "acceptance_rate": {"type": "number"},
+        "mean_hours_to_first_answer": {"type": "number"},
+        "completed_by_outcome": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "hours_delivered": {"type": "integer"},
+        "overdue": {"type": "integer"},
+        "regions": {"type": "array", "items": {"type": "string"}},
+        "missing_regions": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Regions whose node did not answer: the figures leave them out.",
+        },
+    },
+    "required": ["by_state", "answered", "accepted", "regions", "missing_regions"],
+}
+
+
 API_PREFIX = "/api/v1"
 API_VERSION = "1.0.0"
 
@@ -164,6 +189,30 @@ def api_schemas() -> ApiSchemas:
         )
     components = dict(sorted(registry.components.items()))
     components["Problem"] = PROBLEM_SCHEMA
+    components["NetworkReferralKpis"] = NETWORK_KPIS_SCHEMA
+    paths[API_PREFIX + NETWORK_KPIS_PATH] = {
+        "get": {
+            "operationId": "getNetworkReferralKpis",
+            "tags": ["Referrals"],
+            "summary": "The network's referral figures, summed over every region's node",
+            "description": "Roles: network-coordinator, cluster-manager. Calls "
+            "`twoins.v1.ReferralService/GetReferralKpis` with `network_share` on every node.",
+            "x-roles": ["cluster-manager", "network-coordinator"],
+            "security": [{"bearer": []}],
+            "responses": {
+                "200": {
+                    "description": "Success.",
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/NetworkReferralKpis"}
+                        }
+                    },
+                },
+                "401": {"$ref": "#/components/responses/Problem401"},
+                "403": {"$ref": "#/components/responses/Problem403"},
+            },
+        }
+    }
     document: dict[str, Any] = {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",

@@ -245,8 +245,10 @@ class WithdrawReferralConsentResponse(_message.Message):
     def __init__(self, referral: _Optional[_Union[Referral, _Mapping]] = ...) -> None: ...
 
 class GetReferralKpisRequest(_message.Message):
-    __slots__ = ()
-    def __init__(self) -> None: ...
+    __slots__ = ("network_share",)
+    NETWORK_SHARE_FIELD_NUMBER: _ClassVar[int]
+    network_share: bool
+    def __init__(self, network_share: _Optional[bool] = ...) -> None: ...
 
 class GetReferralKpisResponse(_message.Message):
     __slots__ = ("by_state", "answered", "accepted", "acceptance_rate", "mean_hours_to_first_answer", "completed_by_outcome", "hours_delivered", "overdue")

@@ -40,12 +40,20 @@ METHOD_ROLES: dict[str, frozenset[str]] = {
     "twoins.v1.NeedService/ReturnNeed": frozenset({CLUSTER_MANAGER}),
     # The SME's consent is its region's staff's to record and to withdraw.
     "twoins.v1.ReferralService/WithdrawReferralConsent": frozenset({FACILITATOR, CLUSTER_MANAGER}),
-    "twoins.v1.ReferralService/GetReferralKpis": frozenset({FACILITATOR, CLUSTER_MANAGER}),
+    # A region's staff read its figures; coordinators (and any region's staff) read each
+    # node's network share, which the gateway adds up.
+    "twoins.v1.ReferralService/GetReferralKpis": frozenset(
+        {FACILITATOR, CLUSTER_MANAGER, NETWORK_COORDINATOR}
+    ),
 }
 
 #: Services that serve the network's anonymised catalogue, the same on every node: callers of
 #: any region (and coordinators, who have none) may use them.
 NETWORK_WIDE_SERVICES = frozenset({"twoins.v1.NetworkService", "twoins.v1.DisclosureService"})
+
+
+#: Methods of other services open to callers of any region (the servicer narrows them).
+NETWORK_WIDE_METHODS = frozenset({"twoins.v1.ReferralService/GetReferralKpis"})
 
 
 def allowed_roles(method: str) -> frozenset[str]:

@@ -14,7 +14,7 @@ from contextvars import ContextVar
 
 from twoins.common.auth import InvalidToken, Principal, TokenVerifier, bearer_token
 from twoins.common.realm_config import CLUSTER_MANAGER, NODE
-from twoins.common.roles import NETWORK_WIDE_SERVICES, allowed_roles
+from twoins.common.roles import NETWORK_WIDE_METHODS, NETWORK_WIDE_SERVICES, allowed_roles
 from twoins.node.domain.errors import NotFound, PermissionDenied, Unauthenticated
 
 AUTHORIZATION_HEADER = "authorization"
@@ -63,7 +63,8 @@ class AccessPolicy:
                 "the service account is not the node of the region its token names",
                 reason="NODE_NOT_RECOGNISED",
             )
-        if service not in NETWORK_WIDE_SERVICES and principal.region != self.region_id:
+        network_wide = service in NETWORK_WIDE_SERVICES or name in NETWORK_WIDE_METHODS
+        if not network_wide and principal.region != self.region_id:
             raise PermissionDenied(
                 f"the caller belongs to region {principal.region or 'none'}; this node serves "
                 f"{self.region_id}: send the request to your own region's node",

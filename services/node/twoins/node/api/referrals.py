@@ -294,9 +294,16 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
     def GetReferralKpis(
         self, request: pb.GetReferralKpisRequest, context: grpc.ServicerContext
     ) -> pb.GetReferralKpisResponse:
+        principal = current_principal()
+        elsewhere = principal is not None and principal.region != self._region
+        if elsewhere and not request.network_share:
+            raise PermissionDenied(
+                "a region's own figures are its staff's; ask for the network share instead",
+                reason="WRONG_REGION",
+            )
         now = self._node.clock()
         with self._node.store.read() as repositories:
-            figures = kpis(repositories.referrals.all(), self._region, now)
+            figures = kpis(repositories.referrals.all(), self._region, now, request.network_share)
         return pb.GetReferralKpisResponse(
             by_state=figures.by_state,
             answered=figures.answered,

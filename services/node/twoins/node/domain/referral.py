@@ -324,28 +324,34 @@ class Kpis:
         return self.accepted / self.answered if self.answered else 0.0
 
 
-def kpis(referrals: Iterable[Referral], region: str, now: datetime) -> Kpis:
-    """The region's referral figures, from the referrals it takes part in."""
+def kpis(
+    referrals: Iterable[Referral], region: str, now: datetime, network_share: bool = False
+) -> Kpis:
+    """The region's referral figures, from the referrals it takes part in. Answers and overdue
+    proposals count at the receiving region. With `network_share`, the rest counts only at the
+    SME's region, so that the shares of all regions add up to the network's figures."""
     by_state: dict[str, int] = {}
     completed: dict[str, int] = {}
     answered = accepted = hours = overdue = 0
     waits: list[float] = []
     for referral in referrals:
+        side = referral.side_of(region)
+        if side is referral.receiver:
+            if referral.first_answer_time is not None:
+                answered += 1
+                waits.append(
+                    (referral.first_answer_time - referral.create_time).total_seconds() / 3600
+                )
+                if referral.state is not ReferralState.DECLINED:
+                    accepted += 1
+            due = referral.answer_due
+            if referral.state is ReferralState.PROPOSED and due is not None and due < now:
+                overdue += 1
+        if network_share and side is not Side.NEED:
+            continue
         by_state[referral.state.name] = by_state.get(referral.state.name, 0) + 1
-        received = referral.side_of(region) is referral.receiver
-        if received and referral.first_answer_time is not None:
-            answered += 1
-            waits.append((referral.first_answer_time - referral.create_time).total_seconds() / 3600)
-            if referral.state is not ReferralState.DECLINED:
-                accepted += 1
         if referral.state is ReferralState.COMPLETED:
             completed[referral.outcome.name] = completed.get(referral.outcome.name, 0) + 1
             hours += referral.hours
-        if (
-            referral.state is ReferralState.PROPOSED
-            and referral.answer_due is not None
-            and referral.answer_due < now
-        ):
-            overdue += 1
     mean = sum(waits) / len(waits) if waits else 0.0
     return Kpis(by_state, answered, accepted, mean, completed, hours, overdue)
