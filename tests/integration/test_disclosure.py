@@ -208,6 +208,7 @@ def test_consent_exchanges_contacts_point_to_point_and_only_with_the_counterpart
             id=referral_id,
             outcome=referral_pb2.REFERRAL_OUTCOME_PARTNERSHIP_FORMED,
             hours_delivered=24,
+            support_delivered=common_pb2.SERVICE_TYPE_CONSULTING,
         )
     ).referral
     assert done.state == referral_pb2.REFERRAL_STATE_COMPLETED
@@ -215,9 +216,10 @@ def test_consent_exchanges_contacts_point_to_point_and_only_with_the_counterpart
     reported = pair.manager.referrals.GetReferral(
         referral_pb2.GetReferralRequest(id=referral_id)
     ).referral
-    assert (reported.outcome, reported.hours_delivered) == (
+    assert (reported.outcome, reported.hours_delivered, reported.support_delivered) == (
         referral_pb2.REFERRAL_OUTCOME_PARTNERSHIP_FORMED,
         24,
+        common_pb2.SERVICE_TYPE_CONSULTING,
     )
     # A valid token of another region's node is not the counterpart's.
     intruder = _exchange_as(pair, "fr-marseille", referral_id)

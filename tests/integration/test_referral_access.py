@@ -59,7 +59,11 @@ EXPECTED: dict[str, tuple[str, str, str, dict[str, object] | None, dict[str, int
         "CONSENT_GIVEN",
         "POST",
         "/complete",
-        {"outcome": "REFERRAL_OUTCOME_AGREEMENT_SIGNED", "hours_delivered": 8},
+        {
+            "outcome": "REFERRAL_OUTCOME_AGREEMENT_SIGNED",
+            "hours_delivered": 8,
+            "support_delivered": "SERVICE_TYPE_CONSULTING",
+        },
         row(409, 409, 404, 403, 409, 409, 403),
     ),
     "withdrawReferral": (

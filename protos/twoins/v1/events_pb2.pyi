@@ -2,6 +2,7 @@ import datetime
 
 from google.protobuf import any_pb2 as _any_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from twoins.v1 import common_pb2 as _common_pb2
 from twoins.v1 import expert_offer_pb2 as _expert_offer_pb2
 from twoins.v1 import need_pb2 as _need_pb2
 from twoins.v1 import referral_pb2 as _referral_pb2
@@ -61,7 +62,7 @@ class ExpertOfferWithdrawn(_message.Message):
     def __init__(self, offer_id: _Optional[str] = ...) -> None: ...
 
 class ReferralMoved(_message.Message):
-    __slots__ = ("referral_id", "move_id", "version", "action", "side", "need_id", "offer_id", "need_region", "offer_region", "initiator", "occur_time", "answer_due_time", "outcome", "hours_delivered")
+    __slots__ = ("referral_id", "move_id", "version", "action", "side", "need_id", "offer_id", "need_region", "offer_region", "initiator", "occur_time", "answer_due_time", "outcome", "hours_delivered", "support_delivered")
     REFERRAL_ID_FIELD_NUMBER: _ClassVar[int]
     MOVE_ID_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
@@ -76,6 +77,7 @@ class ReferralMoved(_message.Message):
     ANSWER_DUE_TIME_FIELD_NUMBER: _ClassVar[int]
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
     HOURS_DELIVERED_FIELD_NUMBER: _ClassVar[int]
+    SUPPORT_DELIVERED_FIELD_NUMBER: _ClassVar[int]
     referral_id: str
     move_id: str
     version: int
@@ -90,7 +92,8 @@ class ReferralMoved(_message.Message):
     answer_due_time: _timestamp_pb2.Timestamp
     outcome: _referral_pb2.ReferralOutcome
     hours_delivered: int
-    def __init__(self, referral_id: _Optional[str] = ..., move_id: _Optional[str] = ..., version: _Optional[int] = ..., action: _Optional[str] = ..., side: _Optional[_Union[_referral_pb2.ReferralSide, str]] = ..., need_id: _Optional[str] = ..., offer_id: _Optional[str] = ..., need_region: _Optional[str] = ..., offer_region: _Optional[str] = ..., initiator: _Optional[_Union[_referral_pb2.ReferralSide, str]] = ..., occur_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., answer_due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., outcome: _Optional[_Union[_referral_pb2.ReferralOutcome, str]] = ..., hours_delivered: _Optional[int] = ...) -> None: ...
+    support_delivered: _common_pb2.ServiceType
+    def __init__(self, referral_id: _Optional[str] = ..., move_id: _Optional[str] = ..., version: _Optional[int] = ..., action: _Optional[str] = ..., side: _Optional[_Union[_referral_pb2.ReferralSide, str]] = ..., need_id: _Optional[str] = ..., offer_id: _Optional[str] = ..., need_region: _Optional[str] = ..., offer_region: _Optional[str] = ..., initiator: _Optional[_Union[_referral_pb2.ReferralSide, str]] = ..., occur_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., answer_due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., outcome: _Optional[_Union[_referral_pb2.ReferralOutcome, str]] = ..., hours_delivered: _Optional[int] = ..., support_delivered: _Optional[_Union[_common_pb2.ServiceType, str]] = ...) -> None: ...
 
 class NodeHeartbeat(_message.Message):
     __slots__ = ("region", "version", "uptime_seconds", "outbox_backlog", "consumer_lag", "last_applied_time", "open_needs", "open_referrals")

@@ -57,7 +57,7 @@ REFERRAL_OUTCOME_FUNDING_OBTAINED: ReferralOutcome
 REFERRAL_OUTCOME_NO_RESULT: ReferralOutcome
 
 class Referral(_message.Message):
-    __slots__ = ("id", "need_id", "offer_id", "need_region", "offer_region", "initiator", "state", "version", "answer_due_time", "overdue", "outcome", "hours_delivered", "first_answer_time", "create_time", "update_time", "own_side", "reminded_time", "escalated_time")
+    __slots__ = ("id", "need_id", "offer_id", "need_region", "offer_region", "initiator", "state", "version", "answer_due_time", "overdue", "outcome", "hours_delivered", "first_answer_time", "create_time", "update_time", "own_side", "reminded_time", "escalated_time", "support_delivered")
     ID_FIELD_NUMBER: _ClassVar[int]
     NEED_ID_FIELD_NUMBER: _ClassVar[int]
     OFFER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -76,6 +76,7 @@ class Referral(_message.Message):
     OWN_SIDE_FIELD_NUMBER: _ClassVar[int]
     REMINDED_TIME_FIELD_NUMBER: _ClassVar[int]
     ESCALATED_TIME_FIELD_NUMBER: _ClassVar[int]
+    SUPPORT_DELIVERED_FIELD_NUMBER: _ClassVar[int]
     id: str
     need_id: str
     offer_id: str
@@ -94,7 +95,8 @@ class Referral(_message.Message):
     own_side: ReferralSide
     reminded_time: _timestamp_pb2.Timestamp
     escalated_time: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., need_id: _Optional[str] = ..., offer_id: _Optional[str] = ..., need_region: _Optional[str] = ..., offer_region: _Optional[str] = ..., initiator: _Optional[_Union[ReferralSide, str]] = ..., state: _Optional[_Union[ReferralState, str]] = ..., version: _Optional[int] = ..., answer_due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., overdue: _Optional[bool] = ..., outcome: _Optional[_Union[ReferralOutcome, str]] = ..., hours_delivered: _Optional[int] = ..., first_answer_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., own_side: _Optional[_Union[ReferralSide, str]] = ..., reminded_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., escalated_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    support_delivered: _common_pb2.ServiceType
+    def __init__(self, id: _Optional[str] = ..., need_id: _Optional[str] = ..., offer_id: _Optional[str] = ..., need_region: _Optional[str] = ..., offer_region: _Optional[str] = ..., initiator: _Optional[_Union[ReferralSide, str]] = ..., state: _Optional[_Union[ReferralState, str]] = ..., version: _Optional[int] = ..., answer_due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., overdue: _Optional[bool] = ..., outcome: _Optional[_Union[ReferralOutcome, str]] = ..., hours_delivered: _Optional[int] = ..., first_answer_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., own_side: _Optional[_Union[ReferralSide, str]] = ..., reminded_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., escalated_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., support_delivered: _Optional[_Union[_common_pb2.ServiceType, str]] = ...) -> None: ...
 
 class CreateReferralRequest(_message.Message):
     __slots__ = ("referral", "request_id")
@@ -191,14 +193,16 @@ class EngageReferralResponse(_message.Message):
     def __init__(self, referral: _Optional[_Union[Referral, _Mapping]] = ...) -> None: ...
 
 class CompleteReferralRequest(_message.Message):
-    __slots__ = ("id", "outcome", "hours_delivered")
+    __slots__ = ("id", "outcome", "hours_delivered", "support_delivered")
     ID_FIELD_NUMBER: _ClassVar[int]
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
     HOURS_DELIVERED_FIELD_NUMBER: _ClassVar[int]
+    SUPPORT_DELIVERED_FIELD_NUMBER: _ClassVar[int]
     id: str
     outcome: ReferralOutcome
     hours_delivered: int
-    def __init__(self, id: _Optional[str] = ..., outcome: _Optional[_Union[ReferralOutcome, str]] = ..., hours_delivered: _Optional[int] = ...) -> None: ...
+    support_delivered: _common_pb2.ServiceType
+    def __init__(self, id: _Optional[str] = ..., outcome: _Optional[_Union[ReferralOutcome, str]] = ..., hours_delivered: _Optional[int] = ..., support_delivered: _Optional[_Union[_common_pb2.ServiceType, str]] = ...) -> None: ...
 
 class CompleteReferralResponse(_message.Message):
     __slots__ = ("referral",)

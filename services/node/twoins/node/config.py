@@ -40,6 +40,7 @@ ENVIRONMENT = {
     "TWOINS_ALLOW_UNAUTHENTICATED": "allow_unauthenticated",
     "TWOINS_NODE_CLIENT_SECRET": "auth_client_secret",
     "TWOINS_PEERS": "peers",
+    "TWOINS_REFERRAL_ANSWER_DAYS": "referral_answer_days",
 }
 
 
@@ -73,6 +74,7 @@ class NodeSettings(BaseModel):
     allow_unauthenticated: bool | None = None
     auth_client_secret: str | None = Field(default=None, max_length=256)
     peers: str | None = None
+    referral_answer_days: int | None = Field(default=None, ge=1, le=60)
 
 
 class NodeConfig(BaseModel):
@@ -115,6 +117,8 @@ class NodeConfig(BaseModel):
     allow_unauthenticated: bool = False
     #: The secret of this node's service-account client (node-<region>), for calls to peers.
     auth_client_secret: str = ""
+    #: Working days a region has to answer a referral proposed to it.
+    referral_answer_days: int = 5
     #: Other regions' nodes by region id (from the network file; `peers` overrides some).
     peer_addresses: dict[str, str] = Field(default_factory=dict)
 

@@ -275,5 +275,6 @@ def build_server(config: NodeConfig) -> NodeServer:
         k_anonymity=config.k_anonymity,
         embedder=TextEmbedder() if config.semantic_matching else None,
         peers=peers,
+        referral_answer_days=config.referral_answer_days,
     )
     return NodeServer(config, database, context)

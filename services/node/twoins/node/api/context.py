@@ -66,6 +66,8 @@ class NodeContext:
     outbox_written: threading.Event = field(default_factory=threading.Event)
     #: Other regions' nodes, for consent-gated disclosure; None when the node has no peers.
     peers: Peers | None = None
+    #: Working days the receiving region has to answer a referral.
+    referral_answer_days: int = 5
 
     def emit(self, repositories: Repositories, payloads: list[Message]) -> None:
         """Writes events to the outbox in the caller's transaction."""

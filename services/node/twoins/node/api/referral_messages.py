@@ -31,6 +31,8 @@ def referral_to_proto(referral: Referral, own_region: str, now: datetime) -> pb.
         set_timestamp(message.answer_due_time, referral.answer_due)
     if referral.first_answer_time is not None:
         set_timestamp(message.first_answer_time, referral.first_answer_time)
+    if referral.support is not None:
+        message.support_delivered = enum_to_proto(referral.support)
     set_timestamp(message.reminded_time, referral.reminded_time)
     set_timestamp(message.escalated_time, referral.escalated_time)
     set_timestamp(message.create_time, referral.create_time)
@@ -53,6 +55,8 @@ def move_event(referral: Referral, move: Move) -> events_pb2.ReferralMoved:
         outcome=enum_to_proto(move.outcome),
         hours_delivered=move.hours,
     )
+    if move.support is not None:
+        event.support_delivered = enum_to_proto(move.support)
     set_timestamp(event.occur_time, move.occur_time)
     if move.action is Action.PROPOSE and referral.answer_due is not None:
         set_timestamp(event.answer_due_time, referral.answer_due)

@@ -14,7 +14,7 @@ import grpc
 
 from twoins.node.api.access import check_offer_owner, current_principal
 from twoins.node.api.context import NodeContext, require_id
-from twoins.node.api.convert import enums_from_proto
+from twoins.node.api.convert import enum_from_proto, enums_from_proto
 from twoins.node.api.disclosure import DISCLOSABLE, audit, disclosed_contact, erase_contact
 from twoins.node.api.referral_messages import move_event, referral_to_proto
 from twoins.node.domain.errors import (
@@ -38,6 +38,7 @@ from twoins.node.domain.referral import (
     follow_up,
     kpis,
 )
+from twoins.node.domain.support import ServiceType
 from twoins.node.store.pagination import next_page_token, page_request
 from twoins.node.store.repositories import Repositories
 from twoins.v1 import referral_pb2 as pb
@@ -45,8 +46,7 @@ from twoins.v1 import referral_pb2_grpc
 
 logger = logging.getLogger(__name__)
 
-#: Working days the receiving region has to answer, and calendar days of grace after that.
-ANSWER_WORKING_DAYS = 5
+#: Calendar days of grace after the answer deadline (the node's `referral_answer_days`).
 GRACE_DAYS = 2
 MAX_HOURS = 10_000
 
@@ -180,7 +180,7 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
             version=1,
             create_time=now,
             update_time=now,
-            answer_due=add_working_days(now, ANSWER_WORKING_DAYS),
+            answer_due=add_working_days(now, self._node.referral_answer_days),
         )
 
     def GetReferral(
@@ -224,6 +224,7 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
         action: Action,
         outcome: Outcome = Outcome.UNSPECIFIED,
         hours: int = 0,
+        support: ServiceType | None = None,
     ) -> pb.Referral:
         checked_id = require_id(referral_id)
         now = self._node.clock()
@@ -243,6 +244,7 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
                 now,
                 outcome=outcome,
                 hours=hours,
+                support=support,
             )
             after, _changed = repositories.referrals.record(checked_id, move, now)
             self._node.emit(repositories, [move_event(after, move)])
@@ -278,11 +280,17 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
             violations.append(FieldViolation("outcome", "name what the engagement achieved"))
         if not 1 <= request.hours_delivered <= MAX_HOURS:
             violations.append(FieldViolation("hours_delivered", f"1 to {MAX_HOURS:,} hours"))
+        if not request.support_delivered:
+            violations.append(FieldViolation("support_delivered", "name the kind of support"))
         if violations:
             raise InvalidArgument("the completion is incomplete", violations=tuple(violations))
         return pb.CompleteReferralResponse(
             referral=self._move(
-                request.id, Action.COMPLETE, Outcome(request.outcome), request.hours_delivered
+                request.id,
+                Action.COMPLETE,
+                Outcome(request.outcome),
+                request.hours_delivered,
+                enum_from_proto(ServiceType, request.support_delivered, "support_delivered"),
             )
         )
 

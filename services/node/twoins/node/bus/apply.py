@@ -15,6 +15,7 @@ from twoins.node.api.referral_messages import side_from_proto
 from twoins.node.bus.events import need_text, offer_text
 from twoins.node.domain.referral import Action, Move, Referral, ReferralState, Side
 from twoins.node.domain.referral import Outcome as ReferralOutcome
+from twoins.node.domain.support import ServiceType
 from twoins.node.semantic import DIMENSIONS, MODEL_NAME
 from twoins.node.store.node_store import NodeStore
 from twoins.node.store.repositories import Repositories
@@ -47,6 +48,7 @@ def _entry_of(payload: Message) -> tuple[str, str]:
 
 _ACTIONS = {action.value: action for action in Action}
 _OUTCOMES = {outcome.value for outcome in ReferralOutcome}
+_SUPPORT = {kind.value for kind in ServiceType if kind is not ServiceType.UNSPECIFIED}
 
 
 def _validate_referral(origin: str, moved: events_pb2.ReferralMoved) -> None:
@@ -254,6 +256,11 @@ class EventApplier:
                 else ReferralOutcome.UNSPECIFIED
             ),
             hours=moved.hours_delivered,
+            support=(
+                ServiceType(moved.support_delivered)
+                if moved.support_delivered in _SUPPORT
+                else None
+            ),
         )
         referrals = repositories.referrals
         existing = referrals.find(moved.referral_id)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from twoins.node.domain.errors import FailedPrecondition, IllegalTransition
+from twoins.node.domain.support import ServiceType
 
 
 class ReferralState(enum.Enum):
@@ -148,6 +149,8 @@ class Move:
     note: str = ""
     outcome: Outcome = Outcome.UNSPECIFIED
     hours: int = 0
+    #: For a completion: the kind of support delivered.
+    support: ServiceType | None = None
 
     @property
     def order(self) -> tuple[int, int, str]:
@@ -174,6 +177,8 @@ class Referral:
     outcome: Outcome = Outcome.UNSPECIFIED
     hours: int = 0
     first_answer_time: datetime | None = None
+    #: The kind of support delivered, once completed.
+    support: ServiceType | None = None
     #: Local to the receiving region: when it was reminded, and when escalated.
     reminded_time: datetime | None = None
     escalated_time: datetime | None = None
@@ -260,7 +265,7 @@ def apply_move(referral: Referral, move: Move) -> Referral | None:
     if move.action in (Action.ACCEPT, Action.DECLINE):
         changed = replace(changed, first_answer_time=move.occur_time)
     if move.action is Action.COMPLETE:
-        changed = replace(changed, outcome=move.outcome, hours=move.hours)
+        changed = replace(changed, outcome=move.outcome, hours=move.hours, support=move.support)
     return changed
 
 

@@ -20,6 +20,7 @@ from twoins.node.domain.referral import (
     Side,
     fold,
 )
+from twoins.node.domain.support import ServiceType
 from twoins.node.store.pagination import PagePosition, PageRequest
 from twoins.node.store.tables import ReferralMoveRow, ReferralRow
 
@@ -44,6 +45,7 @@ def _referral(row: ReferralRow) -> Referral:
         first_answer_time=row.first_answer_time,
         reminded_time=row.reminded_time,
         escalated_time=row.escalated_time,
+        support=ServiceType[row.support] if row.support else None,
     )
 
 
@@ -63,6 +65,7 @@ def _values(referral: Referral) -> dict[str, object]:
         "first_answer_time": referral.first_answer_time,
         "reminded_time": referral.reminded_time,
         "escalated_time": referral.escalated_time,
+        "support": referral.support.name if referral.support else "",
         "create_time": referral.create_time,
         "update_time": referral.update_time,
     }
@@ -78,6 +81,7 @@ def _move(row: ReferralMoveRow) -> Move:
         occur_time=row.occur_time,
         outcome=Outcome[row.outcome],
         hours=row.hours,
+        support=ServiceType[row.support] if row.support else None,
     )
 
 
@@ -135,6 +139,7 @@ class ReferralRepository:
             outcome=Outcome.UNSPECIFIED,
             hours=0,
             first_answer_time=None,
+            support=None,
         )
         after, _applied = fold(start, self.moves(referral_id))
         row = self._session.get(ReferralRow, referral_id)
@@ -155,6 +160,7 @@ class ReferralRepository:
                 outcome=move.outcome.name,
                 hours=move.hours,
                 answer_due=answer_due,
+                support=move.support.name if move.support else "",
                 receive_time=now,
             )
         )

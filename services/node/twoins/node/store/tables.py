@@ -298,6 +298,7 @@ class ReferralRow(Base):
     update_time: Mapped[datetime]
     reminded_time: Mapped[datetime | None]
     escalated_time: Mapped[datetime | None]
+    support: Mapped[str] = mapped_column(String(30), default="", server_default="")
 
     __table_args__ = (
         Index("ix_referrals_create_time", "create_time", "id"),
@@ -320,6 +321,8 @@ class ReferralMoveRow(Base):
     hours: Mapped[int] = mapped_column(Integer)
     #: For a proposal: when the receiving side must answer.
     answer_due: Mapped[datetime | None]
+    #: For a completion: the kind of support delivered (ServiceType name), else "".
+    support: Mapped[str] = mapped_column(String(30), default="", server_default="")
     receive_time: Mapped[datetime]
 
     __table_args__ = (Index("ix_referral_moves_referral", "referral_id", "version"),)
