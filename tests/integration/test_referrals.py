@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, timedelta
 
@@ -278,3 +279,46 @@ def test_a_late_answer_is_escalated_at_the_receiving_region_and_kpis_count(
     assert 0 < figures.acceptance_rate <= 1
     assert figures.by_state["ACCEPTED"] >= 1
     assert sme.referrals.GetReferralKpis(referral_pb2.GetReferralKpisRequest()).answered == 0
+
+
+def test_a_proposal_naming_no_record_of_ours_is_set_aside(
+    broker: NatsServer, nodes: dict[str, NodeServer]
+) -> None:
+    """The expert's region proposes, in its own name, a referral of a need the SME's region
+    does not hold: nothing is stored, the event is dead-lettered."""
+    referral_id = str(uuid.uuid4())
+    forged = events_pb2.ReferralMoved(
+        referral_id=referral_id,
+        move_id=str(uuid.uuid4()),
+        version=1,
+        action="propose",
+        side=referral_pb2.REFERRAL_SIDE_OFFER,
+        need_id=str(uuid.uuid4()),
+        offer_id=str(uuid.uuid4()),
+        need_region=NEED_REGION,
+        offer_region=OFFER_REGION,
+        initiator=referral_pb2.REFERRAL_SIDE_OFFER,
+    )
+    forged.occur_time.GetCurrentTime()
+
+    async def publish() -> None:
+        client = await nats.connect(
+            broker.url, user=OFFER_REGION, password=broker.password(OFFER_REGION)
+        )
+        await client.jetstream().publish(
+            subject_for(OFFER_REGION, forged), wrap(forged, OFFER_REGION).SerializeToString()
+        )
+        await client.close()
+
+    asyncio.run(publish())
+
+    def dead_lettered() -> bool:
+        with nodes[NEED_REGION].context.store.read() as repositories:
+            return any(
+                row.reason == "UNKNOWN_RECORD"
+                for row in repositories.session.query(DeadLetterRow).all()
+            )
+
+    wait_until(dead_lettered)
+    with nodes[NEED_REGION].context.store.read() as repositories:
+        assert repositories.referrals.find(referral_id) is None

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -21,7 +20,7 @@ from twoins.common.realm_config import CLUSTER_MANAGER, NETWORK_COORDINATOR
 from twoins.gateway.auth import signed_in_principal
 from twoins.gateway.problems import Problem
 from twoins.gateway.services import services
-from twoins.v1 import network_health_pb2, network_health_pb2_grpc
+from twoins.v1 import network_health_pb2
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +39,6 @@ CHART_QUERIES = (
     ("open needs", "max by (region) (twoins_monitor_open_needs)"),
     ("open referrals", "max by (region) (twoins_monitor_open_referrals)"),
 )
-_channels: dict[str, grpc.Channel] = {}
-_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -50,14 +47,6 @@ class Chart:
     points: str  # SVG polyline points, x in 0..300, y in 0..60
     latest: float
     peak: float
-
-
-def _monitor(address: str) -> network_health_pb2_grpc.NetworkHealthServiceStub:
-    with _lock:
-        channel = _channels.get(address)
-        if channel is None:
-            channel = _channels[address] = grpc.insecure_channel(address)
-    return network_health_pb2_grpc.NetworkHealthServiceStub(channel)
 
 
 def _ago(stamp_seconds: int, now: float) -> str:
@@ -119,10 +108,14 @@ def page() -> str:
         raise Problem(403, "the network's health is for network coordinators and cluster managers")
     config = services().config
     try:
-        response = _monitor(config.monitor()).GetNetworkHealth(
-            network_health_pb2.GetNetworkHealthRequest(),
-            metadata=(("authorization", f"Bearer {principal.token}"),),
-            timeout=5,
+        response = (
+            services()
+            .monitor()
+            .GetNetworkHealth(
+                network_health_pb2.GetNetworkHealthRequest(),
+                metadata=(("authorization", f"Bearer {principal.token}"),),
+                timeout=5,
+            )
         )
     except grpc.RpcError as error:
         raise Problem(

@@ -122,9 +122,15 @@ class Monitor:
                 for record in records.values()
             ]
 
-    def ignored(self) -> int:
+    def heartbeat_counts(self) -> dict[str, int]:
+        """Heartbeats received, by outcome."""
         with self._lock:
-            return sum(count for outcome, count in self.heartbeats.items() if outcome != "accepted")
+            return dict(self.heartbeats)
+
+    def ignored(self) -> int:
+        return sum(
+            count for outcome, count in self.heartbeat_counts().items() if outcome != "accepted"
+        )
 
 
 def node_health(record: NodeRecord) -> network_health_pb2.NodeHealth:
@@ -270,9 +276,7 @@ class _StatusCollector(Collector):
             "Heartbeats received, by outcome (accepted, or why ignored)",
             labels=["outcome"],
         )
-        with self._monitor._lock:
-            counts = dict(self._monitor.heartbeats)
-        for outcome, count in sorted(counts.items()):
+        for outcome, count in sorted(self._monitor.heartbeat_counts().items()):
             heartbeats.add_metric([outcome], count)
         yield from (up, state, age, lag, backlog, needs, referrals, events, heartbeats)
 

@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 
 import grpc
 
+from twoins.common.realm_config import CLUSTER_MANAGER, EXPERT
+from twoins.common.roles import REGIONAL_STAFF
 from twoins.node.api.access import check_offer_owner, current_principal
 from twoins.node.api.context import NodeContext, require_id
 from twoins.node.api.convert import enum_from_proto, enums_from_proto
@@ -63,7 +65,7 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
         """For an expert (not a manager or facilitator): the ids of their own offers, whose
         referrals alone they see; None for everyone else."""
         principal = current_principal()
-        if principal is None or principal.has_role("facilitator", "cluster-manager"):
+        if principal is None or principal.has_role(*REGIONAL_STAFF):
             return None
         return repositories.expert_offers.ids_owned_by(principal.subject)
 
@@ -83,13 +85,13 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
         principal = current_principal()
         if principal is None:
             return
-        if side is Side.NEED and not principal.has_role("facilitator", "cluster-manager"):
+        if side is Side.NEED and not principal.has_role(*REGIONAL_STAFF):
             raise PermissionDenied(
                 "the SME's region acts through its facilitators and cluster managers",
                 reason="ROLE_NOT_ALLOWED",
             )
         if side is Side.OFFER:
-            if not principal.has_role("expert", "cluster-manager"):
+            if not principal.has_role(EXPERT, CLUSTER_MANAGER):
                 raise PermissionDenied(
                     "the expert's region acts through the expert or a cluster manager",
                     reason="ROLE_NOT_ALLOWED",

@@ -154,26 +154,24 @@ class EventApplier:
             )
             for subject, data, outcome in opened:
                 if isinstance(outcome, EnvelopeError):
-                    repositories.dead_letters.add(
-                        subject, outcome.reason, str(outcome), data, self._clock()
-                    )
-                    logger.warning(
-                        "event dead-lettered",
-                        extra={"subject": subject[:200], "reason": outcome.reason},
-                    )
-                    results.append(("dead_lettered", outcome.reason))
+                    results.append(self._dead_letter(repositories, subject, data, outcome))
                     continue
                 envelope, payload = outcome
                 if envelope.event_id in already:
                     results.append(("duplicate", ""))
                     continue
                 already.add(envelope.event_id)
-                changed = self._dispatch(
-                    repositories,
-                    envelope.origin_region,
-                    envelope.occur_time.ToDatetime(tzinfo=UTC),
-                    payload,
-                )
+                try:
+                    changed = self._dispatch(
+                        repositories,
+                        envelope.origin_region,
+                        envelope.occur_time.ToDatetime(tzinfo=UTC),
+                        payload,
+                    )
+                except EnvelopeError as error:
+                    # A check that needs the database; it fails before anything is written.
+                    results.append(self._dead_letter(repositories, subject, data, error))
+                    continue
                 repositories.inbox.record(envelope.event_id, subject, self._clock())
                 if changed and not isinstance(payload, events_pb2.ReferralMoved):
                     changed_entries.append(_entry_of(payload))
@@ -181,6 +179,15 @@ class EventApplier:
         if self._on_change is not None and changed_entries:
             self._on_change(list(dict.fromkeys(changed_entries)))
         return results
+
+    def _dead_letter(
+        self, repositories: Repositories, subject: str, data: bytes, error: EnvelopeError
+    ) -> tuple[Outcome, str]:
+        repositories.dead_letters.add(subject, error.reason, str(error), data, self._clock())
+        logger.warning(
+            "event dead-lettered", extra={"subject": subject[:200], "reason": error.reason}
+        )
+        return "dead_lettered", error.reason
 
     def _dispatch(
         self, repositories: Repositories, origin: str, occur_time: datetime, payload: Message
@@ -268,6 +275,17 @@ class EventApplier:
             if move.action is not Action.PROPOSE:
                 raise EnvelopeError(
                     "UNKNOWN_REFERRAL", f"a move of referral {moved.referral_id} before it"
+                )
+            # A proposal names one of this region's records: it must be one indeed.
+            local = (
+                repositories.needs.find(moved.need_id)
+                if moved.need_region == self._own_region
+                else repositories.expert_offers.find(moved.offer_id)
+            )
+            if local is None:
+                raise EnvelopeError(
+                    "UNKNOWN_RECORD",
+                    f"referral {moved.referral_id} names a record this region does not hold",
                 )
             initiator = side_from_proto(moved.initiator)
             assert initiator is not None  # validated

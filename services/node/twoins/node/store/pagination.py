@@ -5,10 +5,23 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
+
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from twoins.node.domain.errors import FieldViolation, InvalidArgument
+from twoins.node.store.tables import (
+    AssessmentRow,
+    BusinessPlanRow,
+    ExpertOfferRow,
+    NeedRow,
+    OrganisationRow,
+    ReferralRow,
+)
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -70,3 +83,33 @@ def next_page_token(request: PageRequest, last: PagePosition | None, has_more: b
         .decode()
         .rstrip("=")
     )
+
+
+RowT = TypeVar(
+    "RowT", OrganisationRow, AssessmentRow, BusinessPlanRow, NeedRow, ExpertOfferRow, ReferralRow
+)
+
+
+def fetch_page(
+    session: Session,
+    row_type: type[RowT],
+    page: PageRequest,
+    conditions: Sequence[ColumnElement[bool]] = (),
+) -> tuple[list[RowT], PagePosition | None, bool]:
+    """One page of rows, newest first, by keyset on (create_time, id)."""
+    create_time: InstrumentedAttribute[datetime] = row_type.create_time
+    row_id: InstrumentedAttribute[str] = row_type.id
+    query = select(row_type).where(*conditions)
+    if page.after is not None:
+        query = query.where(
+            or_(
+                create_time < page.after.create_time,
+                and_(create_time == page.after.create_time, row_id < page.after.id),
+            )
+        )
+    query = query.order_by(create_time.desc(), row_id.desc()).limit(page.size + 1)
+    rows = list(session.scalars(query))
+    has_more = len(rows) > page.size
+    rows = rows[: page.size]
+    last = PagePosition(rows[-1].create_time, rows[-1].id) if rows else None
+    return rows, last, has_more

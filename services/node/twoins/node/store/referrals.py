@@ -21,7 +21,7 @@ from twoins.node.domain.referral import (
     fold,
 )
 from twoins.node.domain.support import ServiceType
-from twoins.node.store.pagination import PagePosition, PageRequest
+from twoins.node.store.pagination import PagePosition, PageRequest, fetch_page
 from twoins.node.store.tables import ReferralMoveRow, ReferralRow
 
 _OPEN_NAMES = frozenset(state.name for state in OPEN_STATES)
@@ -173,8 +173,6 @@ class ReferralRepository:
         escalated_only: bool = False,
     ) -> tuple[list[Referral], PagePosition | None, bool]:
         """A page of the region's referrals; only those of `offer_ids` when given."""
-        from twoins.node.store.repositories import _page
-
         conditions: list[ColumnElement[bool]] = (
             [ReferralRow.state.in_([state.name for state in states])] if states else []
         )
@@ -182,7 +180,7 @@ class ReferralRepository:
             conditions.append(ReferralRow.offer_id.in_(list(offer_ids)))
         if escalated_only:
             conditions.append(ReferralRow.escalated_time.is_not(None))
-        rows, last, more = _page(self._session, ReferralRow, page, conditions)
+        rows, last, more = fetch_page(self._session, ReferralRow, page, conditions)
         return [_referral(row) for row in rows], last, more
 
     def open_of_side(self, region: str, side: Side) -> list[Referral]:

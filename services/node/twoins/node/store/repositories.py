@@ -7,8 +7,8 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy.orm import Session
 
 from twoins.node.domain.assessment import Assessment, DimensionScore, ReadinessDimension
 from twoins.node.domain.business_plan import (
@@ -30,7 +30,7 @@ from twoins.node.domain.organisation import (
 )
 from twoins.node.domain.support import ServiceType
 from twoins.node.store.audit import AuditLog
-from twoins.node.store.pagination import PagePosition, PageRequest
+from twoins.node.store.pagination import PagePosition, PageRequest, fetch_page
 from twoins.node.store.referrals import ReferralRepository
 from twoins.node.store.tables import (
     AssessmentRow,
@@ -45,38 +45,9 @@ from twoins.node.store.tables import (
     NeedRow,
     OrganisationRow,
     OutboxRow,
-    ReferralRow,
 )
 
 EntityT = TypeVar("EntityT")
-RowT = TypeVar(
-    "RowT", OrganisationRow, AssessmentRow, BusinessPlanRow, NeedRow, ExpertOfferRow, ReferralRow
-)
-
-
-def _page(
-    session: Session,
-    row_type: type[RowT],
-    page: PageRequest,
-    conditions: Sequence[ColumnElement[bool]] = (),
-) -> tuple[list[RowT], PagePosition | None, bool]:
-    """One page of rows, newest first, by keyset on (create_time, id)."""
-    create_time: InstrumentedAttribute[datetime] = row_type.create_time
-    row_id: InstrumentedAttribute[str] = row_type.id
-    query = select(row_type).where(*conditions)
-    if page.after is not None:
-        query = query.where(
-            or_(
-                create_time < page.after.create_time,
-                and_(create_time == page.after.create_time, row_id < page.after.id),
-            )
-        )
-    query = query.order_by(create_time.desc(), row_id.desc()).limit(page.size + 1)
-    rows = list(session.scalars(query))
-    has_more = len(rows) > page.size
-    rows = rows[: page.size]
-    last = PagePosition(rows[-1].create_time, rows[-1].id) if rows else None
-    return rows, last, has_more
 
 
 def _names(values: Sequence[Any]) -> list[str]:
@@ -225,7 +196,7 @@ class OrganisationRepository(_EntityRepository[Organisation]):
                 + "%"
             )
             conditions.append(OrganisationRow.search_names.like(pattern, escape="\\"))
-        rows, last, more = _page(self._session, OrganisationRow, page, conditions)
+        rows, last, more = fetch_page(self._session, OrganisationRow, page, conditions)
         return [_organisation(row) for row in rows], last, more
 
 
@@ -274,7 +245,7 @@ class AssessmentRepository:
     def page(
         self, page: PageRequest, organisation_id: str
     ) -> tuple[list[Assessment], PagePosition | None, bool]:
-        rows, last, more = _page(
+        rows, last, more = fetch_page(
             self._session, AssessmentRow, page, [AssessmentRow.organisation_id == organisation_id]
         )
         return [_assessment(row) for row in rows], last, more
@@ -359,7 +330,7 @@ class BusinessPlanRepository:
     def page(
         self, page: PageRequest, organisation_id: str
     ) -> tuple[list[BusinessPlan], PagePosition | None, bool]:
-        rows, last, more = _page(
+        rows, last, more = fetch_page(
             self._session,
             BusinessPlanRow,
             page,
@@ -457,7 +428,7 @@ class NeedRepository(_EntityRepository[Need]):
             conditions.append(NeedRow.organisation_id == organisation_id)
         if states:
             conditions.append(NeedRow.state.in_(_names(states)))
-        rows, last, more = _page(self._session, NeedRow, page, conditions)
+        rows, last, more = fetch_page(self._session, NeedRow, page, conditions)
         return [_need(row) for row in rows], last, more
 
     def count_open_published_by(self, organisation_id: str) -> int:
@@ -552,7 +523,7 @@ class ExpertOfferRepository(_EntityRepository[ExpertOffer]):
         )
         if owner is not None:
             conditions.append(ExpertOfferRow.owner == owner)
-        rows, last, more = _page(self._session, ExpertOfferRow, page, conditions)
+        rows, last, more = fetch_page(self._session, ExpertOfferRow, page, conditions)
         return [_offer(row) for row in rows], last, more
 
 
