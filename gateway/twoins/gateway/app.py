@@ -32,7 +32,7 @@ from twoins.gateway.network_health import network_health
 from twoins.gateway.network_kpis import network_kpis
 from twoins.gateway.nodes import RegionNodes
 from twoins.gateway.openapi import API_PREFIX, api_schemas
-from twoins.gateway.problems import Problem
+from twoins.gateway.problems import TITLES, Problem
 from twoins.gateway.security import install as install_security
 from twoins.gateway.services import EXTENSION, GatewayServices
 from twoins.gateway.session import EncryptedCookieSessionInterface
@@ -139,8 +139,6 @@ def create_app(config: GatewayConfig | None = None) -> Flask:
 
 
 def _page(status: int, detail: str) -> tuple[str, int]:
-    from twoins.gateway.problems import TITLES
-
     return (
         render_template("error.html", title=TITLES.get(status, "Error"), detail=detail, user=None),
         status,

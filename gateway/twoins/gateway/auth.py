@@ -100,14 +100,6 @@ def _remember(tokens: dict[str, Any]) -> Principal:
         "refresh": tokens.get("refresh_token", ""),
         "expires_at": principal.expires_at,
     }
-    session["user"] = {
-        "name": principal.name or principal.username,
-        "username": principal.username,
-        "region": principal.region,
-        "roles": sorted(principal.roles),
-        "locale": principal.locale,
-    }
-    session.setdefault("csrf", secrets.token_urlsafe(32))
     return principal
 
 
@@ -141,7 +133,6 @@ def callback() -> Response:
     except (InvalidToken, requests.RequestException) as error:
         logger.warning("sign-in failed", extra={"error": str(error)})
         abort(401, f"sign-in failed: {error}")
-    session["sid"] = secrets.token_hex(8)
     logger.info("signed in", extra={"subject": principal.subject})
     return redirect(pending["next"])
 

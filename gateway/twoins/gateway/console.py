@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, g, render_template, request
 
 from twoins.common.realm_config import CLUSTER_MANAGER, FACILITATOR
-from twoins.gateway.auth import signed_in_principal
+from twoins.gateway.auth import SignInRequired, signed_in_principal
 from twoins.gateway.problems import Problem
 from twoins.gateway.services import services
 from twoins.v1 import organisation_pb2, organisation_pb2_grpc
@@ -16,8 +16,6 @@ console = Blueprint("console", __name__)
 
 @console.get("/")
 def home() -> str:
-    from twoins.gateway.auth import SignInRequired
-
     try:
         principal = signed_in_principal()
     except SignInRequired:
