@@ -6,13 +6,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA_DIR ?= var
 
-.PHONY: help setup system-packages run test test-unit test-integration lint format protos lock bench clean
+.PHONY: help setup translations messages system-packages run test test-unit test-integration lint format protos lock bench clean
 
 help:
 	@echo "make run    - run the whole network locally (nodes on SQLite, demo data)"
 	@echo "make test   - run every test (sets up the virtual environment and servers)"
 	@echo "make lint   - ruff, format check, mypy and buf lint"
 	@echo "make protos - regenerate the Python code of protos/"
+	@echo "make messages - extract the console's texts into its catalogues"
 	@echo "make bench  - run the benchmarks in tests/bench and print their figures"
 	@echo "make lock   - re-resolve requirements.lock from pyproject.toml"
 
@@ -26,7 +27,23 @@ $(STAMP): pyproject.toml requirements.lock setup.py
 	@touch $(STAMP)
 	@echo "==> virtual environment ready"
 
-setup: $(STAMP)
+TRANSLATIONS := gateway/twoins/gateway/translations
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
+
+setup: $(STAMP) translations
+
+# The console's catalogues, compiled from the .po files kept in git.
+translations: $(MO_FILES)
+
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po | $(STAMP)
+	@echo "==> compiling the $* catalogue"
+	@$(BIN)/pybabel compile --statistics -i $< -o $@ -l $*
+
+# After changing the console's texts: extract them and merge them into every catalogue.
+messages: setup
+	@$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --project=twoins -o $(TRANSLATIONS)/messages.pot .
+	@$(BIN)/pybabel update --no-fuzzy-matching -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+	@echo "==> catalogues updated: translate the new messages in $(TRANSLATIONS)/*/LC_MESSAGES/messages.po"
 
 system-packages:
 	@bash scripts/install-system-packages.sh

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need when they are missing: PostgreSQL (server),
 # Java and Maven (Keycloak is fetched from Maven Central and runs on Java 17+), Prometheus
-# (promtool and the monitoring test), wrk (benchmarks).
+# (promtool and the monitoring test), wrk (benchmarks), Chromium (the console's browser tests).
 set -euo pipefail
 
 missing=()
@@ -10,6 +10,8 @@ command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null || missing+=(maven)
 command -v wrk >/dev/null || missing+=(wrk)
 command -v promtool >/dev/null || missing+=(prometheus)
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "==> system packages present"

@@ -10,7 +10,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.postgres import PostgresServer, PostgresUnavailable, running_postgres
+from tests.support.identity import (
+    Identity,
+    RunningGateway,
+    running_gateway,
+    running_identity,
+    start_secured_node,
+)
+from tests.support.nats import running_nats
+from tests.support.postgres import (
+    PostgresServer,
+    PostgresUnavailable,
+    free_port,
+    running_postgres,
+)
+from twoins.node.server import NodeServer
 
 
 @pytest.fixture(scope="session")
@@ -38,3 +52,42 @@ def postgres_url(postgres: PostgresServer | str) -> str:
     if isinstance(postgres, str):
         return postgres
     return postgres.create_database()
+
+
+#: The regions whose nodes run behind the gateway in identity tests.
+SECURED_REGIONS = ("it-basilicata", "gr-attica")
+
+
+@pytest.fixture(scope="session")
+def identity(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Identity]:
+    """One real Keycloak (dev realm with demo users) for the whole test session."""
+    with running_identity(tmp_path_factory.mktemp("keycloak") / "home") as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def secured_nodes(
+    identity: Identity, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, NodeServer]]:
+    """Nodes of two regions that check every caller's token, exchanging over their own bus."""
+    folder = tmp_path_factory.mktemp("secured")
+    ports = {region: free_port() for region in SECURED_REGIONS}
+    with running_nats(folder / "jetstream") as bus:
+        nodes = {
+            region: start_secured_node(
+                identity, region, f"sqlite:///{folder / region}.db", bus, ports
+            )
+            for region in SECURED_REGIONS
+        }
+        yield nodes
+        for server in nodes.values():
+            server.stop(grace=1)
+
+
+@pytest.fixture(scope="session")
+def gateway(identity: Identity, secured_nodes: dict[str, NodeServer]) -> Iterator[RunningGateway]:
+    """The gateway over real HTTP, in front of the secured nodes."""
+    with running_gateway(
+        identity, {region: node.address for region, node in secured_nodes.items()}
+    ) as running:
+        yield running

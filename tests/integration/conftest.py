@@ -7,13 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.identity import (
-    Identity,
-    RunningGateway,
-    running_gateway,
-    running_identity,
-    start_secured_node,
-)
 from tests.support.nats import NatsServer, running_nats
 from twoins.cli.node_client import NodeClient
 from twoins.node.config import load_node_config
@@ -71,39 +64,3 @@ def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NatsServer]:
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'node.db'}"
-
-
-#: The regions whose nodes run behind the gateway in identity tests.
-SECURED_REGIONS = ("it-basilicata", "gr-attica")
-
-
-@pytest.fixture(scope="session")
-def identity(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Identity]:
-    """One real Keycloak (dev realm with demo users) for the whole test session."""
-    with running_identity(tmp_path_factory.mktemp("keycloak") / "home") as running:
-        yield running
-
-
-@pytest.fixture(scope="session")
-def secured_nodes(
-    identity: Identity, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[dict[str, NodeServer]]:
-    """Nodes of two regions that check every caller's token, exchanging over their own bus."""
-    folder = tmp_path_factory.mktemp("secured")
-    with running_nats(folder / "jetstream") as bus:
-        nodes = {
-            region: start_secured_node(identity, region, f"sqlite:///{folder / region}.db", bus)
-            for region in SECURED_REGIONS
-        }
-        yield nodes
-        for server in nodes.values():
-            server.stop(grace=1)
-
-
-@pytest.fixture(scope="session")
-def gateway(identity: Identity, secured_nodes: dict[str, NodeServer]) -> Iterator[RunningGateway]:
-    """The gateway over real HTTP, in front of the secured nodes."""
-    with running_gateway(
-        identity, {region: node.address for region, node in secured_nodes.items()}
-    ) as running:
-        yield running

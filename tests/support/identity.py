@@ -136,16 +136,30 @@ def running_identity(home: Path) -> Iterator[Identity]:
 
 
 def start_secured_node(
-    identity: Identity, region: str, database_url: str, broker: NatsServer | None = None
+    identity: Identity,
+    region: str,
+    database_url: str,
+    broker: NatsServer | None = None,
+    ports: dict[str, int] | None = None,
 ) -> NodeServer:
     """A node that checks every caller's token against the session's Keycloak, on the bus
-    when a broker is given."""
+    when a broker is given; with `ports` (region → port) on its own port, knowing the other
+    regions' nodes as peers and signing in as its node account, so referrals disclose."""
     bus = {"nats_url": broker.url, "nats_password": broker.password(region)} if broker else {}
+    peering = {}
+    if ports:
+        peering = {
+            "peers": ",".join(
+                f"{other}=127.0.0.1:{port}" for other, port in ports.items() if other != region
+            ),
+            "auth_client_secret": dev_node_secret(region),
+        }
     config = load_node_config(
         region_id=region,
         overrides={
             **bus,
-            "listen": "127.0.0.1:0",
+            **peering,
+            "listen": f"127.0.0.1:{ports[region]}" if ports else "127.0.0.1:0",
             "database_url": database_url,
             "shutdown_grace_seconds": 1,
             "k_anonymity": 1,

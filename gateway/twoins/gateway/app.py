@@ -26,7 +26,10 @@ from twoins.gateway.api import api
 from twoins.gateway.auth import SignInRequired, auth
 from twoins.gateway.config import GatewayConfig, load_gateway_config
 from twoins.gateway.console import console
+from twoins.gateway.console.context import when
+from twoins.gateway.console.labels import label
 from twoins.gateway.health import health
+from twoins.gateway.i18n import install as install_languages
 from twoins.gateway.metrics import install as install_metrics
 from twoins.gateway.network_health import network_health
 from twoins.gateway.network_kpis import network_kpis
@@ -95,6 +98,8 @@ def create_app(config: GatewayConfig | None = None) -> Flask:
     )
     install_security(app)
     install_metrics(app)
+    install_languages(app)
+    app.jinja_env.globals.update(label=label, when=when)
     for blueprint in (health, auth, api, network_kpis, api_docs, console, network_health):
         app.register_blueprint(blueprint)
     api_schemas()  # builds the document now: a broken contract fails at start, not at a call

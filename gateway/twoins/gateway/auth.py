@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import requests
-from flask import Blueprint, abort, redirect, request, session, url_for
+from flask import Blueprint, abort, g, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
 from twoins.common.auth import InvalidToken, Principal
@@ -36,7 +36,7 @@ def _callback_url() -> str:
     return f"{services().config.public_url}{url_for('auth.callback')}"
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only paths of this site: an open redirect would hand users to anyone."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return url_for("console.home")
@@ -57,7 +57,7 @@ def login() -> Response:
         "state": state,
         "nonce": nonce,
         "verifier": verifier,
-        "next": _safe_next(request.args.get("next")),
+        "next": safe_next(request.args.get("next")),
         "started": time.time(),
     }
     query = {
@@ -139,6 +139,12 @@ def callback() -> Response:
 
 def signed_in_principal() -> Principal:
     """The console's user with a fresh access token; SignInRequired when there is none."""
+    principal = _fresh_principal()
+    g.principal = principal
+    return principal
+
+
+def _fresh_principal() -> Principal:
     tokens = session.get("tokens")
     if not tokens:
         raise SignInRequired

@@ -1,0 +1,30 @@
+"""The start page, and the language switch."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, session
+from werkzeug.wrappers import Response
+
+from twoins.gateway.auth import SignInRequired, safe_next, signed_in_principal
+from twoins.gateway.console.blueprint import console
+from twoins.gateway.i18n import LANGUAGES, SESSION_KEY
+from twoins.gateway.security import check_csrf
+
+
+@console.get("/")
+def home() -> str:
+    try:
+        principal = signed_in_principal()
+    except SignInRequired:
+        return render_template("home.html", user=None, signed_out="signed_out" in request.args)
+    return render_template("home.html", user=principal)
+
+
+@console.post("/console/language")
+def language() -> Response:
+    """Remembers the language chosen in the page footer for this browser's session."""
+    check_csrf()
+    chosen = request.form.get("language", "")
+    if chosen in LANGUAGES:
+        session[SESSION_KEY] = chosen
+    return redirect(safe_next(request.form.get("next")))

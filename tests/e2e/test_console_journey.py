@@ -1,0 +1,314 @@
+"""The referral journey through the console in headless Chromium, against real Keycloak,
+two real nodes on a real bus and the gateway: a facilitator adds an SME and a need, the
+cluster manager publishes it, an expert of another region finds it and refers, the SME's
+region accepts and records consent, both see the other's contact, the expert records the
+outcome. Once in English, chosen in the page footer, visiting every page; once in each user's
+own language from their Keycloak profile: Italian in Basilicata, Greek in Attica. Every page is
+saved as a screenshot and checked with axe-core."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from tests.support.browser import ARTIFACTS, PageChecks, running_browser, sign_in
+from tests.support.identity import RunningGateway
+
+NEED_REGION = "it-basilicata"
+OFFER_REGION = "gr-attica"
+#: How long a move may take to cross the bus and show on the other region's page.
+PROPAGATION_SECONDS = 30
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with running_browser() as running:
+        yield running
+
+
+@dataclass(frozen=True)
+class Journey:
+    name: str
+    #: The language chosen in the footer; None keeps each user's profile language.
+    chosen: str | None
+    #: The SME's region's pages' language and the expert's.
+    need_language: str
+    offer_language: str
+    #: What the SME makes: keeps the two runs' needs apart in the shared catalogue.
+    product: str
+    #: Visit every page (assessment, business plan, figures), not only the referral's.
+    every_page: bool
+    #: The referral's state "Completed" in the expert's language.
+    completed: str
+
+
+JOURNEYS = [
+    Journey("english", "en", "en", "en", "extra virgin olive oil", True, "Completed"),
+    Journey("profile-languages", None, "it", "el", "durum wheat pasta", False, "Ολοκληρώθηκε"),
+]
+
+
+def choose_language(context: BrowserContext, base: str, language: str | None) -> None:
+    """Picks the language in the page footer, as a user would."""
+    if language is None:
+        return
+    page = context.new_page()
+    page.goto(f"{base}/")
+    page.select_option("#language", language)
+    with page.expect_navigation():
+        page.click("form.language button")
+    assert page.get_attribute("html", "lang") == language
+    page.close()
+
+
+def until(page: Page, ready: Callable[[], bool], what: str) -> None:
+    """Reloads the page until `ready()`, for moves that cross the bus."""
+    deadline = time.monotonic() + PROPAGATION_SECONDS
+    while not ready():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {PROPAGATION_SECONDS} s")
+        time.sleep(0.5)
+        page.reload()
+
+
+def submit(page: Page, form: str = "main form:has(button.primary)") -> None:
+    with page.expect_navigation():
+        page.locator(form).last.locator("button[type=submit]").first.click()
+
+
+def add_sme(page: Page, base: str, checks: PageChecks, name: str) -> str:
+    page.goto(f"{base}/console/smes/new")
+    checks.check(page, "02-sme-new")
+    page.fill("#legal_name", name)
+    submit(page)
+    # Nothing is lost and each missing field says so next to it.
+    assert page.input_value("#legal_name") == name
+    assert page.locator("#locality-error").is_visible()
+    assert page.locator("#contact_name-error").is_visible()
+    checks.check(page, "03-sme-form-errors")
+    page.fill("#nace_code", "10.41")
+    page.fill("#employees", "12")
+    page.fill("#year_founded", "1998")
+    page.select_option("#export_status", "2")
+    page.fill("#languages", "it, en")
+    page.fill("#street", "Via dei Mulini 4")
+    page.fill("#postcode", "85100")
+    page.fill("#locality", "Potenza")
+    page.fill("#country_code", "IT")
+    page.fill("#contact_name", "Maria Santoro")
+    page.fill("#contact_role", "owner")
+    page.fill("#contact_email", "maria@frantoio.example")
+    page.fill("#contact_phone", "+39 328 316 2133")
+    page.check("#consent_1")
+    page.check("#consent_2")
+    submit(page)
+    page.wait_for_url(re.compile(r"/console/smes/[\w-]+$"))
+    checks.check(page, "04-sme")
+    return page.url
+
+
+def assess_and_plan(page: Page, sme_url: str, checks: PageChecks) -> None:
+    """The readiness questionnaire twice and a comparison; a business plan in two revisions,
+    compared and exported to PDF."""
+    for round_, score in enumerate(("2", "4")):
+        page.goto(sme_url)
+        page.click("a[href$='/assessments/new']")
+        if round_ == 0:
+            checks.check(page, "05-assessment-form")
+        for radio in page.locator("input[type=radio][value='0']").all():
+            name = radio.get_attribute("name")
+            page.check(f"input[name='{name}'][value='{score}']")
+        page.fill("#notes", "Visit at the mill.")
+        submit(page)
+        page.wait_for_url(re.compile(r"/console/assessments/[\w-]+$"))
+    page.select_option("#compare", index=1)
+    with page.expect_navigation():
+        page.click("form.row button")
+    assert page.locator("svg polygon.series-2").count() == 1
+    checks.check(page, "06-assessment-compared")
+
+    page.goto(sme_url)
+    page.click("a[href$='/plans/new']")
+    checks.check(page, "07-plan-form")
+    page.fill("#title", "Growth in the German market")
+    page.fill("#section_1", "Olive oil from our own groves.")
+    page.fill("#revenue_0", "900000")
+    page.fill("#costs_0", "700000")
+    submit(page)
+    page.wait_for_url(re.compile(r"/console/plans/[\w-]+$"))
+    plan_url = page.url
+    page.click("a[href$='/edit']")
+    page.fill("#section_1", "Olive oil from our own groves, bottled at the mill.")
+    page.fill("#section_3", "Germany and Austria.")
+    submit(page)
+    page.wait_for_url(plan_url)
+    checks.check(page, "08-plan")
+    with page.expect_navigation():
+        page.click("form.row button")
+    assert page.locator("pre.diff ins").count() >= 1
+    checks.check(page, "09-plan-compare")
+    pdf = page.request.get(f"{plan_url}/export.pdf")
+    assert pdf.ok
+    assert pdf.body().startswith(b"%PDF")
+
+
+def describe_need(page: Page, sme_url: str, checks: PageChecks, product: str) -> tuple[str, str]:
+    page.goto(sme_url)
+    page.click("a[href$='/needs/new']")
+    checks.check(page, "10-need-form")
+    page.select_option("#type", "2")
+    page.fill("#title", f"Distributor for {product} in Germany")
+    page.fill(
+        "#description",
+        f"Call Maria Santoro (+39 328 316 2133): we look for a distributor of {product} for "
+        "delicatessen shops in Germany and Austria.",
+    )
+    page.fill("#target_countries", "DE, AT")
+    page.fill("#keywords", f"{product}, distribution")
+    submit(page)
+    page.wait_for_url(re.compile(r"/console/needs/[\w-]+$"))
+    # The anonymised version that would leave the region, before anything is published.
+    preview = page.inner_text("#anonymised")
+    assert "Maria Santoro" not in preview
+    assert "316 2133" not in preview
+    checks.check(page, "11-need-preview")
+    anonymised_title = page.inner_text("#anonymised dd >> nth=0")
+    with page.expect_navigation():
+        page.click("form[action$='/submit'] button")
+    return page.url, anonymised_title
+
+
+def publish(manager: BrowserContext, base: str, need_url: str, checks: PageChecks) -> None:
+    page = manager.new_page()
+    page.goto(f"{base}/console/review")
+    assert page.locator(f"a[href='{need_url.removeprefix(base)}']").count() == 1
+    checks.check(page, "12-review")
+    page.goto(need_url)
+    with page.expect_navigation():
+        page.click("form[action$='/publish'] button")
+    assert page.locator("form[action$='/publish']").count() == 0
+    page.close()
+
+
+def offer_and_refer(
+    expert: BrowserContext, base: str, checks: PageChecks, product: str, need_title: str
+) -> str:
+    page = expert.new_page()
+    page.goto(f"{base}/console/offers/new")
+    checks.check(page, "13-offer-form")
+    page.fill("#title", f"Food distribution in Germany ({product})")
+    page.fill("#description", f"Distribution channels for {product} in German-speaking markets.")
+    page.select_option("#service_type", "3")
+    page.fill("#competences", "food distribution, export strategy")
+    page.fill("#nace_codes", "10")
+    page.fill("#countries", "DE, AT")
+    page.fill("#languages", "en, de, el")
+    page.fill("#capacity_hours_per_month", "20")
+    page.fill("#expert_name", "Eleni Papadaki")
+    page.fill("#expert_email", "eleni@attica-experts.example")
+    submit(page)
+    page.wait_for_url(re.compile(r"/console/offers/[\w-]+$"))
+    with page.expect_navigation():
+        page.click("form[action$='/publish'] button")
+    checks.check(page, "14-offer")
+    page.goto(f"{base}/console/network?kind=needs&region={NEED_REGION}")
+    card = page.locator("li.card", has=page.locator(f"h3:text-is('{need_title}')"))
+    until(page, lambda: card.count() == 1, "the published need reaching the expert's region")
+    checks.check(page, "15-network")
+    with page.expect_navigation():
+        card.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/console/referrals/[\w-]+$"))
+    checks.check(page, "16-referral-proposed")
+    url = page.url
+    page.close()
+    return url.removeprefix(base)
+
+
+def answer_and_consent(
+    facilitator: BrowserContext, base: str, path: str, checks: PageChecks
+) -> None:
+    page = facilitator.new_page()
+    page.goto(f"{base}/console/referrals")
+    link = page.locator(f"#incoming ~ table a[href='{path}']")
+    until(page, lambda: link.count() == 1, "the referral reaching the SME's region")
+    checks.check(page, "17-referrals-inbox")
+    page.goto(f"{base}{path}")
+    with page.expect_navigation():
+        page.click("form[action$='/accept'] button")
+    with page.expect_navigation():
+        page.click("form[action$='/consent'] button")
+    contact = page.locator("#disclosed-contact")
+    until(page, lambda: contact.count() == 1, "the contacts' exchange")
+    assert "eleni@attica-experts.example" in contact.inner_text()
+    checks.check(page, "18-referral-disclosed")
+    page.close()
+
+
+def complete(expert: BrowserContext, base: str, path: str, checks: PageChecks, done: str) -> None:
+    page = expert.new_page()
+    page.goto(f"{base}{path}")
+    contact = page.locator("#disclosed-contact")
+    until(page, lambda: contact.count() == 1, "the SME's contact reaching the expert")
+    assert "Maria Santoro" in contact.inner_text()
+    with page.expect_navigation():
+        page.click("form[action$='/engage'] button")
+    # A wrong outcome form keeps its values and names the field.
+    page.fill("#hours_delivered", "-3")
+    submit(page, "form[action$='/complete']")
+    assert page.locator("#outcome-error").is_visible()
+    assert page.input_value("#hours_delivered") == "-3"
+    page.select_option("#outcome", "1")
+    page.fill("#hours_delivered", "16")
+    page.select_option("#support_delivered", "3")
+    submit(page, "form[action$='/complete']")
+    assert page.inner_text("#referral-state") == done
+    checks.check(page, "19-referral-completed")
+    page.close()
+
+
+@pytest.mark.parametrize("journey", JOURNEYS, ids=[journey.name for journey in JOURNEYS])
+def test_referral_journey_through_the_console(
+    gateway: RunningGateway, browser: Browser, journey: Journey
+) -> None:
+    base = gateway.url
+    checks = PageChecks(ARTIFACTS / "screenshots" / journey.name)
+    facilitator = sign_in(browser, base, f"facilitator.{NEED_REGION}")
+    manager = sign_in(browser, base, f"cluster-manager.{NEED_REGION}")
+    expert = sign_in(browser, base, f"expert.{OFFER_REGION}")
+    for context in (facilitator, manager, expert):
+        choose_language(context, base, journey.chosen)
+    page = facilitator.new_page()
+    page.goto(f"{base}/")
+    assert page.get_attribute("html", "lang") == journey.need_language
+    checks.check(page, "01-home")
+
+    sme_url = add_sme(page, base, checks, f"Frantoio Santoro {uuid.uuid4().hex[:6]} S.r.l.")
+    if journey.every_page:
+        assess_and_plan(page, sme_url, checks)
+    need_url, need_title = describe_need(page, sme_url, checks, journey.product)
+    publish(manager, base, need_url, checks)
+    expert_home = expert.new_page()
+    expert_home.goto(f"{base}/")
+    assert expert_home.get_attribute("html", "lang") == journey.offer_language
+    expert_home.close()
+    referral = offer_and_refer(expert, base, checks, journey.product, need_title)
+    answer_and_consent(facilitator, base, referral, checks)
+    complete(expert, base, referral, checks, journey.completed)
+
+    if journey.every_page:
+        figures = manager.new_page()
+        figures.goto(f"{base}/console/kpis")
+        checks.check(figures, "20-figures")
+        page.goto(f"{base}/console/needs")
+        checks.check(page, "21-needs")
+        page.goto(f"{base}/console/smes")
+        checks.check(page, "22-smes")
+    for context in (facilitator, manager, expert):
+        context.close()
+    assert not checks.violations, f"accessibility violations: {checks.violations}"

@@ -1,0 +1,96 @@
+"""Headless Debian Chromium driven by Playwright: sign-in through Keycloak's form,
+screenshots saved as artefacts, and an axe-core accessibility check of every page."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from twoins.common.realm_config import DEMO_PASSWORD
+
+#: Debian's chromium; the pinned Playwright release expects its major version.
+CHROMIUM = os.environ.get("TWOINS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+#: Where screenshots go; CI keeps the folder as the run's artefacts.
+ARTIFACTS = Path(os.environ.get("TWOINS_ARTIFACTS", "test-artifacts"))
+#: axe-core impacts that fail a page.
+BLOCKING_IMPACTS = frozenset({"serious", "critical"})
+
+
+def chromium_or_skip() -> str:
+    found = shutil.which(CHROMIUM) or (CHROMIUM if Path(CHROMIUM).is_file() else None)
+    if found:
+        return found
+    message = f"{CHROMIUM} is missing: install the Debian packages chromium and chromium-driver"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@contextmanager
+def running_browser() -> Iterator[Browser]:
+    executable = chromium_or_skip()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class PageChecks:
+    """Screenshots and accessibility findings of the pages a journey visits."""
+
+    folder: Path
+    axe: Axe = field(default_factory=Axe)
+    violations: dict[str, list[str]] = field(default_factory=dict)
+    pages: list[str] = field(default_factory=list)
+
+    def check(self, page: Page, name: str) -> None:
+        """Saves a full-page screenshot as `<name>.png` and runs axe-core on the page."""
+        page.wait_for_load_state("load")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(self.folder / f"{name}.png"), full_page=True)
+        self.pages.append(name)
+        results: Any = self.axe.run(page)
+        blocking = [
+            f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+            + "; ".join(node["target"][0] for node in violation["nodes"][:3])
+            for violation in results.response["violations"]
+            if violation.get("impact") in BLOCKING_IMPACTS
+        ]
+        if blocking:
+            self.violations[name] = blocking
+
+
+def sign_in(browser: Browser, gateway_url: str, username: str) -> BrowserContext:
+    """A browser context signed in to the console as a demo user, through Keycloak's form.
+    The browser asks for English, so the pages' language comes from the user's profile."""
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.goto(f"{gateway_url}/auth/login")
+    page.fill("#username", username)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("#kc-login")
+    page.wait_for_url(re.compile(re.escape(gateway_url) + r"/($|\?)"))
+    page.close()
+    return context
