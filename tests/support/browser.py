@@ -30,6 +30,7 @@ CHROMIUM_ARGS = [
 ]
 #: Where screenshots go; CI keeps the folder as the run's artefacts.
 ARTIFACTS = Path(os.environ.get("TWOINS_ARTIFACTS", "test-artifacts"))
+PHONE = {"width": 390, "height": 844}
 #: axe-core impacts that fail a page.
 BLOCKING_IMPACTS = frozenset({"serious", "critical"})
 
@@ -65,10 +66,17 @@ class PageChecks:
     pages: list[str] = field(default_factory=list)
 
     def check(self, page: Page, name: str) -> None:
-        """Saves a full-page screenshot as `<name>.png` and runs axe-core on the page."""
+        """Saves full-page screenshots on a laptop (`<name>.png`) and a phone
+        (`<name>.phone.png`) and runs axe-core on the page."""
         page.wait_for_load_state("load")
         self.folder.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(self.folder / f"{name}.png"), full_page=True)
+        laptop = page.viewport_size
+        page.set_viewport_size(PHONE)
+        page.screenshot(path=str(self.folder / f"{name}.phone.png"), full_page=True)
+        if laptop:
+            page.set_viewport_size(laptop)
+        (self.folder / f"{name}.html").write_text(page.content(), encoding="utf-8")
         self.pages.append(name)
         results: Any = self.axe.run(page)
         blocking = [
