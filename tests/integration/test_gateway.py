@@ -4,19 +4,13 @@ security headers, and the OpenAPI document with its browsable page."""
 
 from __future__ import annotations
 
-import html
-import http.cookiejar
 import os
 import re
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 import requests
@@ -26,64 +20,12 @@ from prometheus_client.parser import text_string_to_metric_families
 from tests.support.api import Caller, organisation_body
 from tests.support.identity import Identity, RunningGateway
 from tests.support.postgres import free_port
+from tests.support.web_session import Browser, login_form, sign_in
 from twoins.common.realm_config import CONSOLE_CLIENT, DEMO_PASSWORD
 from twoins.node.server import NodeServer
 
 REGION = "it-basilicata"
 FACILITATOR = f"facilitator.{REGION}"
-
-
-def _login_form(page: Page) -> str:
-    match = re.search(r'<form[^>]*id="kc-form-login"[^>]*action="([^"]+)"', page.text)
-    assert match, f"no Keycloak login form at {page.url}"
-    return html.unescape(match.group(1))
-
-
-class BrowserCookiePolicy(http.cookiejar.DefaultCookiePolicy):
-    """As browsers do, treats http://localhost as a secure context, so Keycloak's Secure
-    cookies go back to it."""
-
-    def return_ok_secure(self, cookie: http.cookiejar.Cookie, request: Any) -> bool:
-        if urlsplit(request.get_full_url()).hostname in ("localhost", "127.0.0.1"):
-            return True
-        return bool(super().return_ok_secure(cookie, request))
-
-
-@dataclass
-class Page:
-    status: int
-    url: str
-    text: str
-
-
-class Browser:
-    """Enough of a browser for a sign-in: cookies, redirects, forms."""
-
-    def __init__(self) -> None:
-        self.cookies = http.cookiejar.CookieJar(policy=BrowserCookiePolicy())
-        self._opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
-
-    def open(self, url: str, form: dict[str, str] | None = None) -> Page:
-        data = urlencode(form).encode() if form is not None else None
-        try:
-            with self._opener.open(url, data=data, timeout=20) as response:
-                return Page(response.status, response.url, response.read().decode())
-        except urllib.error.HTTPError as error:
-            return Page(error.code, error.url, error.read().decode())
-
-
-def sign_in(gateway: RunningGateway, username: str, next_path: str = "/") -> Browser:
-    browser = Browser()
-    page = browser.open(f"{gateway.url}/auth/login?{urlencode({'next': next_path})}")
-    assert page.status == 200
-    assert urlsplit(page.url).path.endswith("/protocol/openid-connect/auth")
-    query = parse_qs(urlsplit(page.url).query)
-    assert query["code_challenge_method"] == ["S256"]
-    assert query["client_id"] == [CONSOLE_CLIENT]
-    done = browser.open(_login_form(page), {"username": username, "password": DEMO_PASSWORD})
-    assert done.status == 200, done.text[:500]
-    assert done.url.startswith(gateway.url), done.url
-    return browser
 
 
 @pytest.fixture
@@ -95,7 +37,8 @@ def test_console_sign_in_shows_the_users_region_and_smes(gateway: RunningGateway
     browser = sign_in(gateway, FACILITATOR, "/console/smes")
     page = browser.open(f"{gateway.url}/console/smes")
     assert page.status == 200
-    assert f"SMEs of {REGION}" in page.text
+    # The facilitator's Keycloak profile says Italian, so the console speaks Italian.
+    assert f"PMI di {REGION}" in page.text
     cookie = next(c for c in browser.cookies if c.name == "twoins_session")
     assert cookie.has_nonstandard_attr("HttpOnly")
     assert cookie.value
@@ -154,7 +97,7 @@ def test_callback_with_a_foreign_state_is_refused(gateway: RunningGateway) -> No
 def test_sign_in_never_redirects_away_from_the_site(gateway: RunningGateway) -> None:
     browser = Browser()
     page = browser.open(f"{gateway.url}/auth/login?next=//evil.example/steal")
-    done = browser.open(_login_form(page), {"username": FACILITATOR, "password": DEMO_PASSWORD})
+    done = browser.open(login_form(page), {"username": FACILITATOR, "password": DEMO_PASSWORD})
     assert done.status == 200
     assert urlsplit(done.url).path == "/"
     assert done.url.startswith(gateway.url)

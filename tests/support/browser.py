@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
 
 from twoins.common.realm_config import DEMO_PASSWORD
 
@@ -30,7 +30,7 @@ CHROMIUM_ARGS = [
 ]
 #: Where screenshots go; CI keeps the folder as the run's artefacts.
 ARTIFACTS = Path(os.environ.get("TWOINS_ARTIFACTS", "test-artifacts"))
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 #: axe-core impacts that fail a page.
 BLOCKING_IMPACTS = frozenset({"serious", "critical"})
 

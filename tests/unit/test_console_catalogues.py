@@ -37,7 +37,7 @@ def test_the_template_holds_every_text_of_the_console() -> None:
                 "lazy_gettext": None,
                 "gettext": None,
                 "ngettext": (1, 2),
-            },  # fmt: skip
+            },
         )
         if message
     }
@@ -57,9 +57,9 @@ def test_every_text_is_translated_with_the_same_placeholders(language: str) -> N
         sources = message.id if isinstance(message.id, tuple) else (message.id,)
         translations = message.string if isinstance(message.string, tuple) else (message.string,)
         assert all(translations), f"{language}: {message.id!r} is not translated"
-        expected = sorted(PLACEHOLDER.findall(sources[0]))
+        expected = sorted(PLACEHOLDER.findall(str(sources[0])))
         for translation in translations:
-            assert sorted(PLACEHOLDER.findall(translation)) == expected, (
+            assert sorted(PLACEHOLDER.findall(str(translation))) == expected, (
                 f"{language}: {translation!r} has other placeholders than {sources[0]!r}"
             )
         assert "fuzzy" not in message.flags, f"{language}: {message.id!r} is fuzzy"
