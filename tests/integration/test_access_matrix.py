@@ -13,6 +13,7 @@ import pytest
 from tests.support.api import (
     Caller,
     assessment_body,
+    knowledge_body,
     need_body,
     offer_body,
     organisation_body,
@@ -111,6 +112,18 @@ RECIPES: dict[str, Recipe] = {
     "searchExpertOffers": lambda o: ("/network/expert-offers", None),
     "matchExpertOffers": lambda o: (f"/network/needs/{o.published_need}/matches", None),
     "matchNeeds": lambda o: (f"/network/expert-offers/{o.published_offer}/matches", None),
+    "listKnowledgeItems": lambda o: ("/knowledge-items", None),
+    "createKnowledgeItem": lambda o: ("/knowledge-items", knowledge_body()),
+    "getKnowledgeItem": lambda o: (f"/knowledge-items/{o.expert.knowledge_item()}", None),
+    "publishKnowledgeItem": lambda o: (
+        f"/knowledge-items/{o.expert.knowledge_item()}/publish",
+        {},
+    ),
+    "withdrawKnowledgeItem": lambda o: (
+        f"/knowledge-items/{o.expert.knowledge_item()}/withdraw",
+        {},
+    ),
+    "searchKnowledgeItems": lambda o: ("/network/knowledge-items", None),
 }
 
 #: Operations whose request names a record of the region (in the path or the body).

@@ -32,6 +32,10 @@ def offer_body() -> dict[str, Any]:
     return as_json(builders.expert_offer())
 
 
+def knowledge_body() -> dict[str, Any]:
+    return as_json(builders.knowledge_item())
+
+
 def plan_body(organisation_id: str) -> dict[str, Any]:
     return as_json(builders.business_plan(organisation_id))
 
@@ -100,6 +104,12 @@ class Caller:
         if published:
             self.ok("POST", f"/expert-offers/{offer_id}/publish", {})
         return offer_id
+
+    def knowledge_item(self, published: bool = False) -> str:
+        item_id = str(self.ok("POST", "/knowledge-items", knowledge_body())["id"])
+        if published:
+            self.ok("POST", f"/knowledge-items/{item_id}/publish", {})
+        return item_id
 
     def plan(self) -> str:
         return str(self.ok("POST", "/business-plans", plan_body(self.organisation()))["id"])

@@ -13,6 +13,7 @@ from twoins.v1 import (
     business_plan_pb2,
     common_pb2,
     expert_offer_pb2,
+    knowledge_pb2,
     need_pb2,
     organisation_pb2,
 )
@@ -103,6 +104,20 @@ def expert_offer() -> expert_offer_pb2.ExpertOffer:
         languages=["it", "en"],
         service_types=[common_pb2.SERVICE_TYPE_MARKET_STUDY],
         capacity_hours_per_month=20,
+    )
+
+
+def knowledge_item() -> knowledge_pb2.KnowledgeItem:
+    return knowledge_pb2.KnowledgeItem(
+        kind=knowledge_pb2.KNOWLEDGE_KIND_METHOD,
+        title="Export readiness in five workshops",
+        summary="A sequence of five half-day workshops that takes a food SME to its first "
+        "export order.",
+        body="Workshop 1: the export plan. Workshop 2: pricing for export. Workshop 3: "
+        "labels and rules. Workshop 4: finding a distributor. Workshop 5: the first order.",
+        languages=["en", "it"],
+        tags=["export", "food", "workshops"],
+        nace_codes=["10.41"],
     )
 
 

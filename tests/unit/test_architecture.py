@@ -150,6 +150,7 @@ def test_generated_code_is_current_with_the_protos(tmp_path: Path) -> None:
         "network_health",
         "referral",
         "disclosure",
+        "knowledge",
     ],
 )
 def test_every_proto_file_has_generated_code(name: str) -> None:

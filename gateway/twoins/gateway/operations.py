@@ -17,6 +17,8 @@ from twoins.v1 import (
     business_plan_pb2_grpc,
     expert_offer_pb2,
     expert_offer_pb2_grpc,
+    knowledge_pb2,
+    knowledge_pb2_grpc,
     need_pb2,
     need_pb2_grpc,
     network_pb2,
@@ -207,6 +209,7 @@ def _build() -> list[Operation]:
     net_stub = network_pb2_grpc.NetworkServiceStub
     referral = referral_pb2
     referral_stub = referral_pb2_grpc.ReferralServiceStub
+    knowledge_stub = knowledge_pb2_grpc.KnowledgeServiceStub
     return [
         *_resource_operations(
             org,
@@ -386,6 +389,39 @@ def _build() -> list[Operation]:
             "GET",
             "/network/expert-offers/{offer_id}/matches",
             _method(net, "NetworkService", "MatchNeeds"),
+            net_stub,
+            "Network",
+        ),
+        *_resource_operations(
+            knowledge_pb2,
+            knowledge_stub,
+            "KnowledgeService",
+            "Knowledge",
+            "knowledge-items",
+            "KnowledgeItem",
+            "knowledge_item",
+            update=False,
+        ),
+        *(
+            _action(
+                knowledge_pb2,
+                knowledge_stub,
+                "KnowledgeService",
+                "Knowledge",
+                f"/knowledge-items/{{id}}/{verb}",
+                rpc,
+                "knowledge_item",
+            )
+            for verb, rpc in (
+                ("publish", "PublishKnowledgeItem"),
+                ("withdraw", "WithdrawKnowledgeItem"),
+            )
+        ),
+        Operation(
+            "searchKnowledgeItems",
+            "GET",
+            "/network/knowledge-items",
+            _method(net, "NetworkService", "SearchKnowledgeItems"),
             net_stub,
             "Network",
         ),

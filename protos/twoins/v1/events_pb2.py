@@ -26,31 +26,36 @@ from google.protobuf import any_pb2 as google_dot_protobuf_dot_any__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from twoins.v1 import common_pb2 as twoins_dot_v1_dot_common__pb2
 from twoins.v1 import expert_offer_pb2 as twoins_dot_v1_dot_expert__offer__pb2
+from twoins.v1 import knowledge_pb2 as twoins_dot_v1_dot_knowledge__pb2
 from twoins.v1 import need_pb2 as twoins_dot_v1_dot_need__pb2
 from twoins.v1 import referral_pb2 as twoins_dot_v1_dot_referral__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16twoins/v1/events.proto\x12\ttwoins.v1\x1a\x19google/protobuf/any.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16twoins/v1/common.proto\x1a\x1ctwoins/v1/expert_offer.proto\x1a\x14twoins/v1/need.proto\x1a\x18twoins/v1/referral.proto\"\xbb\x01\n\rEventEnvelope\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x12\n\nevent_type\x18\x02 \x01(\t\x12\x15\n\rorigin_region\x18\x03 \x01(\t\x12.\n\noccur_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0eschema_version\x18\x05 \x01(\r\x12%\n\x07payload\x18\x06 \x01(\x0b\x32\x14.google.protobuf.Any\"8\n\rNeedPublished\x12\'\n\x04need\x18\x01 \x01(\x0b\x32\x19.twoins.v1.AnonymisedNeed\"\x1e\n\x0bNeedMatched\x12\x0f\n\x07need_id\x18\x01 \x01(\t\"I\n\x0bNeedRemoved\x12\x0f\n\x07need_id\x18\x01 \x01(\t\x12)\n\x0b\x66inal_state\x18\x02 \x01(\x0e\x32\x14.twoins.v1.NeedState\"C\n\x14\x45xpertOfferPublished\x12+\n\x05offer\x18\x01 \x01(\x0b\x32\x1c.twoins.v1.PublicExpertOffer\"(\n\x14\x45xpertOfferWithdrawn\x12\x10\n\x08offer_id\x18\x01 \x01(\t\"\xd5\x03\n\rReferralMoved\x12\x13\n\x0breferral_id\x18\x01 \x01(\t\x12\x0f\n\x07move_id\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\r\x12\x0e\n\x06\x61\x63tion\x18\x04 \x01(\t\x12%\n\x04side\x18\x05 \x01(\x0e\x32\x17.twoins.v1.ReferralSide\x12\x0f\n\x07need_id\x18\x06 \x01(\t\x12\x10\n\x08offer_id\x18\x07 \x01(\t\x12\x13\n\x0bneed_region\x18\x08 \x01(\t\x12\x14\n\x0coffer_region\x18\t \x01(\t\x12*\n\tinitiator\x18\n \x01(\x0e\x32\x17.twoins.v1.ReferralSide\x12.\n\noccur_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x0f\x61nswer_due_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x07outcome\x18\r \x01(\x0e\x32\x1a.twoins.v1.ReferralOutcome\x12\x17\n\x0fhours_delivered\x18\x0e \x01(\r\x12\x31\n\x11support_delivered\x18\x0f \x01(\x0e\x32\x16.twoins.v1.ServiceType\"\xd9\x01\n\rNodeHeartbeat\x12\x0e\n\x06region\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x16\n\x0euptime_seconds\x18\x03 \x01(\x04\x12\x16\n\x0eoutbox_backlog\x18\x04 \x01(\x04\x12\x14\n\x0c\x63onsumer_lag\x18\x05 \x01(\x04\x12\x35\n\x11last_applied_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nopen_needs\x18\x07 \x01(\x04\x12\x16\n\x0eopen_referrals\x18\x08 \x01(\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16twoins/v1/events.proto\x12\ttwoins.v1\x1a\x19google/protobuf/any.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16twoins/v1/common.proto\x1a\x1ctwoins/v1/expert_offer.proto\x1a\x19twoins/v1/knowledge.proto\x1a\x14twoins/v1/need.proto\x1a\x18twoins/v1/referral.proto\"\xbb\x01\n\rEventEnvelope\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x12\n\nevent_type\x18\x02 \x01(\t\x12\x15\n\rorigin_region\x18\x03 \x01(\t\x12.\n\noccur_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0eschema_version\x18\x05 \x01(\r\x12%\n\x07payload\x18\x06 \x01(\x0b\x32\x14.google.protobuf.Any\"8\n\rNeedPublished\x12\'\n\x04need\x18\x01 \x01(\x0b\x32\x19.twoins.v1.AnonymisedNeed\"\x1e\n\x0bNeedMatched\x12\x0f\n\x07need_id\x18\x01 \x01(\t\"I\n\x0bNeedRemoved\x12\x0f\n\x07need_id\x18\x01 \x01(\t\x12)\n\x0b\x66inal_state\x18\x02 \x01(\x0e\x32\x14.twoins.v1.NeedState\"C\n\x14\x45xpertOfferPublished\x12+\n\x05offer\x18\x01 \x01(\x0b\x32\x1c.twoins.v1.PublicExpertOffer\"(\n\x14\x45xpertOfferWithdrawn\x12\x10\n\x08offer_id\x18\x01 \x01(\t\"F\n\x16KnowledgeItemPublished\x12,\n\x04item\x18\x01 \x01(\x0b\x32\x1e.twoins.v1.PublicKnowledgeItem\")\n\x16KnowledgeItemWithdrawn\x12\x0f\n\x07item_id\x18\x01 \x01(\t\"\xd5\x03\n\rReferralMoved\x12\x13\n\x0breferral_id\x18\x01 \x01(\t\x12\x0f\n\x07move_id\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\r\x12\x0e\n\x06\x61\x63tion\x18\x04 \x01(\t\x12%\n\x04side\x18\x05 \x01(\x0e\x32\x17.twoins.v1.ReferralSide\x12\x0f\n\x07need_id\x18\x06 \x01(\t\x12\x10\n\x08offer_id\x18\x07 \x01(\t\x12\x13\n\x0bneed_region\x18\x08 \x01(\t\x12\x14\n\x0coffer_region\x18\t \x01(\t\x12*\n\tinitiator\x18\n \x01(\x0e\x32\x17.twoins.v1.ReferralSide\x12.\n\noccur_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x0f\x61nswer_due_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x07outcome\x18\r \x01(\x0e\x32\x1a.twoins.v1.ReferralOutcome\x12\x17\n\x0fhours_delivered\x18\x0e \x01(\r\x12\x31\n\x11support_delivered\x18\x0f \x01(\x0e\x32\x16.twoins.v1.ServiceType\"\xd9\x01\n\rNodeHeartbeat\x12\x0e\n\x06region\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x16\n\x0euptime_seconds\x18\x03 \x01(\x04\x12\x16\n\x0eoutbox_backlog\x18\x04 \x01(\x04\x12\x14\n\x0c\x63onsumer_lag\x18\x05 \x01(\x04\x12\x35\n\x11last_applied_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nopen_needs\x18\x07 \x01(\x04\x12\x16\n\x0eopen_referrals\x18\x08 \x01(\x04\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'twoins.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_EVENTENVELOPE']._serialized_start=200
-  _globals['_EVENTENVELOPE']._serialized_end=387
-  _globals['_NEEDPUBLISHED']._serialized_start=389
-  _globals['_NEEDPUBLISHED']._serialized_end=445
-  _globals['_NEEDMATCHED']._serialized_start=447
-  _globals['_NEEDMATCHED']._serialized_end=477
-  _globals['_NEEDREMOVED']._serialized_start=479
-  _globals['_NEEDREMOVED']._serialized_end=552
-  _globals['_EXPERTOFFERPUBLISHED']._serialized_start=554
-  _globals['_EXPERTOFFERPUBLISHED']._serialized_end=621
-  _globals['_EXPERTOFFERWITHDRAWN']._serialized_start=623
-  _globals['_EXPERTOFFERWITHDRAWN']._serialized_end=663
-  _globals['_REFERRALMOVED']._serialized_start=666
-  _globals['_REFERRALMOVED']._serialized_end=1135
-  _globals['_NODEHEARTBEAT']._serialized_start=1138
-  _globals['_NODEHEARTBEAT']._serialized_end=1355
+  _globals['_EVENTENVELOPE']._serialized_start=227
+  _globals['_EVENTENVELOPE']._serialized_end=414
+  _globals['_NEEDPUBLISHED']._serialized_start=416
+  _globals['_NEEDPUBLISHED']._serialized_end=472
+  _globals['_NEEDMATCHED']._serialized_start=474
+  _globals['_NEEDMATCHED']._serialized_end=504
+  _globals['_NEEDREMOVED']._serialized_start=506
+  _globals['_NEEDREMOVED']._serialized_end=579
+  _globals['_EXPERTOFFERPUBLISHED']._serialized_start=581
+  _globals['_EXPERTOFFERPUBLISHED']._serialized_end=648
+  _globals['_EXPERTOFFERWITHDRAWN']._serialized_start=650
+  _globals['_EXPERTOFFERWITHDRAWN']._serialized_end=690
+  _globals['_KNOWLEDGEITEMPUBLISHED']._serialized_start=692
+  _globals['_KNOWLEDGEITEMPUBLISHED']._serialized_end=762
+  _globals['_KNOWLEDGEITEMWITHDRAWN']._serialized_start=764
+  _globals['_KNOWLEDGEITEMWITHDRAWN']._serialized_end=805
+  _globals['_REFERRALMOVED']._serialized_start=808
+  _globals['_REFERRALMOVED']._serialized_end=1277
+  _globals['_NODEHEARTBEAT']._serialized_start=1280
+  _globals['_NODEHEARTBEAT']._serialized_end=1497
 # @@protoc_insertion_point(module_scope)

@@ -4,6 +4,7 @@ from google.protobuf import any_pb2 as _any_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from twoins.v1 import common_pb2 as _common_pb2
 from twoins.v1 import expert_offer_pb2 as _expert_offer_pb2
+from twoins.v1 import knowledge_pb2 as _knowledge_pb2
 from twoins.v1 import need_pb2 as _need_pb2
 from twoins.v1 import referral_pb2 as _referral_pb2
 from google.protobuf import descriptor as _descriptor
@@ -60,6 +61,18 @@ class ExpertOfferWithdrawn(_message.Message):
     OFFER_ID_FIELD_NUMBER: _ClassVar[int]
     offer_id: str
     def __init__(self, offer_id: _Optional[str] = ...) -> None: ...
+
+class KnowledgeItemPublished(_message.Message):
+    __slots__ = ("item",)
+    ITEM_FIELD_NUMBER: _ClassVar[int]
+    item: _knowledge_pb2.PublicKnowledgeItem
+    def __init__(self, item: _Optional[_Union[_knowledge_pb2.PublicKnowledgeItem, _Mapping]] = ...) -> None: ...
+
+class KnowledgeItemWithdrawn(_message.Message):
+    __slots__ = ("item_id",)
+    ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+    item_id: str
+    def __init__(self, item_id: _Optional[str] = ...) -> None: ...
 
 class ReferralMoved(_message.Message):
     __slots__ = ("referral_id", "move_id", "version", "action", "side", "need_id", "offer_id", "need_region", "offer_region", "initiator", "occur_time", "answer_due_time", "outcome", "hours_delivered", "support_delivered")

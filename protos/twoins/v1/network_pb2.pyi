@@ -1,5 +1,6 @@
 from twoins.v1 import common_pb2 as _common_pb2
 from twoins.v1 import expert_offer_pb2 as _expert_offer_pb2
+from twoins.v1 import knowledge_pb2 as _knowledge_pb2
 from twoins.v1 import need_pb2 as _need_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -138,3 +139,27 @@ class MatchNeedsResponse(_message.Message):
     MATCHES_FIELD_NUMBER: _ClassVar[int]
     matches: _containers.RepeatedCompositeFieldContainer[NeedMatch]
     def __init__(self, matches: _Optional[_Iterable[_Union[NeedMatch, _Mapping]]] = ...) -> None: ...
+
+class SearchKnowledgeItemsRequest(_message.Message):
+    __slots__ = ("query", "kinds", "language", "origin_region", "page_size", "page_token")
+    QUERY_FIELD_NUMBER: _ClassVar[int]
+    KINDS_FIELD_NUMBER: _ClassVar[int]
+    LANGUAGE_FIELD_NUMBER: _ClassVar[int]
+    ORIGIN_REGION_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    query: str
+    kinds: _containers.RepeatedScalarFieldContainer[_knowledge_pb2.KnowledgeKind]
+    language: str
+    origin_region: str
+    page_size: int
+    page_token: str
+    def __init__(self, query: _Optional[str] = ..., kinds: _Optional[_Iterable[_Union[_knowledge_pb2.KnowledgeKind, str]]] = ..., language: _Optional[str] = ..., origin_region: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class SearchKnowledgeItemsResponse(_message.Message):
+    __slots__ = ("items", "next_page_token")
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    items: _containers.RepeatedCompositeFieldContainer[_knowledge_pb2.PublicKnowledgeItem]
+    next_page_token: str
+    def __init__(self, items: _Optional[_Iterable[_Union[_knowledge_pb2.PublicKnowledgeItem, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...

@@ -56,6 +56,11 @@ class NetworkServiceStub:
                 request_serializer=twoins_dot_v1_dot_network__pb2.MatchNeedsRequest.SerializeToString,
                 response_deserializer=twoins_dot_v1_dot_network__pb2.MatchNeedsResponse.FromString,
                 _registered_method=True)
+        self.SearchKnowledgeItems = channel.unary_unary(
+                '/twoins.v1.NetworkService/SearchKnowledgeItems',
+                request_serializer=twoins_dot_v1_dot_network__pb2.SearchKnowledgeItemsRequest.SerializeToString,
+                response_deserializer=twoins_dot_v1_dot_network__pb2.SearchKnowledgeItemsResponse.FromString,
+                _registered_method=True)
 
 
 class NetworkServiceServicer:
@@ -91,6 +96,13 @@ class NetworkServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SearchKnowledgeItems(self, request, context):
+        """Knowledge items of every region, newest first, filtered.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_NetworkServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -113,6 +125,11 @@ def add_NetworkServiceServicer_to_server(servicer, server):
                     servicer.MatchNeeds,
                     request_deserializer=twoins_dot_v1_dot_network__pb2.MatchNeedsRequest.FromString,
                     response_serializer=twoins_dot_v1_dot_network__pb2.MatchNeedsResponse.SerializeToString,
+            ),
+            'SearchKnowledgeItems': grpc.unary_unary_rpc_method_handler(
+                    servicer.SearchKnowledgeItems,
+                    request_deserializer=twoins_dot_v1_dot_network__pb2.SearchKnowledgeItemsRequest.FromString,
+                    response_serializer=twoins_dot_v1_dot_network__pb2.SearchKnowledgeItemsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -225,6 +242,33 @@ class NetworkService:
             '/twoins.v1.NetworkService/MatchNeeds',
             twoins_dot_v1_dot_network__pb2.MatchNeedsRequest.SerializeToString,
             twoins_dot_v1_dot_network__pb2.MatchNeedsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SearchKnowledgeItems(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/twoins.v1.NetworkService/SearchKnowledgeItems',
+            twoins_dot_v1_dot_network__pb2.SearchKnowledgeItemsRequest.SerializeToString,
+            twoins_dot_v1_dot_network__pb2.SearchKnowledgeItemsResponse.FromString,
             options,
             channel_credentials,
             insecure,

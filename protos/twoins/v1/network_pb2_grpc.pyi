@@ -45,6 +45,8 @@ class NetworkServiceStub:
     """Expert offers ranked for a need, best first, with the reasons of each score."""
     MatchNeeds: _grpc.UnaryUnaryMultiCallable[_network_pb2.MatchNeedsRequest, _network_pb2.MatchNeedsResponse]
     """Needs ranked for an expert offer, best first, with the reasons of each score."""
+    SearchKnowledgeItems: _grpc.UnaryUnaryMultiCallable[_network_pb2.SearchKnowledgeItemsRequest, _network_pb2.SearchKnowledgeItemsResponse]
+    """Knowledge items of every region, newest first, filtered."""
 
 @_typing.type_check_only
 class NetworkServiceAsyncStub(NetworkServiceStub):
@@ -61,6 +63,8 @@ class NetworkServiceAsyncStub(NetworkServiceStub):
     """Expert offers ranked for a need, best first, with the reasons of each score."""
     MatchNeeds: _aio.UnaryUnaryMultiCallable[_network_pb2.MatchNeedsRequest, _network_pb2.MatchNeedsResponse]  # type: ignore[assignment]
     """Needs ranked for an expert offer, best first, with the reasons of each score."""
+    SearchKnowledgeItems: _aio.UnaryUnaryMultiCallable[_network_pb2.SearchKnowledgeItemsRequest, _network_pb2.SearchKnowledgeItemsResponse]  # type: ignore[assignment]
+    """Knowledge items of every region, newest first, filtered."""
 
 class NetworkServiceServicer(metaclass=_abc_1.ABCMeta):
     """Searches and matches the network catalogue that the node keeps from the bus. Everything it
@@ -98,5 +102,13 @@ class NetworkServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_network_pb2.MatchNeedsResponse, _abc.Awaitable[_network_pb2.MatchNeedsResponse]]:
         """Needs ranked for an expert offer, best first, with the reasons of each score."""
+
+    @_abc_1.abstractmethod
+    def SearchKnowledgeItems(
+        self,
+        request: _network_pb2.SearchKnowledgeItemsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_network_pb2.SearchKnowledgeItemsResponse, _abc.Awaitable[_network_pb2.SearchKnowledgeItemsResponse]]:
+        """Knowledge items of every region, newest first, filtered."""
 
 def add_NetworkServiceServicer_to_server(servicer: NetworkServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

@@ -25,6 +25,8 @@ EVENT_TYPES: dict[str, tuple[type[Message], str, str]] = {
         (events_pb2.NeedRemoved, "need", "removed"),
         (events_pb2.ExpertOfferPublished, "offer", "published"),
         (events_pb2.ExpertOfferWithdrawn, "offer", "withdrawn"),
+        (events_pb2.KnowledgeItemPublished, "knowledge", "published"),
+        (events_pb2.KnowledgeItemWithdrawn, "knowledge", "withdrawn"),
         (events_pb2.ReferralMoved, "referral", "moved"),
         (events_pb2.NodeHeartbeat, "node", "heartbeat"),
     )

@@ -24,6 +24,8 @@ SERVICE_ROLES: dict[str, frozenset[str]] = {
     "twoins.v1.BusinessPlanService": REGIONAL_STAFF,
     "twoins.v1.NeedService": REGIONAL_STAFF,
     "twoins.v1.ExpertOfferService": frozenset({EXPERT, CLUSTER_MANAGER}),
+    # 2InSNet's knowledge: written by experts (each their own) and cluster managers.
+    "twoins.v1.KnowledgeService": frozenset({EXPERT, CLUSTER_MANAGER}),
     # Each move is further checked against the referral's side: the SME's region acts through
     # its staff, the expert's region through the offer's expert or a cluster manager.
     "twoins.v1.ReferralService": frozenset({FACILITATOR, CLUSTER_MANAGER, EXPERT}),

@@ -21,6 +21,7 @@ from twoins.node.api.context import NodeContext, TaxonomyCodeLists
 from twoins.node.api.disclosure import DisclosureServicer, DisclosureWorker
 from twoins.node.api.expert_offers import ExpertOfferServicer
 from twoins.node.api.interceptor import NodeServerInterceptor
+from twoins.node.api.knowledge import KnowledgeServicer
 from twoins.node.api.needs import NeedServicer, expire_due_needs
 from twoins.node.api.network import NetworkServicer
 from twoins.node.api.organisations import OrganisationServicer
@@ -45,6 +46,7 @@ from twoins.v1 import (
     disclosure_pb2_grpc,
     expert_offer_pb2,
     expert_offer_pb2_grpc,
+    knowledge_pb2_grpc,
     need_pb2,
     need_pb2_grpc,
     network_pb2,
@@ -138,6 +140,9 @@ class NodeServer:
         )
         network_pb2_grpc.add_NetworkServiceServicer_to_server(
             NetworkServicer(context), self._server
+        )
+        knowledge_pb2_grpc.add_KnowledgeServiceServicer_to_server(
+            KnowledgeServicer(context), self._server
         )
         referral_pb2_grpc.add_ReferralServiceServicer_to_server(
             ReferralServicer(context), self._server

@@ -88,9 +88,9 @@ def current_principal() -> Principal | None:
     return _principal.get()
 
 
-def offer_owner_scope() -> str | None:
-    """The subject whose offers alone the caller may see and change: an expert's own; None
-    for a cluster manager (every offer of the region) or on an open node."""
+def owner_scope() -> str | None:
+    """The subject whose offers and knowledge items alone the caller may see and change: an
+    expert's own; None for a cluster manager (every one of the region) or on an open node."""
     principal = current_principal()
     if principal is None or principal.has_role(CLUSTER_MANAGER):
         return None
@@ -99,10 +99,15 @@ def offer_owner_scope() -> str | None:
 
 def check_offer_owner(owner: str, offer_id: str) -> None:
     """An expert reaching another expert's offer learns nothing: it is not found."""
-    scope = offer_owner_scope()
+    check_owned(owner, "expert_offer", "expert offer", offer_id)
+
+
+def check_owned(owner: str, resource: str, label: str, record_id: str) -> None:
+    """An expert reaching another expert's record learns nothing: it is not found."""
+    scope = owner_scope()
     if scope is not None and owner != scope:
-        # The same answer as for an offer that does not exist.
+        # The same answer as for a record that does not exist.
         raise NotFound(
-            f"expert offer {offer_id} does not exist in this region",
-            metadata={"resource": "expert_offer", "id": offer_id},
+            f"{label} {record_id} does not exist in this region",
+            metadata={"resource": resource, "id": record_id},
         )

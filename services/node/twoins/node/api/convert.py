@@ -13,6 +13,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from twoins.node.domain import assessment as assessment_domain
 from twoins.node.domain import business_plan as plan_domain
 from twoins.node.domain import expert_offer as offer_domain
+from twoins.node.domain import knowledge as knowledge_domain
 from twoins.node.domain import need as need_domain
 from twoins.node.domain import organisation as organisation_domain
 from twoins.node.domain import referral as referral_domain
@@ -23,6 +24,7 @@ from twoins.v1 import (
     business_plan_pb2,
     common_pb2,
     expert_offer_pb2,
+    knowledge_pb2,
     need_pb2,
     organisation_pb2,
     referral_pb2,
@@ -47,6 +49,11 @@ _PROTO_ENUMS: dict[type[enum.Enum], tuple[Any, str]] = {
     offer_domain.ExpertOfferState: (expert_offer_pb2.ExpertOfferState, "EXPERT_OFFER_STATE_"),
     referral_domain.ReferralState: (referral_pb2.ReferralState, "REFERRAL_STATE_"),
     referral_domain.Outcome: (referral_pb2.ReferralOutcome, "REFERRAL_OUTCOME_"),
+    knowledge_domain.KnowledgeKind: (knowledge_pb2.KnowledgeKind, "KNOWLEDGE_KIND_"),
+    knowledge_domain.KnowledgeItemState: (
+        knowledge_pb2.KnowledgeItemState,
+        "KNOWLEDGE_ITEM_STATE_",
+    ),
 }
 
 
@@ -375,4 +382,42 @@ def expert_offer_to_proto(offer: offer_domain.ExpertOffer) -> expert_offer_pb2.E
     )
     set_timestamp(message.create_time, offer.create_time)
     set_timestamp(message.update_time, offer.update_time)
+    return message
+
+
+def knowledge_item_from_proto(
+    message: knowledge_pb2.KnowledgeItem, *, id: str, region: str, now: datetime
+) -> knowledge_domain.KnowledgeItem:
+    return knowledge_domain.KnowledgeItem(
+        id=id,
+        region=region,
+        kind=enum_from_proto(knowledge_domain.KnowledgeKind, message.kind, "knowledge_item.kind"),
+        title=message.title,
+        summary=message.summary,
+        body=message.body,
+        languages=tuple(message.languages),
+        tags=tuple(message.tags),
+        nace_codes=tuple(message.nace_codes),
+        create_time=now,
+        update_time=now,
+    )
+
+
+def knowledge_item_to_proto(item: knowledge_domain.KnowledgeItem) -> knowledge_pb2.KnowledgeItem:
+    message = knowledge_pb2.KnowledgeItem(
+        id=item.id,
+        region=item.region,
+        kind=enum_to_proto(item.kind),
+        title=item.title,
+        summary=item.summary,
+        body=item.body,
+        languages=item.languages,
+        tags=item.tags,
+        nace_codes=item.nace_codes,
+        state=enum_to_proto(item.state),
+        owner=item.owner,
+    )
+    set_timestamp(message.create_time, item.create_time)
+    set_timestamp(message.update_time, item.update_time)
+    set_timestamp(message.publish_time, item.publish_time)
     return message

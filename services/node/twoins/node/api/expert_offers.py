@@ -9,7 +9,7 @@ from datetime import datetime
 
 import grpc
 
-from twoins.node.api.access import check_offer_owner, offer_owner_scope
+from twoins.node.api.access import check_offer_owner, owner_scope
 from twoins.node.api.context import NodeContext, mask_paths, require_id
 from twoins.node.api.convert import (
     enums_from_proto,
@@ -40,7 +40,7 @@ class ExpertOfferServicer(expert_offer_pb2_grpc.ExpertOfferServiceServicer):
         self, request: pb.CreateExpertOfferRequest, context: grpc.ServicerContext
     ) -> pb.CreateExpertOfferResponse:
         now = self._node.clock()
-        owner = offer_owner_scope() or ""
+        owner = owner_scope() or ""
 
         def create(repositories: Repositories, new_id: str) -> ExpertOffer:
             given = expert_offer_from_proto(
@@ -76,13 +76,11 @@ class ExpertOfferServicer(expert_offer_pb2_grpc.ExpertOfferServiceServicer):
             (
                 "expert_offers",
                 sorted(state.name for state in states),
-                offer_owner_scope() or "",
+                owner_scope() or "",
             ),
         )
         with self._node.store.read() as repositories:
-            offers, last, more = repositories.expert_offers.page(
-                page, states, owner=offer_owner_scope()
-            )
+            offers, last, more = repositories.expert_offers.page(page, states, owner=owner_scope())
         return pb.ListExpertOffersResponse(
             expert_offers=[expert_offer_to_proto(offer) for offer in offers],
             next_page_token=next_page_token(page, last, more),

@@ -7,12 +7,13 @@ import grpc
 from twoins.node.api.context import NodeContext, require_id
 from twoins.node.api.convert import enums_from_proto
 from twoins.node.domain.errors import FieldViolation, InvalidArgument, NotFound
+from twoins.node.domain.knowledge import KnowledgeKind
 from twoins.node.domain.matching import Match, NeedTraits, OfferTraits, best_matches
 from twoins.node.domain.need import NeedType
 from twoins.node.domain.support import ServiceType
 from twoins.node.store.catalogue_index import CatalogueFilter, IndexedEntry
 from twoins.node.store.pagination import next_page_token, page_request
-from twoins.v1 import expert_offer_pb2, need_pb2, network_pb2_grpc
+from twoins.v1 import expert_offer_pb2, knowledge_pb2, need_pb2, network_pb2_grpc
 from twoins.v1 import network_pb2 as pb
 
 DEFAULT_MATCHES = 10
@@ -179,4 +180,23 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
                 )
                 for item in found
             ]
+        )
+
+    def SearchKnowledgeItems(
+        self, request: pb.SearchKnowledgeItemsRequest, context: grpc.ServicerContext
+    ) -> pb.SearchKnowledgeItemsResponse:
+        kinds = tuple(kind.name for kind in enums_from_proto(KnowledgeKind, request.kinds, "kinds"))
+        wanted = self._filter(request.query, kinds, "", "", request.language, request.origin_region)
+        page = page_request(request.page_size, request.page_token, ("search-knowledge", wanted))
+        with self._node.store.read() as repositories:
+            rows, last, more = repositories.knowledge_catalogue.search(
+                page,
+                [word.casefold() for word in wanted.query.split()],
+                kinds,
+                wanted.language,
+                wanted.region,
+            )
+            items = [knowledge_pb2.PublicKnowledgeItem.FromString(row.message) for row in rows]
+        return pb.SearchKnowledgeItemsResponse(
+            items=items, next_page_token=next_page_token(page, last, more)
         )

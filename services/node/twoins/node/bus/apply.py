@@ -19,7 +19,7 @@ from twoins.node.domain.support import ServiceType
 from twoins.node.semantic import DIMENSIONS, MODEL_NAME
 from twoins.node.store.node_store import NodeStore
 from twoins.node.store.repositories import Repositories
-from twoins.v1 import events_pb2, need_pb2
+from twoins.v1 import events_pb2, knowledge_pb2, need_pb2
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +46,12 @@ def _entry_of(payload: Message) -> tuple[str, str]:
     raise ValueError(f"{payload.DESCRIPTOR.full_name} changes no catalogue entry")
 
 
+#: Events that change no entry of the need and offer index (matching).
+_NOT_IN_THE_INDEX = (
+    events_pb2.ReferralMoved,
+    events_pb2.KnowledgeItemPublished,
+    events_pb2.KnowledgeItemWithdrawn,
+)
 _ACTIONS = {action.value: action for action in Action}
 _OUTCOMES = {outcome.value for outcome in ReferralOutcome}
 _SUPPORT = {kind.value for kind in ServiceType if kind is not ServiceType.UNSPECIFIED}
@@ -100,10 +106,25 @@ def _validate(origin: str, payload: Message) -> None:
             raise EnvelopeError("WRONG_ORIGIN", "the offer names another origin region")
     elif isinstance(payload, events_pb2.ExpertOfferWithdrawn):
         _check_id(payload.offer_id, "offer_id")
+    elif isinstance(payload, events_pb2.KnowledgeItemPublished):
+        _check_id(payload.item.item_id, "item_id")
+        if payload.item.origin_region != origin:
+            raise EnvelopeError("WRONG_ORIGIN", "the knowledge item names another origin region")
+        if payload.item.kind not in knowledge_pb2.KnowledgeKind.values() or not payload.item.kind:
+            raise EnvelopeError("INVALID", f"unknown knowledge kind {payload.item.kind}")
+    elif isinstance(payload, events_pb2.KnowledgeItemWithdrawn):
+        _check_id(payload.item_id, "item_id")
 
 
 def _search_text(*parts: str) -> str:
     return " ".join(part.casefold() for part in parts)
+
+
+def knowledge_search_text(item: knowledge_pb2.PublicKnowledgeItem) -> str:
+    """The item's words, and a `lang:<code>` token per language for the language filter."""
+    words = _search_text(item.title, item.summary, item.body, *item.tags)
+    languages = " ".join(f"lang:{code}" for code in item.languages)
+    return f" {words} {languages} "
 
 
 class EventApplier:
@@ -173,7 +194,7 @@ class EventApplier:
                     results.append(self._dead_letter(repositories, subject, data, error))
                     continue
                 repositories.inbox.record(envelope.event_id, subject, self._clock())
-                if changed and not isinstance(payload, events_pb2.ReferralMoved):
+                if changed and not isinstance(payload, _NOT_IN_THE_INDEX):
                     changed_entries.append(_entry_of(payload))
                 results.append(("applied" if changed else "stale", ""))
         if self._on_change is not None and changed_entries:
@@ -241,6 +262,23 @@ class EventApplier:
             )
         if isinstance(payload, events_pb2.ExpertOfferWithdrawn):
             return catalogue.withdraw_offer(payload.offer_id, origin, occur_time)
+        if isinstance(payload, events_pb2.KnowledgeItemPublished):
+            item = payload.item
+            values = {
+                "kind": knowledge_pb2.KnowledgeKind.Name(item.kind).removeprefix("KNOWLEDGE_KIND_"),
+                "languages": list(item.languages),
+                "search_text": knowledge_search_text(item),
+                "create_time": (
+                    item.publish_time.ToDatetime(tzinfo=UTC)
+                    if item.HasField("publish_time")
+                    else occur_time
+                ),
+            }
+            return repositories.knowledge_catalogue.upsert(
+                item.item_id, origin, values, item.SerializeToString(), occur_time
+            )
+        if isinstance(payload, events_pb2.KnowledgeItemWithdrawn):
+            return repositories.knowledge_catalogue.withdraw(payload.item_id, origin, occur_time)
         return False  # heartbeats are the monitor's
 
     def _referral_moved(self, repositories: Repositories, moved: events_pb2.ReferralMoved) -> bool:

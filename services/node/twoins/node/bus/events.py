@@ -10,8 +10,9 @@ from twoins.node.domain.anonymiser.publication import AnonymisedNeed
 from twoins.node.domain.anonymiser.scrubber import scrub
 from twoins.node.domain.anonymiser.spans import KnownContact, KnownIdentity
 from twoins.node.domain.expert_offer import ExpertOffer, ExpertOfferState
+from twoins.node.domain.knowledge import KnowledgeItem, KnowledgeItemState
 from twoins.node.domain.need import Need, NeedState
-from twoins.v1 import events_pb2, expert_offer_pb2, need_pb2
+from twoins.v1 import events_pb2, expert_offer_pb2, knowledge_pb2, need_pb2
 
 
 def anonymised_need_to_proto(need: AnonymisedNeed) -> need_pb2.AnonymisedNeed:
@@ -82,6 +83,34 @@ def offer_events(before: ExpertOffer | None, after: ExpertOffer) -> list[Message
         and after.state is ExpertOfferState.WITHDRAWN
     ):
         return [events_pb2.ExpertOfferWithdrawn(offer_id=after.id)]
+    return []
+
+
+def public_knowledge(item: KnowledgeItem) -> knowledge_pb2.PublicKnowledgeItem:
+    """The item without its author; its text scrubbed of the author's identifiers and of any
+    e-mail address or phone number."""
+    author = KnownIdentity(contacts=(KnownContact(item.author_name, item.author_email, ""),))
+    message = knowledge_pb2.PublicKnowledgeItem(
+        item_id=item.id,
+        origin_region=item.region,
+        kind="KNOWLEDGE_KIND_" + item.kind.name,
+        title=scrub(item.title, author),
+        summary=scrub(item.summary, author),
+        body=scrub(item.body, author),
+        languages=item.languages,
+        tags=[scrub(tag, author) for tag in item.tags],
+        nace_divisions=list(dict.fromkeys(code[:2] for code in item.nace_codes)),
+    )
+    if item.publish_time is not None:
+        message.publish_time.FromDatetime(item.publish_time)
+    return message
+
+
+def knowledge_events(before: KnowledgeItem, after: KnowledgeItem) -> list[Message]:
+    if after.state is KnowledgeItemState.PUBLISHED and before.state is not after.state:
+        return [events_pb2.KnowledgeItemPublished(item=public_knowledge(after))]
+    if before.state is KnowledgeItemState.PUBLISHED and after.state is KnowledgeItemState.WITHDRAWN:
+        return [events_pb2.KnowledgeItemWithdrawn(item_id=after.id)]
     return []
 
 

@@ -17,7 +17,9 @@ from twoins.node.domain.errors import FieldViolation, InvalidArgument
 from twoins.node.store.tables import (
     AssessmentRow,
     BusinessPlanRow,
+    CatalogueKnowledgeRow,
     ExpertOfferRow,
+    KnowledgeItemRow,
     NeedRow,
     OrganisationRow,
     ReferralRow,
@@ -86,7 +88,15 @@ def next_page_token(request: PageRequest, last: PagePosition | None, has_more: b
 
 
 RowT = TypeVar(
-    "RowT", OrganisationRow, AssessmentRow, BusinessPlanRow, NeedRow, ExpertOfferRow, ReferralRow
+    "RowT",
+    OrganisationRow,
+    AssessmentRow,
+    BusinessPlanRow,
+    NeedRow,
+    ExpertOfferRow,
+    ReferralRow,
+    KnowledgeItemRow,
+    CatalogueKnowledgeRow,
 )
 
 

@@ -30,6 +30,7 @@ from twoins.node.domain.organisation import (
 )
 from twoins.node.domain.support import ServiceType
 from twoins.node.store.audit import AuditLog
+from twoins.node.store.knowledge import KnowledgeCatalogue, KnowledgeItemRepository
 from twoins.node.store.pagination import PagePosition, PageRequest, fetch_page
 from twoins.node.store.referrals import ReferralRepository
 from twoins.node.store.tables import (
@@ -798,4 +799,6 @@ class Repositories:
         self.dead_letters = DeadLetterRepository(session)
         self.catalogue = CatalogueRepository(session)
         self.referrals = ReferralRepository(session)
+        self.knowledge_items = KnowledgeItemRepository(session)
+        self.knowledge_catalogue = KnowledgeCatalogue(session)
         self.audit = AuditLog(session)

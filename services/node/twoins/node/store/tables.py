@@ -175,6 +175,51 @@ class ExpertOfferRow(Base):
     )
 
 
+class KnowledgeItemRow(Base):
+    """A knowledge item of the region's experts, with its author."""
+
+    __tablename__ = "knowledge_items"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    region: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    languages: Mapped[list[Any]]
+    tags: Mapped[list[Any]]
+    nace_codes: Mapped[list[Any]]
+    state: Mapped[str] = mapped_column(String(20))
+    owner: Mapped[str] = mapped_column(String(64))
+    author: Mapped[dict[str, Any]]
+    create_time: Mapped[datetime]
+    update_time: Mapped[datetime]
+    publish_time: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("ix_knowledge_items_create_time", "create_time", "id"),
+        Index("ix_knowledge_items_owner", "owner"),
+    )
+
+
+class CatalogueKnowledgeRow(Base):
+    """The read model of the network's knowledge items; `create_time` is the publication."""
+
+    __tablename__ = "catalogue_knowledge"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    origin_region: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20))
+    languages: Mapped[list[Any]]
+    search_text: Mapped[str] = mapped_column(Text)
+    message: Mapped[bytes] = mapped_column(LargeBinary)
+    state: Mapped[str] = mapped_column(String(20))
+    create_time: Mapped[datetime]
+    version_time: Mapped[datetime]
+
+    __table_args__ = (Index("ix_catalogue_knowledge_create_time", "create_time", "id"),)
+
+
 class IdempotencyKeyRow(Base):
     """The first result of each create, by the caller's `request_id`."""
 
