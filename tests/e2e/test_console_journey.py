@@ -272,6 +272,34 @@ def complete(expert: BrowserContext, base: str, path: str, checks: PageChecks, d
     page.close()
 
 
+def share_knowledge(
+    expert: BrowserContext, reader: Page, base: str, checks: PageChecks, product: str
+) -> None:
+    """An expert shares a lesson learnt; a facilitator of another region reads it, without the
+    expert's name."""
+    page = expert.new_page()
+    page.goto(f"{base}/console/knowledge/new")
+    checks.check(page, "23-knowledge-form")
+    page.select_option("#kind", "3")
+    title = f"What distributors of {product} ask first"
+    page.fill("#title", title)
+    page.fill("#summary", "The three questions German distributors asked every SME.")
+    page.fill("#body", "Ask Eleni Papadaki: shelf life, minimum order, and labels in German.")
+    page.fill("#languages", "en")
+    page.fill("#tags", "distribution, Germany")
+    submit(page)
+    page.wait_for_url(re.compile(r"/console/knowledge/[\w-]+$"))
+    with page.expect_navigation():
+        page.click("form[action$='/publish'] button")
+    checks.check(page, "24-knowledge-item")
+    page.close()
+    reader.goto(f"{base}/console/knowledge?region={OFFER_REGION}")
+    card = reader.locator("li.card", has=reader.locator(f"summary:has-text('{title}')"))
+    until(reader, lambda: card.count() == 1, "the knowledge item reaching the SME's region")
+    assert "Eleni Papadaki" not in card.inner_text()
+    checks.check(reader, "25-knowledge")
+
+
 @pytest.mark.parametrize("journey", JOURNEYS, ids=[journey.name for journey in JOURNEYS])
 def test_referral_journey_through_the_console(
     gateway: RunningGateway, browser: Browser, journey: Journey
@@ -302,6 +330,7 @@ def test_referral_journey_through_the_console(
     complete(expert, base, referral, checks, journey.completed)
 
     if journey.every_page:
+        share_knowledge(expert, page, base, checks, journey.product)
         figures = manager.new_page()
         figures.goto(f"{base}/console/kpis")
         checks.check(figures, "20-figures")

@@ -5,6 +5,7 @@ per area adds its routes to the `console` blueprint."""
 from twoins.gateway.console import (  # noqa: F401 (each module adds its routes)
     assessments,
     home,
+    knowledge,
     needs,
     network,
     offers,

@@ -11,6 +11,7 @@ from twoins.v1 import (
     business_plan_pb2,
     common_pb2,
     expert_offer_pb2,
+    knowledge_pb2,
     need_pb2,
     organisation_pb2,
     referral_pb2,
@@ -102,6 +103,17 @@ LABELS: dict[str, dict[int, Any]] = {
         assessment_pb2.READINESS_LEVEL_DEVELOPING: _l("Developing"),
         assessment_pb2.READINESS_LEVEL_READY: _l("Ready"),
         assessment_pb2.READINESS_LEVEL_ADVANCED: _l("Advanced"),
+    },
+    "knowledge_kind": {
+        knowledge_pb2.KNOWLEDGE_KIND_METHOD: _l("Method"),
+        knowledge_pb2.KNOWLEDGE_KIND_CASE_STUDY: _l("Case study"),
+        knowledge_pb2.KNOWLEDGE_KIND_LESSON_LEARNT: _l("Lesson learnt"),
+        knowledge_pb2.KNOWLEDGE_KIND_TOOL: _l("Tool"),
+    },
+    "knowledge_state": {
+        knowledge_pb2.KNOWLEDGE_ITEM_STATE_DRAFT: _l("Draft"),
+        knowledge_pb2.KNOWLEDGE_ITEM_STATE_PUBLISHED: _l("Published"),
+        knowledge_pb2.KNOWLEDGE_ITEM_STATE_WITHDRAWN: _l("Withdrawn"),
     },
     "section": {
         business_plan_pb2.PLAN_SECTION_KIND_SUMMARY: _l("Summary"),
