@@ -20,6 +20,7 @@ from twoins.v1 import (
     business_plan_pb2,
     common_pb2,
     expert_offer_pb2,
+    knowledge_pb2,
     need_pb2,
     organisation_pb2,
 )
@@ -527,6 +528,112 @@ def _advance(method: grpc.UnaryUnaryMultiCallable[Any, Any], request: object) ->
     except grpc.RpcError as error:
         if error.code() != grpc.StatusCode.FAILED_PRECONDITION:
             raise
+
+
+#: One 2InSNet knowledge item per region, in the region's language: (kind, title, summary,
+#: body, languages, tags).
+_KNOWLEDGE: dict[str, tuple[int, str, str, str, tuple[str, ...], tuple[str, ...]]] = {
+    "gr-attica": (
+        knowledge_pb2.KNOWLEDGE_KIND_METHOD,
+        "Έλεγχος ετοιμότητας εξαγωγών σε μία ημέρα",
+        "Μια δομημένη επίσκεψη μίας ημέρας που δείχνει σε μια ΜμΕ τι λείπει για την πρώτη "
+        "της εξαγωγή.",
+        "Πρωί: συνέντευξη με τη διοίκηση για αγορές-στόχους και παραγωγική ικανότητα. "
+        "Μεσημέρι: έλεγχος ετικετών, πιστοποιήσεων και τιμολόγησης. Απόγευμα: σχέδιο δράσης "
+        "τριών μηνών με υπεύθυνους και προθεσμίες.",
+        ("el", "en"),
+        ("εξαγωγές", "αξιολόγηση"),
+    ),
+    "gr-west": (
+        knowledge_pb2.KNOWLEDGE_KIND_CASE_STUDY,
+        "Από το ελαιοτριβείο στο ράφι της Γερμανίας",
+        "Πώς ένας μικρός παραγωγός ελαιολάδου βρήκε διανομέα μέσα από έκθεση και δοκιμαστική "
+        "παραγγελία.",
+        "Ο παραγωγός ξεκίνησε με συμμετοχή σε περιφερειακό περίπτερο σε έκθεση τροφίμων. Η "
+        "πρώτη δοκιμαστική παραγγελία ήταν μικρή, αλλά ο διανομέας ζήτησε ετικέτες στα "
+        "γερμανικά και πιστοποίηση βιολογικού. Μέσα σε έναν χρόνο οι εξαγωγές έφτασαν το 15%.",
+        ("el",),
+        ("ελαιόλαδο", "διανομή", "Γερμανία"),
+    ),
+    "fr-marseille": (
+        knowledge_pb2.KNOWLEDGE_KIND_LESSON_LEARNT,
+        "Salons internationaux : préparer les rendez-vous avant de partir",
+        "Une PME qui arrive sur un salon sans rendez-vous fixés revient rarement avec un contrat.",
+        "Trois semaines avant le salon : liste de vingt acheteurs ciblés, prise de contact, "
+        "dix rendez-vous confirmés. Sur place : fiche produit traduite et prix export prêts. "
+        "Après : relance sous huit jours.",
+        ("fr", "en"),
+        ("salons", "prospection"),
+    ),
+    "fr-antipolis": (
+        knowledge_pb2.KNOWLEDGE_KIND_TOOL,
+        "Grille d'évaluation d'un partenaire de R&D",
+        "Dix critères pour choisir un laboratoire ou une université partenaire d'un projet "
+        "d'innovation.",
+        "Compétences scientifiques, équipements, expérience avec des PME, propriété "
+        "intellectuelle, délais, coûts, langue de travail, références, financement public "
+        "accessible, proximité. Chaque critère est noté de 0 à 3.",
+        ("fr", "en"),
+        ("R&D", "partenariat", "grille"),
+    ),
+    "it-basilicata": (
+        knowledge_pb2.KNOWLEDGE_KIND_METHOD,
+        "Il piano di internazionalizzazione in cinque incontri",
+        "Cinque incontri di mezza giornata che accompagnano una PMI agroalimentare al primo "
+        "ordine estero.",
+        "Incontro 1: mercati obiettivo. Incontro 2: prezzi per l'export. Incontro 3: "
+        "etichette e norme. Incontro 4: ricerca del distributore. Incontro 5: il primo ordine.",
+        ("it", "en"),
+        ("export", "agroalimentare"),
+    ),
+    "es-balears": (
+        knowledge_pb2.KNOWLEDGE_KIND_LESSON_LEARNT,
+        "La estacionalidad turística como oportunidad de exportación",
+        "Las pymes de las islas pueden usar los meses de temporada baja para abrir mercados "
+        "exteriores.",
+        "Una empresa de alimentación que vendía sobre todo a hoteles dedicó el invierno a "
+        "preparar fichas técnicas y muestras para distribuidores de Alemania. La temporada "
+        "baja dejó de ser un problema de tesorería.",
+        ("es", "ca", "en"),
+        ("turismo", "exportación"),
+    ),
+    "mt-isla": (
+        knowledge_pb2.KNOWLEDGE_KIND_CASE_STUDY,
+        "A maritime SME finds EU research partners",
+        "How a ship-repair firm joined a Horizon Europe consortium through the cluster's "
+        "brokerage.",
+        "The firm described its need as a technology problem (corrosion monitoring), not as a "
+        "funding request. The cluster matched it with two universities; the consortium was "
+        "funded at the second attempt.",
+        ("en", "mt"),
+        ("maritime", "Horizon Europe", "R&D"),
+    ),
+}
+
+
+def seed_knowledge(expert: NodeClient, region: str) -> int:
+    """The region's demo knowledge item, written and published by its demo expert."""
+    if region not in _KNOWLEDGE:
+        return 0
+    kind, title, summary, body, languages, tags = _KNOWLEDGE[region]
+    item = expert.knowledge.CreateKnowledgeItem(
+        knowledge_pb2.CreateKnowledgeItemRequest(
+            request_id=_request_id(region, "knowledge"),
+            knowledge_item=knowledge_pb2.KnowledgeItem(
+                kind=kind,  # type: ignore[arg-type]
+                title=title,
+                summary=summary,
+                body=body,
+                languages=list(languages),
+                tags=list(tags),
+            ),
+        )
+    ).knowledge_item
+    _advance(
+        expert.knowledge.PublishKnowledgeItem,
+        knowledge_pb2.PublishKnowledgeItemRequest(id=item.id),
+    )
+    return 1
 
 
 def demo_regions() -> list[str]:

@@ -11,19 +11,22 @@ from functools import partial
 from pathlib import Path
 
 import click
+import grpc
 from rich.console import Console
 from rich.table import Table
 
-from twoins.cli.broker import (
-    create_stream,
-    load_or_create_passwords,
-    server_command,
-    server_environment,
-    wait_healthy,
-    write_config,
-)
 from twoins.cli.broker import is_healthy as broker_healthy
-from twoins.cli.demo_data import seed_region
+from twoins.cli.broker import load_or_create_passwords
+from twoins.cli.demo_data import seed_knowledge, seed_region
+from twoins.cli.demo_referrals import DEMO_REFERRALS, RegionClients, seed_referral
+from twoins.cli.edge import (
+    HUB,
+    any_server_answering,
+    leaf_addresses,
+    leaf_name,
+    node_bus_environment,
+    start_edge,
+)
 from twoins.cli.front_door import (
     GATEWAY,
     IDENTITY,
@@ -57,6 +60,7 @@ from twoins.common.realm_config import (
     NETWORK_COORDINATOR,
     REALM,
     demo_username,
+    dev_node_secret,
 )
 
 console = Console(stderr=True)
@@ -71,58 +75,44 @@ def _load(network_file: Path) -> Network:
         raise click.ClickException(f"configuration error: {error}") from None
 
 
-BROKER = "nats-hub"
-
-
 def _stop_on_sigterm(_signum: int, _frame: object) -> None:
     """SIGTERM stops a foreground run the way Ctrl-C does."""
     raise KeyboardInterrupt
 
 
-def _start_broker(network: Network, data_dir: Path, passwords: dict[str, str]) -> ManagedProcess:
-    """The network's NATS server with JetStream on disk under `data_dir`, and its stream."""
-    info = network.network
-    if broker_healthy(info.bus_monitor_port):
+def _start_bus(network: Network, data_dir: Path, passwords: dict[str, str]) -> list[ManagedProcess]:
+    """The NATS hub with JetStream and one leaf server per region, with their streams."""
+    answering = any_server_answering(network)
+    if answering:
         raise click.ClickException(
-            f"a NATS server already answers on port "
-            f"{info.bus_monitor_port}; stop it or run "
+            f"{answering} of this network already answers; stop it or run "
             "`twoins network down` first"
         )
-    port = int(info.bus_url.rsplit(":", 1)[1])
-    config = write_config(data_dir / "nats", list(network.region_ids))
-    broker = ManagedProcess(
-        BROKER,
-        server_command(config, port, info.bus_monitor_port),
-        data_dir / "logs" / "nats-hub.log",
-    )
-    broker.start(server_environment(passwords, data_dir / "nats" / "jetstream"))
-    with console.status("waiting for the NATS server…"):
+    with console.status("starting the NATS hub and one leaf server per region…"):
         try:
-            wait_healthy(info.bus_monitor_port)
-            create_stream(info.bus_url, passwords["ops"])
+            servers = start_edge(network, data_dir, passwords)
         except Exception as error:
-            broker.stop()
-            raise click.ClickException(
-                f"the NATS server did not start: {error}; its log "
-                f"({broker.log_path}) ends with:\n"
-                f"{broker.last_log_lines()}"
-            ) from None
-    console.print(f"  [green]✓[/] NATS server with JetStream on {info.bus_url}")
-    return broker
+            raise click.ClickException(f"the bus did not start: {error}") from None
+    console.print(
+        f"  [green]✓[/] NATS hub with JetStream on {network.network.bus_url}, "
+        f"{len(servers) - 1} regional leaf servers"
+    )
+    return list(servers.values())
 
 
 def _health(healthy: bool) -> str:
     return "healthy" if healthy else "down"
 
 
-def _start_identity(network: Network, data_dir: Path, broker: ManagedProcess) -> KeycloakServer:
+def _start_identity(network: Network, data_dir: Path, bus: list[ManagedProcess]) -> KeycloakServer:
     """Keycloak with the dev realm (demo users); its data stays in `data_dir` between runs."""
     server = identity_server(network, data_dir)
     try:
         with console.status("starting Keycloak (the first run fetches and builds it)…"):
             server.start(progress=lambda message: console.print(f"  {message}"))
     except KeycloakError as error:
-        broker.stop()
+        for bus_server in reversed(bus):
+            bus_server.stop()
         raise click.ClickException(str(error)) from None
     console.print(f"  [green]✓[/] Keycloak on {network.network.identity_url} (realm {REALM})")
     return server
@@ -132,10 +122,18 @@ def _service_statuses(network: Network) -> list[dict[str, str]]:
     info = network.network
     return [
         {
-            "name": BROKER,
+            "name": HUB,
             "status": _health(broker_healthy(info.bus_monitor_port)),
             "url": info.bus_url,
         },
+        *(
+            {
+                "name": leaf_name(region),
+                "status": _health(broker_healthy(leaf.monitor_port)),
+                "url": leaf.url,
+            }
+            for region, leaf in leaf_addresses(network).items()
+        ),
         {
             "name": IDENTITY,
             "status": _health(identity_ready(network)),
@@ -206,23 +204,46 @@ def _wait_healthy(network: Network, processes: dict[str, ManagedProcess], timeou
 
 
 def _seed(network: Network) -> None:
-    """Seeds every region through its node's API, as its demo cluster manager and expert."""
+    """Seeds every region through its node's API, as its demo cluster manager and expert:
+    SMEs with assessments, plans and needs, an expert offer and a knowledge item; then
+    referrals between regions in different states."""
     realm_url = internal_realm_url(network)
-    for region in network.regions:
-        try:
-            manager = demo_user_token(realm_url, demo_username(CLUSTER_MANAGER, region.id))
-            expert = demo_user_token(realm_url, demo_username(EXPERT, region.id))
-        except TokenError as error:
-            raise click.ClickException(f"cannot seed {region.id}: {error}") from None
-        with (
-            NodeClient(region.endpoints.grpc, partial(str, manager)) as client,
-            NodeClient(region.endpoints.grpc, partial(str, expert)) as expert_client,
-        ):
-            counts = seed_region(client, region.id, expert_client)
-        console.print(
-            f"  [green]✓[/] seeded {region.id}: "
-            + ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items())
-        )
+    clients: dict[str, RegionClients] = {}
+    try:
+        for region in network.regions:
+            try:
+                manager = demo_user_token(realm_url, demo_username(CLUSTER_MANAGER, region.id))
+                expert = demo_user_token(realm_url, demo_username(EXPERT, region.id))
+            except TokenError as error:
+                raise click.ClickException(f"cannot seed {region.id}: {error}") from None
+            clients[region.id] = RegionClients(
+                NodeClient(region.endpoints.grpc, partial(str, manager)),
+                NodeClient(region.endpoints.grpc, partial(str, expert)),
+            )
+            counts = seed_region(clients[region.id].manager, region.id, clients[region.id].expert)
+            counts["knowledge_items"] = seed_knowledge(clients[region.id].expert, region.id)
+            console.print(
+                f"  [green]✓[/] seeded {region.id}: "
+                + ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items())
+            )
+        for demo in DEMO_REFERRALS:
+            if demo.need_region not in clients or demo.offer_region not in clients:
+                continue
+            try:
+                state = seed_referral(demo, clients[demo.need_region], clients[demo.offer_region])
+            except (RuntimeError, grpc.RpcError) as error:
+                console.print(
+                    f"  [yellow]![/] referral {demo.need_region} → {demo.offer_region} "
+                    f"not seeded: {error}"
+                )
+                continue
+            console.print(
+                f"  [green]✓[/] referral {demo.need_region} → {demo.offer_region}: {state}"
+            )
+    finally:
+        for pair in clients.values():
+            pair.manager.close()
+            pair.expert.close()
 
 
 def _print_table(network: Network) -> None:
@@ -313,8 +334,8 @@ def up(
     passwords = load_or_create_passwords(
         data_dir / "nats" / "passwords.json", [*network.region_ids, "ops", "monitor"]
     )
-    broker = _start_broker(network, data_dir, passwords)
-    identity = _start_identity(network, data_dir, broker)
+    bus = _start_bus(network, data_dir, passwords)
+    identity = _start_identity(network, data_dir, bus)
     # Stopped in this order: the gateway, then the nodes (they leave the bus before it goes),
     # then Keycloak and the bus.
     processes: dict[str, ManagedProcess | KeycloakServer] = {}
@@ -328,8 +349,9 @@ def up(
         process.start(
             {
                 "TWOINS_DATA_DIR": str(data_dir),
-                "TWOINS_NATS_URL": network.network.bus_url,
-                "TWOINS_NATS_PASSWORD": passwords[region.id],
+                **node_bus_environment(network, region.id, passwords[region.id]),
+                # The dev realm's secret of the node's service account: referral disclosures.
+                "TWOINS_NODE_CLIENT_SECRET": dev_node_secret(region.id),
                 "TWOINS_METRICS_LISTEN": region.endpoints.metrics or "",
                 **node_auth_environment(network),
             }
@@ -367,7 +389,7 @@ def up(
             *watchers.values(),
             *nodes.values(),
             identity,
-            broker,
+            *reversed(bus),
         ]
         for service in [gateway, *started] if gateway else started:
             service.stop()
@@ -379,7 +401,7 @@ def up(
         **nodes,
         **watchers,
         IDENTITY: identity,
-        BROKER: broker,
+        **{server.name: server for server in reversed(bus)},
     }
     _print_table(network)
     if detach:
@@ -417,7 +439,7 @@ def down(data_dir: Path) -> None:
     if not state_file.exists():
         raise click.ClickException(f"no detached network found in {data_dir}")
     state: dict[str, int] = json.loads(state_file.read_text(encoding="utf-8"))
-    last = (IDENTITY, BROKER)
+    last = {name for name in state if name == IDENTITY or name.startswith("nats-")}
     nodes = {name: pid for name, pid in state.items() if name not in last}
     broker = {name: pid for name, pid in state.items() if name in last}
     # The gateway and nodes go first: the nodes leave the bus before the bus goes.

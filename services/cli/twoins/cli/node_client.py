@@ -13,6 +13,7 @@ from twoins.v1 import (
     assessment_pb2_grpc,
     business_plan_pb2_grpc,
     expert_offer_pb2_grpc,
+    knowledge_pb2_grpc,
     need_pb2_grpc,
     network_pb2_grpc,
     organisation_pb2_grpc,
@@ -39,6 +40,7 @@ class NodeClient:
         self.expert_offers = expert_offer_pb2_grpc.ExpertOfferServiceStub(self.channel)
         self.network = network_pb2_grpc.NetworkServiceStub(self.channel)
         self.referrals = referral_pb2_grpc.ReferralServiceStub(self.channel)
+        self.knowledge = knowledge_pb2_grpc.KnowledgeServiceStub(self.channel)
 
     def is_serving(self, timeout: float = 1.0) -> bool:
         try:
