@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA_DIR ?= var
 
-.PHONY: help setup translations messages system-packages run test test-unit test-integration lint format protos lock bench clean
+.PHONY: help setup translations messages system-packages tools run test test-unit test-integration lint format protos lock bench clean
 
 help:
 	@echo "make run    - run the whole network locally (nodes on SQLite, demo data)"
@@ -52,7 +52,10 @@ run: setup
 	@echo "==> starting the network (Ctrl-C stops it; data is kept in $(DATA_DIR), --reset to start afresh)"
 	@$(BIN)/twoins network up --data-dir $(DATA_DIR) $(ARGS)
 
-test: setup system-packages
+tools:
+	@bash scripts/install-tools.sh
+
+test: setup system-packages tools
 	@echo "==> running the tests"
 	@$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "==> pytest collected no tests: nothing was checked" >&2; exit 1; fi; \

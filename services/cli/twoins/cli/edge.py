@@ -97,6 +97,25 @@ def _ensure(url: str, ops_password: str, configs: list[object]) -> None:
     asyncio.run(run())
 
 
+def ensure_edge_streams(
+    hub_url: str | None,
+    leaf_urls: dict[str, str],
+    ops_password: str,
+    hub_regions: list[str] | None = None,
+) -> None:
+    """Each region's stream on its leaf, the hub's network stream sourcing the regions (those
+    of `hub_regions`, else of the leaves), and each leaf's mirror of it; created or updated,
+    so running it again changes nothing. Without a hub URL only the leaves' streams are made
+    (a region deployed on its own); without leaves only the hub's."""
+    for region, url in leaf_urls.items():
+        _ensure(url, ops_password, [regional_stream_config(region)])
+    if hub_url:
+        regions = hub_regions or list(leaf_urls)
+        _ensure(hub_url, ops_password, [hub_stream_config(regions)])
+    for url in leaf_urls.values():
+        _ensure(url, ops_password, [network_mirror_config()])
+
+
 def start_edge(
     network: Network, data_dir: Path, passwords: dict[str, str]
 ) -> dict[str, ManagedProcess]:
@@ -154,10 +173,11 @@ def start_edge(
         leaves = leaf_addresses(network)
         for region, leaf in leaves.items():
             _wait(started[leaf_name(region)], leaf.monitor_port)
-            _ensure(leaf.url, passwords["ops"], [regional_stream_config(region)])
-        _ensure(network.network.bus_url, passwords["ops"], [hub_stream_config(regions)])
-        for leaf in leaves.values():
-            _ensure(leaf.url, passwords["ops"], [network_mirror_config()])
+        ensure_edge_streams(
+            network.network.bus_url,
+            {region: leaf.url for region, leaf in leaves.items()},
+            passwords["ops"],
+        )
     except BaseException:
         for process in reversed(started.values()):
             process.stop()

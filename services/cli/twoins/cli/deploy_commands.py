@@ -1,0 +1,106 @@
+"""Commands for deployments in containers or Kubernetes: `twoins bus streams` creates the
+edge topology's streams, `twoins probe grpc|http` is a health check that exits 0 or 1."""
+
+from __future__ import annotations
+
+import urllib.request
+
+import click
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from twoins.cli.edge import ensure_edge_streams
+
+
+@click.group("bus")
+def bus_group() -> None:
+    """The NATS bus of a deployment."""
+
+
+@bus_group.command("streams")
+@click.option("--hub", "hub_url", default="", help="nats://host:port of the hub.")
+@click.option(
+    "--region",
+    "regions",
+    multiple=True,
+    help="A region the hub's stream sources (default: the regions of --leaf); repeatable.",
+)
+@click.option(
+    "--leaf",
+    "leaves",
+    multiple=True,
+    help="REGION=nats://host:port of a region's leaf server; once per region.",
+)
+@click.option(
+    "--ops-password",
+    envvar="TWOINS_NATS_OPS_PASSWORD",
+    required=True,
+    show_envvar=True,
+    help="Password of the operations user.",
+)
+def streams(
+    hub_url: str, regions: tuple[str, ...], leaves: tuple[str, ...], ops_password: str
+) -> None:
+    """Create or update the regions' streams on their leaves, the hub's network stream that
+    sources them, and the leaves' mirrors of it."""
+    if not hub_url and not leaves:
+        raise click.UsageError("give --hub, --leaf or both")
+    leaf_urls: dict[str, str] = {}
+    for item in leaves:
+        region, _, url = item.partition("=")
+        if not region or not url.startswith("nats://"):
+            raise click.BadParameter(
+                f"{item!r} is not REGION=nats://host:port", param_hint="--leaf"
+            )
+        leaf_urls[region] = url
+    try:
+        ensure_edge_streams(hub_url or None, leaf_urls, ops_password, list(regions) or None)
+    except Exception as error:
+        raise click.ClickException(
+            f"the streams could not be made: {error}; check that the hub and every leaf run "
+            "and that the operations password is theirs"
+        ) from None
+    sourced = len(regions or leaf_urls)
+    click.echo(
+        f"streams ready: {len(leaf_urls)} leaves"
+        + (f", the hub sourcing {sourced} regions" if hub_url else "")
+    )
+
+
+@click.group("probe")
+def probe_group() -> None:
+    """Health checks for containers: exit 0 when healthy, 1 otherwise."""
+
+
+@probe_group.command("grpc")
+@click.argument("address")
+@click.option("--timeout", default=2.0, show_default=True)
+def probe_grpc(address: str, timeout: float) -> None:
+    """The gRPC health of a node or the monitor at HOST:PORT."""
+    with grpc.insecure_channel(address) as channel:
+        try:
+            response = health_pb2_grpc.HealthStub(channel).Check(
+                health_pb2.HealthCheckRequest(), timeout=timeout
+            )
+        except grpc.RpcError as error:
+            raise click.ClickException(f"{address} does not answer: {error.code().name}") from None
+    if response.status != health_pb2.HealthCheckResponse.SERVING:
+        raise click.ClickException(f"{address} is not serving")
+    click.echo(f"{address} serving")
+
+
+@probe_group.command("http")
+@click.argument("url")
+@click.option("--timeout", default=2.0, show_default=True)
+def probe_http(url: str, timeout: float) -> None:
+    """An HTTP endpoint (e.g. the gateway's /health/ready) answering 2xx."""
+    if not url.startswith(("http://", "https://")):
+        raise click.BadParameter("give an http:// or https:// URL", param_hint="URL")
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
+            status = response.status
+    except OSError as error:
+        raise click.ClickException(f"{url} does not answer: {error}") from None
+    if not 200 <= status < 300:
+        raise click.ClickException(f"{url} answered {status}")
+    click.echo(f"{url} answered {status}")
