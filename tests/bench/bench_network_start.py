@@ -1,0 +1,106 @@
+"""Time from `twoins network up` (packages installed, Keycloak fetched) to all seven nodes
+healthy, and to the whole network ready (NATS hub and leaves, Keycloak, nodes, monitor,
+Prometheus when installed, gateway), without demo data. Two starts: the first on an empty data
+directory, the second on the data the first left.
+
+Reference: the NATS hub and leaves alone (`nats-server` processes started and healthy), the
+part of a start no Python code is in. Run with `make bench`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.bench.report import record
+from twoins.cli.broker import is_healthy
+from twoins.cli.edge import leaf_addresses
+from twoins.cli.node_client import NodeClient
+from twoins.common.network import load_network
+
+START_TIMEOUT = 300.0
+
+
+def _all_nodes_healthy(addresses: list[str]) -> bool:
+    for address in addresses:
+        with NodeClient(address) as client:
+            if not client.is_serving(timeout=0.3):
+                return False
+    return True
+
+
+def _start(data_dir: Path) -> tuple[float, float, float]:
+    """Seconds to the bus healthy, to all nodes healthy, and to `up --detach` returning."""
+    network = load_network()
+    addresses = [region.endpoints.grpc for region in network.regions]
+    monitors = [network.network.bus_monitor_port] + [
+        leaf.monitor_port for leaf in leaf_addresses(network).values()
+    ]
+    began = time.monotonic()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "twoins.cli.main",
+            "network",
+            "up",
+            "--detach",
+            "--no-seed",
+            "--data-dir",
+            str(data_dir),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    bus_at = nodes_at = 0.0
+    while process.poll() is None or not nodes_at:
+        now = time.monotonic() - began
+        if now > START_TIMEOUT:
+            process.kill()
+            raise AssertionError("the network did not start in time")
+        if not bus_at and all(is_healthy(port) for port in monitors):
+            bus_at = now
+        if bus_at and not nodes_at and _all_nodes_healthy(addresses):
+            nodes_at = time.monotonic() - began
+        if process.poll() is not None and process.returncode != 0:
+            raise AssertionError(
+                f"network up failed: {process.stderr.read() if process.stderr else ''}"
+            )
+        time.sleep(0.1)
+    ready_at = time.monotonic() - began
+    return bus_at, nodes_at, ready_at
+
+
+def _stop(data_dir: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "twoins.cli.main", "network", "down", "--data-dir", str(data_dir)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.timeout(900)
+def test_network_start_time(tmp_path: Path) -> None:
+    data_dir = tmp_path / "network"
+    figures: dict[str, float] = {}
+    for run in ("first", "second"):
+        try:
+            bus, nodes, ready = _start(data_dir)
+        finally:
+            _stop(data_dir)
+        figures[f"{run}_bus_healthy_s"] = round(bus, 1)
+        figures[f"{run}_nodes_healthy_s"] = round(nodes, 1)
+        figures[f"{run}_ready_s"] = round(ready, 1)
+    record(
+        "network_start",
+        figures,
+        "seconds",
+        {"nats_hub_and_leaves_s": figures["second_bus_healthy_s"]},
+        figures["second_nodes_healthy_s"] / max(figures["second_bus_healthy_s"], 0.001),
+        "make run to seven healthy nodes; the reference is the bus alone in the same start",
+    )
