@@ -118,6 +118,15 @@ def test_unary_create_and_get_against_bare_echo(node_address: str, echo_address:
         get_rate, get_latencies = run_load(get)
 
     reference = {"calls_per_second": round(echo_rate, 1), **latency_summary(echo_latencies)}
+    record(
+        "reference_grpc_echo",
+        reference,
+        "calls/s",
+        reference,
+        1.0,
+        "a bare gRPC echo server, same client threads: the reference of the node's calls",
+        samples_ms=[value * 1000 for value in echo_latencies],
+    )
     note = f"{CLIENT_THREADS} client threads, SQLite (WAL, synchronous=FULL)"
     record(
         "node_unary_create",
@@ -126,6 +135,7 @@ def test_unary_create_and_get_against_bare_echo(node_address: str, echo_address:
         reference,
         create_rate / echo_rate,
         note,
+        samples_ms=[value * 1000 for value in create_latencies],
     )
     record(
         "node_unary_get",
@@ -134,6 +144,7 @@ def test_unary_create_and_get_against_bare_echo(node_address: str, echo_address:
         reference,
         get_rate / echo_rate,
         note,
+        samples_ms=[value * 1000 for value in get_latencies],
     )
     assert create_latencies
     assert get_latencies

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 RESULTS = Path(__file__).resolve().parents[2] / "bench-results" / "latest.json"
+SAMPLES = RESULTS.parent / "samples"
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -43,8 +44,12 @@ def record(
     reference: dict[str, Any],
     ratio: float,
     note: str = "",
+    *,
+    samples_ms: list[float] | None = None,
+    curve: dict[str, dict[str, Any]] | None = None,
 ) -> None:
-    """Prints one benchmark and merges it into bench-results/latest.json."""
+    """Prints one benchmark and merges it into bench-results/latest.json; `samples_ms` (a
+    latency distribution) and `curve` (figures by scale) feed the report's charts."""
     print(f"\n== {name}")
     for label, values in (("measured", figures), ("reference", reference)):
         print(f"   {label:<10} " + "  ".join(f"{key}={value}" for key, value in values.items()))
@@ -63,4 +68,11 @@ def record(
         "note": note,
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
+    if curve:
+        report["benchmarks"][name]["curve"] = curve
+    if samples_ms:
+        SAMPLES.mkdir(parents=True, exist_ok=True)
+        (SAMPLES / f"{name}.json").write_text(
+            json.dumps([round(value, 4) for value in samples_ms]), encoding="utf-8"
+        )
     RESULTS.write_text(json.dumps(report, indent=2), encoding="utf-8")

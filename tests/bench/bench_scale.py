@@ -1,0 +1,181 @@
+"""Scale curves of the network catalogue: the cost of catch-up (applying the network's events
+into a node's database and index), search and matching as the catalogue grows from 1,000 to
+100,000 entries per kind, and as the regions grow from 7 to 50 (simulated origins: every
+event carries its region's subject, as over the bus).
+
+Catch-up applies events in batches of 256, one transaction each, as the node's consumer does.
+Random unit vectors stand in for the text embeddings. Run with `make bench`; the figures go to
+bench-results/latest.json and the curves to the report's chart."""
+
+from __future__ import annotations
+
+import random
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.bench.bench_catalogue import NEED_TYPES, NO_CONTEXT, SERVICE_TYPES, WORDS, _vector, timed
+from tests.bench.report import latency_summary, record
+from twoins.common.envelope import wrap
+from twoins.common.network import load_network
+from twoins.node.api.context import NodeContext, TaxonomyCodeLists
+from twoins.node.api.network import NetworkServicer
+from twoins.node.bus.apply import EventApplier
+from twoins.node.store.database import Database
+from twoins.node.store.node_store import NodeStore
+from twoins.v1 import events_pb2, expert_offer_pb2, need_pb2, network_pb2
+
+BATCH = 256
+QUERIES = 100
+CATALOGUE_SIZES = (1_000, 10_000, 100_000)
+REGION_COUNTS = (7, 20, 50)
+#: Entries per kind in the region curve.
+REGION_CURVE_SIZE = 10_000
+#: A bounded pool of vectors, reused: generating 200,000 would time the random generator.
+VECTOR_POOL = 2_000
+
+
+def _regions(count: int) -> list[str]:
+    known = list(load_network().region_ids)
+    return (known + [f"zz-region{index:02d}" for index in range(count)])[:count]
+
+
+def _events(size: int, regions: list[str], rng: random.Random) -> list[tuple[str, bytes]]:
+    events = []
+    for _ in range(size):
+        region = rng.choice(regions)
+        need = need_pb2.AnonymisedNeed(
+            need_id=str(uuid.uuid4()),
+            origin_region=region,
+            type=rng.choice(NEED_TYPES),
+            title=" ".join(rng.sample(WORDS, 4)),
+            description=" ".join(rng.sample(WORDS, 10)),
+            nace_divisions=[f"{rng.randint(10, 33)}"],
+            target_countries=[rng.choice(["DE", "FR", "IT", "ES", "GR", "MT", "AT"])],
+            languages=[rng.choice(["it", "el", "fr", "es", "mt", "en"])],
+            keywords=rng.sample(WORDS, 2),
+        )
+        events.append(
+            (
+                f"twoins.v1.{region}.need.published",
+                wrap(events_pb2.NeedPublished(need=need), region).SerializeToString(),
+            )
+        )
+        offer = expert_offer_pb2.PublicExpertOffer(
+            offer_id=str(uuid.uuid4()),
+            origin_region=region,
+            title=" ".join(rng.sample(WORDS, 4)),
+            description=" ".join(rng.sample(WORDS, 8)),
+            competences=rng.sample(WORDS, 2),
+            nace_divisions=[f"{rng.randint(10, 33)}"],
+            countries=["DE", "FR"],
+            languages=["en", rng.choice(["it", "fr", "el"])],
+            service_types=[rng.choice(SERVICE_TYPES)],
+        )
+        events.append(
+            (
+                f"twoins.v1.{region}.offer.published",
+                wrap(events_pb2.ExpertOfferPublished(offer=offer), region).SerializeToString(),
+            )
+        )
+    return events
+
+
+def _measure(label: str, size: int, regions: list[str], folder: Path) -> dict[str, float]:
+    rng = random.Random(size * 100 + len(regions))
+    pool = [_vector(rng) for _ in range(VECTOR_POOL)]
+    database = Database(f"sqlite:///{folder / f'{label}.db'}")
+    database.upgrade()
+    store = NodeStore(database)
+    events = _events(size, regions, rng)
+    counter = iter(range(10**9))
+    applier = EventApplier(
+        store, frozenset(regions), embed=lambda _text: pool[next(counter) % VECTOR_POOL]
+    )
+    started = time.perf_counter()
+    for start in range(0, len(events), BATCH):
+        results = applier.apply_batch(events[start : start + BATCH])
+        assert all(outcome == "applied" for outcome, _ in results)
+    apply_seconds = time.perf_counter() - started
+    context = NodeContext(
+        region=load_network().region("it-basilicata"), store=store, codes=TaxonomyCodeLists()
+    )
+    started = time.perf_counter()
+    context.catalogue.load(store)
+    load_seconds = time.perf_counter() - started
+    servicer = NetworkServicer(context)
+    with store.read() as repositories:
+        needs = [row.need_id for row in repositories.catalogue.visible_needs()[:QUERIES]]
+    search = timed(
+        lambda: servicer.SearchNeeds(
+            network_pb2.SearchNeedsRequest(
+                query=rng.choice(WORDS), origin_region=rng.choice(regions), page_size=50
+            ),
+            NO_CONTEXT,
+        ),
+        QUERIES,
+    )
+    matching = timed(
+        lambda: servicer.MatchExpertOffers(
+            network_pb2.MatchExpertOffersRequest(need_id=rng.choice(needs), max_results=10),
+            NO_CONTEXT,
+        ),
+        QUERIES // 4,
+    )
+    database.dispose()
+    search_figures = latency_summary(search)
+    match_figures = latency_summary(matching)
+    return {
+        "catch_up_events_per_s": round(len(events) / apply_seconds),
+        "catch_up_s": round(apply_seconds, 2),
+        "index_load_s": round(load_seconds, 2),
+        "search_p50_ms": search_figures["p50_ms"],
+        "search_p99_ms": search_figures["p99_ms"],
+        "match_p50_ms": match_figures["p50_ms"],
+        "match_p99_ms": match_figures["p99_ms"],
+    }
+
+
+@pytest.mark.timeout(1800)
+def test_catalogue_scale_curve(tmp_path: Path) -> None:
+    regions = _regions(7)
+    curve = {size: _measure(f"size{size}", size, regions, tmp_path) for size in CATALOGUE_SIZES}
+    smallest, largest = curve[CATALOGUE_SIZES[0]], curve[CATALOGUE_SIZES[-1]]
+    record(
+        "scale_catalogue",
+        {
+            f"{size}_{key}": value
+            for size, figures in curve.items()
+            for key, value in figures.items()
+        },
+        "mixed (events/s, s, ms)",
+        {f"{CATALOGUE_SIZES[0]}_{key}": value for key, value in smallest.items()},
+        largest["match_p99_ms"] / max(smallest["match_p99_ms"], 0.001),
+        "entries per kind 1,000 -> 100,000; ratio is matching p99 at the largest over the smallest",
+        curve={str(size): figures for size, figures in curve.items()},
+    )
+
+
+@pytest.mark.timeout(1800)
+def test_region_scale_curve(tmp_path: Path) -> None:
+    curve = {
+        count: _measure(f"regions{count}", REGION_CURVE_SIZE, _regions(count), tmp_path)
+        for count in REGION_COUNTS
+    }
+    smallest, largest = curve[REGION_COUNTS[0]], curve[REGION_COUNTS[-1]]
+    record(
+        "scale_regions",
+        {
+            f"{count}_{key}": value
+            for count, figures in curve.items()
+            for key, value in figures.items()
+        },
+        "mixed (events/s, s, ms)",
+        {f"{REGION_COUNTS[0]}_{key}": value for key, value in smallest.items()},
+        smallest["catch_up_events_per_s"] / max(largest["catch_up_events_per_s"], 1),
+        f"{REGION_CURVE_SIZE:,} entries per kind from 7 -> 50 regions; ratio is catch-up rate "
+        "at 7 regions over 50",
+        curve={str(count): figures for count, figures in curve.items()},
+    )
