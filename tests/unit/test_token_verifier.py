@@ -17,6 +17,8 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from twoins.common.auth import AuthSettings, InvalidToken, KeySet, TokenVerifier, bearer_token
 
@@ -217,3 +219,65 @@ def test_the_cache_is_bounded(realm: Realm) -> None:
     for index in range(10):
         verifier.verify(realm.token(sub=f"user-{index}"))
     assert len(verifier._verified) == 3
+
+
+# --- fuzzing: whatever arrives as a token, the verifier answers with a principal or
+# InvalidToken, never with another exception (which the node would turn into INTERNAL).
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+_CLAIMS = ("iss", "aud", "sub", "typ", "iat", "exp", "nbf", "azp", "region", "realm_access")
+
+
+def _segment(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    token=st.one_of(
+        st.text(max_size=300),
+        st.builds(
+            lambda header, payload, signature: ".".join(
+                map(_segment, (header, payload, signature))
+            ),
+            st.binary(max_size=120),
+            st.binary(max_size=200),
+            st.binary(max_size=60),
+        ),
+        st.builds(
+            lambda header: _segment(json.dumps(header).encode()) + ".e30.c2ln",
+            st.dictionaries(
+                st.sampled_from(["alg", "kid", "typ", "crit", "jku"]), _JSON, max_size=4
+            ),
+        ),
+    )
+)
+def test_fuzzed_tokens_are_refused_cleanly(verifier: TokenVerifier, token: str) -> None:
+    with pytest.raises(InvalidToken):
+        verifier.verify(token)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(changes=st.dictionaries(st.sampled_from(_CLAIMS), _JSON, min_size=1, max_size=4))
+def test_fuzzed_claims_in_a_signed_token_give_a_principal_or_a_refusal(
+    realm: Realm, verifier: TokenVerifier, changes: dict[str, Any]
+) -> None:
+    try:
+        token = realm.token(**changes)
+    except (TypeError, ValueError):
+        return  # PyJWT itself refuses to sign such claims
+    try:
+        principal = verifier.verify(token)
+    except InvalidToken:
+        return
+    assert principal.subject

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import phonenumbers
 from stdnum import iban as stdnum_iban
@@ -149,9 +149,14 @@ def find_phones(text: str, regions: tuple[str, ...]) -> Iterator[Span]:
         digits = re.sub(r"\D", "", value)
         if not 7 <= len(digits) <= 15:
             continue
-        if _NOT_A_PHONE_BEFORE.search(text[max(0, match.start() - 12) : match.start()]):
+        # A number in international form ("+356 7911 3077") is never an amount or a code,
+        # whatever stands beside it.
+        international = value.startswith("+")
+        if not international and _NOT_A_PHONE_BEFORE.search(
+            text[max(0, match.start() - 12) : match.start()]
+        ):
             continue
-        if _NOT_A_PHONE_AFTER.match(text[match.end() : match.end() + 8]):
+        if not international and _NOT_A_PHONE_AFTER.match(text[match.end() : match.end() + 8]):
             continue
         if re.fullmatch(r"(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d", value.strip()):
             continue
@@ -159,6 +164,26 @@ def find_phones(text: str, regions: tuple[str, ...]) -> Iterator[Span]:
             span = trim(text, match.start(), match.end(), "PHONE", strip=" .,;:)\u00a0")
             if span is not None:
                 yield span
+
+
+def find_known_phones(text: str, phones: Iterable[str]) -> Iterator[Span]:
+    """The record's own phone numbers wherever their digits appear, with any separators and
+    with or without the country code: valid-looking or not, they are the SME's."""
+    for phone in phones:
+        digits = re.sub(r"\D", "", phone)
+        if len(digits) < 7:
+            continue
+        # The national part: the last 9 digits cover the network's countries' numbers.
+        national = digits[-9:] if len(digits) > 9 else digits
+        pattern = r"[ \u00a0./()-]*".join(national)
+        for match in re.finditer(rf"(?<!\d){pattern}(?!\d)", text):
+            start = match.start()
+            prefix = re.search(
+                r"(?:\+|00)[0-9]{1,3}[ \u00a0./()-]*$", text[max(0, start - 8) : start]
+            )
+            if prefix:
+                start -= len(prefix.group())
+            yield Span(start, match.end(), "PHONE")
 
 
 def _valid_phone(value: str, regions: tuple[str, ...]) -> bool:

@@ -14,6 +14,7 @@ from twoins.node.domain.anonymiser.folding import FoldedText
 from twoins.node.domain.anonymiser.identifiers import (
     find_emails,
     find_ibans,
+    find_known_phones,
     find_phones,
     find_urls,
     find_vat_ids,
@@ -51,6 +52,7 @@ def find_identifiers(
         *find_ibans(text),
         *find_vat_ids(text, countries or ("IT", "GR", "FR", "ES", "MT")),
         *find_phones(text, countries),
+        *find_known_phones(text, (contact.phone for contact in known.contacts)),
         *find_addresses(text),
         *find_known_names(text, folded, known),
         *find_organisations(text),
