@@ -100,13 +100,13 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _wrk(url: str, token: str) -> dict[str, float]:
+def _wrk(url: str, token: str, seconds: int = DURATION_SECONDS) -> dict[str, float]:
     result = subprocess.run(
         [
             "wrk",
             "-t2",
             f"-c{CONNECTIONS}",
-            f"-d{DURATION_SECONDS}s",
+            f"-d{seconds}s",
             "--latency",
             "-H",
             f"Authorization: Bearer {token}",
@@ -115,7 +115,7 @@ def _wrk(url: str, token: str) -> dict[str, float]:
         capture_output=True,
         text=True,
         check=True,
-        timeout=DURATION_SECONDS + 60,
+        timeout=seconds + 60,
     )
     output = result.stdout
 

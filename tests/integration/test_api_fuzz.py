@@ -38,7 +38,7 @@ def test_every_operation_answers_within_its_contract(
     operations = 0
     calls: list[int] = []
     for result in api.get_all_operations():
-        operation = result.ok()
+        operation = result.ok()  # type: ignore[union-attr]
         operations += 1
 
         @given(case=operation.as_strategy())

@@ -111,10 +111,13 @@ def test_node_killed_mid_traffic_loses_and_repeats_nothing(tmp_path: Path) -> No
                     published_at_origin = set(
                         session.scalars(select(NeedRow.id).where(NeedRow.state == "PUBLISHED"))
                     )
-                    sent = session.scalar(
-                        select(func.count())
-                        .select_from(OutboxRow)
-                        .where(OutboxRow.subject.like("%.need.published"))
+                    sent = (
+                        session.scalar(
+                            select(func.count())
+                            .select_from(OutboxRow)
+                            .where(OutboxRow.subject.like("%.need.published"))
+                        )
+                        or 0
                     )
             finally:
                 database.dispose()
@@ -131,10 +134,13 @@ def test_node_killed_mid_traffic_loses_and_repeats_nothing(tmp_path: Path) -> No
 
             wait_until(all_arrived, timeout=60)
             with receiver.database.reading() as session:
-                applied = session.scalar(
-                    select(func.count())
-                    .select_from(InboxRow)
-                    .where(InboxRow.subject.like(f"twoins.v1.{ORIGIN}.need.published"))
+                applied = (
+                    session.scalar(
+                        select(func.count())
+                        .select_from(InboxRow)
+                        .where(InboxRow.subject.like(f"twoins.v1.{ORIGIN}.need.published"))
+                    )
+                    or 0
                 )
                 in_catalogue = set(
                     session.scalars(
