@@ -51,7 +51,7 @@ def write_latency_chart(path: Path) -> bool:
     figure, axis = plt.subplots(figsize=(10, 0.5 * len(distributions) + 2))
     axis.boxplot(
         list(distributions.values()),
-        vert=False,
+        orientation="horizontal",
         whis=(1, 99),
         showfliers=False,
         tick_labels=list(distributions),
