@@ -69,7 +69,7 @@ def write_scale_chart(report: dict[str, Any], path: Path) -> bool:
     curves = {
         name: entry["curve"]
         for name, entry in report.get("benchmarks", {}).items()
-        if entry.get("curve")
+        if name.startswith("scale_") and entry.get("curve")
     }
     if not curves:
         return False

@@ -15,9 +15,8 @@ from twoins.common.auth import Principal
 from twoins.common.realm_config import CLUSTER_MANAGER, FACILITATOR
 from twoins.gateway.console.blueprint import console
 from twoins.gateway.console.charts import radar
-from twoins.gateway.console.context import Form, call, posted, user
+from twoins.gateway.console.context import Form, call, posted, submit, user
 from twoins.gateway.console.labels import label
-from twoins.gateway.problems import Problem
 from twoins.v1 import assessment_pb2 as pb
 from twoins.v1 import assessment_pb2_grpc, organisation_pb2, organisation_pb2_grpc
 
@@ -112,21 +111,19 @@ def new_assessment(organisation_id: str) -> Response | tuple[str, int]:
     if not form.ok:
         form.message = _("Score every dimension; the questions left open are marked.")
         return _form(principal, organisation, form, 400)
-    try:
-        created = call(
-            principal,
-            Service,
-            "CreateAssessment",
-            pb.CreateAssessmentRequest(assessment=assessment, request_id=form.get("request_id")),
-            pb.CreateAssessmentResponse,
-        ).assessment
-    except Problem as problem:
-        if problem.status >= 500:
-            raise
-        form.take(problem, {"assessment.notes": "notes"})
-        return _form(principal, organisation, form, problem.status)
+    created = submit(
+        principal,
+        Service,
+        "CreateAssessment",
+        pb.CreateAssessmentRequest(assessment=assessment, request_id=form.get("request_id")),
+        pb.CreateAssessmentResponse,
+        form,
+        {"assessment.notes": "notes"},
+    )
+    if created is None:
+        return _form(principal, organisation, form, form.status)
     flash(_("Assessment saved."))
-    return redirect(url_for("console.assessment", assessment_id=created.id))
+    return redirect(url_for("console.assessment", assessment_id=created.assessment.id))
 
 
 def scores_of(assessment: pb.Assessment) -> list[int]:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from flask import g, request
+from flask import flash, g, request
 from flask_babel import gettext as _
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -49,6 +49,46 @@ def call(principal: Principal, stub: Any, method: str, message: Message, respons
     return answer
 
 
+def step(
+    principal: Principal,
+    stub: Any,
+    method: str,
+    message: Message,
+    response: type[Message],
+    done: object,
+) -> None:
+    """One lifecycle step from a button: `done` is shown on success, the node's reason for a
+    refusal as an error (a node failure still raises)."""
+    try:
+        call(principal, stub, method, message, response)
+    except Problem as problem:
+        if problem.status >= 500:
+            raise
+        flash(problem.detail, "error")
+    else:
+        flash(str(done))
+
+
+def submit(
+    principal: Principal,
+    stub: Any,
+    method: str,
+    message: Message,
+    response: type[M],
+    form: Form,
+    fields: Mapping[str, str],
+) -> M | None:
+    """A checked form sent to the node: its answer, or None with the refusal on the form."""
+    try:
+        return call(principal, stub, method, message, response)
+    except Problem as problem:
+        if problem.status >= 500:
+            raise
+        form.take(problem, fields)
+        form.status = problem.status
+        return None
+
+
 def when(stamp: Timestamp) -> Any:
     """A timestamp as a datetime for the templates' date filters; None when unset."""
     return stamp.ToDatetime() if stamp.seconds or stamp.nanos else None
@@ -65,6 +105,8 @@ class Form:
     errors: dict[str, str] = field(default_factory=dict)
     #: A problem not tied to one field, shown above the form.
     message: str = ""
+    #: The HTTP status of the page that shows the form again.
+    status: int = 400
 
     @classmethod
     def posted(cls) -> Form:

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from twoins.common.auth import Principal
 from twoins.common.realm_config import CLUSTER_MANAGER, EXPERT, FACILITATOR
 from twoins.gateway.console.blueprint import console
-from twoins.gateway.console.context import Form, call, posted, user
+from twoins.gateway.console.context import Form, call, posted, step, submit, user
 from twoins.gateway.console.labels import LABELS, options
 from twoins.gateway.problems import Problem
 from twoins.v1 import knowledge_pb2 as pb
@@ -95,21 +95,19 @@ def new_knowledge() -> Response | tuple[str, int]:
     )
     if not form.ok:
         return _form(principal, form, 400)
-    try:
-        created = call(
-            principal,
-            Service,
-            "CreateKnowledgeItem",
-            pb.CreateKnowledgeItemRequest(knowledge_item=item, request_id=form.get("request_id")),
-            pb.CreateKnowledgeItemResponse,
-        ).knowledge_item
-    except Problem as problem:
-        if problem.status >= 500:
-            raise
-        form.take(problem, FORM_FIELDS)
-        return _form(principal, form, problem.status)
+    created = submit(
+        principal,
+        Service,
+        "CreateKnowledgeItem",
+        pb.CreateKnowledgeItemRequest(knowledge_item=item, request_id=form.get("request_id")),
+        pb.CreateKnowledgeItemResponse,
+        form,
+        FORM_FIELDS,
+    )
+    if created is None:
+        return _form(principal, form, form.status)
     flash(_("Saved as a draft; publish it to share it with the network."))
-    return redirect(url_for("console.knowledge_item", item_id=created.id))
+    return redirect(url_for("console.knowledge_item", item_id=created.knowledge_item.id))
 
 
 @console.get("/console/knowledge/<item_id>")
@@ -149,12 +147,5 @@ def move_knowledge(item_id: str, move: str) -> Response:
         raise Problem(404, _("There is no such step for a knowledge item."))
     principal = posted(*AUTHORS)
     method, request_type, response_type = MOVES[move]
-    try:
-        call(principal, Service, method, request_type(id=item_id), response_type)
-    except Problem as problem:
-        if problem.status >= 500:
-            raise
-        flash(problem.detail, "error")
-    else:
-        flash(str(DONE[move]))
+    step(principal, Service, method, request_type(id=item_id), response_type, DONE[move])
     return redirect(url_for("console.knowledge_item", item_id=item_id))

@@ -18,7 +18,7 @@ from twoins.common.auth import Principal
 from twoins.common.realm_config import CLUSTER_MANAGER, FACILITATOR
 from twoins.gateway.auth import safe_next
 from twoins.gateway.console.blueprint import console
-from twoins.gateway.console.context import Form, call, posted, user, when
+from twoins.gateway.console.context import Form, call, posted, step, submit, user, when
 from twoins.gateway.console.labels import LABELS, options
 from twoins.gateway.problems import Problem
 from twoins.v1 import (
@@ -156,21 +156,19 @@ def new_need(organisation_id: str) -> Response | tuple[str, int]:
     need.organisation_id = organisation_id
     if not form.ok:
         return _need_form(principal, form, organisation, status=400)
-    try:
-        created = call(
-            principal,
-            Service,
-            "CreateNeed",
-            need_pb2.CreateNeedRequest(need=need, request_id=form.get("request_id")),
-            need_pb2.CreateNeedResponse,
-        ).need
-    except Problem as problem:
-        if problem.status >= 500:
-            raise
-        form.take(problem, FORM_FIELDS)
-        return _need_form(principal, form, organisation, status=problem.status)
+    created = submit(
+        principal,
+        Service,
+        "CreateNeed",
+        need_pb2.CreateNeedRequest(need=need, request_id=form.get("request_id")),
+        need_pb2.CreateNeedResponse,
+        form,
+        FORM_FIELDS,
+    )
+    if created is None:
+        return _need_form(principal, form, organisation, status=form.status)
     flash(_("Need saved as a draft. Check its anonymised version, then submit it for review."))
-    return redirect(url_for("console.need", need_id=created.id))
+    return redirect(url_for("console.need", need_id=created.need.id))
 
 
 @console.route("/console/needs/<need_id>/edit", methods=["GET", "POST"])
@@ -186,19 +184,17 @@ def edit_need(need_id: str) -> Response | tuple[str, int]:
     need.id = need_id
     if not form.ok:
         return _need_form(principal, form, organisation, need_id, 400)
-    try:
-        call(
-            principal,
-            Service,
-            "UpdateNeed",
-            need_pb2.UpdateNeedRequest(need=need, update_mask=FieldMask(paths=list(EDITABLE))),
-            need_pb2.UpdateNeedResponse,
-        )
-    except Problem as problem:
-        if problem.status >= 500:
-            raise
-        form.take(problem, FORM_FIELDS)
-        return _need_form(principal, form, organisation, need_id, problem.status)
+    saved = submit(
+        principal,
+        Service,
+        "UpdateNeed",
+        need_pb2.UpdateNeedRequest(need=need, update_mask=FieldMask(paths=list(EDITABLE))),
+        need_pb2.UpdateNeedResponse,
+        form,
+        FORM_FIELDS,
+    )
+    if saved is None:
+        return _need_form(principal, form, organisation, need_id, form.status)
     flash(_("Need saved."))
     return redirect(url_for("console.need", need_id=need_id))
 
@@ -269,12 +265,5 @@ def move_need(need_id: str, move: str) -> Response:
         message.reason = reason
     if move == "publish" and request.form.get("override_k_anonymity"):
         message.override_k_anonymity = True
-    try:
-        call(principal, Service, method, message, response_type)
-    except Problem as problem:
-        if problem.status >= 500:
-            raise
-        flash(problem.detail, "error")
-    else:
-        flash(str(DONE[move]))
+    step(principal, Service, method, message, response_type, DONE[move])
     return redirect(safe_next(request.form.get("next") or url_for("console.need", need_id=need_id)))

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from twoins.common.auth import Principal
 from twoins.common.realm_config import CLUSTER_MANAGER, EXPERT
 from twoins.gateway.console.blueprint import console
-from twoins.gateway.console.context import Form, call, posted, user
+from twoins.gateway.console.context import Form, call, posted, step, submit, user
 from twoins.gateway.console.labels import LABELS, options
 from twoins.gateway.problems import Problem
 from twoins.v1 import common_pb2, expert_offer_pb2_grpc, network_pb2, network_pb2_grpc
@@ -84,21 +84,19 @@ def new_offer() -> Response | tuple[str, int]:
     )
     if not form.ok:
         return _offer_form(principal, form, 400)
-    try:
-        created = call(
-            principal,
-            Service,
-            "CreateExpertOffer",
-            pb.CreateExpertOfferRequest(expert_offer=offer, request_id=form.get("request_id")),
-            pb.CreateExpertOfferResponse,
-        ).expert_offer
-    except Problem as problem:
-        if problem.status >= 500:
-            raise
-        form.take(problem, FORM_FIELDS)
-        return _offer_form(principal, form, problem.status)
+    created = submit(
+        principal,
+        Service,
+        "CreateExpertOffer",
+        pb.CreateExpertOfferRequest(expert_offer=offer, request_id=form.get("request_id")),
+        pb.CreateExpertOfferResponse,
+        form,
+        FORM_FIELDS,
+    )
+    if created is None:
+        return _offer_form(principal, form, form.status)
     flash(_("Offer saved as a draft; publish it to show it to the network."))
-    return redirect(url_for("console.offer", offer_id=created.id))
+    return redirect(url_for("console.offer", offer_id=created.expert_offer.id))
 
 
 @console.get("/console/offers/<offer_id>")
@@ -151,12 +149,5 @@ def move_offer(offer_id: str, move: str) -> Response:
         raise Problem(404, _("There is no such step for an offer."))
     principal = posted(*OWNERS)
     method, request_type, response_type = MOVES[move]
-    try:
-        call(principal, Service, method, request_type(id=offer_id), response_type)
-    except Problem as problem:
-        if problem.status >= 500:
-            raise
-        flash(problem.detail, "error")
-    else:
-        flash(str(DONE[move]))
+    step(principal, Service, method, request_type(id=offer_id), response_type, DONE[move])
     return redirect(url_for("console.offer", offer_id=offer_id))

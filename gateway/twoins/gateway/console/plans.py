@@ -13,10 +13,9 @@ from werkzeug.wrappers import Response as BaseResponse
 from twoins.common.auth import Principal
 from twoins.common.realm_config import CLUSTER_MANAGER, FACILITATOR
 from twoins.gateway.console.blueprint import console
-from twoins.gateway.console.context import Form, call, posted, user
+from twoins.gateway.console.context import Form, call, posted, submit, user
 from twoins.gateway.console.labels import LABELS, label
 from twoins.gateway.console.plan_pdf import plan_pdf
-from twoins.gateway.problems import Problem
 from twoins.v1 import business_plan_pb2 as pb
 from twoins.v1 import business_plan_pb2_grpc, organisation_pb2, organisation_pb2_grpc
 
@@ -100,9 +99,8 @@ def _editor(
     ), status
 
 
-def _refused(form: Form, problem: Problem) -> None:
-    if problem.status >= 500:
-        raise problem
+def _form_fields() -> dict[str, str]:
+    """Where the node's field errors go on the editor."""
     fields = {"business_plan.title": "title", "base_revision": "title"}
     for index in range(YEARS):
         where = f"business_plan.financial_years[{index}]"
@@ -110,7 +108,7 @@ def _refused(form: Form, problem: Problem) -> None:
         fields[f"{where}.operating_costs_eur"] = f"costs_{index}"
         fields[f"{where}.investment_eur"] = f"investment_{index}"
         fields[f"{where}.export_share_percent"] = f"export_{index}"
-    form.take(problem, fields)
+    return fields
 
 
 @console.route("/console/smes/<organisation_id>/plans/new", methods=["GET", "POST"])
@@ -125,19 +123,20 @@ def new_plan(organisation_id: str) -> BaseResponse | tuple[str, int]:
     plan.organisation_id = organisation_id
     if not form.ok:
         return _editor(principal, organisation, form, status=400)
-    try:
-        created = call(
-            principal,
-            Service,
-            "CreateBusinessPlan",
-            pb.CreateBusinessPlanRequest(business_plan=plan, request_id=form.get("request_id")),
-            pb.CreateBusinessPlanResponse,
-        ).business_plan
-    except Problem as problem:
-        _refused(form, problem)
-        return _editor(principal, organisation, form, status=problem.status)
-    flash(_("Business plan saved (revision %(revision)d).", revision=created.revision))
-    return redirect(url_for("console.plan", plan_id=created.id))
+    created = submit(
+        principal,
+        Service,
+        "CreateBusinessPlan",
+        pb.CreateBusinessPlanRequest(business_plan=plan, request_id=form.get("request_id")),
+        pb.CreateBusinessPlanResponse,
+        form,
+        _form_fields(),
+    )
+    if created is None:
+        return _editor(principal, organisation, form, status=form.status)
+    revision = created.business_plan.revision
+    flash(_("Business plan saved (revision %(revision)d).", revision=revision))
+    return redirect(url_for("console.plan", plan_id=created.business_plan.id))
 
 
 @console.route("/console/plans/<plan_id>/edit", methods=["GET", "POST"])
@@ -154,18 +153,19 @@ def edit_plan(plan_id: str) -> BaseResponse | tuple[str, int]:
     base = form.integer("base_revision", minimum=1, required=True)
     if not form.ok:
         return _editor(principal, organisation, form, plan_id, 400)
-    try:
-        saved = call(
-            principal,
-            Service,
-            "UpdateBusinessPlan",
-            pb.UpdateBusinessPlanRequest(business_plan=plan, base_revision=base),
-            pb.UpdateBusinessPlanResponse,
-        ).business_plan
-    except Problem as problem:
-        _refused(form, problem)
-        return _editor(principal, organisation, form, plan_id, problem.status)
-    flash(_("Business plan saved (revision %(revision)d).", revision=saved.revision))
+    saved = submit(
+        principal,
+        Service,
+        "UpdateBusinessPlan",
+        pb.UpdateBusinessPlanRequest(business_plan=plan, base_revision=base),
+        pb.UpdateBusinessPlanResponse,
+        form,
+        _form_fields(),
+    )
+    if saved is None:
+        return _editor(principal, organisation, form, plan_id, form.status)
+    revision = saved.business_plan.revision
+    flash(_("Business plan saved (revision %(revision)d).", revision=revision))
     return redirect(url_for("console.plan", plan_id=plan_id))
 
 

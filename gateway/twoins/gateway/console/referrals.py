@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from twoins.common.realm_config import CLUSTER_MANAGER, EXPERT, FACILITATOR
 from twoins.gateway.console.blueprint import console
-from twoins.gateway.console.context import Form, call, posted, user, when
+from twoins.gateway.console.context import Form, call, posted, step, submit, user, when
 from twoins.gateway.console.labels import LABELS, options
 from twoins.gateway.problems import Problem
 from twoins.v1 import referral_pb2 as pb
@@ -184,14 +184,17 @@ def complete_referral(referral_id: str) -> Response | tuple[str, int]:
         support_delivered=form.choice("support_delivered", LABELS["service_type"]),  # type: ignore[arg-type]
     )
     if form.ok:
-        try:
-            call(principal, Service, "CompleteReferral", message, pb.CompleteReferralResponse)
-        except Problem as problem:
-            if problem.status >= 500:
-                raise
-            form.take(problem, {"outcome": "outcome", "hours_delivered": "hours_delivered"})
+        submit(
+            principal,
+            Service,
+            "CompleteReferral",
+            message,
+            pb.CompleteReferralResponse,
+            form,
+            {"outcome": "outcome", "hours_delivered": "hours_delivered"},
+        )
     if not form.ok:
-        return _referral_page(referral_id, form, 400)
+        return _referral_page(referral_id, form, form.status)
     flash(_("Referral completed with its outcome. Thank you!"))
     return redirect(url_for("console.referral", referral_id=referral_id))
 
@@ -202,12 +205,5 @@ def move_referral(referral_id: str, move: str) -> Response:
         raise Problem(404, _("There is no such step for a referral."))
     principal = posted(*PEOPLE)
     method, request_type, response_type = MOVES[move]
-    try:
-        call(principal, Service, method, request_type(id=referral_id), response_type)
-    except Problem as problem:
-        if problem.status >= 500:
-            raise
-        flash(problem.detail, "error")
-    else:
-        flash(str(DONE[move]))
+    step(principal, Service, method, request_type(id=referral_id), response_type, DONE[move])
     return redirect(url_for("console.referral", referral_id=referral_id))

@@ -12,9 +12,8 @@ from werkzeug.wrappers import Response
 
 from twoins.common.realm_config import CLUSTER_MANAGER, FACILITATOR
 from twoins.gateway.console.blueprint import console
-from twoins.gateway.console.context import Form, call, posted, user
+from twoins.gateway.console.context import Form, call, posted, submit, user
 from twoins.gateway.console.labels import LABELS, options
-from twoins.gateway.problems import Problem
 from twoins.v1 import (
     assessment_pb2,
     assessment_pb2_grpc,
@@ -123,21 +122,19 @@ def new_sme() -> Response | tuple[str, int]:
     organisation = _organisation_from(form)
     if not form.ok:
         return _sme_form(form, 400)
-    try:
-        created = call(
-            principal,
-            Service,
-            "CreateOrganisation",
-            organisation_pb2.CreateOrganisationRequest(
-                organisation=organisation, request_id=form.get("request_id")
-            ),
-            organisation_pb2.CreateOrganisationResponse,
-        )
-    except Problem as problem:
-        if problem.status >= 500:
-            raise
-        form.take(problem, FORM_FIELDS)
-        return _sme_form(form, problem.status)
+    created = submit(
+        principal,
+        Service,
+        "CreateOrganisation",
+        organisation_pb2.CreateOrganisationRequest(
+            organisation=organisation, request_id=form.get("request_id")
+        ),
+        organisation_pb2.CreateOrganisationResponse,
+        form,
+        FORM_FIELDS,
+    )
+    if created is None:
+        return _sme_form(form, form.status)
     flash(_("SME %(name)s added.", name=created.organisation.legal_name))
     return redirect(url_for("console.sme", organisation_id=created.organisation.id))
 
