@@ -1,7 +1,8 @@
 """A node whose disk fills up: writes are refused with UNAVAILABLE and a reason the caller can
 act on, reads go on, the node stays up; started again with room, it has every write it
-acknowledged and takes new ones. (The file-size limit of the node's process stands in for a
-full disk: SQLite gets the same "database or disk is full".)"""
+acknowledged and takes new ones. A read-only database: writes refused with their own reason,
+reads go on, writes resume when it takes them again. (The file-size limit of the node's
+process stands in for a full disk: SQLite gets the same "database or disk is full".)"""
 
 from __future__ import annotations
 
@@ -12,10 +13,13 @@ import time
 from pathlib import Path
 
 import grpc
+import psycopg
+import pytest
 
+from tests.integration.conftest import start_node
 from tests.support import builders
 from tests.support.grpc_errors import call_error
-from tests.support.postgres import free_port
+from tests.support.postgres import PostgresServer, free_port
 from twoins.cli.node_client import NodeClient
 from twoins.v1 import organisation_pb2
 
@@ -119,3 +123,68 @@ def _absent(client: NodeClient, organisation_id: str) -> bool:
     except grpc.RpcError as error:
         return error.code() == grpc.StatusCode.NOT_FOUND
     return False
+
+
+@pytest.mark.postgres
+def test_a_read_only_database_refuses_writes_with_the_reason_and_recovers(
+    postgres: PostgresServer | str,
+) -> None:
+    if isinstance(postgres, str):
+        pytest.skip("needs the session's own PostgreSQL server to change a database's settings")
+    url = postgres.create_database()
+    name = url.rsplit("/", 1)[1]
+    node = start_node(url)
+
+    def set_read_only(on: bool) -> None:
+        with psycopg.connect(postgres.url(), autocommit=True) as admin:
+            setting = "SET default_transaction_read_only = on" if on else "RESET ALL"
+            admin.execute(f'ALTER DATABASE "{name}" {setting}')
+            # Existing sessions keep their setting: the node's pools reconnect.
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                (name,),
+            )
+
+    def create(client: NodeClient) -> str:
+        return client.organisations.CreateOrganisation(
+            organisation_pb2.CreateOrganisationRequest(organisation=builders.organisation()),
+            timeout=10,
+        ).organisation.id
+
+    try:
+        with NodeClient(node.address) as client:
+            before = create(client)
+            set_read_only(True)
+            refusals = []
+            for _ in range(5):  # a dropped pooled connection may answer first
+                try:
+                    create(client)
+                except grpc.RpcError as error:
+                    refusals.append((error.code(), call_error(error).reason, error.details()))
+                    if refusals[-1][1] == "DATABASE_READ_ONLY":
+                        break
+            code, reason, details = refusals[-1]
+            assert (code, reason) == (grpc.StatusCode.UNAVAILABLE, "DATABASE_READ_ONLY"), refusals
+            assert "read-only" in (details or "")
+            for _ in range(5):
+                try:
+                    read = client.organisations.GetOrganisation(
+                        organisation_pb2.GetOrganisationRequest(id=before), timeout=10
+                    )
+                    break
+                except grpc.RpcError:
+                    time.sleep(0.2)
+            assert read.organisation.id == before
+            set_read_only(False)
+            after = None
+            for _ in range(5):
+                try:
+                    after = create(client)
+                    break
+                except grpc.RpcError:
+                    time.sleep(0.2)
+            assert after is not None
+            assert not _absent(client, before)
+    finally:
+        node.stop(grace=1)

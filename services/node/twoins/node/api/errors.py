@@ -7,7 +7,7 @@ import logging
 import grpc
 from google.protobuf import any_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from twoins.node.domain.errors import (
     Conflict,
@@ -72,9 +72,27 @@ def status_for(error: NodeError) -> status_pb2.Status:
     return status_pb2.Status(code=code, message=error.message, details=details)
 
 
+#: PostgreSQL's "read only SQL transaction": a standby, or a database set read-only.
+_READ_ONLY_SQLSTATE = "25006"
+
+
+def _read_only(error: Exception) -> bool:
+    if not isinstance(error, DBAPIError):
+        return False
+    if getattr(error.orig, "sqlstate", "") == _READ_ONLY_SQLSTATE:
+        return True
+    return "readonly database" in str(error.orig)  # SQLite's "attempt to write a readonly database"
+
+
 def status_for_unexpected(error: Exception) -> status_pb2.Status:
     """Status for anything that is not a NodeError; the details stay in the node's log."""
-    if isinstance(error, OperationalError):
+    if _read_only(error):
+        reason, code = "DATABASE_READ_ONLY", code_pb2.UNAVAILABLE
+        message = (
+            "the node's database takes no writes at the moment (it is read-only); reading "
+            "works; retry later or ask the cluster manager"
+        )
+    elif isinstance(error, OperationalError):
         reason, code = "DATABASE_UNAVAILABLE", code_pb2.UNAVAILABLE
         message = "the node's database is unavailable; retry later or ask the cluster manager"
     else:
