@@ -72,12 +72,11 @@ def _vector(rng: random.Random) -> bytes:
     return (values / np.linalg.norm(values)).astype(np.float32).tobytes()
 
 
-def fill(store: NodeStore, count: int, rng: random.Random) -> tuple[list[str], list[str]]:
-    vectors = iter([_vector(rng) for _ in range(2 * count)])
-    applier = EventApplier(store, frozenset(REGIONS), embed=lambda _text: next(vectors))
-    needs, offers = [], []
-    for _ in range(count):
-        region = rng.choice(REGIONS)
+def catalogue_events(size: int, regions: list[str], rng: random.Random) -> list[tuple[str, bytes]]:
+    """`size` published needs and as many offers of random regions, as (subject, bytes)."""
+    events = []
+    for _ in range(size):
+        region = rng.choice(regions)
         need = need_pb2.AnonymisedNeed(
             need_id=str(uuid.uuid4()),
             origin_region=region,
@@ -89,11 +88,12 @@ def fill(store: NodeStore, count: int, rng: random.Random) -> tuple[list[str], l
             languages=[rng.choice(["it", "el", "fr", "es", "mt", "en"])],
             keywords=rng.sample(WORDS, 2),
         )
-        applier.apply(
-            f"twoins.v1.{region}.need.published",
-            wrap(events_pb2.NeedPublished(need=need), region).SerializeToString(),
+        events.append(
+            (
+                f"twoins.v1.{region}.need.published",
+                wrap(events_pb2.NeedPublished(need=need), region).SerializeToString(),
+            )
         )
-        needs.append(need.need_id)
         offer = expert_offer_pb2.PublicExpertOffer(
             offer_id=str(uuid.uuid4()),
             origin_region=region,
@@ -105,11 +105,30 @@ def fill(store: NodeStore, count: int, rng: random.Random) -> tuple[list[str], l
             languages=["en", rng.choice(["it", "fr", "el"])],
             service_types=[rng.choice(SERVICE_TYPES)],
         )
-        applier.apply(
-            f"twoins.v1.{region}.offer.published",
-            wrap(events_pb2.ExpertOfferPublished(offer=offer), region).SerializeToString(),
+        events.append(
+            (
+                f"twoins.v1.{region}.offer.published",
+                wrap(events_pb2.ExpertOfferPublished(offer=offer), region).SerializeToString(),
+            )
         )
-        offers.append(offer.offer_id)
+    return events
+
+
+def fill(store: NodeStore, count: int, rng: random.Random) -> tuple[list[str], list[str]]:
+    vectors = iter([_vector(rng) for _ in range(2 * count)])
+    applier = EventApplier(store, frozenset(REGIONS), embed=lambda _text: next(vectors))
+    needs, offers = [], []
+    for subject, data in catalogue_events(count, list(REGIONS), rng):
+        applier.apply(subject, data)
+        envelope = events_pb2.EventEnvelope.FromString(data)
+        if subject.endswith(".need.published"):
+            published = events_pb2.NeedPublished()
+            envelope.payload.Unpack(published)
+            needs.append(published.need.need_id)
+        else:
+            offered = events_pb2.ExpertOfferPublished()
+            envelope.payload.Unpack(offered)
+            offers.append(offered.offer.offer_id)
     return needs, offers
 
 

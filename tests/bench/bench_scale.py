@@ -11,21 +11,19 @@ from __future__ import annotations
 
 import random
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.bench.bench_catalogue import NEED_TYPES, NO_CONTEXT, SERVICE_TYPES, WORDS, _vector, timed
+from tests.bench.bench_catalogue import NO_CONTEXT, WORDS, _vector, catalogue_events, timed
 from tests.bench.report import latency_summary, record
-from twoins.common.envelope import wrap
 from twoins.common.network import load_network
 from twoins.node.api.context import NodeContext, TaxonomyCodeLists
 from twoins.node.api.network import NetworkServicer
 from twoins.node.bus.apply import EventApplier
 from twoins.node.store.database import Database
 from twoins.node.store.node_store import NodeStore
-from twoins.v1 import events_pb2, expert_offer_pb2, need_pb2, network_pb2
+from twoins.v1 import network_pb2
 
 BATCH = 256
 QUERIES = 100
@@ -42,54 +40,13 @@ def _regions(count: int) -> list[str]:
     return (known + [f"zz-region{index:02d}" for index in range(count)])[:count]
 
 
-def _events(size: int, regions: list[str], rng: random.Random) -> list[tuple[str, bytes]]:
-    events = []
-    for _ in range(size):
-        region = rng.choice(regions)
-        need = need_pb2.AnonymisedNeed(
-            need_id=str(uuid.uuid4()),
-            origin_region=region,
-            type=rng.choice(NEED_TYPES),
-            title=" ".join(rng.sample(WORDS, 4)),
-            description=" ".join(rng.sample(WORDS, 10)),
-            nace_divisions=[f"{rng.randint(10, 33)}"],
-            target_countries=[rng.choice(["DE", "FR", "IT", "ES", "GR", "MT", "AT"])],
-            languages=[rng.choice(["it", "el", "fr", "es", "mt", "en"])],
-            keywords=rng.sample(WORDS, 2),
-        )
-        events.append(
-            (
-                f"twoins.v1.{region}.need.published",
-                wrap(events_pb2.NeedPublished(need=need), region).SerializeToString(),
-            )
-        )
-        offer = expert_offer_pb2.PublicExpertOffer(
-            offer_id=str(uuid.uuid4()),
-            origin_region=region,
-            title=" ".join(rng.sample(WORDS, 4)),
-            description=" ".join(rng.sample(WORDS, 8)),
-            competences=rng.sample(WORDS, 2),
-            nace_divisions=[f"{rng.randint(10, 33)}"],
-            countries=["DE", "FR"],
-            languages=["en", rng.choice(["it", "fr", "el"])],
-            service_types=[rng.choice(SERVICE_TYPES)],
-        )
-        events.append(
-            (
-                f"twoins.v1.{region}.offer.published",
-                wrap(events_pb2.ExpertOfferPublished(offer=offer), region).SerializeToString(),
-            )
-        )
-    return events
-
-
 def _measure(label: str, size: int, regions: list[str], folder: Path) -> dict[str, float]:
     rng = random.Random(size * 100 + len(regions))
     pool = [_vector(rng) for _ in range(VECTOR_POOL)]
     database = Database(f"sqlite:///{folder / f'{label}.db'}")
     database.upgrade()
     store = NodeStore(database)
-    events = _events(size, regions, rng)
+    events = catalogue_events(size, regions, rng)
     counter = iter(range(10**9))
     applier = EventApplier(
         store, frozenset(regions), embed=lambda _text: pool[next(counter) % VECTOR_POOL]

@@ -15,10 +15,10 @@ from twoins.common.auth import Principal
 from twoins.common.realm_config import CLUSTER_MANAGER, FACILITATOR
 from twoins.gateway.console.blueprint import console
 from twoins.gateway.console.charts import radar
-from twoins.gateway.console.context import Form, call, posted, submit, user
+from twoins.gateway.console.context import Form, call, organisation_of, posted, submit, user
 from twoins.gateway.console.labels import label
 from twoins.v1 import assessment_pb2 as pb
-from twoins.v1 import assessment_pb2_grpc, organisation_pb2, organisation_pb2_grpc
+from twoins.v1 import assessment_pb2_grpc, organisation_pb2
 
 STAFF = (FACILITATOR, CLUSTER_MANAGER)
 Service = assessment_pb2_grpc.AssessmentServiceStub
@@ -63,16 +63,6 @@ SCALE = [
 ]
 
 
-def _organisation(principal: Principal, organisation_id: str) -> organisation_pb2.Organisation:
-    return call(
-        principal,
-        organisation_pb2_grpc.OrganisationServiceStub,
-        "GetOrganisation",
-        organisation_pb2.GetOrganisationRequest(id=organisation_id),
-        organisation_pb2.GetOrganisationResponse,
-    ).organisation
-
-
 def _form(
     principal: Principal, organisation: organisation_pb2.Organisation, form: Form, status: int = 200
 ) -> tuple[str, int]:
@@ -92,7 +82,7 @@ def _form(
 @console.route("/console/smes/<organisation_id>/assessments/new", methods=["GET", "POST"])
 def new_assessment(organisation_id: str) -> Response | tuple[str, int]:
     principal = user(*STAFF)
-    organisation = _organisation(principal, organisation_id)
+    organisation = organisation_of(principal, organisation_id)
     if request.method == "GET":
         return _form(principal, organisation, Form(values={"request_id": str(uuid.uuid4())}))
     posted(*STAFF)
@@ -142,7 +132,7 @@ def assessment(assessment_id: str) -> str:
         pb.GetAssessmentRequest(id=assessment_id),
         pb.GetAssessmentResponse,
     ).assessment
-    organisation = _organisation(principal, found.organisation_id)
+    organisation = organisation_of(principal, found.organisation_id)
     earlier = [
         item
         for item in call(

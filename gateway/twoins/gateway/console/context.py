@@ -18,6 +18,7 @@ from twoins.gateway.auth import signed_in_principal
 from twoins.gateway.problems import Problem
 from twoins.gateway.security import check_csrf
 from twoins.gateway.services import services
+from twoins.v1 import organisation_pb2, organisation_pb2_grpc
 
 M = TypeVar("M", bound=Message)
 
@@ -47,6 +48,17 @@ def call(principal: Principal, stub: Any, method: str, message: Message, respons
     if not isinstance(answer, response):
         raise Problem(502, f"the node answered {method} with an unexpected message")
     return answer
+
+
+def organisation_of(principal: Principal, organisation_id: str) -> organisation_pb2.Organisation:
+    """An SME of the user's region (its pages' headings and links name it)."""
+    return call(
+        principal,
+        organisation_pb2_grpc.OrganisationServiceStub,
+        "GetOrganisation",
+        organisation_pb2.GetOrganisationRequest(id=organisation_id),
+        organisation_pb2.GetOrganisationResponse,
+    ).organisation
 
 
 def step(

@@ -18,7 +18,16 @@ from twoins.common.auth import Principal
 from twoins.common.realm_config import CLUSTER_MANAGER, FACILITATOR
 from twoins.gateway.auth import safe_next
 from twoins.gateway.console.blueprint import console
-from twoins.gateway.console.context import Form, call, posted, step, submit, user, when
+from twoins.gateway.console.context import (
+    Form,
+    call,
+    organisation_of,
+    posted,
+    step,
+    submit,
+    user,
+    when,
+)
 from twoins.gateway.console.labels import LABELS, options
 from twoins.gateway.problems import Problem
 from twoins.v1 import (
@@ -27,7 +36,6 @@ from twoins.v1 import (
     network_pb2,
     network_pb2_grpc,
     organisation_pb2,
-    organisation_pb2_grpc,
 )
 
 STAFF = (FACILITATOR, CLUSTER_MANAGER)
@@ -51,16 +59,6 @@ def _get(principal: Principal, need_id: str) -> need_pb2.Need:
     return call(
         principal, Service, "GetNeed", need_pb2.GetNeedRequest(id=need_id), need_pb2.GetNeedResponse
     ).need
-
-
-def _organisation(principal: Principal, organisation_id: str) -> organisation_pb2.Organisation:
-    return call(
-        principal,
-        organisation_pb2_grpc.OrganisationServiceStub,
-        "GetOrganisation",
-        organisation_pb2.GetOrganisationRequest(id=organisation_id),
-        organisation_pb2.GetOrganisationResponse,
-    ).organisation
 
 
 @console.get("/console/needs")
@@ -143,7 +141,7 @@ def _need_form(
 @console.route("/console/smes/<organisation_id>/needs/new", methods=["GET", "POST"])
 def new_need(organisation_id: str) -> Response | tuple[str, int]:
     principal = user(*STAFF)
-    organisation = _organisation(principal, organisation_id)
+    organisation = organisation_of(principal, organisation_id)
     if request.method == "GET":
         expires = (date.today() + timedelta(DEFAULT_DAYS)).isoformat()
         values = {"request_id": str(uuid.uuid4()), "expire_time": expires}
@@ -175,7 +173,7 @@ def new_need(organisation_id: str) -> Response | tuple[str, int]:
 def edit_need(need_id: str) -> Response | tuple[str, int]:
     principal = user(*STAFF)
     current = _get(principal, need_id)
-    organisation = _organisation(principal, current.organisation_id)
+    organisation = organisation_of(principal, current.organisation_id)
     if request.method == "GET":
         return _need_form(principal, Form(values=_form_values(current)), organisation, need_id)
     posted(*STAFF)
@@ -203,7 +201,7 @@ def edit_need(need_id: str) -> Response | tuple[str, int]:
 def need(need_id: str) -> str:
     principal = user(*STAFF)
     found = _get(principal, need_id)
-    organisation = _organisation(principal, found.organisation_id)
+    organisation = organisation_of(principal, found.organisation_id)
     preview = None
     if found.state in (need_pb2.NEED_STATE_DRAFT, need_pb2.NEED_STATE_IN_REVIEW):
         preview = call(

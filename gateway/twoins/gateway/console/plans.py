@@ -13,11 +13,11 @@ from werkzeug.wrappers import Response as BaseResponse
 from twoins.common.auth import Principal
 from twoins.common.realm_config import CLUSTER_MANAGER, FACILITATOR
 from twoins.gateway.console.blueprint import console
-from twoins.gateway.console.context import Form, call, posted, submit, user
+from twoins.gateway.console.context import Form, call, organisation_of, posted, submit, user
 from twoins.gateway.console.labels import LABELS, label
 from twoins.gateway.console.plan_pdf import plan_pdf
 from twoins.v1 import business_plan_pb2 as pb
-from twoins.v1 import business_plan_pb2_grpc, organisation_pb2, organisation_pb2_grpc
+from twoins.v1 import business_plan_pb2_grpc, organisation_pb2
 
 STAFF = (FACILITATOR, CLUSTER_MANAGER)
 Service = business_plan_pb2_grpc.BusinessPlanServiceStub
@@ -25,16 +25,6 @@ SECTION_LENGTH = 20_000
 #: The plan's financial years: year 1 to 3 of the plan.
 YEARS = 3
 FIGURES = ("revenue", "costs", "investment", "export")
-
-
-def _organisation(principal: Principal, organisation_id: str) -> organisation_pb2.Organisation:
-    return call(
-        principal,
-        organisation_pb2_grpc.OrganisationServiceStub,
-        "GetOrganisation",
-        organisation_pb2.GetOrganisationRequest(id=organisation_id),
-        organisation_pb2.GetOrganisationResponse,
-    ).organisation
 
 
 def _get(principal: Principal, plan_id: str, revision: int = 0) -> pb.BusinessPlan:
@@ -114,7 +104,7 @@ def _form_fields() -> dict[str, str]:
 @console.route("/console/smes/<organisation_id>/plans/new", methods=["GET", "POST"])
 def new_plan(organisation_id: str) -> BaseResponse | tuple[str, int]:
     principal = user(*STAFF)
-    organisation = _organisation(principal, organisation_id)
+    organisation = organisation_of(principal, organisation_id)
     if request.method == "GET":
         return _editor(principal, organisation, Form(values={"request_id": str(uuid.uuid4())}))
     posted(*STAFF)
@@ -143,7 +133,7 @@ def new_plan(organisation_id: str) -> BaseResponse | tuple[str, int]:
 def edit_plan(plan_id: str) -> BaseResponse | tuple[str, int]:
     principal = user(*STAFF)
     latest = _get(principal, plan_id)
-    organisation = _organisation(principal, latest.organisation_id)
+    organisation = organisation_of(principal, latest.organisation_id)
     if request.method == "GET":
         return _editor(principal, organisation, Form(values=_values(latest)), plan_id)
     posted(*STAFF)
@@ -194,7 +184,7 @@ def plan(plan_id: str) -> str:
         "plan.html",
         user=principal,
         plan=shown,
-        organisation=_organisation(principal, shown.organisation_id),
+        organisation=organisation_of(principal, shown.organisation_id),
         revisions=_revisions(principal, plan_id),
         section_label=lambda kind: label("section", kind),
     )
@@ -241,7 +231,7 @@ def compare_plan(plan_id: str) -> str:
 def export_plan(plan_id: str) -> Response:
     principal = user(*STAFF)
     shown = _get(principal, plan_id, _revision_arg("revision"))
-    organisation = _organisation(principal, shown.organisation_id)
+    organisation = organisation_of(principal, shown.organisation_id)
     content = plan_pdf(shown, organisation.legal_name)
     name = f"business-plan-{plan_id[:8]}-r{shown.revision}.pdf"
     return Response(
