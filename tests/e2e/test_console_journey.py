@@ -193,6 +193,7 @@ def publish(manager: BrowserContext, base: str, need_url: str, checks: PageCheck
     with page.expect_navigation():
         page.click("form[action$='/publish'] button")
     assert page.locator("form[action$='/publish']").count() == 0
+    assert page.locator("[role=alert]").count() == 0, page.inner_text("main")
     page.close()
 
 
@@ -216,6 +217,13 @@ def offer_and_refer(
     page.wait_for_url(re.compile(r"/console/offers/[\w-]+$"))
     with page.expect_navigation():
         page.click("form[action$='/publish'] button")
+    assert page.locator("[role=alert]").count() == 0, page.inner_text("main")
+    # A published offer can still be changed; the form comes back with its values.
+    page.click("a[href$='/edit']")
+    assert page.input_value("#competences") == "food distribution, export strategy"
+    page.fill("#capacity_hours_per_month", "24")
+    submit(page)
+    page.wait_for_url(re.compile(r"/console/offers/[\w-]+$"))
     checks.check(page, "14-offer")
     page.goto(f"{base}/console/network?kind=needs&region={NEED_REGION}")
     card = page.locator("li.card", has=page.locator(f"h3:text-is('{need_title}')"))

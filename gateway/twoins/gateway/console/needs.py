@@ -212,16 +212,23 @@ def need(need_id: str) -> str:
             need_pb2.PreviewNeedPublicationResponse,
         )
     matches: list[network_pb2.ExpertOfferMatch] = []
+    pending = False
     if found.state in (need_pb2.NEED_STATE_PUBLISHED, need_pb2.NEED_STATE_MATCHED):
-        matches = list(
-            call(
-                principal,
-                network_pb2_grpc.NetworkServiceStub,
-                "MatchExpertOffers",
-                network_pb2.MatchExpertOffersRequest(need_id=need_id, max_results=10),
-                network_pb2.MatchExpertOffersResponse,
-            ).matches
-        )
+        try:
+            matches = list(
+                call(
+                    principal,
+                    network_pb2_grpc.NetworkServiceStub,
+                    "MatchExpertOffers",
+                    network_pb2.MatchExpertOffersRequest(need_id=need_id, max_results=10),
+                    network_pb2.MatchExpertOffersResponse,
+                ).matches
+            )
+        except Problem as problem:
+            if problem.status != 404:
+                raise
+            # Just published: the network catalogue has it once its event comes back.
+            pending = True
     return render_template(
         "need.html",
         user=principal,
@@ -230,6 +237,7 @@ def need(need_id: str) -> str:
         preview=preview,
         matches=matches,
         is_manager=principal.has_role(CLUSTER_MANAGER),
+        matching_pending=pending,
         nonce=uuid.uuid4().hex,
     )
 

@@ -8,6 +8,7 @@ import uuid
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from google.protobuf.field_mask_pb2 import FieldMask
 from werkzeug.wrappers import Response
 
 from twoins.common.auth import Principal
@@ -49,9 +50,15 @@ def offers() -> str:
     return render_template("offers.html", user=principal, offers=found)
 
 
-def _offer_form(principal: Principal, form: Form, status: int = 200) -> tuple[str, int]:
+def _offer_form(
+    principal: Principal, form: Form, status: int = 200, offer_id: str = ""
+) -> tuple[str, int]:
     return render_template(
-        "offer_form.html", user=principal, form=form, service_types=options("service_type")
+        "offer_form.html",
+        user=principal,
+        form=form,
+        offer_id=offer_id,
+        service_types=options("service_type"),
     ), status
 
 
@@ -67,21 +74,7 @@ def new_offer() -> Response | tuple[str, int]:
         return _offer_form(principal, Form(values=values))
     posted(*OWNERS)
     form = Form.posted()
-    offer = pb.ExpertOffer(
-        title=form.text("title", required=True, max_length=200),
-        description=form.text("description", required=True, max_length=5000),
-        expert=common_pb2.Contact(
-            name=form.text("expert_name", required=True, max_length=120),
-            email=form.text("expert_email", required=True, max_length=200),
-            phone=form.text("expert_phone", max_length=40),
-        ),
-        competences=form.items("competences", required=True),
-        nace_codes=form.items("nace_codes"),
-        countries=[item.upper() for item in form.items("countries")],
-        languages=[item.lower() for item in form.items("languages", required=True)],
-        service_types=[form.choice("service_type", LABELS["service_type"])],  # type: ignore[list-item]
-        capacity_hours_per_month=form.integer("capacity_hours_per_month", maximum=744),
-    )
+    offer = _offer_from(form)
     if not form.ok:
         return _offer_form(principal, form, 400)
     created = submit(
@@ -99,6 +92,87 @@ def new_offer() -> Response | tuple[str, int]:
     return redirect(url_for("console.offer", offer_id=created.expert_offer.id))
 
 
+#: What the editor changes of an offer.
+EDITABLE = (
+    "title",
+    "description",
+    "expert",
+    "competences",
+    "nace_codes",
+    "countries",
+    "languages",
+    "service_types",
+    "capacity_hours_per_month",
+)
+
+
+def _values(offer: pb.ExpertOffer) -> dict[str, str]:
+    return {
+        "title": offer.title,
+        "description": offer.description,
+        "expert_name": offer.expert.name,
+        "expert_email": offer.expert.email,
+        "expert_phone": offer.expert.phone,
+        "competences": ", ".join(offer.competences),
+        "nace_codes": ", ".join(offer.nace_codes),
+        "countries": ", ".join(offer.countries),
+        "languages": ", ".join(offer.languages),
+        "service_type": str(offer.service_types[0]) if offer.service_types else "",
+        "capacity_hours_per_month": str(offer.capacity_hours_per_month),
+    }
+
+
+@console.route("/console/offers/<offer_id>/edit", methods=["GET", "POST"])
+def edit_offer(offer_id: str) -> Response | tuple[str, int]:
+    principal = user(*OWNERS)
+    current = call(
+        principal,
+        Service,
+        "GetExpertOffer",
+        pb.GetExpertOfferRequest(id=offer_id),
+        pb.GetExpertOfferResponse,
+    ).expert_offer
+    if request.method == "GET":
+        return _offer_form(principal, Form(values=_values(current)), offer_id=offer_id)
+    posted(*OWNERS)
+    form = Form.posted()
+    offer = _offer_from(form)
+    offer.id = offer_id
+    if not form.ok:
+        return _offer_form(principal, form, 400, offer_id)
+    saved = submit(
+        principal,
+        Service,
+        "UpdateExpertOffer",
+        pb.UpdateExpertOfferRequest(expert_offer=offer, update_mask=FieldMask(paths=EDITABLE)),
+        pb.UpdateExpertOfferResponse,
+        form,
+        FORM_FIELDS,
+    )
+    if saved is None:
+        return _offer_form(principal, form, form.status, offer_id)
+    flash(_("Offer saved."))
+    return redirect(url_for("console.offer", offer_id=offer_id))
+
+
+def _offer_from(form: Form) -> pb.ExpertOffer:
+    return pb.ExpertOffer(
+        title=form.text("title", required=True, max_length=200),
+        description=form.text("description", required=True, max_length=5000),
+        expert=common_pb2.Contact(
+            name=form.text("expert_name", required=True, max_length=120),
+            email=form.text("expert_email", required=True, max_length=200),
+            phone=form.text("expert_phone", max_length=40),
+        ),
+        competences=form.items("competences", required=True),
+        nace_codes=form.items("nace_codes"),
+        countries=[item.upper() for item in form.items("countries")],
+        languages=[item.lower() for item in form.items("languages", required=True)],
+        service_types=[form.choice("service_type", LABELS["service_type"])],  # type: ignore[list-item]
+        capacity_hours_per_month=form.integer("capacity_hours_per_month", maximum=744),
+    )
+
+
 @console.get("/console/offers/<offer_id>")
 def offer(offer_id: str) -> str:
     principal = user(*OWNERS)
@@ -110,21 +184,29 @@ def offer(offer_id: str) -> str:
         pb.GetExpertOfferResponse,
     ).expert_offer
     matches: list[network_pb2.NeedMatch] = []
+    pending = False
     if found.state == pb.EXPERT_OFFER_STATE_PUBLISHED:
-        matches = list(
-            call(
-                principal,
-                network_pb2_grpc.NetworkServiceStub,
-                "MatchNeeds",
-                network_pb2.MatchNeedsRequest(offer_id=offer_id, max_results=10),
-                network_pb2.MatchNeedsResponse,
-            ).matches
-        )
+        try:
+            matches = list(
+                call(
+                    principal,
+                    network_pb2_grpc.NetworkServiceStub,
+                    "MatchNeeds",
+                    network_pb2.MatchNeedsRequest(offer_id=offer_id, max_results=10),
+                    network_pb2.MatchNeedsResponse,
+                ).matches
+            )
+        except Problem as problem:
+            if problem.status != 404:
+                raise
+            # Just published: the network catalogue has it once its event comes back.
+            pending = True
     return render_template(
         "offer.html",
         user=principal,
         offer=found,
         matches=matches,
+        matching_pending=pending,
         nonce=uuid.uuid4().hex,
     )
 
