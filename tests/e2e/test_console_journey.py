@@ -245,6 +245,13 @@ def answer_and_consent(
     page.goto(f"{base}/console/referrals")
     link = page.locator(f"#incoming ~ table a[href='{path}']")
     until(page, lambda: link.count() == 1, "the referral reaching the SME's region")
+    # The answer deadline's countdown, kept current by the page's script in the page's language.
+    countdown = page.locator(f"tr:has(a[href='{path}']) time[data-countdown]")
+    assert countdown.count() == 1
+    page.wait_for_selector("time[data-live]")
+    text = countdown.inner_text()
+    assert text
+    assert "%(" not in text
     checks.check(page, "17-referrals-inbox")
     page.goto(f"{base}{path}")
     with page.expect_navigation():

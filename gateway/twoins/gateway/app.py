@@ -28,6 +28,7 @@ from twoins.gateway.config import GatewayConfig, load_gateway_config
 from twoins.gateway.console import console
 from twoins.gateway.console.context import when
 from twoins.gateway.console.labels import label
+from twoins.gateway.console.referrals import countdown_patterns
 from twoins.gateway.health import health
 from twoins.gateway.i18n import install as install_languages
 from twoins.gateway.metrics import install as install_metrics
@@ -99,7 +100,7 @@ def create_app(config: GatewayConfig | None = None) -> Flask:
     install_security(app)
     install_metrics(app)
     install_languages(app)
-    app.jinja_env.globals.update(label=label, when=when)
+    app.jinja_env.globals.update(label=label, when=when, countdown_patterns=countdown_patterns)
     for blueprint in (health, auth, api, network_kpis, api_docs, console, network_health):
         app.register_blueprint(blueprint)
     api_schemas()  # builds the document now: a broken contract fails at start, not at a call

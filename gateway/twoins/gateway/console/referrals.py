@@ -46,6 +46,16 @@ def _urgency(referral: pb.Referral) -> tuple[int, int, float]:
     )
 
 
+def countdown_patterns() -> dict[str, str]:
+    """The countdown's translated patterns, unformatted, for the page's script."""
+    return {
+        "left": str(_("%(span)s left")),
+        "overdue": str(_("overdue by %(span)s")),
+        "days_hours": str(_("%(days)d d %(hours)d h")),
+        "hours": str(_("%(hours)d h")),
+    }
+
+
 def time_left(referral: pb.Referral, now: datetime | None = None) -> str:
     """The answer deadline's countdown, e.g. "2 days 4 hours left" or "overdue by 3 hours"."""
     due = when(referral.answer_due_time)
