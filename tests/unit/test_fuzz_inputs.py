@@ -5,7 +5,6 @@ and the scrubber never fails and never lets an e-mail address or phone number th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -100,9 +99,6 @@ def test_any_batch_of_events_is_applied_ignored_or_dead_lettered(
         assert bool(reason) == (outcome == "dead_lettered")
 
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
-
-
 @settings(max_examples=300, deadline=None)
 @given(
     before=st.text(max_size=200),
@@ -137,7 +133,6 @@ def test_scrubbing_never_fails_and_removes_contacts(
 def test_scrubbing_arbitrary_text_terminates_with_text(text: str, language: str) -> None:
     scrubbed = scrub(text, None, language)
     assert isinstance(scrubbed, str)
-    assert not EMAIL.search(scrubbed) or not EMAIL.search(text) or EMAIL.search(text)
 
 
 def test_every_event_type_is_fuzzed() -> None:

@@ -29,6 +29,12 @@ OPEN = (
     pb.REFERRAL_STATE_ENGAGED,
 )
 DISCLOSED = (pb.REFERRAL_STATE_DISCLOSED, pb.REFERRAL_STATE_ENGAGED, pb.REFERRAL_STATE_COMPLETED)
+#: Open states after the SME's consent: the consent can still be withdrawn.
+CONSENTED = (
+    pb.REFERRAL_STATE_CONSENT_GIVEN,
+    pb.REFERRAL_STATE_DISCLOSED,
+    pb.REFERRAL_STATE_ENGAGED,
+)
 
 
 def is_incoming(referral: pb.Referral) -> bool:
@@ -105,7 +111,7 @@ def _actions(referral: pb.Referral, staff: bool) -> list[str]:
         actions.append("engage")
     if state in OPEN:
         actions.append("withdraw")
-    if state in OPEN[2:] and side == pb.REFERRAL_SIDE_NEED and staff:
+    if state in CONSENTED and side == pb.REFERRAL_SIDE_NEED and staff:
         actions.append("withdraw-consent")
     return actions
 

@@ -119,7 +119,11 @@ def services(network: Network) -> dict[str, Any]:
                 "TWOINS_NATS_HUB_LEAF_URL": (
                     f"nats://{region}:${{{password_variable(region)}}}@nats-hub:7422"
                 ),
-                **_nats_passwords(network),
+                # A leaf knows only its region's password and the operations one.
+                **{
+                    variable: _secret(variable)
+                    for variable in (password_variable(region), password_variable("ops"))
+                },
             },
             "volumes": [
                 "./deploy/nats/leaf.conf:/etc/nats/leaf.conf:ro",

@@ -12,7 +12,6 @@ import nats
 
 from twoins.cli.broker import (
     is_healthy,
-    nats_server_binary,
     server_command,
     server_environment,
     wait_healthy,
@@ -202,6 +201,3 @@ def node_bus_environment(network: Network, region: str, password: str) -> dict[s
         "TWOINS_NATS_PASSWORD": password,
         "TWOINS_NATS_STREAM": NETWORK_MIRROR,
     }
-
-
-__all__ = ["HUB", "nats_server_binary", "start_edge"]
