@@ -13,14 +13,13 @@ from functools import partial
 from pathlib import Path
 
 import grpc
-import nats
 import pytest
 from nats.aio.msg import Msg
 
 from tests.integration.test_exchange import publish_need, wait_until
 from tests.support import builders
 from tests.support.identity import LEEWAY_SECONDS, Identity
-from tests.support.nats import NatsServer
+from tests.support.nats import NatsServer, connect_as
 from tests.support.postgres import free_port
 from twoins.cli.node_client import NodeClient
 from twoins.common.realm_config import dev_node_secret
@@ -144,7 +143,7 @@ def _exchange_as(pair: Pair, node_region: str, referral_id: str) -> grpc.RpcErro
 
 
 async def _watch_bus(broker: NatsServer, seen: list[bytes], stop: asyncio.Event) -> None:
-    client = await nats.connect(broker.url, user="monitor", password=broker.password("monitor"))
+    client = await connect_as(broker, "monitor")
 
     async def keep(message: Msg) -> None:
         seen.append(message.data)

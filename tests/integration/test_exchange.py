@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import grpc
-import nats
 import pytest
 from nats.aio.msg import Msg
 from nats.errors import NoRespondersError
@@ -18,7 +17,7 @@ from nats.js.errors import APIError
 from sqlalchemy import func, select
 
 from tests.support import builders
-from tests.support.nats import NatsServer
+from tests.support.nats import NatsServer, connect_as
 from twoins.cli.node_client import NodeClient
 from twoins.common.envelope import wrap
 from twoins.node.config import load_node_config
@@ -111,7 +110,7 @@ def publish_need(client: NodeClient) -> need_pb2.Need:
 
 
 async def _capture(broker: NatsServer, seconds: float, action: Callable[[], object]) -> list[bytes]:
-    client = await nats.connect(broker.url, user="monitor", password=broker.password("monitor"))
+    client = await connect_as(broker, "monitor")
     captured: list[bytes] = []
 
     async def collect(message: Msg) -> None:
@@ -162,7 +161,7 @@ def test_duplicate_event_is_applied_once(broker: NatsServer, nodes: dict[str, No
     duplicates_before = receiver_bus.outcomes["duplicate"]
 
     async def republish() -> None:
-        client = await nats.connect(broker.url, user=ORIGIN, password=broker.password(ORIGIN))
+        client = await connect_as(broker, ORIGIN)
         js = client.jetstream()
         for _ in range(3):  # new message ids: JetStream stores them, the inbox must catch them
             await js.publish(subject, envelope, headers={"Nats-Msg-Id": str(uuid.uuid4())})
@@ -201,7 +200,7 @@ def test_bad_events_are_dead_lettered_and_the_consumer_goes_on(
     bad = [b"\xff\x00 not protobuf", wrong_origin, oversized, unknown_type.SerializeToString()]
 
     async def send() -> None:
-        client = await nats.connect(broker.url, user=ORIGIN, password=broker.password(ORIGIN))
+        client = await connect_as(broker, ORIGIN)
         js = client.jetstream()
         for data in bad:
             await js.publish(subject, data)
@@ -223,7 +222,7 @@ def test_a_region_cannot_publish_as_another(broker: NatsServer) -> None:
     envelope = wrap(events_pb2.NeedRemoved(need_id=str(uuid.uuid4())), RECEIVER)
 
     async def impersonate() -> None:
-        client = await nats.connect(broker.url, user=ORIGIN, password=broker.password(ORIGIN))
+        client = await connect_as(broker, ORIGIN)
         try:
             await client.jetstream().publish(
                 f"twoins.v1.{RECEIVER}.need.removed", envelope.SerializeToString(), timeout=2

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import grpc
-import nats
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -18,7 +17,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from tests.integration.test_exchange import node_on_bus, publish_need, wait_until
 from tests.support import builders
-from tests.support.nats import NatsServer
+from tests.support.nats import NatsServer, connect_as
 from twoins.cli.node_client import NodeClient
 from twoins.common.envelope import subject_for, wrap
 from twoins.node.domain.referral import TERMINAL_STATES, ReferralState
@@ -81,7 +80,7 @@ def _republish(broker: NatsServer, region: str, moved: events_pb2.ReferralMoved)
     """The same move again, in a new envelope (a new event id): only the move id is the same."""
 
     async def publish() -> None:
-        client = await nats.connect(broker.url, user=region, password=broker.password(region))
+        client = await connect_as(broker, region)
         await client.jetstream().publish(
             subject_for(region, moved), wrap(moved, region).SerializeToString()
         )

@@ -11,12 +11,11 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, timedelta
 
 import grpc
-import nats
 import pytest
 
 from tests.integration.test_exchange import node_on_bus, publish_need, wait_until
 from tests.support import builders
-from tests.support.nats import NatsServer
+from tests.support.nats import NatsServer, connect_as
 from twoins.cli.node_client import NodeClient
 from twoins.common.envelope import subject_for, wrap
 from twoins.node.api.referrals import follow_up_referrals
@@ -194,9 +193,7 @@ def test_a_region_cannot_move_the_other_side(
     envelope = wrap(forged, OFFER_REGION)
 
     async def publish() -> None:
-        client = await nats.connect(
-            broker.url, user=OFFER_REGION, password=broker.password(OFFER_REGION)
-        )
+        client = await connect_as(broker, OFFER_REGION)
         await client.jetstream().publish(
             subject_for(OFFER_REGION, forged), envelope.SerializeToString()
         )
@@ -302,9 +299,7 @@ def test_a_proposal_naming_no_record_of_ours_is_set_aside(
     forged.occur_time.GetCurrentTime()
 
     async def publish() -> None:
-        client = await nats.connect(
-            broker.url, user=OFFER_REGION, password=broker.password(OFFER_REGION)
-        )
+        client = await connect_as(broker, OFFER_REGION)
         await client.jetstream().publish(
             subject_for(OFFER_REGION, forged), wrap(forged, OFFER_REGION).SerializeToString()
         )

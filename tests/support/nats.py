@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 from collections.abc import Iterator
@@ -11,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nats
-from nats.js.api import StreamConfig
+from nats.aio.client import Client
 
 from tests.support.postgres import free_port
 from twoins.cli.broker import (
@@ -21,18 +20,20 @@ from twoins.cli.broker import (
     server_environment,
     wait_healthy,
 )
+from twoins.cli.edge import (
+    LeafAccess,
+    ensure_edge_streams,
+    hub_environment,
+    hub_files,
+    leaf_environment,
+    leaf_files,
+)
 from twoins.common.broker_config import (
-    render_leaf_authorization,
-    render_leaf_permissions,
-    render_permissions,
+    inbox_prefix,
+    leaf_operations_user,
+    network_users,
 )
 from twoins.common.network import load_network
-from twoins.common.stream import (
-    ensure,
-    hub_stream_config,
-    network_mirror_config,
-    regional_stream_config,
-)
 
 DEPLOY = CONFIG.parent
 
@@ -99,8 +100,21 @@ def _server(
 
 
 def _test_passwords() -> dict[str, str]:
-    users = [*load_network().region_ids, "ops", "monitor"]
+    regions = load_network().region_ids
+    users = dict.fromkeys([*regions, "ops", "monitor", *network_users(regions)])
     return {user: f"test-{user}-secret" for user in users}
+
+
+async def connect_as(server: NatsServer, user: str, **options: object) -> Client:
+    """A client of `server` signed in as `user`, hearing replies on that user's own inbox
+    (the only one its permissions let it read)."""
+    return await nats.connect(
+        server.url,
+        user=user,
+        password=server.password(user),
+        inbox_prefix=inbox_prefix(user),
+        **options,  # type: ignore[arg-type]
+    )
 
 
 @contextmanager
@@ -123,73 +137,64 @@ class EdgeTopology:
     leaves: dict[str, NatsServer]
 
 
-def _write(folder: Path, name: str, text: str) -> None:
-    (folder / name).write_text(text, encoding="utf-8")
-
-
-def _ensure_streams(url: str, password: str, configs: list[StreamConfig]) -> None:
-    async def run() -> None:
-        client = await nats.connect(url, user="ops", password=password)
-        try:
-            for config in configs:
-                await ensure(client.jetstream(), config)
-        finally:
-            await client.close()
-
-    asyncio.run(run())
+def _write(folder: Path, files: dict[str, str]) -> None:
+    folder.mkdir(parents=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
 
 
 @contextmanager
 def running_edge(folder: Path, regions: list[str]) -> Iterator[EdgeTopology]:
     """Starts the hub, then each region's leaf, then the streams: each region's own stream
-    on its leaf, the hub's network stream sourcing them, and each leaf's mirror of it."""
+    on its leaf, the hub's network stream sourcing them, and each leaf's mirror of it. The
+    same files and environments as `make run`: each server gets only its own secrets."""
     passwords = _test_passwords()
     started: list[NatsServer] = []
     try:
         hub_dir = folder / "hub"
-        hub_dir.mkdir(parents=True)
-        _write(hub_dir, "hub.conf", (DEPLOY / "hub.conf").read_text(encoding="utf-8"))
-        _write(hub_dir, "permissions.conf", render_permissions(load_network().region_ids))
-        _write(hub_dir, "leaf-authorization.conf", render_leaf_authorization(regions))
+        _write(hub_dir, hub_files(regions))
         leaf_port = free_port()
         hub = _start(
             hub_dir / "hub.conf",
             passwords,
-            hub_dir / "jetstream",
-            {"TWOINS_NATS_LEAF_HOST": "127.0.0.1", "TWOINS_NATS_LEAF_PORT": str(leaf_port)},
+            hub_environment(regions, passwords, hub_dir / "jetstream", leaf_port),
         )
         started.append(hub)
         leaves = {}
         for region in regions:
             leaf_dir = folder / region
-            leaf_dir.mkdir()
-            _write(leaf_dir, "leaf.conf", (DEPLOY / "leaf.conf").read_text(encoding="utf-8"))
-            _write(leaf_dir, "leaf-permissions.conf", render_leaf_permissions(region))
+            _write(leaf_dir, leaf_files(region))
             leaves[region] = _start(
                 leaf_dir / "leaf.conf",
-                passwords,
-                leaf_dir / "jetstream",
-                {
-                    "TWOINS_NATS_SERVER_NAME": f"leaf-{region}",
-                    "TWOINS_NATS_DOMAIN": region,
-                    "TWOINS_NATS_HUB_LEAF_URL": f"nats://{region}:{passwords[region]}@127.0.0.1:{leaf_port}",
-                },
+                {**passwords, "ops": passwords[leaf_operations_user(region)]},
+                leaf_environment(
+                    region, passwords, leaf_dir / "jetstream", f"nats://127.0.0.1:{leaf_port}"
+                ),
             )
             started.append(leaves[region])
-        for region, leaf in leaves.items():
-            _ensure_streams(leaf.url, passwords["ops"], [regional_stream_config(region)])
-        _ensure_streams(hub.url, passwords["ops"], [hub_stream_config(regions)])
-        for leaf in leaves.values():
-            _ensure_streams(leaf.url, passwords["ops"], [network_mirror_config()])
+        ensure_edge_streams(
+            hub.url,
+            passwords["ops"],
+            {
+                region: LeafAccess(leaf.url, passwords[leaf_operations_user(region)])
+                for region, leaf in leaves.items()
+            },
+        )
         yield EdgeTopology(hub, leaves)
     finally:
         for server in started:
             server.stop()
 
 
-def _start(
-    config: Path, passwords: dict[str, str], store_dir: Path, extra: dict[str, str]
-) -> NatsServer:
-    server = _server(config, passwords, store_dir, extra, config.parent / "server.log")
+def _start(config: Path, passwords: dict[str, str], environment: dict[str, str]) -> NatsServer:
+    port, monitor_port = free_port(), free_port()
+    server = NatsServer(
+        f"nats://127.0.0.1:{port}",
+        monitor_port,
+        passwords,
+        server_command(config, port, monitor_port),
+        {**os.environ, **environment},
+        config.parent / "server.log",
+    )
     server.start()
     return server

@@ -26,3 +26,8 @@ twoins.network/region: {{ .Values.region }}
 {{- define "twoins-node.passwordVariable" -}}
 {{- printf "TWOINS_NATS_%s_PASSWORD" (.Values.region | upper | replace "-" "_") -}}
 {{- end -}}
+
+{{/* The password variable of the leaf's own operations user. */}}
+{{- define "twoins-node.opsPasswordVariable" -}}
+{{- printf "TWOINS_NATS_OPS_%s_PASSWORD" (.Values.region | upper | replace "-" "_") -}}
+{{- end -}}

@@ -3,13 +3,15 @@ edge topology's streams, `twoins probe grpc|http` is a health check that exits 0
 
 from __future__ import annotations
 
+import os
 import urllib.request
 
 import click
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from twoins.cli.edge import ensure_edge_streams
+from twoins.cli.edge import LeafAccess, ensure_edge_streams
+from twoins.common.broker_config import leaf_operations_user, password_variable
 
 
 @click.group("bus")
@@ -34,35 +36,47 @@ def bus_group() -> None:
 @click.option(
     "--ops-password",
     envvar="TWOINS_NATS_OPS_PASSWORD",
-    required=True,
+    default="",
     show_envvar=True,
-    help="Password of the operations user.",
+    help="Password of the hub's operations user (needed with --hub).",
 )
 def streams(
     hub_url: str, regions: tuple[str, ...], leaves: tuple[str, ...], ops_password: str
 ) -> None:
     """Create or update the regions' streams on their leaves, the hub's network stream that
-    sources them, and the leaves' mirrors of it."""
+    sources them with one consumer per region, and the leaves' mirrors of it.
+
+    Each leaf has an operations password of its own, read from
+    TWOINS_NATS_OPS_<REGION>_PASSWORD (e.g. TWOINS_NATS_OPS_IT_BASILICATA_PASSWORD): a region
+    runs this with --leaf and its own password, the hub's operator with --hub."""
     if not hub_url and not leaves:
         raise click.UsageError("give --hub, --leaf or both")
-    leaf_urls: dict[str, str] = {}
+    if hub_url and not ops_password:
+        raise click.UsageError("--hub needs the hub's --ops-password (TWOINS_NATS_OPS_PASSWORD)")
+    leaf_access: dict[str, LeafAccess] = {}
     for item in leaves:
         region, _, url = item.partition("=")
         if not region or not url.startswith("nats://"):
             raise click.BadParameter(
                 f"{item!r} is not REGION=nats://host:port", param_hint="--leaf"
             )
-        leaf_urls[region] = url
+        variable = password_variable(leaf_operations_user(region))
+        password = os.environ.get(variable, "")
+        if not password:
+            raise click.UsageError(f"set {variable}, the operations password of {region}'s leaf")
+        leaf_access[region] = LeafAccess(url, password)
     try:
-        ensure_edge_streams(hub_url or None, leaf_urls, ops_password, list(regions) or None)
+        ensure_edge_streams(
+            hub_url or None, ops_password or None, leaf_access, list(regions) or None
+        )
     except Exception as error:
         raise click.ClickException(
             f"the streams could not be made: {error}; check that the hub and every leaf run "
             "and that the operations password is theirs"
         ) from None
-    sourced = len(regions or leaf_urls)
+    sourced = len(regions or leaf_access)
     click.echo(
-        f"streams ready: {len(leaf_urls)} leaves"
+        f"streams ready: {len(leaf_access)} leaves"
         + (f", the hub sourcing {sourced} regions" if hub_url else "")
     )
 

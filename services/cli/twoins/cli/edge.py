@@ -5,27 +5,29 @@ which sources every region's stream; the region's node talks only to its leaf.""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import nats
 
-from twoins.cli.broker import (
-    is_healthy,
-    server_command,
-    server_environment,
-    wait_healthy,
-)
+from twoins.cli.broker import is_healthy, server_command, wait_healthy
 from twoins.cli.processes import ManagedProcess
 from twoins.common.broker_config import (
+    hub_users,
+    leaf_operations_user,
+    leaf_user,
+    leaf_users,
+    password_variable,
+    render_hub_accounts,
     render_leaf_authorization,
     render_leaf_permissions,
-    render_permissions,
 )
 from twoins.common.network import Network
 from twoins.common.stream import (
     NETWORK_MIRROR,
     ensure,
+    ensure_mirror_consumer,
     hub_stream_config,
     network_mirror_config,
     regional_stream_config,
@@ -83,36 +85,106 @@ def _write(folder: Path, files: dict[str, str]) -> None:
         (folder / name).write_text(text, encoding="utf-8")
 
 
-def _ensure(url: str, ops_password: str, configs: list[object]) -> None:
+def _ensure(
+    url: str, ops_password: str, configs: list[object], mirror_consumers: Sequence[str] = ()
+) -> None:
     async def run() -> None:
         client = await nats.connect(url, user="ops", password=ops_password, connect_timeout=5)
         try:
             js = client.jetstream()
             for config in configs:
                 await ensure(js, config)  # type: ignore[arg-type]
+            for region in mirror_consumers:
+                await ensure_mirror_consumer(js, region)
         finally:
             await client.close()
 
     asyncio.run(run())
 
 
+@dataclass(frozen=True)
+class LeafAccess:
+    """How operations reach one region's leaf: its URL and that leaf's own password."""
+
+    url: str
+    ops_password: str
+
+
 def ensure_edge_streams(
     hub_url: str | None,
-    leaf_urls: dict[str, str],
-    ops_password: str,
+    hub_ops_password: str | None,
+    leaves: dict[str, LeafAccess],
     hub_regions: list[str] | None = None,
 ) -> None:
     """Each region's stream on its leaf, the hub's network stream sourcing the regions (those
-    of `hub_regions`, else of the leaves), and each leaf's mirror of it; created or updated,
-    so running it again changes nothing. Without a hub URL only the leaves' streams are made
-    (a region deployed on its own); without leaves only the hub's."""
-    for region, url in leaf_urls.items():
-        _ensure(url, ops_password, [regional_stream_config(region)])
+    of `hub_regions`, else of the leaves) with one consumer per region for its mirror, and
+    each leaf's mirror; created or updated, so running it again changes nothing. Without a
+    hub URL only the leaves' streams are made (a region deployed on its own: its mirror waits
+    for the hub's consumer and starts by itself once there); without leaves only the hub's."""
+    for region, leaf in leaves.items():
+        _ensure(leaf.url, leaf.ops_password, [regional_stream_config(region)])
     if hub_url:
-        regions = hub_regions or list(leaf_urls)
-        _ensure(hub_url, ops_password, [hub_stream_config(regions)])
-    for url in leaf_urls.values():
-        _ensure(url, ops_password, [network_mirror_config()])
+        if not hub_ops_password:
+            raise ValueError("the hub's operations password is needed to make its stream")
+        regions = hub_regions or list(leaves)
+        _ensure(hub_url, hub_ops_password, [hub_stream_config(regions)], regions)
+    for region, leaf in leaves.items():
+        _ensure(leaf.url, leaf.ops_password, [network_mirror_config(region)])
+
+
+def hub_files(regions: list[str]) -> dict[str, str]:
+    """The hub's configuration files, by name: hub.conf and what it includes."""
+    return {
+        "hub.conf": (DEPLOY / "hub.conf").read_text(encoding="utf-8"),
+        "accounts.conf": render_hub_accounts(regions),
+        "leaf-authorization.conf": render_leaf_authorization(regions),
+    }
+
+
+def leaf_files(region: str) -> dict[str, str]:
+    """A region's leaf configuration files, by name: leaf.conf and what it includes."""
+    return {
+        "leaf.conf": (DEPLOY / "leaf.conf").read_text(encoding="utf-8"),
+        "leaf-permissions.conf": render_leaf_permissions(region),
+    }
+
+
+def _secrets(passwords: dict[str, str], users: list[str]) -> dict[str, str]:
+    return {password_variable(user): passwords[user] for user in users}
+
+
+def hub_environment(
+    regions: list[str], passwords: dict[str, str], store_dir: Path, leaf_port: int
+) -> dict[str, str]:
+    """The hub's environment: its store, its leaf port and only the passwords it checks."""
+    return {
+        "TWOINS_NATS_STORE_DIR": str(store_dir),
+        "TWOINS_NATS_LEAF_HOST": "127.0.0.1",
+        "TWOINS_NATS_LEAF_PORT": str(leaf_port),
+        **_secrets(passwords, hub_users(regions)),
+    }
+
+
+def leaf_environment(
+    region: str, passwords: dict[str, str], store_dir: Path, hub_leaf_url: str
+) -> dict[str, str]:
+    """A region leaf's environment: its region's passwords and no other region's."""
+    host = hub_leaf_url.removeprefix("nats://")
+    return {
+        "TWOINS_NATS_STORE_DIR": str(store_dir),
+        "TWOINS_NATS_SERVER_NAME": leaf_name(region),
+        "TWOINS_NATS_DOMAIN": region,
+        "TWOINS_NATS_HUB_LEAF_URL": f"nats://{leaf_user(region)}:"
+        f"{passwords[leaf_user(region)]}@{host}",
+        **_secrets(passwords, leaf_users(region)),
+    }
+
+
+def leaf_access(network: Network, passwords: dict[str, str]) -> dict[str, LeafAccess]:
+    return {
+        region: LeafAccess(leaf.url, passwords[leaf_operations_user(region)])
+        for region, leaf in leaf_addresses(network).items()
+    }
 
 
 def start_edge(
@@ -125,57 +197,35 @@ def start_edge(
     started: dict[str, ManagedProcess] = {}
     try:
         hub_dir = folder / "hub"
-        _write(
-            hub_dir,
-            {
-                "hub.conf": (DEPLOY / "hub.conf").read_text(encoding="utf-8"),
-                "permissions.conf": render_permissions(regions),
-                "leaf-authorization.conf": render_leaf_authorization(regions),
-            },
-        )
+        _write(hub_dir, hub_files(regions))
         hub_port = int(network.network.bus_url.rsplit(":", 1)[1])
         hub = ManagedProcess(
             HUB,
             server_command(hub_dir / "hub.conf", hub_port, network.network.bus_monitor_port),
             data_dir / "logs" / f"{HUB}.log",
         )
-        hub.start(
-            server_environment(passwords, hub_dir / "jetstream")
-            | {"TWOINS_NATS_LEAF_HOST": "127.0.0.1", "TWOINS_NATS_LEAF_PORT": str(HUB_LEAF_PORT)}
-        )
+        hub.start(hub_environment(regions, passwords, hub_dir / "jetstream", HUB_LEAF_PORT))
         started[HUB] = hub
         _wait(hub, network.network.bus_monitor_port)
         for region, leaf in leaf_addresses(network).items():
             leaf_dir = folder / region
-            _write(
-                leaf_dir,
-                {
-                    "leaf.conf": (DEPLOY / "leaf.conf").read_text(encoding="utf-8"),
-                    "leaf-permissions.conf": render_leaf_permissions(region),
-                },
-            )
+            _write(leaf_dir, leaf_files(region))
             process = ManagedProcess(
                 leaf_name(region),
                 server_command(leaf_dir / "leaf.conf", leaf.port, leaf.monitor_port),
                 data_dir / "logs" / f"{leaf_name(region)}.log",
             )
-            hub_url = f"nats://{region}:{passwords[region]}@127.0.0.1:{HUB_LEAF_PORT}"
             process.start(
-                server_environment(passwords, leaf_dir / "jetstream")
-                | {
-                    "TWOINS_NATS_SERVER_NAME": leaf_name(region),
-                    "TWOINS_NATS_DOMAIN": region,
-                    "TWOINS_NATS_HUB_LEAF_URL": hub_url,
-                }
+                leaf_environment(
+                    region, passwords, leaf_dir / "jetstream", f"nats://127.0.0.1:{HUB_LEAF_PORT}"
+                )
             )
             started[leaf_name(region)] = process
         leaves = leaf_addresses(network)
         for region, leaf in leaves.items():
             _wait(started[leaf_name(region)], leaf.monitor_port)
         ensure_edge_streams(
-            network.network.bus_url,
-            {region: leaf.url for region, leaf in leaves.items()},
-            passwords["ops"],
+            network.network.bus_url, passwords["ops"], leaf_access(network, passwords)
         )
     except BaseException:
         for process in reversed(started.values()):

@@ -51,6 +51,7 @@ from twoins.cli.observability import (
 )
 from twoins.cli.processes import ManagedProcess, twoins_command
 from twoins.cli.tokens import TokenError, demo_user_token
+from twoins.common.broker_config import network_users
 from twoins.common.network import DEFAULT_NETWORK_FILE, ConfigError, Network, load_network
 from twoins.common.realm_config import (
     CLUSTER_MANAGER,
@@ -332,7 +333,7 @@ def up(
             f"({network.network.gateway_url}) already answers; run `twoins network down` first"
         )
     passwords = load_or_create_passwords(
-        data_dir / "nats" / "passwords.json", [*network.region_ids, "ops", "monitor"]
+        data_dir / "nats" / "passwords.json", network_users(network.region_ids)
     )
     bus = _start_bus(network, data_dir, passwords)
     identity = _start_identity(network, data_dir, bus)

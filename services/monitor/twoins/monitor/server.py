@@ -22,6 +22,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from twoins.common.auth import AuthSettings, InvalidToken, TokenVerifier, bearer_token
+from twoins.common.broker_config import inbox_prefix
 from twoins.common.envelope import HEARTBEAT_PREFIX, SUBJECT_PREFIX, EnvelopeError, open_envelope
 from twoins.common.metrics import MetricsServer, register_build_info, serve_metrics
 from twoins.common.realm_config import CLUSTER_MANAGER, NETWORK_COORDINATOR
@@ -342,6 +343,7 @@ class MonitorServer:
                     user=self.settings.nats_user,
                     password=self.settings.nats_password,
                     name="monitor",
+                    inbox_prefix=inbox_prefix(self.settings.nats_user),
                     max_reconnect_attempts=-1,
                     reconnect_time_wait=0.5,
                     connect_timeout=2,

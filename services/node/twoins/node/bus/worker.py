@@ -21,6 +21,7 @@ from nats.aio.client import Client
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 
+from twoins.common.broker_config import inbox_prefix
 from twoins.common.envelope import SUBJECT_PREFIX, heartbeat_subject, wrap
 from twoins.common.metrics import package_version
 from twoins.common.stream import STREAM_NAME
@@ -107,6 +108,7 @@ class BusWorker:
                     user=self._settings.user,
                     password=self._settings.password,
                     name=f"node-{self._context.region.id}",
+                    inbox_prefix=inbox_prefix(self._settings.user),
                     max_reconnect_attempts=-1,
                     reconnect_time_wait=0.5,
                     allow_reconnect=True,
