@@ -29,6 +29,7 @@ from tests.bench.report import latency_summary, record
 from tests.support import builders
 from tests.support.nats import NatsServer, running_nats
 from tests.support.postgres import free_port
+from tests.support.signing import network_keys
 from twoins.cli.node_client import NodeClient
 from twoins.common.network import load_network
 from twoins.common.stream import STREAM_NAME
@@ -51,6 +52,7 @@ def _start_node(
         **os.environ,
         "TWOINS_NATS_URL": broker.url,
         "TWOINS_NATS_PASSWORD": broker.password(region),
+        **network_keys().node_environment(region),
         "TWOINS_LOG_LEVEL": "WARNING",
     }
     config = folder / f"{region}.yaml"

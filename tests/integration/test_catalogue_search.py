@@ -35,6 +35,7 @@ def servicer(tmp_path: Path) -> NetworkServicer:
         store,
         frozenset(network.region_ids),
         on_change=lambda changed: context.catalogue.refresh(store, changed),
+        verify=None,
     )
     for index in range(7):
         region = "it-basilicata" if index % 2 else "gr-attica"

@@ -21,6 +21,7 @@ from tests.support import builders
 from tests.support.identity import LEEWAY_SECONDS, Identity
 from tests.support.nats import NatsServer, connect_as
 from tests.support.postgres import free_port
+from tests.support.signing import signing_overrides
 from twoins.cli.node_client import NodeClient
 from twoins.common.realm_config import dev_node_secret
 from twoins.node.config import load_node_config
@@ -62,6 +63,7 @@ def start(
             "shutdown_grace_seconds": 1,
             "nats_url": broker.url,
             "nats_password": broker.password(region),
+            **signing_overrides(region),
             "auth_issuer": identity.issuer,
             "auth_jwks_url": identity.jwks_url,
             "auth_leeway_seconds": LEEWAY_SECONDS,

@@ -14,6 +14,7 @@ import pytest
 
 from tests.integration.test_exchange import catalogue_has, publish_need, wait_until
 from tests.support.nats import EdgeTopology, NatsServer, running_edge
+from tests.support.signing import signing_overrides
 from twoins.cli.node_client import NodeClient
 from twoins.common.stream import NETWORK_MIRROR
 from twoins.node.config import load_node_config
@@ -33,6 +34,7 @@ def node_on_leaf(leaf: NatsServer, region: str, database: Path) -> NodeServer:
             "k_anonymity": 1,
             "nats_url": leaf.url,
             "nats_password": leaf.password(region),
+            **signing_overrides(region),
             "nats_stream": NETWORK_MIRROR,
         },
     )

@@ -54,7 +54,7 @@ def store(tmp_path: Path) -> NodeStore:
 def test_any_order_with_duplicates_ends_closed(store: NodeStore, order: tuple[int, ...]) -> None:
     need_id = str(uuid.uuid4())
     events = history(need_id)
-    applier = EventApplier(store, frozenset({REGION}))
+    applier = EventApplier(store, frozenset({REGION}), verify=None)
     delivered = [events[index] for index in order] + [events[order[0]], events[order[-1]]]
     outcomes = [applier.apply(subject, data)[0] for subject, data in delivered]
     assert outcomes.count("duplicate") == 2
@@ -68,8 +68,9 @@ def test_any_order_with_duplicates_ends_closed(store: NodeStore, order: tuple[in
 def test_a_batch_with_a_bad_event_keeps_the_good_ones(store: NodeStore) -> None:
     need_id = str(uuid.uuid4())
     published, matched, _closed = history(need_id)
-    applier = EventApplier(store, frozenset({REGION}))
-    results = applier.apply_batch([published, (published[0], b"\x00garbage"), matched, published])
+    applier = EventApplier(store, frozenset({REGION}), verify=None)
+    batch = [published, (published[0], b"\x00garbage"), matched, published]
+    results = applier.apply_batch([(subject, data, {}) for subject, data in batch])
     assert [outcome for outcome, _reason in results] == [
         "applied",
         "dead_lettered",

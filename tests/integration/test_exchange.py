@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from tests.support import builders
 from tests.support.nats import NatsServer, connect_as
+from tests.support.signing import signed_headers, signing_overrides
 from twoins.cli.node_client import NodeClient
 from twoins.common.envelope import wrap
 from twoins.node.config import load_node_config
@@ -56,6 +57,7 @@ def node_on_bus(broker: NatsServer, region: str, database: Path) -> NodeServer:
             "k_anonymity": 1,
             "nats_url": broker.url,
             "nats_password": broker.password(region),
+            **signing_overrides(region),
         },
     )
     server = build_server(config)
@@ -164,7 +166,8 @@ def test_duplicate_event_is_applied_once(broker: NatsServer, nodes: dict[str, No
         client = await connect_as(broker, ORIGIN)
         js = client.jetstream()
         for _ in range(3):  # new message ids: JetStream stores them, the inbox must catch them
-            await js.publish(subject, envelope, headers={"Nats-Msg-Id": str(uuid.uuid4())})
+            headers = {**signed_headers(ORIGIN, envelope), "Nats-Msg-Id": str(uuid.uuid4())}
+            await js.publish(subject, envelope, headers=headers)
         await client.close()
 
     asyncio.run(republish())
@@ -202,8 +205,8 @@ def test_bad_events_are_dead_lettered_and_the_consumer_goes_on(
     async def send() -> None:
         client = await connect_as(broker, ORIGIN)
         js = client.jetstream()
-        for data in bad:
-            await js.publish(subject, data)
+        for data in bad:  # signed by the origin: the checks behind the signature hold too
+            await js.publish(subject, data, headers=signed_headers(ORIGIN, data))
         await client.close()
 
     asyncio.run(send())

@@ -23,6 +23,7 @@ import pytest
 
 from tests.support.nats import NatsServer
 from tests.support.postgres import free_port
+from tests.support.signing import network_keys, signing_overrides
 from tests.unit.test_grafana_dashboards import DASHBOARDS, dashboard_expressions
 from twoins.common.network import DEFAULT_NETWORK_FILE, load_network
 from twoins.common.prometheus_config import render
@@ -55,6 +56,7 @@ def start_node(broker: NatsServer, region: str, folder: Path, metrics_port: int)
             "database_url": f"sqlite:///{folder / region}.db",
             "nats_url": broker.url,
             "nats_password": broker.password(region),
+            **signing_overrides(region),
             "metrics_listen": f"127.0.0.1:{metrics_port}",
             "heartbeat_seconds": HEARTBEAT_SECONDS,
             "semantic_matching": False,
@@ -117,6 +119,8 @@ def watched(broker: NatsServer, tmp_path_factory: pytest.TempPathFactory) -> Ite
             nats_url=broker.url,
             nats_password=broker.password("monitor"),
             thresholds=Thresholds(heartbeat_seconds=HEARTBEAT_SECONDS),
+            keyring_url=str(network_keys().keyring),
+            keyring_root_key=network_keys().root_public_key,
         )
     )
     monitor.start()

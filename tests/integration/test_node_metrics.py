@@ -9,6 +9,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.integration.test_exchange import publish_need, wait_until
 from tests.support.nats import NatsServer
+from tests.support.signing import signing_overrides
 from twoins.cli.node_client import NodeClient
 from twoins.node.config import load_node_config
 from twoins.node.server import build_server
@@ -37,6 +38,7 @@ def test_node_metrics_count_calls_and_events(
             "k_anonymity": 1,
             "nats_url": broker.url,
             "nats_password": broker.password("es-balears"),
+            **signing_overrides("es-balears"),
             "metrics_listen": "127.0.0.1:0",
             "shutdown_grace_seconds": 1,
         },

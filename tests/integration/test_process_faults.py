@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from tests.integration.test_exchange import node_on_bus, publish_need, wait_until
 from tests.support.nats import NatsServer, running_nats
 from tests.support.postgres import free_port
+from tests.support.signing import network_keys
 from twoins.cli.node_client import NodeClient
 from twoins.node.store.database import Database
 from twoins.node.store.tables import CatalogueNeedRow, InboxRow, NeedRow, OutboxRow
@@ -52,6 +53,7 @@ def _serve(broker: NatsServer, address: str, database: Path, log: Path) -> subpr
                 **os.environ,
                 "TWOINS_NATS_URL": broker.url,
                 "TWOINS_NATS_PASSWORD": broker.password(ORIGIN),
+                **network_keys().node_environment(ORIGIN),
                 "TWOINS_LOG_LEVEL": "WARNING",
             },
             stdout=output,

@@ -18,6 +18,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from tests.integration.test_exchange import node_on_bus, publish_need, wait_until
 from tests.support import builders
 from tests.support.nats import NatsServer, connect_as
+from tests.support.signing import signed_headers
 from twoins.cli.node_client import NodeClient
 from twoins.common.envelope import subject_for, wrap
 from twoins.node.domain.referral import TERMINAL_STATES, ReferralState
@@ -81,8 +82,9 @@ def _republish(broker: NatsServer, region: str, moved: events_pb2.ReferralMoved)
 
     async def publish() -> None:
         client = await connect_as(broker, region)
+        data = wrap(moved, region).SerializeToString()
         await client.jetstream().publish(
-            subject_for(region, moved), wrap(moved, region).SerializeToString()
+            subject_for(region, moved), data, headers=signed_headers(region, data)
         )
         await client.close()
 

@@ -16,6 +16,7 @@ import pytest
 from tests.integration.test_exchange import node_on_bus, publish_need, wait_until
 from tests.support import builders
 from tests.support.nats import NatsServer, connect_as
+from tests.support.signing import signed_headers
 from twoins.cli.node_client import NodeClient
 from twoins.common.envelope import subject_for, wrap
 from twoins.node.api.referrals import follow_up_referrals
@@ -194,8 +195,9 @@ def test_a_region_cannot_move_the_other_side(
 
     async def publish() -> None:
         client = await connect_as(broker, OFFER_REGION)
+        data = envelope.SerializeToString()
         await client.jetstream().publish(
-            subject_for(OFFER_REGION, forged), envelope.SerializeToString()
+            subject_for(OFFER_REGION, forged), data, headers=signed_headers(OFFER_REGION, data)
         )
         await client.close()
 
@@ -300,8 +302,9 @@ def test_a_proposal_naming_no_record_of_ours_is_set_aside(
 
     async def publish() -> None:
         client = await connect_as(broker, OFFER_REGION)
+        data = wrap(forged, OFFER_REGION).SerializeToString()
         await client.jetstream().publish(
-            subject_for(OFFER_REGION, forged), wrap(forged, OFFER_REGION).SerializeToString()
+            subject_for(OFFER_REGION, forged), data, headers=signed_headers(OFFER_REGION, data)
         )
         await client.close()
 

@@ -18,6 +18,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from tests.support.nats import NatsServer
 from tests.support.postgres import free_port
+from tests.support.signing import signing_overrides
 from twoins.cli.keycloak import KeycloakServer
 from twoins.common.realm_config import (
     DEMO_PASSWORD,
@@ -145,7 +146,15 @@ def start_secured_node(
     """A node that checks every caller's token against the session's Keycloak, on the bus
     when a broker is given; with `ports` (region → port) on its own port, knowing the other
     regions' nodes as peers and signing in as its node account, so referrals disclose."""
-    bus = {"nats_url": broker.url, "nats_password": broker.password(region)} if broker else {}
+    bus = (
+        {
+            "nats_url": broker.url,
+            "nats_password": broker.password(region),
+            **signing_overrides(region),
+        }
+        if broker
+        else {}
+    )
     peering = {}
     if ports:
         peering = {

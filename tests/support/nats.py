@@ -113,7 +113,7 @@ async def connect_as(server: NatsServer, user: str, **options: object) -> Client
         user=user,
         password=server.password(user),
         inbox_prefix=inbox_prefix(user),
-        **options,  # type: ignore[arg-type]
+        **options,
     )
 
 

@@ -7,6 +7,7 @@ from importlib.metadata import entry_points
 import click
 
 from twoins.cli.deploy_commands import bus_group, probe_group
+from twoins.cli.keys import keys_group
 from twoins.cli.network import network_group, seed
 from twoins.monitor.cli import monitor_group
 from twoins.node.anonymiser_cli import anonymiser_group
@@ -28,6 +29,7 @@ cli.add_command(monitor_group)
 cli.add_command(audit_group)
 cli.add_command(bus_group)
 cli.add_command(probe_group)
+cli.add_command(keys_group)
 # Parts that services must not import (the gateway) plug in their commands by entry point.
 for _entry in entry_points(group="twoins.commands"):
     cli.add_command(_entry.load())

@@ -39,6 +39,7 @@ from twoins.cli.front_door import (
     start_gateway,
 )
 from twoins.cli.keycloak import KeycloakError, KeycloakServer
+from twoins.cli.keys import init_network_keys
 from twoins.cli.node_client import NodeClient
 from twoins.cli.observability import (
     MONITOR,
@@ -335,6 +336,8 @@ def up(
     passwords = load_or_create_passwords(
         data_dir / "nats" / "passwords.json", network_users(network.region_ids)
     )
+    signing = init_network_keys(data_dir / "keys", list(network.region_ids))
+    console.print(f"  [green]✓[/] signing keys and the network key ring in {signing.folder}")
     bus = _start_bus(network, data_dir, passwords)
     identity = _start_identity(network, data_dir, bus)
     # Stopped in this order: the gateway, then the nodes (they leave the bus before it goes),
@@ -351,6 +354,7 @@ def up(
             {
                 "TWOINS_DATA_DIR": str(data_dir),
                 **node_bus_environment(network, region.id, passwords[region.id]),
+                **signing.node_environment(region.id),
                 # The dev realm's secret of the node's service account: referral disclosures.
                 "TWOINS_NODE_CLIENT_SECRET": dev_node_secret(region.id),
                 "TWOINS_METRICS_LISTEN": region.endpoints.metrics or "",
@@ -366,7 +370,11 @@ def up(
     try:
         _wait_healthy(network, nodes, timeout)
         watchers[MONITOR] = start_monitor(
-            network, data_dir, network_file, passwords["monitor"], node_auth_environment(network)
+            network,
+            data_dir,
+            network_file,
+            passwords["monitor"],
+            {**node_auth_environment(network), **signing.monitor_environment()},
         )
         wait_ready(partial(monitor_ready, network), watchers[MONITOR], "the monitor")
         console.print(f"  [green]✓[/] monitor on {network.network.monitor_grpc}")

@@ -252,6 +252,9 @@ class TokenVerifier:
             raise InvalidToken(
                 "NOT_AN_ACCESS_TOKEN", "this is not an access token (an ID or refresh token?)"
             )
+        subject = claims.get("sub")
+        if not isinstance(subject, str) or not subject.strip():
+            raise InvalidToken("TOKEN_MALFORMED", "the access token names no subject")
         return principal_from_claims(claims, token)
 
     def verify_id_token(self, token: str, client_id: str, nonce: str) -> dict[str, Any]:

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from google.protobuf import any_pb2
 from google.protobuf.message import DecodeError, Message
 
+from twoins.common.signing import SigningError
 from twoins.v1 import events_pb2
+
+#: Checks that an envelope's bytes were signed by its origin region (signing.KeyRingCache's
+#: verify_event): (origin region, envelope bytes, message headers), raising SigningError.
+EventVerifier = Callable[[str, bytes, Mapping[str, str]], object]
 
 SCHEMA_VERSION = 1
 SUBJECT_PREFIX = "twoins.v1"
@@ -92,9 +98,16 @@ def wrap(
 
 
 def open_envelope(
-    subject: str, data: bytes, known_regions: frozenset[str]
+    subject: str,
+    data: bytes,
+    known_regions: frozenset[str],
+    *,
+    verify: EventVerifier | None,
+    headers: Mapping[str, str] | None = None,
 ) -> tuple[events_pb2.EventEnvelope, Message]:
-    """The envelope and its payload, or EnvelopeError saying why the event is refused."""
+    """The envelope and its payload, or EnvelopeError saying why the event is refused.
+    With `verify`, the event must also carry its origin region's signature in `headers`;
+    None is for callers that only read events they captured themselves."""
     if len(data) > MAX_ENVELOPE_BYTES:
         raise EnvelopeError("OVERSIZED", f"{len(data)} bytes, more than {MAX_ENVELOPE_BYTES}")
     parts = _subject_parts(subject)
@@ -124,6 +137,11 @@ def open_envelope(
         raise EnvelopeError(
             "UNKNOWN_REGION", f"region {envelope.origin_region!r} is not in the network"
         )
+    if verify is not None:
+        try:
+            verify(envelope.origin_region, data, headers or {})
+        except SigningError as error:
+            raise EnvelopeError(error.reason, str(error)) from None
     registered = EVENT_TYPES.get(envelope.event_type)
     if registered is None:
         raise EnvelopeError("UNKNOWN_TYPE", f"event type {envelope.event_type!r} is unknown")

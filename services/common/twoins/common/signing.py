@@ -332,3 +332,48 @@ class KeyRingCache:
                 return
             self._ring = ring
             self.last_error = ""
+
+
+class KeyFileSigner:
+    """A node's signing key, read from its file and read again when the file changes (a
+    rotation). A new key is used once the key ring lists it as active, so that receivers
+    can check what it signs; until then the node goes on signing with the key it had."""
+
+    def __init__(self, path: Path, region: str, ring: KeyRingCache) -> None:
+        self._path = path
+        self._region = region
+        self._ring = ring
+        self._lock = threading.Lock()
+        self._key = load_signing_key(path, region)
+        self._modified = path.stat().st_mtime_ns
+
+    def check_listed(self) -> None:
+        """SigningError unless the key ring lists this node's key as active."""
+        ring = self._ring.load()
+        if self._key.kid not in ring.active_kids(self._region):
+            raise SigningError(
+                "UNKNOWN_KEY",
+                f"the network key ring (version {ring.version}) does not list this node's key "
+                f"{self._key.kid} as active: add it (twoins keys add) before starting the node",
+            )
+
+    @property
+    def key(self) -> SigningKey:
+        with self._lock:
+            try:
+                modified = self._path.stat().st_mtime_ns
+            except OSError:
+                return self._key  # a file being replaced: keep the key in hand
+            if modified != self._modified:
+                self._take_new_key(modified)
+            return self._key
+
+    def _take_new_key(self, modified: int) -> None:
+        try:
+            candidate = load_signing_key(self._path, self._region)
+        except SigningError:
+            return
+        ring = self._ring.current()
+        if ring is not None and candidate.kid in ring.active_kids(self._region):
+            self._key = candidate
+            self._modified = modified

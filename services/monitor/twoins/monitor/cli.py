@@ -11,6 +11,7 @@ from twoins.common.auth import AuthSettings
 from twoins.common.logs import configure_logging
 from twoins.common.network import DEFAULT_NETWORK_FILE, ConfigError, load_network
 from twoins.common.shutdown import wait_for_stop_signal
+from twoins.common.signing import SigningError
 from twoins.monitor.status import Thresholds
 
 
@@ -49,6 +50,18 @@ def monitor_group() -> None:
     help="Serve anyone without a token (a local trial only).",
 )
 @click.option(
+    "--keyring-url",
+    envvar="TWOINS_KEYRING_URL",
+    default="",
+    help="The network key ring (file or URL): heartbeats must carry their region's signature.",
+)
+@click.option(
+    "--keyring-root-key",
+    envvar="TWOINS_KEYRING_ROOT_KEY",
+    default="",
+    help="The network root's public key (base64url) the key ring is signed with.",
+)
+@click.option(
     "--network",
     "network_file",
     type=click.Path(path_type=Path),
@@ -65,6 +78,8 @@ def serve(
     auth_issuer: str,
     auth_jwks_url: str,
     allow_unauthenticated: bool,
+    keyring_url: str,
+    keyring_root_key: str,
     network_file: Path,
 ) -> None:
     """Serve NetworkHealthService and metrics until interrupted."""
@@ -82,6 +97,11 @@ def serve(
             "no identity provider configured: pass --auth-issuer (TWOINS_AUTH_ISSUER), or "
             "--allow-unauthenticated for a local trial"
         )
+    if not keyring_url or not keyring_root_key:
+        raise click.ClickException(
+            "no network key ring: pass --keyring-url and --keyring-root-key "
+            "(TWOINS_KEYRING_URL, TWOINS_KEYRING_ROOT_KEY; `twoins keys init` makes them)"
+        )
     try:
         auth = AuthSettings(issuer=auth_issuer, jwks_url=auth_jwks_url) if auth_issuer else None
     except ValidationError as error:
@@ -95,11 +115,13 @@ def serve(
             nats_password=nats_password,
             thresholds=Thresholds(heartbeat_seconds=heartbeat_seconds),
             auth=auth,
+            keyring_url=keyring_url,
+            keyring_root_key=keyring_root_key,
         )
     )
     try:
         server.start()
-    except RuntimeError as error:
+    except (RuntimeError, SigningError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"monitor serving on {server.address}", err=True)
     wait_for_stop_signal()

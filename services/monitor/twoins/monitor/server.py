@@ -7,7 +7,7 @@ import asyncio
 import logging
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent import futures
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,6 +26,7 @@ from twoins.common.broker_config import inbox_prefix
 from twoins.common.envelope import HEARTBEAT_PREFIX, SUBJECT_PREFIX, EnvelopeError, open_envelope
 from twoins.common.metrics import MetricsServer, register_build_info, serve_metrics
 from twoins.common.realm_config import CLUSTER_MANAGER, NETWORK_COORDINATOR
+from twoins.common.signing import KeyRingCache, parse_public_key
 from twoins.monitor.status import Beat, NetworkStatus, NodeRecord, NodeState, Thresholds
 from twoins.v1 import events_pb2, network_health_pb2, network_health_pb2_grpc
 
@@ -49,6 +50,10 @@ class MonitorSettings:
     thresholds: Thresholds = field(default_factory=Thresholds)
     #: Callers must show an access token of this realm; None serves anyone (a local trial).
     auth: AuthSettings | None = None
+    #: The network key ring (file or URL) and its root's public key: heartbeats must be
+    #: signed by their region's key. `twoins monitor serve` requires both with a bus.
+    keyring_url: str = ""
+    keyring_root_key: str = ""
 
 
 def _timestamp(value: datetime) -> Timestamp:
@@ -66,11 +71,29 @@ class Monitor:
         self.status = NetworkStatus(settings.regions, settings.thresholds, datetime.now(UTC))
         #: Heartbeats by outcome: accepted, or the reason they were ignored.
         self.heartbeats: Counter[str] = Counter()
+        self._keyring = (
+            KeyRingCache(settings.keyring_url, parse_public_key(settings.keyring_root_key))
+            if settings.keyring_url
+            else None
+        )
 
-    def on_heartbeat(self, subject: str, data: bytes, now: datetime) -> str:
+    def load_keyring(self) -> None:
+        """Fetches the network key ring now; SigningError says why it cannot be had."""
+        if self._keyring is not None:
+            self._keyring.load()
+
+    def on_heartbeat(
+        self, subject: str, data: bytes, now: datetime, headers: Mapping[str, str] | None = None
+    ) -> str:
         """Takes one heartbeat message; returns its outcome ("accepted" or why ignored)."""
         try:
-            envelope, payload = open_envelope(subject, data, frozenset(self.settings.regions))
+            envelope, payload = open_envelope(
+                subject,
+                data,
+                frozenset(self.settings.regions),
+                verify=self._keyring.verify_event if self._keyring is not None else None,
+                headers=headers,
+            )
         except EnvelopeError as error:
             outcome = error.reason.lower()
         else:
@@ -319,6 +342,7 @@ class MonitorServer:
         if self.settings.metrics_listen:
             self.metrics_server = serve_metrics(self.settings.metrics_listen, self.registry)
         if self.settings.nats_url:
+            self.monitor.load_keyring()
             self._thread = threading.Thread(target=self._listen, daemon=True, name="monitor-bus")
             self._thread.start()
         logger.info("monitor serving", extra={"address": self.address})
@@ -355,7 +379,9 @@ class MonitorServer:
             return
 
         async def on_heartbeat(message: Msg) -> None:
-            self.monitor.on_heartbeat(message.subject, message.data, datetime.now(UTC))
+            self.monitor.on_heartbeat(
+                message.subject, message.data, datetime.now(UTC), message.headers
+            )
 
         async def on_event(message: Msg) -> None:
             self.monitor.on_event(message.subject)

@@ -41,6 +41,9 @@ ENVIRONMENT = {
     "TWOINS_NODE_CLIENT_SECRET": "auth_client_secret",
     "TWOINS_PEERS": "peers",
     "TWOINS_REFERRAL_ANSWER_DAYS": "referral_answer_days",
+    "TWOINS_SIGNING_KEY_FILE": "signing_key_file",
+    "TWOINS_KEYRING_URL": "keyring_url",
+    "TWOINS_KEYRING_ROOT_KEY": "keyring_root_key",
 }
 
 
@@ -75,6 +78,10 @@ class NodeSettings(BaseModel):
     auth_client_secret: str | None = Field(default=None, max_length=256)
     peers: str | None = None
     referral_answer_days: int | None = Field(default=None, ge=1, le=60)
+    signing_key_file: Path | None = None
+    keyring_url: str | None = Field(default=None, min_length=1)
+    keyring_root_key: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{43}$")
+    keyring_refresh_seconds: float | None = Field(default=None, gt=0, le=86400)
 
 
 class NodeConfig(BaseModel):
@@ -121,6 +128,14 @@ class NodeConfig(BaseModel):
     referral_answer_days: int = 5
     #: Other regions' nodes by region id (from the network file; `peers` overrides some).
     peer_addresses: dict[str, str] = Field(default_factory=dict)
+    #: The node's Ed25519 key (PEM), which signs every event it publishes.
+    signing_key_file: Path | None = None
+    #: The network key ring (a file path or an http(s) URL), signed by the network's root.
+    keyring_url: str = ""
+    #: The network root's public key (base64url), which the key ring must be signed with.
+    keyring_root_key: str = ""
+    #: How often the key ring is fetched again (seconds).
+    keyring_refresh_seconds: float = 30.0
 
     @property
     def token_url(self) -> str:
@@ -187,6 +202,17 @@ def load_node_config(
         if peer not in peers or not address:
             raise ConfigError(f"peers: {item!r} is not region=host:port of another region")
         peers[peer] = address
+    if merged.get("nats_url"):
+        missing = [
+            name
+            for name in ("signing_key_file", "keyring_url", "keyring_root_key")
+            if not merged.get(name)
+        ]
+        if missing:
+            raise ConfigError(
+                f"the bus needs {', '.join(missing)}: every event is signed by its node and "
+                "checked against the network key ring (`twoins keys init` makes them)"
+            )
     return NodeConfig(
         region=region, network_regions=network.region_ids, peer_addresses=peers, **merged
     )

@@ -14,6 +14,7 @@ from twoins.common.auth import TokenVerifier
 from twoins.common.metrics import MetricsServer, serve_metrics
 from twoins.common.realm_config import node_client_id
 from twoins.common.service_token import ServiceTokenSource
+from twoins.common.signing import KeyFileSigner, KeyRingCache, SigningError, parse_public_key
 from twoins.node.api.access import AccessPolicy
 from twoins.node.api.assessments import AssessmentServicer
 from twoins.node.api.business_plans import BusinessPlanServicer
@@ -78,6 +79,23 @@ class NodeStartError(Exception):
     """The node could not start; the message says why and what to change."""
 
 
+def _event_signing(config: NodeConfig) -> tuple[KeyRingCache, KeyFileSigner]:
+    """The network key ring and this node's signing key, checked before the node joins the
+    bus: a node whose key the ring does not list could not be heard by anyone."""
+    assert config.signing_key_file is not None  # load_node_config requires it with a bus
+    try:
+        keyring = KeyRingCache(
+            config.keyring_url,
+            parse_public_key(config.keyring_root_key),
+            refresh_seconds=config.keyring_refresh_seconds,
+        )
+        signer = KeyFileSigner(config.signing_key_file, config.region.id, keyring)
+        signer.check_listed()
+    except (SigningError, OSError) as error:
+        raise NodeStartError(f"event signing is not ready: {error}") from None
+    return keyring, signer
+
+
 class NodeServer:
     """One region's node. Build it with `build_server`, then `start()`, `stop()`."""
 
@@ -93,6 +111,7 @@ class NodeServer:
         self._sweeper: threading.Thread | None = None
         self.bus: BusWorker | None = None
         if config.nats_url:
+            keyring, signer = _event_signing(config)
             self.bus = BusWorker(
                 context,
                 BusSettings(
@@ -103,6 +122,8 @@ class NodeServer:
                     config.heartbeat_seconds,
                 ),
                 frozenset(config.network_regions),
+                signer,
+                keyring,
                 metrics=self.metrics,
             )
         settings = config.auth_settings()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Literal
 
 from google.protobuf.message import Message
 
-from twoins.common.envelope import EnvelopeError, open_envelope
+from twoins.common.envelope import EnvelopeError, EventVerifier, open_envelope
 from twoins.node.api.referral_messages import side_from_proto
 from twoins.node.bus.events import need_text, offer_text
 from twoins.node.domain.referral import Action, Move, Referral, ReferralState, Side
@@ -24,6 +24,8 @@ from twoins.v1 import events_pb2, knowledge_pb2, need_pb2
 logger = logging.getLogger(__name__)
 
 Outcome = Literal["applied", "duplicate", "stale", "dead_lettered"]
+#: An event as it came off the bus: subject, envelope bytes and message headers.
+ReceivedEvent = tuple[str, bytes, Mapping[str, str]]
 
 
 def _check_id(value: str, what: str) -> None:
@@ -138,8 +140,13 @@ class EventApplier:
         embed: Callable[[str], bytes] | None = None,
         on_change: Callable[[list[tuple[str, str]]], None] | None = None,
         own_region: str = "",
+        *,
+        verify: EventVerifier | None,
     ) -> None:
         self._store = store
+        # Proves each event's origin (its signature); None only where a test applies events
+        # it made itself.
+        self._verify = verify
         # Referrals are kept by the two regions that take part in them.
         self._own_region = own_region
         self._known_regions = known_regions
@@ -149,11 +156,13 @@ class EventApplier:
         # Told [("need" or "offer", id), ...] after a commit changed catalogue entries.
         self._on_change = on_change
 
-    def apply(self, subject: str, data: bytes) -> tuple[Outcome, str]:
+    def apply(
+        self, subject: str, data: bytes, headers: Mapping[str, str] | None = None
+    ) -> tuple[Outcome, str]:
         """What happened to the event, and the dead-letter reason when it was set aside."""
-        return self.apply_batch([(subject, data)])[0]
+        return self.apply_batch([(subject, data, headers or {})])[0]
 
-    def apply_batch(self, events: list[tuple[str, bytes]]) -> list[tuple[Outcome, str]]:
+    def apply_batch(self, events: Sequence[ReceivedEvent]) -> list[tuple[Outcome, str]]:
         """Applies events in one transaction (one disk sync for the batch): the caller
         acknowledges them only after this returns. Every check runs before anything is
         written, so one bad event is dead-lettered without undoing the others."""
@@ -162,9 +171,11 @@ class EventApplier:
         opened: list[
             tuple[str, bytes, tuple[events_pb2.EventEnvelope, Message] | EnvelopeError]
         ] = []
-        for subject, data in events:
+        for subject, data, headers in events:
             try:
-                envelope, payload = open_envelope(subject, data, self._known_regions)
+                envelope, payload = open_envelope(
+                    subject, data, self._known_regions, verify=self._verify, headers=headers
+                )
                 _validate(envelope.origin_region, payload)
                 opened.append((subject, data, (envelope, payload)))
             except EnvelopeError as error:

@@ -24,6 +24,7 @@ from nats.js import JetStreamContext
 from twoins.common.broker_config import inbox_prefix
 from twoins.common.envelope import SUBJECT_PREFIX, heartbeat_subject, wrap
 from twoins.common.metrics import package_version
+from twoins.common.signing import KeyFileSigner, KeyRingCache
 from twoins.common.stream import STREAM_NAME
 from twoins.node.api.context import NodeContext
 from twoins.node.bus.apply import EventApplier
@@ -56,9 +57,12 @@ class BusWorker:
         context: NodeContext,
         settings: BusSettings,
         known_regions: frozenset[str],
+        signer: KeyFileSigner,
+        keyring: KeyRingCache,
         metrics: NodeMetrics | None = None,
     ) -> None:
         self._context = context
+        self._signer = signer
         self._metrics = metrics
         self._settings = settings
         embed = context.embedder.embed_bytes if context.embedder is not None else None
@@ -69,6 +73,7 @@ class BusWorker:
             embed,
             on_change=lambda changed: context.catalogue.refresh(context.store, changed),
             own_region=context.region.id,
+            verify=keyring.verify_event,
         )
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -220,7 +225,8 @@ class BusWorker:
             envelope = await asyncio.get_running_loop().run_in_executor(
                 None, self._with_embedding, envelope
             )
-        await js.publish(subject, envelope, timeout=5, headers={"Nats-Msg-Id": event_id})
+        headers = {"Nats-Msg-Id": event_id, **self._signer.key.event_headers(envelope)}
+        await js.publish(subject, envelope, timeout=5, headers=headers)
         return event_id
 
     def _with_embedding(self, envelope_bytes: bytes) -> bytes:
@@ -262,9 +268,11 @@ class BusWorker:
             )
             if self.last_applied is not None:
                 beat.last_applied_time.FromDatetime(self.last_applied)
-            envelope = wrap(beat, region, self._context.clock())
+            data = wrap(beat, region, self._context.clock()).SerializeToString()
             if client.is_connected:
-                await client.publish(heartbeat_subject(region), envelope.SerializeToString())
+                await client.publish(
+                    heartbeat_subject(region), data, headers=self._signer.key.event_headers(data)
+                )
                 if self._metrics is not None:
                     self._metrics.heartbeats_sent.inc()
             await asyncio.sleep(self._settings.heartbeat_seconds)
@@ -299,7 +307,10 @@ class BusWorker:
                 results = await asyncio.get_running_loop().run_in_executor(
                     None,
                     self._applier.apply_batch,
-                    [(message.subject, message.data) for message in messages],
+                    [
+                        (message.subject, message.data, message.headers or {})
+                        for message in messages
+                    ],
                 )
             except Exception:
                 # Nothing of the batch was committed: ask for it again shortly.
