@@ -99,7 +99,8 @@ def _server(
     )
 
 
-def _test_passwords() -> dict[str, str]:
+def edge_passwords() -> dict[str, str]:
+    """Every password of the test network, by user (what each server gets is chosen from it)."""
     regions = load_network().region_ids
     users = dict.fromkeys([*regions, "ops", "monitor", *network_users(regions)])
     return {user: f"test-{user}-secret" for user in users}
@@ -119,7 +120,7 @@ async def connect_as(server: NatsServer, user: str, **options: object) -> Client
 
 @contextmanager
 def running_nats(store_dir: Path) -> Iterator[NatsServer]:
-    passwords = _test_passwords()
+    passwords = edge_passwords()
     server = _server(CONFIG, passwords, store_dir)
     try:
         server.start()
@@ -148,7 +149,7 @@ def running_edge(folder: Path, regions: list[str]) -> Iterator[EdgeTopology]:
     """Starts the hub, then each region's leaf, then the streams: each region's own stream
     on its leaf, the hub's network stream sourcing them, and each leaf's mirror of it. The
     same files and environments as `make run`: each server gets only its own secrets."""
-    passwords = _test_passwords()
+    passwords = edge_passwords()
     started: list[NatsServer] = []
     try:
         hub_dir = folder / "hub"

@@ -7,6 +7,7 @@ import shutil
 import tempfile
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from twoins.cli.keys import NetworkKeys, init_network_keys
 from twoins.common.network import load_network
@@ -21,9 +22,10 @@ def network_keys() -> NetworkKeys:
     return init_network_keys(folder / "keys", list(load_network().region_ids))
 
 
-def signing_overrides(region: str) -> dict[str, str]:
-    """A node's configuration keys for event signing."""
-    return network_keys().node_overrides(region)
+def signing_overrides(region: str) -> dict[str, Any]:
+    """A node's configuration keys for event signing; the ring is fetched every second, so
+    that tests of rotation and revocation need not wait."""
+    return {**network_keys().node_overrides(region), "keyring_refresh_seconds": 1}
 
 
 def signed_headers(region: str, envelope: bytes) -> dict[str, str]:

@@ -89,6 +89,11 @@ class BusWorker:
         self.consumer_lag = 0
         self._subscription: JetStreamContext.PullSubscription | None = None
 
+    @property
+    def signing_kid(self) -> str:
+        """The id of the key this node signs with now."""
+        return self._signer.key.kid
+
     def start(self) -> None:
         self._thread = threading.Thread(
             target=self._run, daemon=True, name=f"bus-{self._context.region.id}"
