@@ -233,6 +233,31 @@ def test_consent_exchanges_contacts_point_to_point_and_only_with_the_counterpart
         assert broken is None
         assert checked >= 2
         assert {"disclosure.sent", "disclosure.received"} <= kinds
+    # Each end holds the other's signed head and a countersignature of its own newest head,
+    # and its log verifies against both.
+    sides = ((NEED, OFFER), (OFFER, NEED))
+
+    def heads_exchanged() -> bool:
+        for region, other in sides:
+            with pair.nodes[region].context.store.read() as repositories:
+                head = repositories.audit.head(region)
+                if head is None or repositories.audit.counterpart_head(other) is None:
+                    return False
+                if repositories.audit.countersigned_sequence(other) < head.sequence:
+                    return False
+        return True
+
+    wait_until(heads_exchanged, timeout=20)
+    for region, other in sides:
+        with pair.nodes[other].context.store.read() as repositories:
+            copy = repositories.audit.counterpart_head(region)
+        assert copy is not None
+        check = pair.nodes[region].context.signatures
+        assert check is not None
+        with pair.nodes[region].context.store.read() as repositories:
+            _checked, broken = repositories.audit.verify_evidence(region, check, [(other, copy)])
+            assert repositories.audit.countersignatures()
+        assert broken is None, broken
 
 
 def test_withdrawn_consent_erases_the_disclosed_contact(pair: Pair) -> None:

@@ -33,3 +33,41 @@ class EraseDisclosureResponse(_message.Message):
     ERASED_FIELD_NUMBER: _ClassVar[int]
     erased: bool
     def __init__(self, erased: _Optional[bool] = ...) -> None: ...
+
+class SignedAuditHead(_message.Message):
+    __slots__ = ("region", "sequence", "entry_hash", "key_id", "signature")
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    ENTRY_HASH_FIELD_NUMBER: _ClassVar[int]
+    KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    region: str
+    sequence: int
+    entry_hash: str
+    key_id: str
+    signature: bytes
+    def __init__(self, region: _Optional[str] = ..., sequence: _Optional[int] = ..., entry_hash: _Optional[str] = ..., key_id: _Optional[str] = ..., signature: _Optional[bytes] = ...) -> None: ...
+
+class AuditHeadCountersignature(_message.Message):
+    __slots__ = ("region", "key_id", "signature")
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    KEY_ID_FIELD_NUMBER: _ClassVar[int]
+    SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    region: str
+    key_id: str
+    signature: bytes
+    def __init__(self, region: _Optional[str] = ..., key_id: _Optional[str] = ..., signature: _Optional[bytes] = ...) -> None: ...
+
+class ExchangeAuditHeadsRequest(_message.Message):
+    __slots__ = ("head",)
+    HEAD_FIELD_NUMBER: _ClassVar[int]
+    head: SignedAuditHead
+    def __init__(self, head: _Optional[_Union[SignedAuditHead, _Mapping]] = ...) -> None: ...
+
+class ExchangeAuditHeadsResponse(_message.Message):
+    __slots__ = ("countersignature", "head")
+    COUNTERSIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    HEAD_FIELD_NUMBER: _ClassVar[int]
+    countersignature: AuditHeadCountersignature
+    head: SignedAuditHead
+    def __init__(self, countersignature: _Optional[_Union[AuditHeadCountersignature, _Mapping]] = ..., head: _Optional[_Union[SignedAuditHead, _Mapping]] = ...) -> None: ...

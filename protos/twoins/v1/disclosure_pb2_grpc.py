@@ -47,6 +47,11 @@ class DisclosureServiceStub:
                 request_serializer=twoins_dot_v1_dot_disclosure__pb2.EraseDisclosureRequest.SerializeToString,
                 response_deserializer=twoins_dot_v1_dot_disclosure__pb2.EraseDisclosureResponse.FromString,
                 _registered_method=True)
+        self.ExchangeAuditHeads = channel.unary_unary(
+                '/twoins.v1.DisclosureService/ExchangeAuditHeads',
+                request_serializer=twoins_dot_v1_dot_disclosure__pb2.ExchangeAuditHeadsRequest.SerializeToString,
+                response_deserializer=twoins_dot_v1_dot_disclosure__pb2.ExchangeAuditHeadsResponse.FromString,
+                _registered_method=True)
 
 
 class DisclosureServiceServicer:
@@ -71,6 +76,17 @@ class DisclosureServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ExchangeAuditHeads(self, request, context):
+        """Each region hands the other its audit log's newest signed head and receives the other's,
+        with a countersignature of its own: each side keeps the other's evidence, so a log that
+        its keeper rewrites, truncates or empties no longer matches what the counterpart holds.
+        A head older than one the callee already holds, or another head at the same sequence,
+        is refused (reason AUDIT_HEAD_ROLLED_BACK or AUDIT_HEAD_FORKED).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_DisclosureServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -83,6 +99,11 @@ def add_DisclosureServiceServicer_to_server(servicer, server):
                     servicer.EraseDisclosure,
                     request_deserializer=twoins_dot_v1_dot_disclosure__pb2.EraseDisclosureRequest.FromString,
                     response_serializer=twoins_dot_v1_dot_disclosure__pb2.EraseDisclosureResponse.SerializeToString,
+            ),
+            'ExchangeAuditHeads': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExchangeAuditHeads,
+                    request_deserializer=twoins_dot_v1_dot_disclosure__pb2.ExchangeAuditHeadsRequest.FromString,
+                    response_serializer=twoins_dot_v1_dot_disclosure__pb2.ExchangeAuditHeadsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -142,6 +163,33 @@ class DisclosureService:
             '/twoins.v1.DisclosureService/EraseDisclosure',
             twoins_dot_v1_dot_disclosure__pb2.EraseDisclosureRequest.SerializeToString,
             twoins_dot_v1_dot_disclosure__pb2.EraseDisclosureResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExchangeAuditHeads(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/twoins.v1.DisclosureService/ExchangeAuditHeads',
+            twoins_dot_v1_dot_disclosure__pb2.ExchangeAuditHeadsRequest.SerializeToString,
+            twoins_dot_v1_dot_disclosure__pb2.ExchangeAuditHeadsResponse.FromString,
             options,
             channel_credentials,
             insecure,

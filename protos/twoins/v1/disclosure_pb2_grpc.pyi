@@ -46,6 +46,13 @@ class DisclosureServiceStub:
     """The SME's region tells the expert's region that consent was withdrawn: it erases the
     SME's contact it received.
     """
+    ExchangeAuditHeads: _grpc.UnaryUnaryMultiCallable[_disclosure_pb2.ExchangeAuditHeadsRequest, _disclosure_pb2.ExchangeAuditHeadsResponse]
+    """Each region hands the other its audit log's newest signed head and receives the other's,
+    with a countersignature of its own: each side keeps the other's evidence, so a log that
+    its keeper rewrites, truncates or empties no longer matches what the counterpart holds.
+    A head older than one the callee already holds, or another head at the same sequence,
+    is refused (reason AUDIT_HEAD_ROLLED_BACK or AUDIT_HEAD_FORKED).
+    """
 
 @_typing.type_check_only
 class DisclosureServiceAsyncStub(DisclosureServiceStub):
@@ -62,6 +69,13 @@ class DisclosureServiceAsyncStub(DisclosureServiceStub):
     EraseDisclosure: _aio.UnaryUnaryMultiCallable[_disclosure_pb2.EraseDisclosureRequest, _disclosure_pb2.EraseDisclosureResponse]  # type: ignore[assignment]
     """The SME's region tells the expert's region that consent was withdrawn: it erases the
     SME's contact it received.
+    """
+    ExchangeAuditHeads: _aio.UnaryUnaryMultiCallable[_disclosure_pb2.ExchangeAuditHeadsRequest, _disclosure_pb2.ExchangeAuditHeadsResponse]  # type: ignore[assignment]
+    """Each region hands the other its audit log's newest signed head and receives the other's,
+    with a countersignature of its own: each side keeps the other's evidence, so a log that
+    its keeper rewrites, truncates or empties no longer matches what the counterpart holds.
+    A head older than one the callee already holds, or another head at the same sequence,
+    is refused (reason AUDIT_HEAD_ROLLED_BACK or AUDIT_HEAD_FORKED).
     """
 
 class DisclosureServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -88,6 +102,19 @@ class DisclosureServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_disclosure_pb2.EraseDisclosureResponse, _abc.Awaitable[_disclosure_pb2.EraseDisclosureResponse]]:
         """The SME's region tells the expert's region that consent was withdrawn: it erases the
         SME's contact it received.
+        """
+
+    @_abc_1.abstractmethod
+    def ExchangeAuditHeads(
+        self,
+        request: _disclosure_pb2.ExchangeAuditHeadsRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_disclosure_pb2.ExchangeAuditHeadsResponse, _abc.Awaitable[_disclosure_pb2.ExchangeAuditHeadsResponse]]:
+        """Each region hands the other its audit log's newest signed head and receives the other's,
+        with a countersignature of its own: each side keeps the other's evidence, so a log that
+        its keeper rewrites, truncates or empties no longer matches what the counterpart holds.
+        A head older than one the callee already holds, or another head at the same sequence,
+        is refused (reason AUDIT_HEAD_ROLLED_BACK or AUDIT_HEAD_FORKED).
         """
 
 def add_DisclosureServiceServicer_to_server(servicer: DisclosureServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

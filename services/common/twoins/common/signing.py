@@ -316,6 +316,25 @@ class KeyRingCache:
                     return self._ring.verify_event(origin_region, envelope, headers)
             raise
 
+    def check_signature(self, region: str, message: bytes, kid: str, signature: bytes) -> bool:
+        """Whether `region`'s key `kid` (active or retired, not revoked) signed `message`."""
+        ring = self.current()
+        if (
+            ring is not None
+            and kid not in ring.keys
+            and (self._clock() - self._fetched_at >= self._miss_seconds)
+        ):
+            self._fetch()
+            ring = self._ring
+        key = ring.keys.get(kid) if ring is not None else None
+        if key is None or key.region != region or key.status == "revoked":
+            return False
+        try:
+            key.public_key.verify(signature, message)
+        except InvalidSignature:
+            return False
+        return True
+
     def _fetch(self) -> None:
         with self._lock:
             self._fetched_at = self._clock()

@@ -74,6 +74,23 @@ class Peers:
             ) from None
         return bool(response.erased)
 
+    def exchange_audit_heads(
+        self, region: str, head: disclosure_pb2.SignedAuditHead
+    ) -> disclosure_pb2.ExchangeAuditHeadsResponse:
+        try:
+            response: disclosure_pb2.ExchangeAuditHeadsResponse = self._stub(
+                region
+            ).ExchangeAuditHeads(
+                disclosure_pb2.ExchangeAuditHeadsRequest(head=head),
+                metadata=self._metadata(),
+                timeout=10,
+            )
+        except grpc.RpcError as error:
+            raise PeerUnavailable(
+                f"the node of {region} did not exchange audit heads: {error.details()}"
+            ) from None
+        return response
+
     def close(self) -> None:
         with self._lock:
             for channel in self._channels.values():

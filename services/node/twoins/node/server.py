@@ -36,6 +36,7 @@ from twoins.node.config import NodeConfig
 from twoins.node.metrics import NodeMetrics
 from twoins.node.peers import Peers
 from twoins.node.semantic import TextEmbedder
+from twoins.node.store.audit import HeadSigner
 from twoins.node.store.database import Database
 from twoins.node.store.node_store import NodeStore
 from twoins.v1 import (
@@ -99,7 +100,13 @@ def _event_signing(config: NodeConfig) -> tuple[KeyRingCache, KeyFileSigner]:
 class NodeServer:
     """One region's node. Build it with `build_server`, then `start()`, `stop()`."""
 
-    def __init__(self, config: NodeConfig, database: Database, context: NodeContext) -> None:
+    def __init__(
+        self,
+        config: NodeConfig,
+        database: Database,
+        context: NodeContext,
+        signing: tuple[KeyRingCache, KeyFileSigner] | None = None,
+    ) -> None:
         self.config = config
         self.metrics = NodeMetrics(config.region.id, context.store)
         self.metrics_server: MetricsServer | None = None
@@ -111,7 +118,7 @@ class NodeServer:
         self._sweeper: threading.Thread | None = None
         self.bus: BusWorker | None = None
         if config.nats_url:
-            keyring, signer = _event_signing(config)
+            keyring, signer = signing or _event_signing(config)
             self.bus = BusWorker(
                 context,
                 BusSettings(
@@ -294,6 +301,14 @@ def build_server(config: NodeConfig) -> NodeServer:
                 config.token_url, node_client_id(config.region.id), config.auth_client_secret
             ),
         )
+    signing = _event_signing(config) if config.nats_url else None
+    audit_signer, signatures = None, None
+    if signing is not None:
+        keyring, signer = signing
+        audit_signer = HeadSigner(
+            config.region.id, lambda message: (signer.key.kid, signer.key.sign(message))
+        )
+        signatures = keyring.check_signature
     context = NodeContext(
         region=config.region,
         store=NodeStore(database),
@@ -302,5 +317,7 @@ def build_server(config: NodeConfig) -> NodeServer:
         embedder=TextEmbedder() if config.semantic_matching else None,
         peers=peers,
         referral_answer_days=config.referral_answer_days,
+        audit_signer=audit_signer,
+        signatures=signatures,
     )
-    return NodeServer(config, database, context)
+    return NodeServer(config, database, context, signing)

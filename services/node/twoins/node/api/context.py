@@ -19,10 +19,12 @@ from twoins.common import taxonomy
 from twoins.common.envelope import subject_for, wrap
 from twoins.common.network import Region
 from twoins.node.domain.anonymiser.publication import DEFAULT_K
+from twoins.node.domain.audit import SignatureCheck
 from twoins.node.domain.errors import Conflict, FieldViolation, InvalidArgument
 from twoins.node.domain.text import utc_now
 from twoins.node.peers import Peers
 from twoins.node.semantic import TextEmbedder
+from twoins.node.store.audit import HeadSigner
 from twoins.node.store.catalogue_index import CatalogueIndex
 from twoins.node.store.node_store import NodeStore
 from twoins.node.store.repositories import Repositories
@@ -68,6 +70,10 @@ class NodeContext:
     peers: Peers | None = None
     #: Working days the receiving region has to answer a referral.
     referral_answer_days: int = 5
+    #: Signs the audit log's head with the node's key; None for a node without one.
+    audit_signer: HeadSigner | None = None
+    #: Checks another region's signature against the network key ring; None without one.
+    signatures: SignatureCheck | None = None
 
     def emit(self, repositories: Repositories, payloads: list[Message]) -> None:
         """Writes events to the outbox in the caller's transaction."""

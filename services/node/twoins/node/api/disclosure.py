@@ -20,6 +20,7 @@ from google.protobuf import json_format
 from sqlalchemy import select
 
 from twoins.node.api.access import current_principal
+from twoins.node.api.audit_heads import receive_head, sync_audit_heads
 from twoins.node.api.context import NodeContext, require_id
 from twoins.node.api.convert import contact_to_proto
 from twoins.node.api.referral_messages import move_event
@@ -31,6 +32,7 @@ from twoins.node.domain.errors import (
     PermissionDenied,
 )
 from twoins.node.domain.referral import Action, Move, Referral, ReferralState, Side
+from twoins.node.store.audit import HeadSigner
 from twoins.node.store.repositories import Repositories
 from twoins.node.store.tables import DisclosedContactRow
 from twoins.v1 import common_pb2, disclosure_pb2, disclosure_pb2_grpc
@@ -95,6 +97,7 @@ def audit(
     actor: str,
     data: bytes,
     now: datetime,
+    sign: HeadSigner | None,
 ) -> None:
     counterpart = (
         referral.offer_region if referral.need_region == own_region else referral.need_region
@@ -107,6 +110,7 @@ def audit(
         actor=actor,
         consent=consent_of(repositories, referral.id),
         data_digest=digest(data),
+        sign=sign,
     )
 
 
@@ -163,6 +167,7 @@ class DisclosureServicer(disclosure_pb2_grpc.DisclosureServiceServicer):
                 actor,
                 contact_bytes(request.contact),
                 now,
+                self._node.audit_signer,
             )
             audit(
                 repositories,
@@ -172,6 +177,7 @@ class DisclosureServicer(disclosure_pb2_grpc.DisclosureServiceServicer):
                 actor,
                 contact_bytes(sme_contact, organisation.legal_name),
                 now,
+                self._node.audit_signer,
             )
             if referral.state is ReferralState.CONSENT_GIVEN:
                 move = Move(
@@ -204,8 +210,22 @@ class DisclosureServicer(disclosure_pb2_grpc.DisclosureServiceServicer):
                 )
             erased = erase_contact(repositories, referral_id)
             if erased:
-                audit(repositories, referral, own, "disclosure.erased", f"node:{caller}", b"", now)
+                audit(
+                    repositories,
+                    referral,
+                    own,
+                    "disclosure.erased",
+                    f"node:{caller}",
+                    b"",
+                    now,
+                    self._node.audit_signer,
+                )
         return disclosure_pb2.EraseDisclosureResponse(erased=erased)
+
+    def ExchangeAuditHeads(
+        self, request: disclosure_pb2.ExchangeAuditHeadsRequest, context: grpc.ServicerContext
+    ) -> disclosure_pb2.ExchangeAuditHeadsResponse:
+        return receive_head(self._node, self._caller_node(), request)
 
 
 class DisclosureWorker:
@@ -235,6 +255,10 @@ class DisclosureWorker:
                 self.exchange_pending()
             except Exception:
                 logger.exception("contact exchange failed; retrying at the next interval")
+            try:
+                sync_audit_heads(self._node)
+            except Exception:
+                logger.exception("audit head exchange failed; retrying at the next interval")
 
     def pending(self) -> list[Referral]:
         own = self._node.region.id
@@ -281,6 +305,7 @@ class DisclosureWorker:
                     actor,
                     contact_bytes(expert),
                     now,
+                    self._node.audit_signer,
                 )
                 audit(
                     repositories,
@@ -290,6 +315,7 @@ class DisclosureWorker:
                     actor,
                     contact_bytes(answer.contact, answer.organisation_name),
                     now,
+                    self._node.audit_signer,
                 )
             done += 1
         return done

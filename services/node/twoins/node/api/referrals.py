@@ -359,9 +359,12 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
         actor = principal.subject if principal is not None else f"node:{self._region}"
         with self._node.store.write() as repositories:
             current = repositories.referrals.get(referral_id, for_update=True)
+            sign = self._node.audit_signer
             if erase_contact(repositories, referral_id):
-                audit(repositories, current, self._region, "disclosure.erased", actor, b"", now)
-            audit(repositories, current, self._region, "consent.withdrawn", actor, b"", now)
+                audit(
+                    repositories, current, self._region, "disclosure.erased", actor, b"", now, sign
+                )
+            audit(repositories, current, self._region, "consent.withdrawn", actor, b"", now, sign)
         return pb.WithdrawReferralConsentResponse(referral=self._move(referral_id, Action.WITHDRAW))
 
 

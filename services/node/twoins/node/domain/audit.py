@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -82,3 +82,108 @@ def verify_chain(entries: Iterable[AuditEntry]) -> tuple[int, Break | None]:
         expected_sequence += 1
         checked += 1
     return checked, None
+
+
+# --- evidence that survives its keeper ----------------------------------------------------------
+#
+# The chain alone proves nothing to someone who can rewrite the whole table: they recompute
+# every hash. So the newest entry (the head) is signed by the node's key, which is not in the
+# database, and after each disclosure the two regions exchange their signed heads: each keeps
+# the other's head and a countersignature of its own. A rewritten log no longer matches its
+# signed head; a truncated or emptied one falls short of what the counterpart holds.
+
+
+@dataclass(frozen=True)
+class SignedHead:
+    region: str
+    sequence: int
+    entry_hash: str
+    key_id: str
+    signature: bytes
+
+
+@dataclass(frozen=True)
+class Countersignature:
+    """`countersigner`'s signature of this log's head at `sequence`."""
+
+    countersigner: str
+    sequence: int
+    entry_hash: str
+    key_id: str
+    signature: bytes
+
+
+def head_message(region: str, sequence: int, entry_hash: str) -> bytes:
+    return f"twoins audit head\n{region}\n{sequence}\n{entry_hash}".encode()
+
+
+def countersignature_message(
+    countersigner: str, region: str, sequence: int, entry_hash: str
+) -> bytes:
+    lines = ["twoins audit countersignature", countersigner, region, str(sequence), entry_hash]
+    return "\n".join(lines).encode()
+
+
+#: (region, message, key id, signature) -> whether that region's key signed the message.
+SignatureCheck = Callable[[str, bytes, str, bytes], bool]
+
+
+def _against(entries: list[AuditEntry], sequence: int, entry_hash: str, whose: str) -> Break | None:
+    if sequence > len(entries):
+        return Break(
+            len(entries) + 1,
+            f"{whose} entry {sequence}, but the log has {len(entries)}: it was truncated",
+        )
+    if entries[sequence - 1].entry_hash != entry_hash:
+        return Break(sequence, f"it is not the entry {whose}: the log was rewritten")
+    return None
+
+
+def verify_evidence(
+    region: str,
+    entries: list[AuditEntry],
+    head: SignedHead | None,
+    countersignatures: Iterable[Countersignature],
+    check: SignatureCheck,
+    counterpart_copies: Iterable[tuple[str, SignedHead]] = (),
+) -> Break | None:
+    """The first break between a (whole) chain and its evidence: the node's signed head, the
+    counterparts' countersignatures kept beside the log, and copies of this log's head that
+    counterparts hold (`counterpart_copies`: (counterpart, head it holds)). None when every
+    piece agrees."""
+    if head is None:
+        if entries:
+            return Break(len(entries), "the log's signed head is missing")
+    elif not check(
+        region, head_message(region, head.sequence, head.entry_hash), head.key_id, head.signature
+    ):
+        return Break(
+            head.sequence, "the head's signature is not this node's: the log was rewritten"
+        )
+    else:
+        last = entries[-1] if entries else None
+        if last is None or (last.sequence, last.entry_hash) != (head.sequence, head.entry_hash):
+            return _against(entries, head.sequence, head.entry_hash, "the signed head names") or (
+                Break(head.sequence + 1, "entries follow the signed head: it was moved back")
+            )
+    for signed in countersignatures:
+        message = countersignature_message(
+            signed.countersigner, region, signed.sequence, signed.entry_hash
+        )
+        if not check(signed.countersigner, message, signed.key_id, signed.signature):
+            return Break(
+                signed.sequence, f"the countersignature of {signed.countersigner} is forged"
+            )
+        broken = _against(
+            entries, signed.sequence, signed.entry_hash, f"{signed.countersigner} countersigned"
+        )
+        if broken is not None:
+            return broken
+    for counterpart, copy in counterpart_copies:
+        message = head_message(region, copy.sequence, copy.entry_hash)
+        if copy.region != region or not check(region, message, copy.key_id, copy.signature):
+            return Break(copy.sequence, f"the head {counterpart} holds is not signed by {region}")
+        broken = _against(entries, copy.sequence, copy.entry_hash, f"{counterpart} holds")
+        if broken is not None:
+            return broken
+    return None

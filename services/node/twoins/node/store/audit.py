@@ -3,19 +3,49 @@ back in order for `twoins audit verify`."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from twoins.node.domain.audit import GENESIS, AuditEntry, Break, entry_hash, verify_chain
-from twoins.node.store.tables import AuditEntryRow, AuditHeadRow
+from twoins.node.domain.audit import (
+    GENESIS,
+    AuditEntry,
+    Break,
+    Countersignature,
+    SignatureCheck,
+    SignedHead,
+    entry_hash,
+    head_message,
+    verify_chain,
+    verify_evidence,
+)
+from twoins.node.domain.errors import Conflict
+from twoins.node.store.tables import (
+    AuditCounterpartHeadRow,
+    AuditCountersignatureRow,
+    AuditEntryRow,
+    AuditHeadRow,
+)
+
+
+@dataclass(frozen=True)
+class HeadSigner:
+    """Signs this region's heads with the node's key: message -> (key id, signature)."""
+
+    region: str
+    sign: Callable[[bytes], tuple[str, bytes]]
+
+    def __call__(self, sequence: int, entry_hash: str) -> tuple[str, bytes]:
+        return self.sign(head_message(self.region, sequence, entry_hash))
+
 
 _HEAD = 1
 
 
-def _entry(row: AuditEntryRow) -> AuditEntry:
+def entry_of_row(row: AuditEntryRow) -> AuditEntry:
     return AuditEntry(
         sequence=row.sequence,
         time=row.time,
@@ -44,6 +74,7 @@ class AuditLog:
         actor: str,
         consent: str,
         data_digest: str,
+        sign: HeadSigner | None = None,
     ) -> AuditEntry:
         head = self._session.get(AuditHeadRow, _HEAD, with_for_update=True)
         sequence, previous = (head.sequence + 1, head.entry_hash) if head else (1, GENESIS)
@@ -66,14 +97,127 @@ class AuditLog:
             )
         )
         if head is None:
-            self._session.add(AuditHeadRow(id=_HEAD, sequence=1, entry_hash=entry.entry_hash))
+            head = AuditHeadRow(id=_HEAD, sequence=1, entry_hash=entry.entry_hash)
+            self._session.add(head)
         else:
             head.sequence, head.entry_hash = entry.sequence, entry.entry_hash
+        head.key_id, head.signature = "", None
+        if sign is not None:
+            head.key_id, head.signature = sign(entry.sequence, entry.entry_hash)
         return entry
+
+    def head(self, region: str) -> SignedHead | None:
+        """The log's head as signed; None while the log is empty or its head unsigned."""
+        row = self._session.get(AuditHeadRow, _HEAD)
+        if row is None or row.signature is None:
+            return None
+        return SignedHead(region, row.sequence, row.entry_hash, row.key_id, row.signature)
+
+    def sign_head(self, sign: HeadSigner) -> SignedHead | None:
+        """Signs a head left unsigned (a log kept before heads were signed, or by a node
+        without a key): the log as it stands is what the node vouches for from now on."""
+        row = self._session.get(AuditHeadRow, _HEAD, with_for_update=True)
+        if row is not None and row.signature is None:
+            row.key_id, row.signature = sign(row.sequence, row.entry_hash)
+        return self.head(sign.region)
+
+    def counterparts(self) -> list[str]:
+        """The regions this log records disclosures with."""
+        rows = self._session.scalars(select(AuditEntryRow.counterpart).distinct())
+        return sorted(rows)
+
+    def keep_counterpart_head(self, counterpart: str, head: SignedHead, now: datetime) -> None:
+        """Keeps the newest head a counterpart signed (its signature checked by the caller);
+        Conflict when it is older than, or differs from, one already kept."""
+        row = self._session.get(AuditCounterpartHeadRow, counterpart, with_for_update=True)
+        if row is not None:
+            if head.sequence < row.sequence:
+                raise Conflict(
+                    f"{counterpart}'s audit head {head.sequence} is older than the head "
+                    f"{row.sequence} it signed before: its log was rolled back",
+                    reason="AUDIT_HEAD_ROLLED_BACK",
+                )
+            if head.sequence == row.sequence and head.entry_hash != row.entry_hash:
+                raise Conflict(
+                    f"{counterpart} signed two different audit heads at {head.sequence}",
+                    reason="AUDIT_HEAD_FORKED",
+                )
+        else:
+            row = AuditCounterpartHeadRow(counterpart=counterpart)
+            self._session.add(row)
+        row.sequence, row.entry_hash = head.sequence, head.entry_hash
+        row.key_id, row.signature, row.receive_time = head.key_id, head.signature, now
+
+    def counterpart_head(self, counterpart: str) -> SignedHead | None:
+        row = self._session.get(AuditCounterpartHeadRow, counterpart)
+        if row is None:
+            return None
+        return SignedHead(counterpart, row.sequence, row.entry_hash, row.key_id, row.signature)
+
+    def keep_countersignature(self, signed: Countersignature, now: datetime) -> None:
+        key = (signed.countersigner, signed.sequence)
+        if self._session.get(AuditCountersignatureRow, key) is None:
+            self._session.add(
+                AuditCountersignatureRow(
+                    counterpart=signed.countersigner,
+                    sequence=signed.sequence,
+                    entry_hash=signed.entry_hash,
+                    key_id=signed.key_id,
+                    signature=signed.signature,
+                    receive_time=now,
+                )
+            )
+
+    def countersigned_sequence(self, counterpart: str) -> int:
+        """The newest sequence of this log that `counterpart` countersigned (0: none)."""
+        found = self._session.scalar(
+            select(func.max(AuditCountersignatureRow.sequence)).where(
+                AuditCountersignatureRow.counterpart == counterpart
+            )
+        )
+        return int(found or 0)
+
+    def countersignatures(self) -> list[Countersignature]:
+        rows = self._session.scalars(
+            select(AuditCountersignatureRow).order_by(
+                AuditCountersignatureRow.counterpart, AuditCountersignatureRow.sequence
+            )
+        )
+        return [
+            Countersignature(
+                row.counterpart, row.sequence, row.entry_hash, row.key_id, row.signature
+            )
+            for row in rows
+        ]
+
+    def verify_evidence(
+        self,
+        region: str,
+        check: SignatureCheck,
+        counterpart_copies: Iterable[tuple[str, SignedHead]] = (),
+    ) -> tuple[int, Break | None]:
+        """verify(), then the log against its signed head, the countersignatures kept beside
+        it and what counterparts hold of it."""
+        checked, broken = self.verify()
+        if broken is not None:
+            return checked, broken
+        row = self._session.get(AuditHeadRow, _HEAD)
+        entries = self.entries()
+        if row is not None and row.signature is None:
+            return checked, Break(row.sequence, "the log's head is not signed")
+        broken = verify_evidence(
+            region,
+            entries,
+            self.head(region),
+            self.countersignatures(),
+            check,
+            counterpart_copies,
+        )
+        return checked, broken
 
     def entries(self) -> list[AuditEntry]:
         rows = self._session.scalars(select(AuditEntryRow).order_by(AuditEntryRow.sequence))
-        return [_entry(row) for row in rows]
+        return [entry_of_row(row) for row in rows]
 
     def verify(self) -> tuple[int, Break | None]:
         """How many entries hold, and the first break (None when the log is whole)."""
@@ -83,6 +227,8 @@ class AuditLog:
             return checked, broken
         head = self._session.get(AuditHeadRow, _HEAD)
         last = entries[-1] if entries else None
+        if head is None and last is not None:
+            return checked, Break(last.sequence, "the log's head is missing")
         if head is not None and (
             last is None or (last.sequence, last.entry_hash) != (head.sequence, head.entry_hash)
         ):

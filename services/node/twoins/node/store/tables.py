@@ -391,13 +391,42 @@ class AuditEntryRow(Base):
 
 
 class AuditHeadRow(Base):
-    """The log's last entry, written with it: a removed last entry no longer matches it."""
+    """The log's last entry, written with it and signed by the node's key (which is not in
+    the database): a removed last entry no longer matches it, a rewritten one its signature."""
 
     __tablename__ = "audit_head"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     sequence: Mapped[int] = mapped_column(Integer)
     entry_hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(80), default="")
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+
+class AuditCounterpartHeadRow(Base):
+    """The newest signed head of a counterpart's audit log that it handed this node."""
+
+    __tablename__ = "audit_counterpart_heads"
+
+    counterpart: Mapped[str] = mapped_column(String(40), primary_key=True)
+    sequence: Mapped[int] = mapped_column(Integer)
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(80))
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+    receive_time: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class AuditCountersignatureRow(Base):
+    """A counterpart's countersignature of this node's audit head at one sequence."""
+
+    __tablename__ = "audit_countersignatures"
+
+    counterpart: Mapped[str] = mapped_column(String(40), primary_key=True)
+    sequence: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(80))
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+    receive_time: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class DisclosedContactRow(Base):
