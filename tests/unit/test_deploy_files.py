@@ -76,9 +76,9 @@ def test_docker_compose_config_accepts_the_file() -> None:
     result = _run(compose, "--env-file", "deploy/compose/dev.env", "config")
     assert result.returncode == 0, result.stderr
     resolved = yaml.safe_load(result.stdout)
-    # Per region a database, a leaf and a node; once the hub, the streams job, Keycloak, the
-    # monitor, the gateway, Prometheus and Grafana.
-    assert len(resolved["services"]) == 7 + 3 * len(load_network().region_ids)
+    # Per region a database, a leaf and a node; once the hub, the keys job, the streams job,
+    # Keycloak, the monitor, the gateway, Prometheus and Grafana.
+    assert len(resolved["services"]) == 8 + 3 * len(load_network().region_ids)
     # Without the secrets, it refuses and names what is missing.
     empty = {key: value for key, value in os.environ.items() if not key.startswith("TWOINS_")}
     missing = subprocess.run(

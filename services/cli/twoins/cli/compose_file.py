@@ -61,6 +61,15 @@ def _nats_passwords(users: list[str]) -> dict[str, str]:
     return {password_variable(user): _secret(password_variable(user)) for user in users}
 
 
+def _signing(region: str) -> dict[str, str]:
+    """Where a container finds its region's signing key and the network key ring."""
+    return {
+        "TWOINS_SIGNING_KEY_FILE": f"/keys/{region}.key",
+        "TWOINS_KEYRING_URL": "/keys/keyring.json",
+        "TWOINS_KEYRING_ROOT_KEY_FILE": "/keys/root.pub",
+    }
+
+
 def _healthcheck(*command: str, start: str = "20s") -> dict[str, Any]:
     return {
         "test": ["CMD", *command],
@@ -139,6 +148,15 @@ def services(network: Network) -> dict[str, Any]:
             ),
             "restart": "unless-stopped",
         }
+    # One-shot: the root key, every region's signing key and the key ring, on a volume the
+    # nodes and the monitor read (an all-in-one demo; in a real network each region keeps its
+    # own key and the coordinator the root: `twoins keys create` and `twoins keys add`).
+    found["keys"] = _twoins(
+        ["keys", "init", "--dir", "/keys", *(part for r in regions for part in ("--region", r))],
+        {},
+        volumes=["keys:/keys"],
+        restart="on-failure",
+    )
     found["bus-setup"] = _twoins(
         [
             "bus",
@@ -214,9 +232,12 @@ def services(network: Network) -> dict[str, Any]:
                 "TWOINS_NATS_STREAM": NETWORK_MIRROR,
                 "TWOINS_NODE_CLIENT_SECRET": _secret(_node_secret_variable(region)),
                 "TWOINS_PEERS": peers,
+                **_signing(region),
                 **auth,
             },
+            volumes=["keys:/keys:ro"],
             depends_on={
+                "keys": {"condition": "service_completed_successfully"},
                 database: {"condition": "service_healthy"},
                 f"nats-leaf-{region}": {"condition": "service_healthy"},
                 "bus-setup": {"condition": "service_completed_successfully"},
@@ -229,9 +250,14 @@ def services(network: Network) -> dict[str, Any]:
         {
             "TWOINS_NATS_URL": "nats://nats-hub:4222",
             "TWOINS_NATS_PASSWORD": _secret(password_variable("monitor")),
+            **{name: value for name, value in _signing("").items() if "KEYRING" in name},
             **auth,
         },
-        depends_on={"bus-setup": {"condition": "service_completed_successfully"}},
+        volumes=["keys:/keys:ro"],
+        depends_on={
+            "keys": {"condition": "service_completed_successfully"},
+            "bus-setup": {"condition": "service_completed_successfully"},
+        },
         healthcheck=_healthcheck("twoins", "probe", "grpc", "127.0.0.1:7200"),
     )
     found["gateway"] = _twoins(
@@ -281,7 +307,7 @@ def services(network: Network) -> dict[str, Any]:
 
 
 def compose_document(network: Network) -> str:
-    volumes = ["nats-hub", *(f"nats-{r}" for r in network.region_ids)]
+    volumes = ["keys", "nats-hub", *(f"nats-{r}" for r in network.region_ids)]
     volumes += [*(f"postgres-{r}" for r in network.region_ids), "prometheus"]
     document = {
         "services": services(network),

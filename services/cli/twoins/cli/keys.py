@@ -32,6 +32,8 @@ from twoins.common.signing import (
 )
 
 ROOT_KEY = "root.key"
+#: The root's public key as text, for services that read it from a file.
+ROOT_PUBLIC_KEY = "root.pub"
 KEYRING = "keyring.json"
 
 
@@ -111,6 +113,7 @@ def init_network_keys(folder: Path, regions: list[str]) -> NetworkKeys:
             changed = True
     if changed:
         _publish(folder, KeyRing(max(current.version, 1), current.keys))
+    (folder / ROOT_PUBLIC_KEY).write_text(keys.root_public_key + "\n", encoding="utf-8")
     return keys
 
 

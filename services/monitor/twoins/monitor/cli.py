@@ -62,6 +62,13 @@ def monitor_group() -> None:
     help="The network root's public key (base64url) the key ring is signed with.",
 )
 @click.option(
+    "--keyring-root-key-file",
+    envvar="TWOINS_KEYRING_ROOT_KEY_FILE",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="A file holding the network root's public key (instead of --keyring-root-key).",
+)
+@click.option(
     "--network",
     "network_file",
     type=click.Path(path_type=Path),
@@ -80,6 +87,7 @@ def serve(
     allow_unauthenticated: bool,
     keyring_url: str,
     keyring_root_key: str,
+    keyring_root_key_file: Path | None,
     network_file: Path,
 ) -> None:
     """Serve NetworkHealthService and metrics until interrupted."""
@@ -97,6 +105,11 @@ def serve(
             "no identity provider configured: pass --auth-issuer (TWOINS_AUTH_ISSUER), or "
             "--allow-unauthenticated for a local trial"
         )
+    if keyring_root_key_file is not None and not keyring_root_key:
+        try:
+            keyring_root_key = keyring_root_key_file.read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise click.ClickException(f"cannot read {keyring_root_key_file}: {error}") from None
     if not keyring_url or not keyring_root_key:
         raise click.ClickException(
             "no network key ring: pass --keyring-url and --keyring-root-key "

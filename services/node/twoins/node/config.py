@@ -44,6 +44,7 @@ ENVIRONMENT = {
     "TWOINS_SIGNING_KEY_FILE": "signing_key_file",
     "TWOINS_KEYRING_URL": "keyring_url",
     "TWOINS_KEYRING_ROOT_KEY": "keyring_root_key",
+    "TWOINS_KEYRING_ROOT_KEY_FILE": "keyring_root_key_file",
 }
 
 
@@ -82,6 +83,8 @@ class NodeSettings(BaseModel):
     keyring_url: str | None = Field(default=None, min_length=1)
     keyring_root_key: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{43}$")
     keyring_refresh_seconds: float | None = Field(default=None, gt=0, le=86400)
+    #: A file holding the root's public key, where it is handed over as a file (containers).
+    keyring_root_key_file: Path | None = None
 
 
 class NodeConfig(BaseModel):
@@ -202,6 +205,14 @@ def load_node_config(
         if peer not in peers or not address:
             raise ConfigError(f"peers: {item!r} is not region=host:port of another region")
         peers[peer] = address
+    root_key_file = merged.pop("keyring_root_key_file", None)
+    if root_key_file is not None and not merged.get("keyring_root_key"):
+        try:
+            merged["keyring_root_key"] = Path(root_key_file).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise ConfigError(
+                f"keyring_root_key_file: cannot read {root_key_file}: {error}"
+            ) from None
     if merged.get("nats_url"):
         missing = [
             name
