@@ -622,3 +622,59 @@ def test_forged_deliveries_do_not_enter_the_network_stream(network: Network) -> 
         ledger.refused["leaf link: forged delivery into the network stream"]
         == (ledger.attempts["leaf link: forged delivery into the network stream"])
     )
+
+
+async def _mirror_holds(leaf: Client, subject: str, payload: bytes) -> bool:
+    """Whether a leaf's mirror of the network stream holds `payload` as its last on `subject`."""
+    try:
+        stored = await leaf.jetstream().get_last_msg(NETWORK_MIRROR, subject)
+    except Exception:  # no message on that subject
+        return False
+    return stored.data == payload
+
+
+def test_referral_moves_reach_the_two_regions_only(network: Network) -> None:
+    """A move of a referral between the attacker's region and the victim's reaches the
+    victim's mirror and not the third region's, while a catalogue event reaches both."""
+    topology, ledger = network.topology, network.ledger
+    moved = events_pb2.ReferralMoved(
+        referral_id=str(uuid.uuid4()),
+        move_id=str(uuid.uuid4()),
+        version=1,
+        action="propose",
+        need_region=ATTACKER,
+        offer_region=VICTIM,
+        need_id=str(uuid.uuid4()),
+        offer_id=str(uuid.uuid4()),
+    )
+    subject = subject_for(ATTACKER, moved)
+    assert subject == f"twoins.v1.{ATTACKER}.referral.moved.{VICTIM}"
+    data = wrap(moved, ATTACKER).SerializeToString()
+    need_subject, need_data = _forged_need(ATTACKER)
+
+    async def run() -> dict[str, tuple[bool, bool]]:
+        client = await connect_as(topology.leaves[ATTACKER], ATTACKER)
+        js = client.jetstream()
+        await js.publish(subject, data, headers=signed_headers(ATTACKER, data))
+        await js.publish(need_subject, need_data, headers=signed_headers(ATTACKER, need_data))
+        await client.close()
+        found: dict[str, tuple[bool, bool]] = {}
+        for region in (VICTIM, THIRD):
+            leaf = await connect_as(topology.leaves[region], "ops")
+            deadline = time.monotonic() + 15
+            while not await _mirror_holds(leaf, need_subject, need_data) and (
+                time.monotonic() < deadline
+            ):
+                await asyncio.sleep(0.1)
+            found[region] = (
+                await _mirror_holds(leaf, subject, data),
+                await _mirror_holds(leaf, need_subject, need_data),
+            )
+            await leaf.close()
+        return found
+
+    found = asyncio.run(run())
+    assert found[VICTIM] == (True, True), "the counterpart receives the move and the need"
+    held = found[THIRD] == (False, True)
+    ledger.record("referral move to a third region's mirror", held)
+    assert held, "a third region received another pair's referral move"

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from twoins.cli.compose_file import generated_files
+from twoins.common.broker_config import hub_users, leaf_users, password_variable
 from twoins.common.network import load_network
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,6 +70,20 @@ def test_compose_file_holds_no_secret_and_publishes_only_the_front_doors() -> No
         assert set(node["depends_on"]) >= {f"postgres-{region}", f"nats-leaf-{region}"}
         assert node["environment"]["TWOINS_NATS_URL"] == f"nats://nats-leaf-{region}:4222"
         assert node["environment"]["TWOINS_DATABASE_URL"].startswith("postgresql+psycopg://")
+
+
+def test_each_compose_broker_server_holds_only_its_own_secrets() -> None:
+    document = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    services: dict[str, Any] = document["services"]
+    regions = load_network().region_ids
+
+    def secrets(name: str) -> set[str]:
+        return {key for key in services[name]["environment"] if key.endswith("_PASSWORD")}
+
+    assert secrets("nats-hub") == {password_variable(user) for user in hub_users(regions)}
+    for region in regions:
+        own = {password_variable(user) for user in leaf_users(region)}
+        assert secrets(f"nats-leaf-{region}") == own, region
 
 
 def test_docker_compose_config_accepts_the_file() -> None:

@@ -38,9 +38,12 @@ EVENT_TYPES: dict[str, tuple[type[Message], str, str]] = {
     )
 }
 
+_REGION = r"[a-z]{2}-[a-z][a-z0-9-]{1,30}"
+#: `twoins.v1.<origin>.<aggregate>.<event>`; a referral move adds `.<addressee>`, the other
+#: region of the referral, so that the broker delivers it to the two regions only.
 _SUBJECT = re.compile(
-    r"^twoins\.v1\.(?P<region>[a-z]{2}-[a-z][a-z0-9-]{1,30})\."
-    r"(?P<aggregate>[a-z]+)\.(?P<event>[a-z]+)$"
+    rf"^twoins\.v1\.(?P<region>{_REGION})\.(?P<aggregate>[a-z]+)\.(?P<event>[a-z]+)"
+    rf"(?:\.(?P<addressee>{_REGION}))?$"
 )
 #: Heartbeats go outside the network stream's subjects: core NATS, kept by nobody.
 HEARTBEAT_PREFIX = "twoins.heartbeat"
@@ -51,15 +54,26 @@ def heartbeat_subject(region: str) -> str:
     return f"{HEARTBEAT_PREFIX}.{region}"
 
 
-def _subject_parts(subject: str) -> tuple[str, str, str] | None:
-    """(region, aggregate, event) named by a subject of the bus; None if it is none."""
+def _subject_parts(subject: str) -> tuple[str, str, str, str] | None:
+    """(region, aggregate, event, addressee or "") named by a subject of the bus; None if
+    it is none."""
     match = _SUBJECT.match(subject)
     if match is not None:
-        return match.group("region"), match.group("aggregate"), match.group("event")
+        return (
+            match.group("region"),
+            match.group("aggregate"),
+            match.group("event"),
+            match.group("addressee") or "",
+        )
     heartbeat = _HEARTBEAT_SUBJECT.match(subject)
     if heartbeat is not None:
-        return heartbeat.group("region"), "node", "heartbeat"
+        return heartbeat.group("region"), "node", "heartbeat", ""
     return None
+
+
+def referral_counterpart(origin: str, moved: events_pb2.ReferralMoved) -> str:
+    """The region a referral move of `origin` is for: the referral's other region."""
+    return moved.offer_region if moved.need_region == origin else moved.need_region
 
 
 class EnvelopeError(Exception):
@@ -74,7 +88,10 @@ def subject_for(region: str, payload: Message) -> str:
     if isinstance(payload, events_pb2.NodeHeartbeat):
         return heartbeat_subject(region)
     _message, aggregate, event = EVENT_TYPES[payload.DESCRIPTOR.full_name]
-    return f"{SUBJECT_PREFIX}.{region}.{aggregate}.{event}"
+    subject = f"{SUBJECT_PREFIX}.{region}.{aggregate}.{event}"
+    if isinstance(payload, events_pb2.ReferralMoved):
+        return f"{subject}.{referral_counterpart(region, payload)}"
+    return subject
 
 
 def wrap(
@@ -113,7 +130,7 @@ def open_envelope(
     parts = _subject_parts(subject)
     if parts is None:
         raise EnvelopeError("BAD_SUBJECT", f"subject {subject!r} is not twoins.v1.<region>.…")
-    subject_region, subject_aggregate, subject_event = parts
+    subject_region, subject_aggregate, subject_event, addressee = parts
     envelope = events_pb2.EventEnvelope()
     try:
         envelope.ParseFromString(data)
@@ -153,4 +170,11 @@ def open_envelope(
     payload = message_type()
     if not envelope.payload.Unpack(payload):
         raise EnvelopeError("INVALID", f"payload is not a {envelope.event_type}")
+    # A move names its addressee; one from a node that does not yet (an earlier release)
+    # goes without, and is delivered network-wide as it was then.
+    if addressee and (
+        not isinstance(payload, events_pb2.ReferralMoved)
+        or addressee != referral_counterpart(envelope.origin_region, payload)
+    ):
+        raise EnvelopeError("WRONG_SUBJECT", f"{envelope.event_type} is not for {addressee}")
     return envelope, payload

@@ -117,6 +117,21 @@ def hub_stream_config(regions: list[str]) -> StreamConfig:
     )
 
 
+#: What of the network stream goes to every region: the catalogue (needs, offers, knowledge).
+NETWORK_WIDE_AGGREGATES = ("need", "offer", "knowledge")
+
+
+def mirror_filter_subjects(region: str) -> list[str]:
+    """What one region's mirror takes from the network stream: the catalogue of every region,
+    and of the referral moves only those addressed to the region (and those of nodes from
+    before moves named their addressee). A third region never receives a referral's moves."""
+    return [
+        *(f"{SUBJECT_PREFIX}.*.{aggregate}.>" for aggregate in NETWORK_WIDE_AGGREGATES),
+        f"{SUBJECT_PREFIX}.*.referral.moved.{region}",
+        f"{SUBJECT_PREFIX}.*.referral.moved",
+    ]
+
+
 def mirror_consumer_config(region: str) -> ConsumerConfig:
     """On the hub: the durable consumer of the network stream that one region's mirror reads
     (made by operations; the region may only reset it)."""
@@ -124,6 +139,7 @@ def mirror_consumer_config(region: str) -> ConsumerConfig:
         durable_name=mirror_consumer(region),
         deliver_subject=mirror_delivery_subject(region),
         ack_policy=AckPolicy.FLOW_CONTROL,
+        filter_subjects=mirror_filter_subjects(region),
     )
 
 
