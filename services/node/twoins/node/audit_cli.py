@@ -109,6 +109,12 @@ def verify(
             config.region.id, keyring.check_signature, copies
         )
         countersigned = len(repositories.audit.countersignatures())
+    if broken is None and checked == 0:
+        click.echo(
+            f"audit log of {config.region.id}: empty, and {len(copies)} receipts agree "
+            "(no counterpart holds a head of it)"
+        )
+        return
     if broken is None:
         click.echo(
             f"audit log of {config.region.id}: {checked} entries, the chain is whole, its head "
