@@ -75,6 +75,8 @@ def _start_node(
             f"sqlite:///{database}",
             "--config",
             str(config),
+            # The transport is measured: calls come from this benchmark, without tokens.
+            "--allow-unauthenticated",
         ],
         env=environment,
         stdout=subprocess.DEVNULL,

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from twoins.node.domain.anonymiser.evaluation import CorpusError, evaluate, read_corpus
+from twoins.node.domain.anonymiser.variants import variants
 
 #: Recall each label must reach, and the overall precision (the network's targets).
 RECALL_TARGETS = {
@@ -108,3 +109,30 @@ def evaluate_command(corpus: Path, as_json: bool, check: bool) -> None:
         )
     if check and missed:
         raise SystemExit(1)
+
+
+@anonymiser_group.command("variants")
+@click.argument("corpus", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("output", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--seed", default=20261202, show_default=True, help="The same seed, the same file.")
+def variants_command(corpus: Path, output: Path, seed: int) -> None:
+    """Write to OUTPUT variants of CORPUS's records with their identifiers written other ways
+    (broken across lines, spaced, bracketed, spelled out, in other cases or order), for
+    `twoins anonymiser eval OUTPUT`; development figures, kept apart from CORPUS."""
+    if output.resolve() == corpus.resolve():
+        raise click.ClickException("write the variants to another file than the corpus")
+    try:
+        read_corpus(corpus)  # refuses a malformed corpus with the line at fault
+        records = [
+            json.loads(line)
+            for line in corpus.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
+    except CorpusError as error:
+        raise click.ClickException(str(error)) from None
+    made = list(variants(records, seed))
+    output.write_text(
+        "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in made),
+        encoding="utf-8",
+    )
+    click.echo(f"{len(made)} variants of {len(records)} records written to {output}")

@@ -57,7 +57,7 @@ UNPREFIXED_VAT = re.compile(
 PHONE_REGIONS = ("IT", "GR", "FR", "ES", "MT", "CY", "DE", "GB")
 # A digit run of a phone's length, with the separators people use; validated by libphonenumber.
 PHONE_CANDIDATE = re.compile(
-    r"(?:\+|00)[1-9][0-9 \u00a0()./-]{6,22}[0-9]|\(?\b0[0-9][0-9 \u00a0()./-]{5,16}[0-9]\b|"
+    r"\(?(?:\+|00)[1-9][0-9 \u00a0()./-]{6,22}[0-9]|\(?\b0[0-9][0-9 \u00a0()./-]{5,16}[0-9]\b|"
     r"\b[1-9][0-9]{1,4}[ \u00a0./-]?[0-9][0-9 \u00a0./-]{4,12}[0-9]\b"
 )
 _NOT_A_PHONE_BEFORE = re.compile(
@@ -95,11 +95,23 @@ def find_urls(text: str) -> Iterator[Span]:
             yield span
 
 
+# An IBAN grouped any way at all (a space or line break anywhere): checked by its mod-97 sum.
+LOOSE_IBAN = re.compile(r"\b[A-Z]{2}[0-9]{2}(?:[ \u00a0\n]{0,2}[A-Z0-9]){11,30}")
+
+
 def find_ibans(text: str) -> Iterator[Span]:
     for match in IBAN.finditer(text):
         compact = re.sub(r"\s", "", match.group())
         if stdnum_iban.is_valid(compact) or _labelled(text, match.start(), ("IBAN", "iban")):
             yield Span(match.start(), match.end(), "IBAN")
+    for match in LOOSE_IBAN.finditer(text):
+        positions = [match.start() + i for i, c in enumerate(match.group()) if c.isalnum()]
+        compact = "".join(text[position] for position in positions)
+        # The longest valid reading: the run may go on into the next word's digits.
+        for length in range(len(compact), 14, -1):
+            if stdnum_iban.is_valid(compact[:length]):
+                yield Span(match.start(), positions[length - 1] + 1, "IBAN")
+                break
 
 
 def _labelled(text: str, start: int, labels: tuple[str, ...], window: int = 30) -> bool:
@@ -151,7 +163,7 @@ def find_phones(text: str, regions: tuple[str, ...]) -> Iterator[Span]:
             continue
         # A number in international form ("+356 7911 3077") is never an amount or a code,
         # whatever stands beside it.
-        international = value.startswith("+")
+        international = value.lstrip("(").startswith("+")
         if not international and _NOT_A_PHONE_BEFORE.search(
             text[max(0, match.start() - 12) : match.start()]
         ):
@@ -187,7 +199,7 @@ def find_known_phones(text: str, phones: Iterable[str]) -> Iterator[Span]:
 
 
 def _valid_phone(value: str, regions: tuple[str, ...]) -> bool:
-    cleaned = value.replace("(0)", "").replace("/", " ").strip()
+    cleaned = value.replace("(0)", "").replace("/", " ").strip().lstrip("(")
     if cleaned.startswith("00"):
         cleaned = "+" + cleaned[2:]
     for region in regions:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from twoins.node.domain.anonymiser.addresses import find_addresses
 from twoins.node.domain.anonymiser.entities import (
     find_capitalised_runs,
@@ -10,7 +12,8 @@ from twoins.node.domain.anonymiser.entities import (
     find_organisations,
     find_people,
 )
-from twoins.node.domain.anonymiser.folding import FoldedText
+from twoins.node.domain.anonymiser.folding import FoldedText, fold
+from twoins.node.domain.anonymiser.gazetteer import first_names, last_names
 from twoins.node.domain.anonymiser.identifiers import (
     find_emails,
     find_ibans,
@@ -20,6 +23,7 @@ from twoins.node.domain.anonymiser.identifiers import (
     find_vat_ids,
 )
 from twoins.node.domain.anonymiser.spans import KnownIdentity, Span, resolve_overlaps
+from twoins.node.domain.anonymiser.views import find_in_views, name_case_view
 
 LANGUAGE_COUNTRIES = {"it": "IT", "el": "GR", "fr": "FR", "es": "ES", "mt": "MT", "ca": "ES"}
 
@@ -46,13 +50,23 @@ def find_identifiers(
         )
     )
     folded = FoldedText.of(text)
+    vat_countries = countries or ("IT", "GR", "FR", "ES", "MT")
+    known_phones = [contact.phone for contact in known.contacts]
+    structured: list[Callable[[str], Iterable[Span]]] = [
+        find_emails,
+        find_urls,
+        find_ibans,
+        lambda view: find_vat_ids(view, vat_countries),
+        lambda view: find_phones(view, countries),
+        lambda view: find_known_phones(view, known_phones),
+    ]
     candidates: list[Span] = [
-        *find_emails(text),
-        *find_urls(text),
-        *find_ibans(text),
-        *find_vat_ids(text, countries or ("IT", "GR", "FR", "ES", "MT")),
-        *find_phones(text, countries),
-        *find_known_phones(text, (contact.phone for contact in known.contacts)),
+        *(span for detect in structured for span in detect(text)),
+        # The same detectors where line breaks, doubled spaces, look-alike characters and
+        # spelled-out "@" and "." are undone.
+        *find_in_views(text, [*structured, find_addresses]),
+        # Names written in lower case or capitals, read in the case names are written in.
+        *_names_in_any_case(text, known),
         *find_addresses(text),
         *find_known_names(text, folded, known),
         *find_organisations(text),
@@ -61,6 +75,29 @@ def find_identifiers(
         *find_capitalised_runs(text),
     ]
     return resolve_overlaps(candidates)
+
+
+def _names_in_any_case(text: str, known: KnownIdentity) -> list[Span]:
+    """Names found where the name-case view rewrote the text (and only there: the rest is
+    searched as it is)."""
+    view = name_case_view(
+        text, lambda word: fold(word) in first_names(), lambda word: fold(word) in last_names()
+    )
+    if view.text == text:
+        return []
+    # The view rewrites names letter for letter: its text is as long as the original.
+    changed = [i for i, (old, new) in enumerate(zip(text, view.text, strict=True)) if old != new]
+    found = [
+        *find_people(view.text),
+        *find_known_names(view.text, FoldedText.of(view.text), known),
+        *find_cued_organisations(view.text),
+        *find_capitalised_runs(view.text),
+    ]
+    return [
+        view.original(span)
+        for span in found
+        if any(span.start <= index < span.end for index in changed)
+    ]
 
 
 def scrub(text: str, known: KnownIdentity | None = None, language: str = "") -> str:
