@@ -43,6 +43,14 @@ SECRETS = (
     "07134560767",
     "Lauria",
     "dell'Industria",
+    # Written the ways nobody tuned for: spelled-out e-mail, bracketed country code, an IBAN
+    # broken across lines, a name in capitals.
+    "verdi",
+    "555 0100",
+    "X054",
+    "0123 456",
+    "BIANCHI",
+    "Bianchi",
 )
 
 
@@ -104,7 +112,9 @@ def publish_need(client: NodeClient) -> need_pb2.Need:
     need.description = (
         "Colucci Meccanica S.p.A. (P.IVA 07134560767), Via dell'Industria 12, "
         "85044 Lauria, seeks a distributor; write to Luca Ferrara, "
-        "luca@coluccimeccanica.example, +39 328 316 2133."
+        "luca@coluccimeccanica.example, +39 328 316 2133. In August: MARIO BIANCHI, "
+        "anna dot verdi at studio-verdi dot it, (+30) 210 555 0100; deposits to "
+        "IBAN IT60 X054 2811\n1010 0000 0123 456."
     )
     created = client.needs.CreateNeed(need_pb2.CreateNeedRequest(need=need)).need
     client.needs.SubmitNeed(need_pb2.SubmitNeedRequest(id=created.id))
