@@ -4,8 +4,10 @@ personal data leaves a node, and only after consent."""
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import grpc
+from google.protobuf.message import Message
 
 from twoins.common.service_token import ServiceTokenError, ServiceTokenSource
 from twoins.node.domain.errors import NodeError
@@ -45,50 +47,45 @@ class Peers:
         except ServiceTokenError as error:
             raise PeerUnavailable(str(error)) from None
 
+    def _call(self, region: str, method: str, request: Message, refused: str) -> Any:
+        """`method` of DisclosureService at `region`'s node; PeerUnavailable saying `refused`
+        and the peer's answer when the call does not go through."""
+        try:
+            return getattr(self._stub(region), method)(
+                request, metadata=self._metadata(), timeout=10
+            )
+        except grpc.RpcError as error:
+            raise PeerUnavailable(f"the node of {region} {refused}: {error.details()}") from None
+
     def exchange(
         self, region: str, referral_id: str, contact: common_pb2.Contact
     ) -> disclosure_pb2.ExchangeContactsResponse:
-        try:
-            response: disclosure_pb2.ExchangeContactsResponse = self._stub(region).ExchangeContacts(
-                disclosure_pb2.ExchangeContactsRequest(referral_id=referral_id, contact=contact),
-                metadata=self._metadata(),
-                timeout=10,
-            )
-        except grpc.RpcError as error:
-            raise PeerUnavailable(
-                f"the node of {region} did not exchange contacts: {error.details()}"
-            ) from None
+        response: disclosure_pb2.ExchangeContactsResponse = self._call(
+            region,
+            "ExchangeContacts",
+            disclosure_pb2.ExchangeContactsRequest(referral_id=referral_id, contact=contact),
+            "did not exchange contacts",
+        )
         return response
 
     def erase(self, region: str, referral_id: str) -> bool:
-        try:
-            response = self._stub(region).EraseDisclosure(
-                disclosure_pb2.EraseDisclosureRequest(referral_id=referral_id),
-                metadata=self._metadata(),
-                timeout=10,
-            )
-        except grpc.RpcError as error:
-            raise PeerUnavailable(
-                f"the node of {region} did not confirm the erasure ({error.details()}); "
-                "nothing was changed: retry"
-            ) from None
+        response: disclosure_pb2.EraseDisclosureResponse = self._call(
+            region,
+            "EraseDisclosure",
+            disclosure_pb2.EraseDisclosureRequest(referral_id=referral_id),
+            "did not confirm the erasure (nothing was changed: retry)",
+        )
         return bool(response.erased)
 
     def exchange_audit_heads(
         self, region: str, head: disclosure_pb2.SignedAuditHead
     ) -> disclosure_pb2.ExchangeAuditHeadsResponse:
-        try:
-            response: disclosure_pb2.ExchangeAuditHeadsResponse = self._stub(
-                region
-            ).ExchangeAuditHeads(
-                disclosure_pb2.ExchangeAuditHeadsRequest(head=head),
-                metadata=self._metadata(),
-                timeout=10,
-            )
-        except grpc.RpcError as error:
-            raise PeerUnavailable(
-                f"the node of {region} did not exchange audit heads: {error.details()}"
-            ) from None
+        response: disclosure_pb2.ExchangeAuditHeadsResponse = self._call(
+            region,
+            "ExchangeAuditHeads",
+            disclosure_pb2.ExchangeAuditHeadsRequest(head=head),
+            "did not exchange audit heads",
+        )
         return response
 
     def close(self) -> None:
