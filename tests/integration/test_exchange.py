@@ -51,6 +51,9 @@ SECRETS = (
     "0123 456",
     "BIANCHI",
     "Bianchi",
+    # Quasi-identifiers the structured fields generalise: the exact turnover and head count.
+    "1.850.000",
+    "14 dipendenti",
 )
 
 
@@ -114,7 +117,8 @@ def publish_need(client: NodeClient) -> need_pb2.Need:
         "85044 Lauria, seeks a distributor; write to Luca Ferrara, "
         "luca@coluccimeccanica.example, +39 328 316 2133. In August: MARIO BIANCHI, "
         "anna dot verdi at studio-verdi dot it, (+30) 210 555 0100; deposits to "
-        "IBAN IT60 X054 2811\n1010 0000 0123 456."
+        "IBAN IT60 X054 2811\n1010 0000 0123 456. Fatturato 2025: 1.850.000 euro, "
+        "14 dipendenti."
     )
     created = client.needs.CreateNeed(need_pb2.CreateNeedRequest(need=need)).need
     client.needs.SubmitNeed(need_pb2.SubmitNeedRequest(id=created.id))

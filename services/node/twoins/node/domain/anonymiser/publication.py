@@ -12,6 +12,7 @@ from twoins.node.domain.anonymiser.generalise import (
     generalise,
     nace_division,
 )
+from twoins.node.domain.anonymiser.quasi import generalise_text
 from twoins.node.domain.anonymiser.scrubber import scrub
 from twoins.node.domain.anonymiser.spans import KnownContact, KnownIdentity
 from twoins.node.domain.need import Need, NeedType
@@ -75,9 +76,14 @@ def known_identity(organisation: Organisation) -> KnownIdentity:
     )
 
 
-def _scrub_own_data(text: str, identity: KnownIdentity, language: str) -> str:
-    """Scrubs identifiers, then any literal piece of the SME's own record left over."""
+def _scrub_own_data(
+    text: str, identity: KnownIdentity, language: str, organisation: Organisation | None = None
+) -> str:
+    """Scrubs identifiers, then any literal piece of the SME's own record left over, and
+    generalises the quasi-identifiers of the text like the structured fields."""
     scrubbed = scrub(text, identity, language)
+    if organisation is not None:
+        scrubbed = generalise_text(scrubbed, organisation)
     leftovers = [
         identity.vat,
         identity.vat[2:],
@@ -106,8 +112,8 @@ def anonymise_need(
         need_id=need.id,
         origin_region=need.region,
         type=need.type,
-        title=_scrub_own_data(need.title, identity, language),
-        description=_scrub_own_data(need.description, identity, language),
+        title=_scrub_own_data(need.title, identity, language, organisation),
+        description=_scrub_own_data(need.description, identity, language, organisation),
         nace_divisions=tuple(dict.fromkeys(nace_division(code) for code in need.nace_codes)),
         target_countries=need.target_countries,
         languages=need.languages,
