@@ -28,14 +28,16 @@ def guarded_node(tmp_path: Path) -> Iterator[NodeServer]:
     server.stop(grace=1)
 
 
-def submitted_need(client: NodeClient, **organisation_changes: object) -> need_pb2.Need:
+def submitted_need(
+    client: NodeClient, description: str = "", **organisation_changes: object
+) -> need_pb2.Need:
     organisation = client.organisations.CreateOrganisation(
         organisation_pb2.CreateOrganisationRequest(
             organisation=builders.organisation(**organisation_changes)
         )
     ).organisation
     need = builders.need(organisation.id)
-    need.description = (
+    need.description = description or (
         "Colucci Meccanica cerca un distributore; scrivere a Luca Ferrara, "
         "luca@coluccimeccanica.example, +39 328 316 2133, P.IVA 07134560767."
     )
@@ -113,3 +115,49 @@ def test_withdrawing_a_published_need_tells_the_network(guarded_node: NodeServer
         "twoins.v1.it-basilicata.need.published",
         "twoins.v1.it-basilicata.need.removed",
     ]
+
+
+@pytest.fixture
+def open_node(tmp_path: Path) -> Iterator[NodeServer]:
+    server = start_node(f"sqlite:///{tmp_path / 'node.db'}", k_anonymity=1)
+    yield server
+    server.stop(grace=1)
+
+
+def test_what_the_scrubber_leaves_identifier_shaped_is_withheld_and_held_for_review(
+    open_node: NodeServer,
+) -> None:
+    """Fail closed: a contact's surname in lower case and a long reference number survive
+    the scrubber's rules; the last look withholds them, says where, and holds the need back
+    (k is met) until the cluster manager decides, and nothing unsure reaches the outbox."""
+    with NodeClient(open_node.address) as client:
+        need = submitted_need(
+            client, "Per i dettagli chiedere a ferrara in ufficio; pratica n° 4471-8823-9012-55."
+        )
+        preview = client.needs.PreviewNeedPublication(
+            need_pb2.PreviewNeedPublicationRequest(id=need.id)
+        )
+        assert preview.would_hold_back
+        assert preview.matching_smes >= preview.k  # not the k-anonymity guard
+        description = preview.anonymised_need.description
+        assert "ferrara" not in description
+        assert "4471" not in description
+        kinds = {(residual.field, residual.kind) for residual in preview.residuals}
+        assert kinds == {("description", "own name"), ("description", "digits")}
+        for residual in preview.residuals:
+            assert description[residual.start : residual.end] == "[withheld]"
+        held = client.needs.PublishNeed(need_pb2.PublishNeedRequest(id=need.id)).need
+        assert held.state == need_pb2.NEED_STATE_IN_REVIEW
+        assert held.held_back
+        assert "identifier" in held.state_reason
+        assert outbox(open_node) == []
+        published = client.needs.PublishNeed(
+            need_pb2.PublishNeedRequest(id=need.id, override_k_anonymity=True)
+        ).need
+        assert published.state == need_pb2.NEED_STATE_PUBLISHED
+        assert "withheld" in published.state_reason
+    events = outbox(open_node)
+    assert events
+    for _subject, data in events:
+        assert b"ferrara" not in data
+        assert b"4471" not in data

@@ -248,16 +248,30 @@ class PreviewNeedPublicationRequest(_message.Message):
     def __init__(self, id: _Optional[str] = ...) -> None: ...
 
 class PreviewNeedPublicationResponse(_message.Message):
-    __slots__ = ("anonymised_need", "matching_smes", "k", "would_hold_back")
+    __slots__ = ("anonymised_need", "matching_smes", "k", "would_hold_back", "residuals")
     ANONYMISED_NEED_FIELD_NUMBER: _ClassVar[int]
     MATCHING_SMES_FIELD_NUMBER: _ClassVar[int]
     K_FIELD_NUMBER: _ClassVar[int]
     WOULD_HOLD_BACK_FIELD_NUMBER: _ClassVar[int]
+    RESIDUALS_FIELD_NUMBER: _ClassVar[int]
     anonymised_need: AnonymisedNeed
     matching_smes: int
     k: int
     would_hold_back: bool
-    def __init__(self, anonymised_need: _Optional[_Union[AnonymisedNeed, _Mapping]] = ..., matching_smes: _Optional[int] = ..., k: _Optional[int] = ..., would_hold_back: _Optional[bool] = ...) -> None: ...
+    residuals: _containers.RepeatedCompositeFieldContainer[PublicationResidual]
+    def __init__(self, anonymised_need: _Optional[_Union[AnonymisedNeed, _Mapping]] = ..., matching_smes: _Optional[int] = ..., k: _Optional[int] = ..., would_hold_back: _Optional[bool] = ..., residuals: _Optional[_Iterable[_Union[PublicationResidual, _Mapping]]] = ...) -> None: ...
+
+class PublicationResidual(_message.Message):
+    __slots__ = ("field", "start", "end", "kind")
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    START_FIELD_NUMBER: _ClassVar[int]
+    END_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    field: str
+    start: int
+    end: int
+    kind: str
+    def __init__(self, field: _Optional[str] = ..., start: _Optional[int] = ..., end: _Optional[int] = ..., kind: _Optional[str] = ...) -> None: ...
 
 class MatchNeedRequest(_message.Message):
     __slots__ = ("id", "reason")

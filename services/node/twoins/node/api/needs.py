@@ -168,14 +168,24 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
                     reason="CONSENT_REQUIRED",
                     metadata={"organisation_id": organisation.id},
                 )
-            if decision.holds_back and not request.override_k_anonymity:
-                need = hold_back(before, decision.reason(), now)
+            # Fail closed: what the anonymiser is unsure of is held, not sent.
+            preview = self._anonymise(before, organisation)
+            unsure = preview.residuals
+            if (decision.holds_back or unsure) and not request.override_k_anonymity:
+                held = decision.reason() if decision.holds_back else preview.residual_reason()
+                need = hold_back(before, held, now)
                 repositories.needs.save(need)
                 return pb.PublishNeedResponse(need=need_to_proto(need))
+            overridden = []
+            if decision.holds_back:
+                overridden.append(
+                    f"only {decision.matching_smes} SME(s) share its profile (k={decision.k})"
+                )
+            if unsure:
+                overridden.append(f"{len(unsure)} part(s) of its text withheld as unsure")
             reason = (
-                f"published by the cluster manager's decision although only "
-                f"{decision.matching_smes} SME(s) share its profile (k={decision.k})"
-                if decision.holds_back
+                "published by the cluster manager's decision although " + " and ".join(overridden)
+                if overridden
                 else ""
             )
             need = transition(before, NeedAction.PUBLISH, now, reason)
@@ -196,7 +206,13 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
             anonymised_need=anonymised_need_to_proto(anonymised),
             matching_smes=decision.matching_smes,
             k=decision.k,
-            would_hold_back=decision.holds_back,
+            would_hold_back=decision.holds_back or bool(anonymised.residuals),
+            residuals=[
+                pb.PublicationResidual(
+                    field=field, start=residual.start, end=residual.end, kind=residual.kind
+                )
+                for field, residual in anonymised.residuals
+            ],
         )
 
     def MatchNeed(

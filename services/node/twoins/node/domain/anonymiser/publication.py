@@ -13,6 +13,7 @@ from twoins.node.domain.anonymiser.generalise import (
     nace_division,
 )
 from twoins.node.domain.anonymiser.quasi import generalise_text
+from twoins.node.domain.anonymiser.residual import Residual, find_residuals, mask
 from twoins.node.domain.anonymiser.scrubber import scrub
 from twoins.node.domain.anonymiser.spans import KnownContact, KnownIdentity
 from twoins.node.domain.need import Need, NeedType
@@ -39,6 +40,19 @@ class AnonymisedNeed:
     export_status: ExportStatus
     expire_time: datetime | None
     publish_time: datetime | None
+    #: What the last look found still shaped like an identifier, masked in the text:
+    #: (field, where the placeholder stands, what it looked like). Any holds the need back.
+    residuals: tuple[tuple[str, Residual], ...] = ()
+
+    def residual_reason(self) -> str:
+        found = "; ".join(
+            f"{field}: {residual.kind} at {residual.start}–{residual.end}"
+            for field, residual in self.residuals
+        )
+        return (
+            "held back for review: after scrubbing, the text still held what looks like an "
+            f"identifier (now withheld) — {found}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,14 +120,21 @@ def anonymise_need(
     keywords = []
     for keyword in need.keywords:
         cleaned = _scrub_own_data(keyword, identity, language)
-        if cleaned == keyword:  # a keyword that names someone is dropped, not mangled
-            keywords.append(keyword)
+        if cleaned == keyword and not find_residuals(keyword, identity):
+            keywords.append(keyword)  # a keyword that names someone is dropped, not mangled
+    residuals: list[tuple[str, Residual]] = []
+    texts = {}
+    for field, text in (("title", need.title), ("description", need.description)):
+        scrubbed = _scrub_own_data(text, identity, language, organisation)
+        masked, placed = mask(scrubbed, find_residuals(scrubbed, identity))
+        texts[field] = masked
+        residuals.extend((field, residual) for residual in placed)
     return AnonymisedNeed(
         need_id=need.id,
         origin_region=need.region,
         type=need.type,
-        title=_scrub_own_data(need.title, identity, language, organisation),
-        description=_scrub_own_data(need.description, identity, language, organisation),
+        title=texts["title"],
+        description=texts["description"],
         nace_divisions=tuple(dict.fromkeys(nace_division(code) for code in need.nace_codes)),
         target_countries=need.target_countries,
         languages=need.languages,
@@ -125,6 +146,7 @@ def anonymise_need(
         export_status=organisation.export_status,
         expire_time=need.expire_time,
         publish_time=need.publish_time,
+        residuals=tuple(residuals),
     )
 
 
