@@ -134,10 +134,12 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
         )
         return decision, organisation
 
-    def _anonymise(self, need: Need, organisation: Organisation) -> AnonymisedNeed:
+    def _anonymise(
+        self, need: Need, organisation: Organisation, decision: GuardDecision
+    ) -> AnonymisedNeed:
         region = self._node.region
         language = need.languages[0] if need.languages else region.languages[0]
-        return anonymise_need(need, organisation, region.nuts2, language)
+        return anonymise_need(need, organisation, region.nuts2, language, decision.profile)
 
     def SubmitNeed(
         self, request: pb.SubmitNeedRequest, context: grpc.ServicerContext
@@ -169,7 +171,7 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
                     metadata={"organisation_id": organisation.id},
                 )
             # Fail closed: what the anonymiser is unsure of is held, not sent.
-            preview = self._anonymise(before, organisation)
+            preview = self._anonymise(before, organisation, decision)
             unsure = preview.residuals
             if (decision.holds_back or unsure) and not request.override_k_anonymity:
                 held = decision.reason() if decision.holds_back else preview.residual_reason()
@@ -186,10 +188,13 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
             reason = (
                 "published by the cluster manager's decision although " + " and ".join(overridden)
                 if overridden
+                else f"published with {decision.widened}, so that {decision.matching_smes} SMEs "
+                f"of the region share its profile (k={decision.k})"
+                if decision.level
                 else ""
             )
             need = transition(before, NeedAction.PUBLISH, now, reason)
-            anonymised = self._anonymise(need, organisation)
+            anonymised = self._anonymise(need, organisation, decision)
             repositories.needs.save(need)
             self._node.emit(repositories, need_events(before, need, anonymised))
         return pb.PublishNeedResponse(need=need_to_proto(need))
@@ -201,7 +206,7 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
         with self._node.store.read() as repositories:
             need = repositories.needs.get(need_id)
             decision, organisation = self._guard(repositories, need)
-            anonymised = self._anonymise(need, organisation)
+            anonymised = self._anonymise(need, organisation, decision)
         return pb.PreviewNeedPublicationResponse(
             anonymised_need=anonymised_need_to_proto(anonymised),
             matching_smes=decision.matching_smes,

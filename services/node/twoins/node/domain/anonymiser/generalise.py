@@ -73,3 +73,53 @@ def generalise(organisation: Organisation, region_nuts2: str) -> GeneralisedProf
         founded_range=founded_range(organisation.year_founded),
         location=location,
     )
+
+
+# --- wider and wider: until k SMEs share the profile ------------------------------------------
+
+#: NACE Rev. 2 sections by their first and last division.
+_SECTIONS = (
+    ("A", 1, 3), ("B", 5, 9), ("C", 10, 33), ("D", 35, 35), ("E", 36, 39), ("F", 41, 43),
+    ("G", 45, 47), ("H", 49, 53), ("I", 55, 56), ("J", 58, 63), ("K", 64, 66), ("L", 68, 68),
+    ("M", 69, 75), ("N", 77, 82), ("O", 84, 84), ("P", 85, 85), ("Q", 86, 88), ("R", 90, 93),
+    ("S", 94, 96), ("T", 97, 98), ("U", 99, 99),
+)  # fmt: skip
+
+
+def nace_section(division: str) -> str:
+    """The section letter of a division ("10" -> "C"); a letter or an unknown code stays."""
+    if not division.isdigit():
+        return division
+    number = int(division)
+    for letter, first, last in _SECTIONS:
+        if first <= number <= last:
+            return letter
+    return division
+
+
+def _country_of(location: str) -> str:
+    """A NUTS 2 code's country ("ITF5" -> "IT", "EL30" -> "EL"); a country stays."""
+    return location[:2]
+
+
+#: Each step widens one quasi-identifier more, in the order that loses least: the founding
+#: decade goes, the sector becomes its NACE section, size and turnover are withheld, and the
+#: location becomes the country.
+GENERALISATION_STEPS = (
+    "as is",
+    "founding decade withheld",
+    "sector widened to its NACE section",
+    "size and turnover withheld",
+    "location widened to the country",
+)
+
+
+def widen(profile: GeneralisedProfile, level: int) -> GeneralisedProfile:
+    """The profile at `level` of GENERALISATION_STEPS (each level includes those before)."""
+    return GeneralisedProfile(
+        nace_division=nace_section(profile.nace_division) if level >= 2 else profile.nace_division,
+        size_class=SizeClass.UNSPECIFIED if level >= 3 else profile.size_class,
+        turnover_band=TurnoverBand.UNSPECIFIED if level >= 3 else profile.turnover_band,
+        founded_range="" if level >= 1 else profile.founded_range,
+        location=_country_of(profile.location) if level >= 4 else profile.location,
+    )

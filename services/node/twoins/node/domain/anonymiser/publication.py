@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from twoins.node.domain.anonymiser.generalise import (
+    GENERALISATION_STEPS,
     GeneralisedProfile,
     TurnoverBand,
     generalise,
     nace_division,
+    nace_section,
+    widen,
 )
 from twoins.node.domain.anonymiser.quasi import generalise_text
 from twoins.node.domain.anonymiser.residual import Residual, find_residuals, mask
@@ -57,20 +60,28 @@ class AnonymisedNeed:
 
 @dataclass(frozen=True, slots=True)
 class GuardDecision:
-    """How many SMEs of the region share the need's generalised profile, and whether that is
-    enough (at least k) to publish."""
+    """How many SMEs of the region share the need's profile once generalised as far as
+    needed (at `level` of GENERALISATION_STEPS), and whether that is enough (at least k) to
+    publish; `profile` is what leaves."""
 
     matching_smes: int
     k: int
+    level: int = 0
+    profile: GeneralisedProfile | None = None
 
     @property
     def holds_back(self) -> bool:
         return self.matching_smes < self.k
 
+    @property
+    def widened(self) -> str:
+        return ", ".join(GENERALISATION_STEPS[1 : self.level + 1])
+
     def reason(self) -> str:
         return (
             f"held back for review: only {self.matching_smes} SME(s) of the region share "
-            f"this need's sector, size, turnover, age and location, fewer than k={self.k}"
+            f"this need's sector, size, turnover, age and location, fewer than k={self.k}, "
+            "even with every quasi-identifier widened as far as it goes"
         )
 
 
@@ -113,10 +124,16 @@ def _scrub_own_data(
 
 
 def anonymise_need(
-    need: Need, organisation: Organisation, region_nuts2: str, language: str = ""
+    need: Need,
+    organisation: Organisation,
+    region_nuts2: str,
+    language: str = "",
+    profile: GeneralisedProfile | None = None,
 ) -> AnonymisedNeed:
+    """The copy that leaves; its profile is `profile` (the guard's, widened as far as k
+    needs) or else the SME's generalised one."""
     identity = known_identity(organisation)
-    profile = generalise(organisation, region_nuts2)
+    profile = profile or generalise(organisation, region_nuts2)
     keywords = []
     for keyword in need.keywords:
         cleaned = _scrub_own_data(keyword, identity, language)
@@ -135,7 +152,14 @@ def anonymise_need(
         type=need.type,
         title=texts["title"],
         description=texts["description"],
-        nace_divisions=tuple(dict.fromkeys(nace_division(code) for code in need.nace_codes)),
+        nace_divisions=tuple(
+            dict.fromkeys(
+                nace_section(nace_division(code))
+                if profile.nace_division.isalpha()
+                else nace_division(code)
+                for code in need.nace_codes
+            )
+        ),
         target_countries=need.target_countries,
         languages=need.languages,
         keywords=tuple(keywords),
@@ -153,6 +177,15 @@ def anonymise_need(
 def k_anonymity(
     profile: GeneralisedProfile, region_profiles: Iterable[GeneralisedProfile], k: int = DEFAULT_K
 ) -> GuardDecision:
-    """Counts the region's SMEs (the need's own included) whose profile equals `profile`."""
-    matching = sum(1 for other in region_profiles if other.key() == profile.key())
-    return GuardDecision(matching_smes=matching, k=k)
+    """Widens the profile step by step (GENERALISATION_STEPS, the region's SMEs widened
+    alike) until at least k of the region's SMEs (the need's own included) share it; the
+    decision at the first level that does, or at the widest, which then holds back."""
+    others = list(region_profiles)
+    decision = GuardDecision(matching_smes=0, k=k)
+    for level in range(len(GENERALISATION_STEPS)):
+        widened = widen(profile, level)
+        matching = sum(1 for other in others if widen(other, level).key() == widened.key())
+        decision = GuardDecision(matching, k, level, widened)
+        if not decision.holds_back:
+            break
+    return decision
