@@ -89,9 +89,14 @@ def subject_for(region: str, payload: Message) -> str:
         return heartbeat_subject(region)
     _message, aggregate, event = EVENT_TYPES[payload.DESCRIPTOR.full_name]
     subject = f"{SUBJECT_PREFIX}.{region}.{aggregate}.{event}"
-    if isinstance(payload, events_pb2.ReferralMoved):
-        return f"{subject}.{referral_counterpart(region, payload)}"
-    return subject
+    counterpart = (
+        referral_counterpart(region, payload)
+        if isinstance(payload, events_pb2.ReferralMoved)
+        else ""
+    )
+    # A move without its other region (malformed) goes unaddressed rather than on a subject
+    # ending in a dot, which the broker would refuse.
+    return f"{subject}.{counterpart}" if counterpart else subject
 
 
 def wrap(

@@ -198,11 +198,11 @@ class AuditLog:
     ) -> tuple[int, Break | None]:
         """verify(), then the log against its signed head, the countersignatures kept beside
         it and what counterparts hold of it."""
-        checked, broken = self.verify()
+        entries = self.entries()
+        checked, broken = self._verify(entries)
         if broken is not None:
             return checked, broken
         row = self._session.get(AuditHeadRow, _HEAD)
-        entries = self.entries()
         if row is not None and row.signature is None:
             return checked, Break(row.sequence, "the log's head is not signed")
         broken = verify_evidence(
@@ -221,7 +221,9 @@ class AuditLog:
 
     def verify(self) -> tuple[int, Break | None]:
         """How many entries hold, and the first break (None when the log is whole)."""
-        entries = self.entries()
+        return self._verify(self.entries())
+
+    def _verify(self, entries: list[AuditEntry]) -> tuple[int, Break | None]:
         checked, broken = verify_chain(entries)
         if broken is not None:
             return checked, broken
