@@ -32,6 +32,13 @@ CORPUS = Path(__file__).resolve().parents[3] / "shared" / "data" / "pii-dev.json
         ("Scrivere a mario [at] firm . it per info.", "mario [at] firm . it", "EMAIL"),
         ("Scrivere a luca @ coluccimeccanica.it subito.", "luca @ coluccimeccanica.it", "EMAIL"),
         ("Mon collègue MARC BERNARD les a rencontrés.", "MARC BERNARD", "PERSON"),
+        ("Referente: G. CIFARELLI, per l'export.", "G. CIFARELLI", "PERSON"),
+        ("La titolare, r. santoro, risponde.", "r. santoro", "PERSON"),
+        ("Contact Mercier Thomas, who runs exports.", "Mercier Thomas", "PERSON"),
+        ("They were referred to us by Pappas Nikos of a fish farm.", "Pappas Nikos", "PERSON"),
+        ("Η ιδιοκτήτρια, Papadopoulou D., απαντά.", "Papadopoulou D.", "PERSON"),
+        ("Notre atelier est au 16,\nallée des Pins, 06600 Antibes.", "16,\nallée", "ADDRESS"),
+        ("Dar il-Ħena,\n89, Triq Santa Tereża, Mosta MST 1915.", "Dar il-Ħena", "ADDRESS"),
         ("Ｔｅｌ ＋３９ ３２８ ３１６ ２１３３", "＋３９ ３２８ ３１６ ２１３３", "PHONE"),
     ],
 )
@@ -42,6 +49,41 @@ def test_an_identifier_written_oddly_is_found(text: str, identifier: str, label:
         (span.label, text[span.start : span.end]) for span in spans
     ]
     assert identifier.split()[0] not in scrub(text, language="it")
+
+
+def test_a_spelled_out_address_maps_back_to_its_own_characters() -> None:
+    text = "Scrivere a francisca.bauza @ esplaformatges.com. La ayuda"
+    spans = find_identifiers(text, language="es")
+    assert [(span.label, text[span.start : span.end]) for span in spans] == [
+        ("EMAIL", "francisca.bauza @ esplaformatges.com")
+    ]
+
+
+def test_a_name_before_a_spelled_out_address_is_not_its_local_part() -> None:
+    text = "Contact Caruana Joseph at j dot caruana at firm dot com."
+    known = KnownIdentity(contacts=(KnownContact(name="Joseph Caruana"),))
+    found = {text[span.start : span.end]: span.label for span in find_identifiers(text, known)}
+    assert found == {"Caruana Joseph": "PERSON", "j dot caruana at firm dot com": "EMAIL"}
+
+
+@pytest.mark.parametrize(
+    ("written", "surname", "recorded"),
+    [
+        ("Cifarelli G.", "Cifarelli", "Giuseppe Cifarelli"),
+        ("g. cifarelli", "cifarelli", "Giuseppe Cifarelli"),
+        ("Δημητρίου Δήμητρα", "Δημητρίου", "Δήμητρα Δημητρίου"),
+        ("Νικολάου Δήμητρα", "Νικολάου", "Dimitra Nikolaou"),
+        ("του κ. Παπαδόπουλου", "Παπαδόπουλου", "Vasilis Papadopoulos"),
+        ("Bauzà Mas M.", "Bauzà", "Miquel Bauzà Mas"),
+    ],
+)
+def test_the_smes_own_contacts_are_found_however_their_name_is_written(
+    written: str, surname: str, recorded: str
+) -> None:
+    known = KnownIdentity(contacts=(KnownContact(name=recorded),))
+    scrubbed = scrub(f"Per informazioni: {written}, ufficio export.", known, "it")
+    assert surname not in scrubbed, scrubbed
+    assert "[person]" in scrubbed
 
 
 def test_online_at_a_web_site_is_not_an_address() -> None:

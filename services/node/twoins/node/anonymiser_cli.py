@@ -21,12 +21,14 @@ RECALL_TARGETS = {
     "PHONE": 0.99,
     "IBAN": 0.99,
     "URL": 0.99,
-    "VAT": 0.97,
-    "PERSON": 0.90,
-    "ORG": 0.90,
-    "ADDRESS": 0.90,
+    "VAT": 0.99,
+    "PERSON": 0.95,
+    "ORG": 0.95,
+    "ADDRESS": 0.95,
 }
-PRECISION_TARGET = 0.90
+PRECISION_TARGET = 0.95
+#: At most this share of identifier characters may be left in the text.
+LEAK_TARGET = 0.005
 
 
 def missed_targets(report: dict[str, Any]) -> list[str]:
@@ -38,6 +40,8 @@ def missed_targets(report: dict[str, Any]) -> list[str]:
     precision = report["overall"]["precision"]
     if not precision >= PRECISION_TARGET:
         missed.append(f"overall precision {precision:.3f} < {PRECISION_TARGET}")
+    if not report["leak_rate"] <= LEAK_TARGET:
+        missed.append(f"leak rate {report['leak_rate']:.4f} > {LEAK_TARGET}")
     return missed
 
 

@@ -96,7 +96,8 @@ _HOUSE_NAME_BEFORE = re.compile(
 # A Maltese house name before the street: "Dar il-Ħena, Triq ...", "Villa Rosa, Triq ...".
 _MALTESE_WORD = rf"(?:{CAPITALISED}|(?:il|l|ir|is|it|ix|iz|id|in|tal|ta)-{CAPITALISED})"
 _MALTESE_HOUSE_BEFORE = re.compile(
-    rf"(?<![\w-]){_MALTESE_WORD}(?:[ \u00a0]{_MALTESE_WORD}){{0,2}},[ \u00a0]$"
+    rf"(?<![\w-]){_MALTESE_WORD}(?:[ \u00a0]{_MALTESE_WORD}){{0,2}},[ \u00a0]"
+    r"(?:\d{1,4},[ \u00a0])?$"
 )
 # Number, street and town with a Greek postcode, in Latin letters: "55 Athinas, Athens 105 52".
 _NUMBER_STREET_POSTCODE = re.compile(
@@ -152,7 +153,7 @@ def _is_address_token(token: str) -> bool:
         return bare in ("-", "–", "/")
     if _NUMBER.match(bare.rstrip(".")) or _PROVINCE.match(bare.rstrip(".,")):
         return True
-    if core in _CONNECTORS or core in _STREET_TYPES:
+    if core in _CONNECTORS or fold(core) in _STREET_TYPES:
         return True
     if _MALTA_LOCALITY_CODE.match(bare):
         return True
@@ -207,7 +208,7 @@ def _backward(text: str, start: int, *, maltese: bool = False) -> int:
     before = text[max(0, start - 60) : start]
     patterns: tuple[re.Pattern[str], ...] = (_HOUSE_NAME_BEFORE, _NUMBER_BEFORE)
     if maltese:
-        patterns = (*patterns, _MALTESE_HOUSE_BEFORE)
+        patterns = (_MALTESE_HOUSE_BEFORE, *patterns)
     for pattern in patterns:
         match = pattern.search(before)
         if match is not None:

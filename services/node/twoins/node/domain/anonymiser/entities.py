@@ -52,6 +52,10 @@ CAPITALISED_RUN = re.compile(
 INITIAL_AND_SURNAME = re.compile(
     rf"(?<![\w.]){_U}\.[ \u00a0]?{_U}{_L}+(?:['’-]{_U}?{_L}+)*(?:[ \u00a0]{CAPITALISED})?"
 )
+# A surname and an initial: "Papadopoulou D.", "Fabre N.".
+SURNAME_AND_INITIAL = re.compile(
+    rf"(?<![\w.-]){_U}{_L}+(?:['’-]{_U}?{_L}+)*[ \u00a0]{_U}\.(?![\w])"
+)
 SINGLE_WORD = re.compile(CAPITALISED)
 
 # Words that start a sentence or name a public body, a programme or a fair: a run that
@@ -641,6 +645,22 @@ _CUE_PATTERN = re.compile(
 )
 
 
+_CUE_BEFORE = re.compile(
+    r"(?<!\w)(?i:"
+    + "|".join(re.escape(cue) for cue in sorted(PERSON_CUES, key=len, reverse=True))
+    + r")[\s,:]+$"
+)
+
+
+def follows_person_cue(text: str, position: int) -> bool:
+    """Whether a cue that a person's name follows ("la mia collega", "recomendó") ends just
+    before `position`, and the word there is not an article ("la figlia del fondatore")."""
+    word = re.match(r"[^\W\d_]+", text[position : position + 40])
+    if word is None or fold(word.group()) in ARTICLES or re.fullmatch(_CONNECTORS, word.group()):
+        return False
+    return _CUE_BEFORE.search(text, max(0, position - 40), position) is not None
+
+
 _RUN_WITH_INNER_LOWER = (
     rf"{CAPITALISED}(?:[ \u00a0](?:{_CONNECTORS}[ \u00a0])?(?:{CAPITALISED}|"
     rf"{_L}+(?=[ \u00a0]{_U}))){{0,4}}"
@@ -652,7 +672,8 @@ _ORG_CUE_PATTERN = re.compile(
     + rf"(?P<name>{_RUN_WITH_INNER_LOWER})"
 )
 _PERSON_OF_ORGANISATION = re.compile(
-    rf"(?P<person>(?:{_U}\.[ \u00a0]?{CAPITALISED}|{CAPITALISED}(?:[ \u00a0]{CAPITALISED}){{1,3}}))"
+    rf"(?P<person>(?:{_U}\.[ \u00a0]?{CAPITALISED}|{CAPITALISED}[ \u00a0]{_U}\.|"
+    rf"{CAPITALISED}(?:[ \u00a0]{CAPITALISED}){{1,3}}))"
     r"[ \u00a0]+(?:"
     + "|".join(re.escape(link) for link in PERSON_ORGANISATION_LINKS)
     + rf")[ \u00a0]+(?P<organisation>{_RUN_WITH_INNER_LOWER})"
@@ -672,6 +693,42 @@ def _strip_legal_form(name: str) -> str:
     return re.sub(rf",?\s*{LEGAL_FORM}\s*$", "", name).strip()
 
 
+# Greek surnames change with case and gender: Παπαδόπουλος, του Παπαδόπουλου, η
+# Παπαδοπούλου; Μακρής, Μακρή. Folded endings and what else they are written as.
+_INFLECTED_ENDINGS = (("os", ("ou", "o")), ("is", ("i",)), ("as", ("a",)), ("es", ("e",)))
+
+
+def _inflections(surname: str) -> list[str]:
+    folded = fold(surname)
+    if len(folded) < 5:
+        return [folded]
+    for ending, others in _INFLECTED_ENDINGS:
+        if folded.endswith(ending):
+            return [folded, *(folded[: -len(ending)] + other for other in others)]
+    return [folded]
+
+
+def written_forms(name: str) -> list[str]:
+    """The ways a person's name is written: as recorded, surname first, with an initial
+    for the first name on either side ("G. Cifarelli", "Cifarelli G."), the surname
+    inflected ("Παπαδοπούλου"); `find_all` then matches them in any case or accent."""
+    parts = name.split()
+    if len(parts) < 2:
+        return [name]
+    first, surnames = parts[0], parts[1:]
+    initial = fold(first)[:1] + "."
+    forms = [name]
+    for surname in [" ".join(surnames), *(() if len(surnames) == 1 else (surnames[0],))]:
+        for inflected in _inflections(surname) if len(surnames) == 1 else [fold(surname)]:
+            forms += [
+                f"{first} {inflected}",
+                f"{inflected} {first}",
+                f"{initial} {inflected}",
+                f"{inflected} {initial}",
+            ]
+    return list(dict.fromkeys(forms))
+
+
 def find_known_names(text: str, folded: FoldedText, known: KnownIdentity) -> Iterator[Span]:
     """The SME's own names and its contacts' names, in any case, accent or script."""
     organisation_names = {known.legal_name, *known.trading_names, *known.extra_names}
@@ -685,10 +742,23 @@ def find_known_names(text: str, folded: FoldedText, known: KnownIdentity) -> Ite
     for contact in known.contacts:
         if not contact.name.strip():
             continue
-        for start, end in folded.find_all(contact.name):
-            yield Span(start, end, "PERSON")
+        for form in written_forms(contact.name):
+            for start, end in folded.find_all(form):
+                yield Span(start, end, "PERSON")
         parts = contact.name.split()
-        if len(parts) >= 2:
+        if len(parts) >= 2 and len(parts[-1]) >= 4:
+            # A relative or colleague of the same family: "Carmen Fiol" beside "Neus Fiol".
+            surname = "|".join(re.escape(form) for form in _inflections(parts[-1]))
+            for match in re.finditer(
+                rf"(?<![\w-])(?P<first>[a-z][a-z'-]{{2,}}) (?:{surname})(?![a-z0-9])", folded.folded
+            ):
+                first = match.group("first")
+                if first not in _COMMON_WORDS | ARTICLES | SECTOR_WORDS | PLACE_PREFIXES and (
+                    first in first_names() or first not in last_names()
+                ):
+                    yield Span(
+                        folded.origin[match.start()], folded.origin[match.end() - 1] + 1, "PERSON"
+                    )
             # The surname after a title ("Sig. Ferrara", "κ. Παπαδόπουλος").
             for match in _TITLE_PATTERN.finditer(text):
                 if fold(match.group("name")).split()[-1] == fold(parts[-1]):
@@ -720,16 +790,25 @@ def find_organisations(text: str) -> Iterator[Span]:
         if linked is not None and (
             _is_person_name(_words(linked.group("person"))[:2])
             or INITIAL_AND_SURNAME.fullmatch(linked.group("person"))
+            or SURNAME_AND_INITIAL.fullmatch(linked.group("person"))
         ):
             start = linked.start("organisation")
         yield Span(start, match.end(), "ORG")
 
 
 def _is_person_name(words: list[str]) -> bool:
+    """A first name and surnames, or a surname written first ("Mercier Thomas", "Pappas
+    Nikos"): a listed surname, then a listed first name."""
     if len(words) < 2 or len(words) > 4:
         return False
-    if words[0] not in first_names() or words[0] in _COMMON_WORDS:
+    if any(word in _COMMON_WORDS for word in words[:2]):
         return False
+    if words[0] not in first_names():
+        return (
+            len(words) == 2
+            and words[0] in last_names()
+            and words[1] in first_names()
+        )
     return all(word in last_names() or word in first_names() or len(word) > 3 for word in words[1:])
 
 
@@ -784,7 +863,9 @@ def find_people(text: str) -> Iterator[Span]:
     for match in _CUE_PATTERN.finditer(text):
         words = _words(match.group("name"))
         if _is_person_name(words[:2]) or (
-            words and words[-1] in last_names() and not any(w in SECTOR_WORDS for w in words)
+            words
+            and (words[-1] in last_names() or (len(words) == 2 and words[1] in first_names()))
+            and not any(w in SECTOR_WORDS or w in _COMMON_WORDS for w in words)
         ):
             yield Span(match.start("name"), match.end("name"), "PERSON")
     for match in INITIAL_AND_SURNAME.finditer(text):
@@ -792,6 +873,10 @@ def find_people(text: str) -> Iterator[Span]:
         if surname in last_names() or (
             len(surname) >= 3 and surname not in PUBLIC_MARKERS and surname not in SECTOR_WORDS
         ):
+            yield Span(match.start(), match.end(), "PERSON")
+    for match in SURNAME_AND_INITIAL.finditer(text):
+        surname = fold(match.group().split()[0])
+        if surname in last_names() and surname not in _COMMON_WORDS | PUBLIC_MARKERS:
             yield Span(match.start(), match.end(), "PERSON")
 
 

@@ -11,6 +11,7 @@ from twoins.node.domain.anonymiser.entities import (
     find_known_names,
     find_organisations,
     find_people,
+    follows_person_cue,
 )
 from twoins.node.domain.anonymiser.folding import FoldedText, fold
 from twoins.node.domain.anonymiser.gazetteer import first_names, last_names
@@ -80,8 +81,14 @@ def find_identifiers(
 def _names_in_any_case(text: str, known: KnownIdentity) -> list[Span]:
     """Names found where the name-case view rewrote the text (and only there: the rest is
     searched as it is)."""
+    recorded = [fold(contact.name).split() for contact in known.contacts]
+    known_first = {parts[0] for parts in recorded if len(parts) >= 2}
+    known_last = {part for parts in recorded if len(parts) >= 2 for part in parts[1:]}
     view = name_case_view(
-        text, lambda word: fold(word) in first_names(), lambda word: fold(word) in last_names()
+        text,
+        lambda word: (folded := fold(word)) in first_names() or folded in known_first,
+        lambda word: (folded := fold(word)) in last_names() or folded in known_last,
+        lambda position: follows_person_cue(text, position),
     )
     if view.text == text:
         return []

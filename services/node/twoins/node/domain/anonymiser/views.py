@@ -109,7 +109,10 @@ _DOT = re.compile(
 _MAILISH = re.compile(
     r"[A-Za-z0-9][\w.%+-]*(?:\s*(?:[\[({<]\s*)?(?:dot|punto|point|\.)(?:\s*[\])}>])?\s*[\w%+-]+)*"
     r"(?:\s*[\[({<]\s*(?:at|@|chiocciola|arobase|arroba)\s*[\])}>]\s*|\s+(?:at|AT)\s+|\s*@\s*)"
-    r"[A-Za-z0-9][\w-]*(?:\s*(?:[\[({<]\s*(?:dot|punto|point|\.)\s*[\])}>]|\s+(?:dot|DOT|punto|point)\s+|\s*\.\s*)[A-Za-z0-9][\w-]*)+",
+    r"[A-Za-z0-9][\w-]*(?:\s*(?:[\[({<]\s*(?:dot|punto|point|\.)\s*[\])}>]|\s+(?:dot|DOT|punto|point)\s+|\s*\.\s*)[A-Za-z0-9][\w-]*)+"
+    # Not where another "at" follows: "Joseph at j dot caruana at firm dot com" is a name,
+    # then the address.
+    r"(?![\w-])(?!\s*[\[({<]?\s*(?:at|AT|@)\b)",
 )
 
 
@@ -120,61 +123,119 @@ _SPELLED_AT = re.compile(r"\s(?:at|AT)\s")
 _SPELLED_DOT = re.compile(r"\s(?:dot|DOT|punto|point)\s")
 
 
-def _unmask_address(match: re.Match[str]) -> str | None:
-    value = match.group()
+_SEPARATOR = re.compile(f"(?P<at>{_AT.pattern})|(?P<dot>{_DOT.pattern})")
+
+
+def _is_obfuscated_address(value: str) -> bool:
     # "online at www.firm.it" is a web site, not an address: a spelled "at" counts only with
     # a spelled dot, a bracketed form or an "@" spaced apart.
-    if not (
+    return bool(
         "@" in value
         or _BRACKETED.search(value)
         or (_SPELLED_AT.search(value) and _SPELLED_DOT.search(value))
-    ):
-        return None
-    return _DOT.sub(".", _AT.sub("@", value))
+    )
 
 
 def mail_view(text: str) -> View:
-    """E-mail addresses written to dodge harvesters, written plainly."""
-    return _rewrite(text, _MAILISH, _unmask_address)
+    """E-mail addresses written to dodge harvesters, written plainly: each spelled or spaced
+    "@" and "." becomes the character, the rest keeps its own positions."""
+    replacements: list[tuple[int, int, str]] = []
+    position = 0
+    while (match := _MAILISH.search(text, position)) is not None:
+        if not _is_obfuscated_address(match.group()):
+            position = match.start() + 1
+            continue
+        for separator in _SEPARATOR.finditer(text, match.start(), match.end()):
+            written = "@" if separator.group("at") is not None else "."
+            if separator.group() != written:
+                replacements.append((separator.start(), separator.end(), written))
+        position = max(match.end(), match.start() + 1)
+    return _replaced(text, replacements)
 
 
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|[·'’-](?=[^\W\d_]))*")
 
 
+def _capitalised(value: str) -> str:
+    return value[:1].upper() + value[1:].lower()
+
+
 def name_case_view(
-    text: str, is_first_name: Callable[[str], bool], is_last_name: Callable[[str], bool]
+    text: str,
+    is_first_name: Callable[[str], bool],
+    is_last_name: Callable[[str], bool],
+    follows_cue: Callable[[int], bool] = lambda _position: False,
 ) -> View:
-    """Names written in lower case or capitals ("marc bernard", "MARC BERNARD") in the case
-    names are written in: a first name and the word after it, both in the same case, the
-    second a known surname when they are in lower case (many first names are also words)."""
+    """Names written in lower case or capitals ("marc bernard", "MARC BERNARD", "bernard
+    marc", "m. bernard", "M. BERNARD") in the case names are written in: a first name and a
+    surname in either order, both in the same case, or an initial and a surname, with any
+    further surnames of the same case ("catalina bauzà vidal"). In lower case every word must
+    be on the name lists (many first names are also words), unless a cue that a person
+    follows stands before them ("la mia collega francesca tataranni"); in capitals one of
+    them."""
     words = list(_WORD.finditer(text))
-    replacements = []
+    replacements: list[tuple[int, int, str]] = []
+
+    def spaced(left: re.Match[str], right: re.Match[str]) -> bool:
+        return text[left.end() : right.start()] == " "
+
+    def initial(match: re.Match[str]) -> bool:
+        # One letter followed by a full stop: "g.", "G.".
+        return len(match.group()) == 1 and text[match.end() : match.end() + 1] == "."
+
+    def same_case(left: str, right: str) -> bool:
+        return (left.isupper() and right.isupper()) or (left.islower() and right.islower())
+
+    def is_name_pair(first: str, second: str, position: int) -> bool:
+        if not same_case(first, second) or min(len(first), len(second)) < 2:
+            return False
+        if first.isupper():
+            return (is_first_name(first) and len(second) > 2) or (
+                is_last_name(first) and is_first_name(second)
+            )
+        # Short words ("di", "be", "να") are words first, names seldom.
+        return min(len(first), len(second)) >= 3 and (
+            (
+                is_first_name(first)
+                and len(second) >= 4
+                and (is_last_name(second) or follows_cue(position))
+            )
+            or (is_last_name(first) and is_first_name(second) and len(first) >= 4 <= len(second))
+        )
+
     index = 0
     while index < len(words):
-        word = words[index].group()
+        word = words[index]
         following = words[index + 1] if index + 1 < len(words) else None
-        pair = (
-            following is not None
-            and text[words[index].end() : following.start()] == " "
-            and is_first_name(word)
-            and (
-                (word.isupper() and following.group().isupper() and len(word) > 1)
-                or (
-                    # Short words ("di", "be", "να") are words first, names seldom.
-                    word.islower()
-                    and following.group().islower()
-                    and len(word) >= 3
-                    and len(following.group()) >= 4
-                    and is_last_name(following.group())
-                )
-            )
-        )
-        if pair and following is not None:
-            run = [words[index], following]
+        run: list[re.Match[str]] = []
+        if following is not None and initial(word) and text[word.end() + 1 : following.start()] == " ":
+            surname = following.group()
+            if (surname.isupper() and len(surname) > 1) or (
+                surname.islower() and len(surname) >= 4 and is_last_name(surname)
+            ):
+                run = [word, following]
+        elif following is not None and spaced(word, following):
+            if is_name_pair(word.group(), following.group(), word.start()):
+                run = [word, following]
+        if run:
+            # Further surnames written the same way: "bauzà vidal", "RAMIS PONS".
+            while index + len(run) < len(words):
+                more = words[index + len(run)]
+                value = more.group()
+                if not (
+                    spaced(run[-1], more)
+                    and same_case(run[-1].group(), value)
+                    and len(value) >= 3
+                    and is_last_name(value)
+                ):
+                    break
+                run.append(more)
             for match in run:
                 value = match.group()
-                written = value[:1].upper() + value[1:].lower()
-                if len(written) == len(value):
+                if value.isupper() and value[1:] == "":
+                    continue  # an initial already written as one
+                written = _capitalised(value)
+                if len(written) == len(value) and written != value:
                     replacements.append((match.start(), match.end(), written))
             index += len(run)
             continue
