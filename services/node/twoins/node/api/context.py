@@ -18,11 +18,13 @@ from sqlalchemy.exc import IntegrityError
 from twoins.common import taxonomy
 from twoins.common.envelope import subject_for, wrap
 from twoins.common.network import Region
+from twoins.node.domain.anonymiser.localities import Localities
 from twoins.node.domain.anonymiser.publication import DEFAULT_K
 from twoins.node.domain.audit import SignatureCheck
 from twoins.node.domain.errors import Conflict, FieldViolation, InvalidArgument
 from twoins.node.domain.text import utc_now
 from twoins.node.peers import Peers
+from twoins.node.places import partner_localities
 from twoins.node.semantic import TextEmbedder
 from twoins.node.store.audit import HeadSigner
 from twoins.node.store.catalogue_index import CatalogueIndex
@@ -74,6 +76,8 @@ class NodeContext:
     audit_signer: HeadSigner | None = None
     #: Checks another region's signature against the network key ring; None without one.
     signatures: SignatureCheck | None = None
+    #: The partner regions' towns, generalised in the text of what leaves the region.
+    localities: Localities = field(default_factory=partner_localities)
 
     def emit(self, repositories: Repositories, payloads: list[Message]) -> None:
         """Writes events to the outbox in the caller's transaction."""

@@ -139,7 +139,9 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
     ) -> AnonymisedNeed:
         region = self._node.region
         language = need.languages[0] if need.languages else region.languages[0]
-        return anonymise_need(need, organisation, region.nuts2, language, decision.profile)
+        return anonymise_need(
+            need, organisation, region.nuts2, language, decision.profile, self._node.localities
+        )
 
     def SubmitNeed(
         self, request: pb.SubmitNeedRequest, context: grpc.ServicerContext

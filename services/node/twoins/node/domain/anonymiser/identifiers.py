@@ -61,9 +61,22 @@ PHONE_CANDIDATE = re.compile(
     r"\b[1-9][0-9]{1,4}[ \u00a0./-]?[0-9][0-9 \u00a0./-]{4,12}[0-9]\b"
 )
 _NOT_A_PHONE_BEFORE = re.compile(
-    r"(?:ISO|IEC|EN|UNI|NACE|ATECO|NAF|CNAE|ΚΑΔ|HS|GTIN|EAN|CN|code|codice|κωδικό|n°|No\.?|"
-    r"€|EUR|\$|£)\s*[:/]?\s*$",
+    r"(?:ISO|IEC|EN|UNI|NACE|ATECO|NAF|CNAE|ΚΑΔ|HS|GTIN|EAN|UPC|ISBN|SKU|CN|code|codice|"
+    r"código|κωδικό|n°|No\.?|nr\.?|n\.|cod\.|art\.|ref\.|rif\.|réf\.|lot|lotto|lote|batch|"
+    r"order|ordine|pedido|commande|παραγγελία|παρτίδα|serial|matricola|barcode|item|"
+    r"€|EUR|\$|£)\s*[:/#]?\s*$",
     re.IGNORECASE,
+)
+# A word that says a phone number follows outweighs the look of a code.
+_PHONE_CUE_BEFORE = re.compile(
+    r"(?:tel|tél|phone|telefono|teléfono|téléphone|τηλ|mob|mobile|cell|cellulare|call|"
+    r"chiamare|appeler|llamar|whatsapp|fax|ċempel|numru)\b",
+    re.IGNORECASE,
+)
+# Dates written with numbers: 2026-03-12, 12.03.2026, 12/03/2026, 20260312.
+_DATE = re.compile(
+    r"(?:19|20)\d\d([-./]?)(?:0[1-9]|1[0-2])\1(?:0[1-9]|[12]\d|3[01])|"
+    r"(?:0?[1-9]|[12]\d|3[01])([-./])(?:0?[1-9]|1[0-2])\2(?:19|20)\d\d"
 )
 _NOT_A_PHONE_AFTER = re.compile(
     r"^\s*(?:€|EUR|euro|eur|%|kg|t\b|tonn|litr|m2|m²|pezz|pieces|"
@@ -164,8 +177,14 @@ def find_phones(text: str, regions: tuple[str, ...]) -> Iterator[Span]:
         # A number in international form ("+356 7911 3077") is never an amount or a code,
         # whatever stands beside it.
         international = value.lstrip("(").startswith("+")
-        if not international and _NOT_A_PHONE_BEFORE.search(
-            text[max(0, match.start() - 12) : match.start()]
+        cued = _PHONE_CUE_BEFORE.search(text, max(0, match.start() - 30), match.start())
+        if (
+            not international
+            and not cued
+            and (
+                _NOT_A_PHONE_BEFORE.search(text, max(0, match.start() - 12), match.start())
+                or _DATE.fullmatch(value.strip(" .,;:()"))
+            )
         ):
             continue
         if not international and _NOT_A_PHONE_AFTER.match(text[match.end() : match.end() + 8]):

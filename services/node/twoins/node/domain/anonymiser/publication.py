@@ -15,6 +15,7 @@ from twoins.node.domain.anonymiser.generalise import (
     nace_section,
     widen,
 )
+from twoins.node.domain.anonymiser.localities import Localities
 from twoins.node.domain.anonymiser.quasi import generalise_text
 from twoins.node.domain.anonymiser.residual import Residual, find_residuals, mask
 from twoins.node.domain.anonymiser.scrubber import scrub
@@ -102,13 +103,17 @@ def known_identity(organisation: Organisation) -> KnownIdentity:
 
 
 def _scrub_own_data(
-    text: str, identity: KnownIdentity, language: str, organisation: Organisation | None = None
+    text: str,
+    identity: KnownIdentity,
+    language: str,
+    organisation: Organisation | None = None,
+    localities: Localities | None = None,
 ) -> str:
     """Scrubs identifiers, then any literal piece of the SME's own record left over, and
     generalises the quasi-identifiers of the text like the structured fields."""
     scrubbed = scrub(text, identity, language)
     if organisation is not None:
-        scrubbed = generalise_text(scrubbed, organisation)
+        scrubbed = generalise_text(scrubbed, organisation, localities)
     leftovers = [
         identity.vat,
         identity.vat[2:],
@@ -129,9 +134,11 @@ def anonymise_need(
     region_nuts2: str,
     language: str = "",
     profile: GeneralisedProfile | None = None,
+    localities: Localities | None = None,
 ) -> AnonymisedNeed:
     """The copy that leaves; its profile is `profile` (the guard's, widened as far as k
-    needs) or else the SME's generalised one."""
+    needs) or else the SME's generalised one; the towns of `localities` are generalised in
+    its text."""
     identity = known_identity(organisation)
     profile = profile or generalise(organisation, region_nuts2)
     keywords = []
@@ -142,7 +149,7 @@ def anonymise_need(
     residuals: list[tuple[str, Residual]] = []
     texts = {}
     for field, text in (("title", need.title), ("description", need.description)):
-        scrubbed = _scrub_own_data(text, identity, language, organisation)
+        scrubbed = _scrub_own_data(text, identity, language, organisation, localities)
         masked, placed = mask(scrubbed, find_residuals(scrubbed, identity))
         texts[field] = masked
         residuals.extend((field, residual) for residual in placed)

@@ -3,8 +3,10 @@
 The structured fields leave the region as bands (size, turnover), a range (founding year) and
 the NUTS 2 region; a description that says "azienda vinicola di Venosa (85029), 14
 dipendenti, fatturato 2025: 1.850.000 euro, fondata nel 1987" would undo that. Here the SME's
-own town and postcode become "[locality]", an exact amount of money "[amount]", a head count
-a head count its size band ("10–49 dipendenti") and the founding year its decade. Pure: no I/O.
+own town and postcode, and every town of the partner regions (`Localities`), become
+"[locality]", a postcode beside a town or after its label "[postcode]", an exact amount of money
+"[amount]", a head count its size band ("10–49 dipendenti") and a founding year its decade.
+Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import re
 
 from twoins.node.domain.anonymiser.folding import fold
+from twoins.node.domain.anonymiser.localities import PLACEHOLDER, Localities
 from twoins.node.domain.organisation import Organisation
 
 _NUMBER = r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
@@ -31,6 +34,33 @@ _STAFF_WORDS = (
     r"εργαζόμενους|εργαζόμενοι|υπαλλήλους|υπάλληλοι|άτομα|impjegati|ħaddiema"
 )
 HEAD_COUNT = re.compile(rf"\b\d{{1,5}}(?=\s+(?:{_STAFF_WORDS})\b)", re.IGNORECASE)
+# The count after the word: "numru ta' impjegati huwa 84", "a staff of 14", "organico di 14".
+_STAFF_BEFORE = (
+    r"staff|workforce|headcount|employees|organico|dipendenti|addetti|effectif|salariés|"
+    r"plantilla|empleados|trabajadores|impjegati|ħaddiema|προσωπικό|εργαζόμενοι|εργαζόμενων"
+)
+HEAD_COUNT_AFTER = re.compile(
+    rf"(?P<staff>\b(?:{_STAFF_BEFORE})\b)(?P<link>(?:\s+(?:is|of|di|de|du|huwa|ta'|είναι|των|:)|\s*:)*"
+    r"\s+)(?P<count>\d{1,5})\b(?![.,]\d|\s*%)",
+    re.IGNORECASE,
+)
+# A year after the words that say the firm began then: "founded in 1966", "dal 1955".
+FOUNDING_YEAR = re.compile(
+    r"(?:founded|established|set up|since|est\.|fondata|fondato|fondée|fondé|créée|créé|"
+    r"fundada|fundado|dal|depuis|desde|από το|ιδρύθηκε|ιδρυμένη|mill-|imwaqqfa|twaqqfet)"
+    r"(?:\s+(?:in|nel|en|il|lo|l'|το|fl-|ta'))?\s+(?P<year>(?:18|19|20)\d\d)\b(?![.,]\d)",
+    re.IGNORECASE,
+)
+# Postcodes: after their label, in a partner country's own format, or beside a town.
+_POSTCODE_LABEL = re.compile(
+    r"(?:CAP|C\.A\.P\.|C\.P\.|CP|T\.K\.|Τ\.Κ\.|ΤΚ|code postal|código postal|postcode|"
+    r"post code|zip)\s*:?\s*(?P<code>\d{3}\s?\d{2}|[A-Z]{3}\s?\d{4})\b"
+)
+_MALTESE_POSTCODE = re.compile(r"\b[A-Z]{3}\s?\d{4}\b")
+_POSTCODE_BY_PLACE = re.compile(
+    rf"(?P<before>\b\d{{5}}\s+)(?={re.escape(PLACEHOLDER)})|"
+    rf"(?<={re.escape(PLACEHOLDER)})(?P<after>,?\s*\(?\d{{5}}\)?|,?\s*\(?\d{{3}}\s\d{{2}}\)?)(?!\d)"
+)
 
 
 def _head_count_band(count: int) -> str:
@@ -46,18 +76,52 @@ def _own_places(organisation: Organisation) -> list[str]:
     return [place for place in places if len(place) >= 3]
 
 
-def generalise_text(text: str, organisation: Organisation) -> str:
-    """`text` with the SME's own town and postcode, exact amounts, head counts and its
-    founding year generalised."""
+def _generalise_postcodes(text: str) -> str:
+    text = _POSTCODE_LABEL.sub(
+        lambda match: match.group()[: match.start("code") - match.start()] + "[postcode]", text
+    )
+    text = _MALTESE_POSTCODE.sub("[postcode]", text)
+
+    def beside(match: re.Match[str]) -> str:
+        if match.group("before") is not None:
+            return "[postcode] "
+        written = match.group("after")
+        opened = written.find("(")
+        lead = written[: opened + 1] if opened >= 0 else written[: len(written) - len(written.lstrip(", "))]
+        return f"{lead}[postcode]{')' if written.endswith(')') else ''}"
+
+    return _POSTCODE_BY_PLACE.sub(beside, text)
+
+
+def generalise_text(
+    text: str, organisation: Organisation, localities: Localities | None = None
+) -> str:
+    """`text` with the SME's own town and postcode, the partner regions' towns, postcodes,
+    exact amounts, head counts and founding years generalised."""
     for place in _own_places(organisation):
         for written in dict.fromkeys((place, fold(place))):
             text = re.sub(
-                rf"(?<!\w){re.escape(written)}(?!\w)", "[locality]", text, flags=re.IGNORECASE
+                rf"(?<!\w){re.escape(written)}(?!\w)", PLACEHOLDER, text, flags=re.IGNORECASE
             )
+    if localities:
+        text = localities.generalise(text)
+    text = _generalise_postcodes(text)
     text = AMOUNT.sub("[amount]", text)
     text = HEAD_COUNT.sub(lambda match: _head_count_band(int(match.group())), text)
+    text = HEAD_COUNT_AFTER.sub(
+        lambda match: match.group("staff")
+        + match.group("link")
+        + _head_count_band(int(match.group("count"))),
+        text,
+    )
     founded = organisation.year_founded
     if 1800 <= founded <= 2100:
         decade = founded // 10 * 10
         text = re.sub(rf"(?<![\d.,]){founded}(?![\d.,]\d)", f"{decade}–{decade + 9}", text)
-    return text
+
+    def decade_of(match: re.Match[str]) -> str:
+        year = int(match.group("year"))
+        cut = match.start("year") - match.start()
+        return f"{match.group()[:cut]}{year // 10 * 10}–{year // 10 * 10 + 9}"
+
+    return FOUNDING_YEAR.sub(decade_of, text)
