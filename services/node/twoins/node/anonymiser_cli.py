@@ -12,8 +12,12 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from twoins.node.domain.anonymiser.evaluation import CorpusError, evaluate, read_corpus
+from twoins.node.domain.anonymiser.evaluation import CorpusError, Record, evaluate, read_corpus
+from twoins.node.domain.anonymiser.publication import publishable_text
+from twoins.node.domain.anonymiser.scrubber import find_identifiers
+from twoins.node.domain.anonymiser.spans import Span
 from twoins.node.domain.anonymiser.variants import variants
+from twoins.node.places import partner_localities, partner_towns
 
 #: Recall each label must reach, and the overall precision (the network's targets).
 RECALL_TARGETS = {
@@ -31,6 +35,24 @@ PRECISION_TARGET = 0.95
 LEAK_TARGET = 0.005
 
 
+#: Every planted quasi-identifier generalised; at most this share of texts held for review.
+QUASI_TARGET = 1.0
+HELD_TARGET = 0.10
+
+
+def predict(record: Record) -> list[Span]:
+    """What the node's scrubber finds in the record, the partner regions' towns known."""
+    return find_identifiers(record.text, record.known, record.language, partner_localities())
+
+
+def publish(record: Record) -> tuple[str, list[str]]:
+    """The record's text as it would leave its region, and what would hold it back."""
+    text, residuals = publishable_text(
+        record.text, record.known, record.language, None, partner_localities()
+    )
+    return text, [residual.kind for residual in residuals]
+
+
 def missed_targets(report: dict[str, Any]) -> list[str]:
     missed = [
         f"{label} recall {report['labels'][label]['recall']:.3f} < {target}"
@@ -42,6 +64,12 @@ def missed_targets(report: dict[str, Any]) -> list[str]:
         missed.append(f"overall precision {precision:.3f} < {PRECISION_TARGET}")
     if not report["leak_rate"] <= LEAK_TARGET:
         missed.append(f"leak rate {report['leak_rate']:.4f} > {LEAK_TARGET}")
+    for kind, counts in report.get("quasi", {}).items():
+        if not counts["rate"] >= QUASI_TARGET:
+            missed.append(f"{kind}: {counts['planted'] - counts['generalised']} left as written")
+    held = report.get("held")
+    if held is not None and not held["rate"] <= HELD_TARGET:
+        missed.append(f"{held['rate']:.1%} of texts held for review > {HELD_TARGET:.0%}")
     return missed
 
 
@@ -55,6 +83,23 @@ def _json_safe(value: Any) -> Any:
 
 def _figure(value: float) -> str:
     return "—" if math.isnan(value) else f"{value:.3f}"
+
+
+def planted_towns() -> dict[str, tuple[str, ...]]:
+    """The towns the planted sentences name, per language: the partner regions' own."""
+    towns = {
+        "it": partner_towns("ITF5"),
+        "fr": partner_towns("FRL0"),
+        "es": partner_towns("ES53"),
+        "el": partner_towns("EL30", greek=True) + partner_towns("EL63", greek=True),
+        "mt": partner_towns("MT00"),
+    }
+    towns = {
+        language: tuple(town for town in names if not any(c.isdigit() for c in town))
+        for language, names in towns.items()
+    }
+    towns["en"] = tuple(town for language in ("it", "fr", "es", "mt") for town in towns[language])
+    return towns
 
 
 @click.group("anonymiser")
@@ -73,7 +118,7 @@ def evaluate_command(corpus: Path, as_json: bool, check: bool) -> None:
     except CorpusError as error:
         raise click.ClickException(str(error)) from None
     started = time.perf_counter()
-    report = evaluate(records)
+    report = evaluate(records, predict, publish)
     elapsed = time.perf_counter() - started
     missed = missed_targets(report)
     if as_json:
@@ -106,6 +151,7 @@ def evaluate_command(corpus: Path, as_json: bool, check: bool) -> None:
             f"leak rate {report['leak_rate']:.4f} (identifier characters left "
             f"in the text); look-alikes flagged {report['lookalike_flag_rate']:.4f}"
         )
+        _print_publication(console, report)
         console.print(
             "[green]all targets met[/]"
             if not missed
@@ -113,6 +159,28 @@ def evaluate_command(corpus: Path, as_json: bool, check: bool) -> None:
         )
     if check and missed:
         raise SystemExit(1)
+
+
+def _print_publication(console: Console, report: dict[str, Any]) -> None:
+    if report.get("quasi"):
+        table = Table(title="Quasi-identifiers in the text that would leave")
+        for column in ("category", "planted", "generalised", "rate", "target"):
+            table.add_column(column, justify="left" if column == "category" else "right")
+        for kind, counts in report["quasi"].items():
+            table.add_row(
+                kind,
+                str(counts["planted"]),
+                str(counts["generalised"]),
+                f"{counts['rate']:.3f}",
+                f"≥ {QUASI_TARGET}",
+            )
+        console.print(table)
+    held = report["held"]
+    why = ", ".join(f"{reason} {count}" for reason, count in held["why"].items()) or "—"
+    console.print(
+        f"held for review by the residual check: {held['records']} texts "
+        f"({held['rate']:.1%}; why: {why})"
+    )
 
 
 @anonymiser_group.command("variants")
@@ -134,7 +202,7 @@ def variants_command(corpus: Path, output: Path, seed: int) -> None:
         ]
     except CorpusError as error:
         raise click.ClickException(str(error)) from None
-    made = list(variants(records, seed))
+    made = list(variants(records, seed, towns=planted_towns()))
     output.write_text(
         "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in made),
         encoding="utf-8",

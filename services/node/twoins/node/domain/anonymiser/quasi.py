@@ -20,9 +20,11 @@ from twoins.node.domain.organisation import Organisation
 _NUMBER = r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _SCALE = (
     r"(?:\s*(?:mila|milioni|milione|mln|mio|millions?|million|mille|milliers?|k|m|mn|bn|"
-    r"millones?|mil|εκατ(?:ομμύρια)?\.?|χιλ(?:ιάδες)?\.?))?"
+    r"millones?|mil|miljuni?|elf|εκατ(?:ομμύρια)?\.?|χιλ(?:ιάδες)?\.?)"
+    # "milioni di euro", "millions d'euros", "millones de euros", "miljun ewro".
+    r"(?:\s+(?:di|de|of|ta')|\s+d['’])?)?"
 )
-_CURRENCY = r"(?:€|EUR|euros?|eur|ευρώ|Є)"
+_CURRENCY = r"(?:€|EUR|euros?|eur|ευρώ|ewro|Є)"
 # "1.850.000 euro", "€ 2,5 milioni", "EUR 850,000", "850 000 €".
 AMOUNT = re.compile(
     rf"(?:{_CURRENCY}\s?(?:{_NUMBER}){_SCALE}|(?:{_NUMBER}){_SCALE}\s?{_CURRENCY})(?!\w)",
@@ -48,7 +50,8 @@ HEAD_COUNT_AFTER = re.compile(
 FOUNDING_YEAR = re.compile(
     r"(?:founded|established|set up|since|est\.|fondata|fondato|fondée|fondé|créée|créé|"
     r"fundada|fundado|dal|depuis|desde|από το|ιδρύθηκε|ιδρυμένη|mill-|imwaqqfa|twaqqfet)"
-    r"(?:\s+(?:in|nel|en|il|lo|l'|το|fl-|ta'))?\s+(?P<year>(?:18|19|20)\d\d)\b(?![.,]\d)",
+    r"(?:\s+(?:in|nel|en|il|lo|το)\b|\s+(?:l'|fl-|ta'))?\s*(?P<year>(?:18|19|20)\d\d)\b"
+    r"(?![.,]\d)",
     re.IGNORECASE,
 )
 # Postcodes: after their label, in a partner country's own format, or beside a town.
@@ -59,7 +62,8 @@ _POSTCODE_LABEL = re.compile(
 _MALTESE_POSTCODE = re.compile(r"\b[A-Z]{3}\s?\d{4}\b")
 _POSTCODE_BY_PLACE = re.compile(
     rf"(?P<before>\b\d{{5}}\s+)(?={re.escape(PLACEHOLDER)})|"
-    rf"(?<={re.escape(PLACEHOLDER)})(?P<after>,?\s*\(?\d{{5}}\)?|,?\s*\(?\d{{3}}\s\d{{2}}\)?)(?!\d)"
+    rf"(?<={re.escape(PLACEHOLDER)})(?P<district>\s\d{{1,2}}(?=\s))?"
+    rf"(?P<after>,?\s*\(?\d{{5}}\)?|,?\s*\(?\d{{3}}\s\d{{2}}\)?)(?!\d)"
 )
 
 
@@ -87,18 +91,23 @@ def _generalise_postcodes(text: str) -> str:
             return "[postcode] "
         written = match.group("after")
         opened = written.find("(")
-        lead = written[: opened + 1] if opened >= 0 else written[: len(written) - len(written.lstrip(", "))]
-        return f"{lead}[postcode]{')' if written.endswith(')') else ''}"
+        lead = (
+            written[: opened + 1]
+            if opened >= 0
+            else written[: len(written) - len(written.lstrip(", "))]
+        )
+        district = match.group("district") or ""
+        return f"{district}{lead}[postcode]{')' if written.endswith(')') else ''}"
 
     return _POSTCODE_BY_PLACE.sub(beside, text)
 
 
 def generalise_text(
-    text: str, organisation: Organisation, localities: Localities | None = None
+    text: str, organisation: Organisation | None, localities: Localities | None = None
 ) -> str:
-    """`text` with the SME's own town and postcode, the partner regions' towns, postcodes,
-    exact amounts, head counts and founding years generalised."""
-    for place in _own_places(organisation):
+    """`text` with the SME's own town and postcode (with its record), the partner regions'
+    towns, postcodes, exact amounts, head counts and founding years generalised."""
+    for place in _own_places(organisation) if organisation is not None else ():
         for written in dict.fromkeys((place, fold(place))):
             text = re.sub(
                 rf"(?<!\w){re.escape(written)}(?!\w)", PLACEHOLDER, text, flags=re.IGNORECASE
@@ -109,12 +118,12 @@ def generalise_text(
     text = AMOUNT.sub("[amount]", text)
     text = HEAD_COUNT.sub(lambda match: _head_count_band(int(match.group())), text)
     text = HEAD_COUNT_AFTER.sub(
-        lambda match: match.group("staff")
-        + match.group("link")
-        + _head_count_band(int(match.group("count"))),
+        lambda match: (
+            match.group("staff") + match.group("link") + _head_count_band(int(match.group("count")))
+        ),
         text,
     )
-    founded = organisation.year_founded
+    founded = organisation.year_founded if organisation is not None else 0
     if 1800 <= founded <= 2100:
         decade = founded // 10 * 10
         text = re.sub(rf"(?<![\d.,]){founded}(?![\d.,]\d)", f"{decade}–{decade + 9}", text)

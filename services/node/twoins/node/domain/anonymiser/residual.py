@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from twoins.node.domain.anonymiser.folding import fold
+from twoins.node.domain.anonymiser.identifiers import labelled_as_code
 from twoins.node.domain.anonymiser.spans import KnownIdentity
 
 #: Nine digits or more with only separators between them: a phone, an IBAN's or a VAT id's
@@ -100,6 +101,8 @@ def find_residuals(text: str, identity: KnownIdentity | None = None) -> list[Res
     """What in `text` (already scrubbed) still looks like an identifier, in text order."""
     found: list[Residual] = []
     for match in _DIGIT_RUN.finditer(text):
+        if labelled_as_code(text, match.start(), match.end()):
+            continue  # "EAN 8001234567895", "Ordine n. 4500123456": a code, as it says
         found.append(Residual(match.start(), match.end(), "digits"))
     for match in _AT_DOMAIN.finditer(text):
         found.append(Residual(match.start(), match.end(), "e-mail"))

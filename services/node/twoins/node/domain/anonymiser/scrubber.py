@@ -23,6 +23,7 @@ from twoins.node.domain.anonymiser.identifiers import (
     find_urls,
     find_vat_ids,
 )
+from twoins.node.domain.anonymiser.localities import Localities
 from twoins.node.domain.anonymiser.spans import KnownIdentity, Span, resolve_overlaps
 from twoins.node.domain.anonymiser.views import find_in_views, name_case_view
 
@@ -41,9 +42,14 @@ REPLACEMENTS = {
 
 
 def find_identifiers(
-    text: str, known: KnownIdentity | None = None, language: str = ""
+    text: str,
+    known: KnownIdentity | None = None,
+    language: str = "",
+    localities: Localities | None = None,
 ) -> list[Span]:
-    """Every identifier found in `text`, as non-overlapping spans in text order."""
+    """Every identifier found in `text`, as non-overlapping spans in text order. A name
+    that lies within the name of a town of `localities` ("Sant Antoni de Portmany") is
+    the town's, not a person's or a firm's: the quasi-identifier step generalises it."""
     known = known or KnownIdentity()
     countries = tuple(
         dict.fromkeys(
@@ -75,6 +81,14 @@ def find_identifiers(
         *find_cued_organisations(text),
         *find_capitalised_runs(text),
     ]
+    if localities:
+        places = list(localities.find(text))
+        candidates = [
+            span
+            for span in candidates
+            if span.label not in ("PERSON", "ORG")
+            or not any(place.start <= span.start and span.end <= place.end for place in places)
+        ]
     return resolve_overlaps(candidates)
 
 
@@ -107,11 +121,16 @@ def _names_in_any_case(text: str, known: KnownIdentity) -> list[Span]:
     ]
 
 
-def scrub(text: str, known: KnownIdentity | None = None, language: str = "") -> str:
+def scrub(
+    text: str,
+    known: KnownIdentity | None = None,
+    language: str = "",
+    localities: Localities | None = None,
+) -> str:
     """`text` with every identifier replaced by a placeholder naming its kind."""
     parts: list[str] = []
     position = 0
-    for span in find_identifiers(text, known, language):
+    for span in find_identifiers(text, known, language, localities):
         parts.append(text[position : span.start])
         parts.append(REPLACEMENTS[span.label])
         position = span.end

@@ -3,14 +3,19 @@ the ways people write them when nobody tuned a scrubber for them — broken acro
 doubled spaces or brackets, e-mail addresses spelled out to dodge harvesters, names in lower
 case, capitals or surname first. Deterministic for a seed; every span is rewritten with its
 offsets, so the output is scored exactly like the hand-labelled file it comes from, and is
-kept apart from it (development figures, never the held-out ones). Pure: no I/O.
+kept apart from it (development figures, never the held-out ones).
+
+Given towns of the partner regions, each variant also gets a sentence in its language that
+plants quasi-identifiers ("quasi": a town, its postcode, a head count, an exact turnover, a
+founding year) and look-alikes that are no identifiers ("negatives": a date written in
+numbers, an EAN-13 barcode, an order number). Pure: no I/O.
 """
 
 from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 Rewrite = Callable[[str, random.Random], str]
@@ -104,9 +109,132 @@ def variant(record: dict[str, Any], rng: random.Random) -> dict[str, Any] | None
     }
 
 
-def variants(records: Iterable[dict[str, Any]], seed: int = 20261202) -> Iterator[dict[str, Any]]:
+#: The planted sentence per language; {…} are filled, every value recorded with its place.
+PLANTED_SENTENCES = {
+    "en": "Founded in {year}, the firm has {staff} employees and a turnover of {amount}; its "
+    "warehouse is near {town} ({postcode}). Order {order} of {date}, barcode {ean}.",
+    "it": "Fondata nel {year}, l'azienda ha {staff} dipendenti e un fatturato di {amount}; il "
+    "magazzino è vicino a {town} ({postcode}). Ordine {order} del {date}, codice EAN {ean}.",
+    "fr": "Fondée en {year}, l'entreprise compte {staff} salariés et un chiffre d'affaires de "
+    "{amount} ; son entrepôt est près de {town} ({postcode}). Commande {order} du {date}, "
+    "code-barres {ean}.",
+    "es": "Fundada en {year}, la empresa tiene {staff} empleados y una facturación de {amount}; "
+    "su almacén está cerca de {town} ({postcode}). Pedido {order} del {date}, código EAN {ean}.",
+    "el": "Ιδρύθηκε το {year}, έχει {staff} εργαζόμενους και κύκλο εργασιών {amount}· η "
+    "αποθήκη της είναι κοντά στην {town} (Τ.Κ. {postcode}). Παραγγελία {order} της {date}, "
+    "barcode {ean}.",
+    "mt": "Twaqqfet fl-{year}, għandha {staff} impjegati u dħul ta' {amount}; il-maħżen tagħha "
+    "qiegħed ħdejn {town} ({postcode}). Ordni {order} tal-{date}, barcode {ean}.",
+}
+#: What each filled place is: a quasi-identifier (generalised) or a look-alike (left alone).
+QUASI_KINDS = {
+    "year": "founding_year",
+    "staff": "head_count",
+    "amount": "amount",
+    "town": "locality",
+    "postcode": "postcode",
+}
+NEGATIVE_KINDS = {"order": "order_number", "date": "date", "ean": "barcode"}
+_POSTCODES = {
+    "it": lambda rng: f"{rng.choice(['85', '75'])}{rng.randrange(0, 1000):03d}",
+    "fr": lambda rng: f"{rng.choice(['06', '13', '83', '84'])}{rng.randrange(0, 1000):03d}",
+    "es": lambda rng: f"07{rng.randrange(0, 1000):03d}",
+    "el": lambda rng: (
+        f"{rng.choice(['1', '2'])}{rng.randrange(0, 100):02d} {rng.randrange(0, 100):02d}"
+    ),
+    "mt": lambda rng: (
+        f"{rng.choice(['MST', 'BKR', 'ZBR', 'QRM', 'SLM'])} {rng.randrange(1000, 10000)}"
+    ),
+}
+
+
+def _amount(rng: random.Random, language: str) -> str:
+    euros = rng.randrange(120, 9000) * 1000
+    style = rng.choice(["dotted", "millions", "prefixed"])
+    if style == "millions":
+        figure = f"{euros / 1_000_000:.1f}".replace(".", "," if language != "en" else ".")
+        word = {
+            "en": "million euros",
+            "it": "milioni di euro",
+            "fr": "millions d'euros",
+            "es": "millones de euros",
+            "el": "εκατ. ευρώ",
+            "mt": "miljun ewro",
+        }[language]
+        return f"{figure} {word}"
+    grouped = f"{euros:,}"
+    if language != "en":
+        grouped = grouped.replace(",", ".")
+    return f"€{grouped}" if style == "prefixed" else f"{grouped} euro"
+
+
+def _ean13(rng: random.Random) -> str:
+    body = [8, 0] + [rng.randrange(10) for _ in range(10)]
+    check = (10 - sum(d * (3 if i % 2 else 1) for i, d in enumerate(body)) % 10) % 10
+    return "".join(map(str, body)) + str(check)
+
+
+def _date(rng: random.Random) -> str:
+    year, month, day = rng.randrange(2024, 2028), rng.randrange(1, 13), rng.randrange(1, 29)
+    return rng.choice(
+        [
+            f"{day:02d}/{month:02d}/{year}",
+            f"{year}-{month:02d}-{day:02d}",
+            f"{day:02d}.{month:02d}.{year}",
+        ]
+    )
+
+
+def plant(
+    record: dict[str, Any], rng: random.Random, towns: Mapping[str, Sequence[str]]
+) -> dict[str, Any]:
+    """The record with the planted sentence after its text, its places recorded."""
+    language = record.get("lang", "en") if record.get("lang") in PLANTED_SENTENCES else "en"
+    choices = towns.get(language) or towns.get("en") or ()
+    if not choices:
+        return record
+    values = {
+        "year": str(rng.randrange(1950, 2021)),
+        "staff": str(rng.randrange(3, 240)),
+        "amount": _amount(rng, language),
+        "town": rng.choice(list(choices)),
+        "postcode": _POSTCODES.get(language, _POSTCODES["it"])(rng),
+        "order": f"45{rng.randrange(10**7, 10**8)}",
+        "date": _date(rng),
+        "ean": _ean13(rng),
+    }
+    sentence = PLANTED_SENTENCES[language]
+    text = record["text"].rstrip() + " "
+    quasi, negatives = [], list(record.get("negatives", []))
+    position = 0
+    for match in re.finditer(r"\{(\w+)\}", sentence):
+        text += sentence[position : match.start()]
+        name = match.group(1)
+        place = {"start": len(text), "end": len(text) + len(values[name])}
+        if name in QUASI_KINDS:
+            quasi.append({**place, "kind": QUASI_KINDS[name]})
+        else:
+            negatives.append({**place, "kind": NEGATIVE_KINDS[name]})
+        text += values[name]
+        position = match.end()
+    text += sentence[position:]
+    return {
+        **record,
+        "text": text,
+        "quasi": [*record.get("quasi", []), *quasi],
+        "negatives": negatives,
+    }
+
+
+def variants(
+    records: Iterable[dict[str, Any]],
+    seed: int = 20261202,
+    towns: Mapping[str, Sequence[str]] | None = None,
+) -> Iterator[dict[str, Any]]:
     rng = random.Random(seed)
     for record in records:
         made = variant(record, rng)
         if made is not None:
-            yield made
+            # Planted with a generator of its own: the identifiers' variants stay the same
+            # with or without the planted sentences.
+            yield plant(made, random.Random(f"{seed}:{made['id']}"), towns) if towns else made

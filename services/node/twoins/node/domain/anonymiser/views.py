@@ -208,15 +208,22 @@ def name_case_view(
         word = words[index]
         following = words[index + 1] if index + 1 < len(words) else None
         run: list[re.Match[str]] = []
-        if following is not None and initial(word) and text[word.end() + 1 : following.start()] == " ":
+        if (
+            following is not None
+            and initial(word)
+            and text[word.end() + 1 : following.start()] == " "
+        ):
             surname = following.group()
             if (surname.isupper() and len(surname) > 1) or (
                 surname.islower() and len(surname) >= 4 and is_last_name(surname)
             ):
                 run = [word, following]
-        elif following is not None and spaced(word, following):
-            if is_name_pair(word.group(), following.group(), word.start()):
-                run = [word, following]
+        elif (
+            following is not None
+            and spaced(word, following)
+            and is_name_pair(word.group(), following.group(), word.start())
+        ):
+            run = [word, following]
         if run:
             # Further surnames written the same way: "bauzà vidal", "RAMIS PONS".
             while index + len(run) < len(words):
