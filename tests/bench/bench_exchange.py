@@ -132,7 +132,11 @@ def _publish(address: str, ids: list[str], rate: float | None, threads: int = 1)
                     if delay > 0:
                         time.sleep(delay)
                 client.needs.PublishNeed(
-                    need_pb2.PublishNeedRequest(id=need_id, override_k_anonymity=True)
+                    need_pb2.PublishNeedRequest(
+                        id=need_id,
+                        override_k_anonymity=True,
+                        override_reason="benchmark: one SME per profile",
+                    )
                 )
 
     parts = [ids[index::threads] for index in range(threads)]

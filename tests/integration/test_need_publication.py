@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,11 +15,14 @@ from tests.support import builders
 from tests.support.grpc_errors import call_error
 from twoins.cli.node_client import NodeClient
 from twoins.common.envelope import open_envelope
+from twoins.node.domain.audit import AuditEntry
 from twoins.node.server import NodeServer
+from twoins.node.store.audit import AuditLog
 from twoins.node.store.tables import OutboxRow
 from twoins.v1 import events_pb2, need_pb2, organisation_pb2
 
 K = 3
+REASON = "only SME of its kind in the region, and it asked to be found"
 
 
 @pytest.fixture
@@ -68,12 +72,24 @@ def test_need_of_a_small_group_is_held_back_then_published_on_override(
         assert "fewer than k=3" in held.state_reason
         assert outbox(guarded_node) == []
         published = client.needs.PublishNeed(
-            need_pb2.PublishNeedRequest(id=need.id, override_k_anonymity=True)
+            need_pb2.PublishNeedRequest(
+                id=need.id, override_k_anonymity=True, override_reason=REASON
+            )
         ).need
         assert published.state == need_pb2.NEED_STATE_PUBLISHED
         assert not published.held_back
         assert "cluster manager's decision" in published.state_reason
+        assert REASON in published.state_reason
     [(subject, envelope)] = outbox(guarded_node)
+    # The decision is in the audit log: who, what the guard said, why, and what left.
+    [entry] = audit_entries(guarded_node)
+    assert (entry.kind, entry.referral_id, entry.counterpart) == (
+        "publication.override",
+        need.id,
+        "network",
+    )
+    assert REASON in entry.note and "k=3" in entry.note
+    assert entry.data_digest == hashlib.sha256(envelope_payload(envelope)).hexdigest()
     assert subject == "twoins.v1.it-basilicata.need.published"
     _envelope, payload = open_envelope(subject, envelope, frozenset({"it-basilicata"}), verify=None)
     assert isinstance(payload, events_pb2.NeedPublished)
@@ -84,6 +100,41 @@ def test_need_of_a_small_group_is_held_back_then_published_on_override(
     assert payload.need.HasField("publish_time")
     for secret in (b"Colucci", b"Ferrara", b"luca@", b"316 2133", b"07134560767", b"Lauria"):
         assert secret not in envelope, secret
+
+
+def audit_entries(server: NodeServer) -> list[AuditEntry]:
+    with server.database.reading() as session:
+        log = AuditLog(session)
+        assert log.verify()[1] is None, "the chain holds"
+        return log.entries()
+
+
+def envelope_payload(envelope: bytes) -> bytes:
+    _envelope, payload = open_envelope(
+        "twoins.v1.it-basilicata.need.published",
+        envelope,
+        frozenset({"it-basilicata"}),
+        verify=None,
+    )
+    return payload.SerializeToString()
+
+
+def test_an_override_without_a_reason_is_refused_and_nothing_leaves(
+    guarded_node: NodeServer,
+) -> None:
+    with NodeClient(guarded_node.address) as client:
+        need = submitted_need(client)
+        with pytest.raises(grpc.RpcError) as raised:
+            client.needs.PublishNeed(
+                need_pb2.PublishNeedRequest(id=need.id, override_k_anonymity=True)
+            )
+        error = call_error(raised.value)
+        assert error.reason == "INVALID_ARGUMENT"
+        assert list(error.fields) == ["override_reason"]
+        read = client.needs.GetNeed(need_pb2.GetNeedRequest(id=need.id)).need
+    assert read.state == need_pb2.NEED_STATE_IN_REVIEW
+    assert outbox(guarded_node) == []
+    assert audit_entries(guarded_node) == []
 
 
 def test_need_of_a_large_enough_group_is_published_at_once(guarded_node: NodeServer) -> None:
@@ -98,7 +149,9 @@ def test_need_of_an_sme_without_sharing_consent_is_refused(guarded_node: NodeSer
         need = submitted_need(client, consents=[])
         with pytest.raises(grpc.RpcError) as raised:
             client.needs.PublishNeed(
-                need_pb2.PublishNeedRequest(id=need.id, override_k_anonymity=True)
+                need_pb2.PublishNeedRequest(
+                    id=need.id, override_k_anonymity=True, override_reason=REASON
+                )
             )
         assert call_error(raised.value).reason == "CONSENT_REQUIRED"
         read = client.needs.GetNeed(need_pb2.GetNeedRequest(id=need.id)).need
@@ -108,7 +161,11 @@ def test_need_of_an_sme_without_sharing_consent_is_refused(guarded_node: NodeSer
 def test_withdrawing_a_published_need_tells_the_network(guarded_node: NodeServer) -> None:
     with NodeClient(guarded_node.address) as client:
         need = submitted_need(client)
-        client.needs.PublishNeed(need_pb2.PublishNeedRequest(id=need.id, override_k_anonymity=True))
+        client.needs.PublishNeed(
+            need_pb2.PublishNeedRequest(
+                id=need.id, override_k_anonymity=True, override_reason=REASON
+            )
+        )
         client.needs.WithdrawNeed(need_pb2.WithdrawNeedRequest(id=need.id))
     subjects = [subject for subject, _ in outbox(guarded_node)]
     assert subjects == [
@@ -152,7 +209,9 @@ def test_what_the_scrubber_leaves_identifier_shaped_is_withheld_and_held_for_rev
         assert "identifier" in held.state_reason
         assert outbox(open_node) == []
         published = client.needs.PublishNeed(
-            need_pb2.PublishNeedRequest(id=need.id, override_k_anonymity=True)
+            need_pb2.PublishNeedRequest(
+                id=need.id, override_k_anonymity=True, override_reason=REASON
+            )
         ).need
         assert published.state == need_pb2.NEED_STATE_PUBLISHED
         assert "withheld" in published.state_reason

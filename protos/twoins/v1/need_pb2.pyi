@@ -228,12 +228,14 @@ class ReturnNeedResponse(_message.Message):
     def __init__(self, need: _Optional[_Union[Need, _Mapping]] = ...) -> None: ...
 
 class PublishNeedRequest(_message.Message):
-    __slots__ = ("id", "override_k_anonymity")
+    __slots__ = ("id", "override_k_anonymity", "override_reason")
     ID_FIELD_NUMBER: _ClassVar[int]
     OVERRIDE_K_ANONYMITY_FIELD_NUMBER: _ClassVar[int]
+    OVERRIDE_REASON_FIELD_NUMBER: _ClassVar[int]
     id: str
     override_k_anonymity: bool
-    def __init__(self, id: _Optional[str] = ..., override_k_anonymity: _Optional[bool] = ...) -> None: ...
+    override_reason: str
+    def __init__(self, id: _Optional[str] = ..., override_k_anonymity: _Optional[bool] = ..., override_reason: _Optional[str] = ...) -> None: ...
 
 class PublishNeedResponse(_message.Message):
     __slots__ = ("need",)

@@ -235,11 +235,39 @@ def need(need_id: str) -> str:
         need=found,
         organisation=organisation,
         preview=preview,
+        withheld=withheld_parts(preview) if preview is not None else {},
         matches=matches,
         is_manager=principal.has_role(CLUSTER_MANAGER),
         matching_pending=pending,
         nonce=uuid.uuid4().hex,
     )
+
+
+def withheld_parts(
+    preview: need_pb2.PreviewNeedPublicationResponse,
+) -> dict[str, list[tuple[str, bool]]]:
+    """The previewed title and description cut where the residual check withheld something,
+    each part marked withheld or not, for the page to highlight."""
+    texts = {
+        "title": preview.anonymised_need.title,
+        "description": preview.anonymised_need.description,
+    }
+    parts: dict[str, list[tuple[str, bool]]] = {}
+    for field, text in texts.items():
+        cut: list[tuple[str, bool]] = []
+        position = 0
+        places = sorted((r.start, r.end) for r in preview.residuals if r.field == field)
+        for start, end in places:
+            if start < position or end > len(text):
+                continue
+            if start > position:
+                cut.append((text[position:start], False))
+            cut.append((text[start:end], True))
+            position = end
+        if position < len(text):
+            cut.append((text[position:], False))
+        parts[field] = cut
+    return parts
 
 
 #: The need's moves from its page: RPC, request type, response type, whether a reason is asked.
@@ -264,12 +292,49 @@ def move_need(need_id: str, move: str) -> Response:
     if move not in MOVES:
         raise Problem(404, _("There is no such step for a need."))
     principal = posted(*STAFF)
+    back = safe_next(request.form.get("next") or url_for("console.need", need_id=need_id))
+    if move == "publish":
+        _publish(principal, need_id)
+        return redirect(back)
     method, request_type, response_type = MOVES[move]
     message = request_type(id=need_id)
     reason = request.form.get("reason", "").strip()[:500]
     if reason and hasattr(message, "reason"):
         message.reason = reason
-    if move == "publish" and request.form.get("override_k_anonymity"):
-        message.override_k_anonymity = True
     step(principal, Service, method, message, response_type, DONE[move])
-    return redirect(safe_next(request.form.get("next") or url_for("console.need", need_id=need_id)))
+    return redirect(back)
+
+
+def _publish(principal: Principal, need_id: str) -> None:
+    """Publishes the need, or says plainly that it is held for review and why; with the
+    cluster manager's override, the reason they give goes with it into the audit log."""
+    message = need_pb2.PublishNeedRequest(id=need_id)
+    if request.form.get("override") or request.form.get("override_k_anonymity"):
+        reason = request.form.get("override_reason", "").strip()
+        if not reason:
+            flash(
+                _("Say why you publish this held need: the reason goes into the audit log."),
+                "error",
+            )
+            return
+        message.override_k_anonymity = True
+        message.override_reason = reason[:500]
+    try:
+        answer = call(principal, Service, "PublishNeed", message, need_pb2.PublishNeedResponse)
+    except Problem as problem:
+        if problem.status >= 500:
+            raise
+        flash(problem.detail, "error")
+        return
+    if answer.need.state == need_pb2.NEED_STATE_IN_REVIEW:
+        flash(
+            _(
+                "Not published: the need is held for review. %(reason)s",
+                reason=answer.need.state_reason,
+            ),
+            "error",
+        )
+    elif message.override_k_anonymity and answer.need.state_reason:
+        flash(_("Published by your decision, recorded in the audit log."))
+    else:
+        flash(str(DONE["publish"]))

@@ -493,7 +493,11 @@ def seed_region(
         # them is the demo cluster manager's decision.
         _advance(
             client.needs.PublishNeed,
-            need_pb2.PublishNeedRequest(id=need.id, override_k_anonymity=True),
+            need_pb2.PublishNeedRequest(
+                id=need.id,
+                override_k_anonymity=True,
+                override_reason="demo data: too few SMEs in a demo region for k-anonymity",
+            ),
         )
     offer = expert_client.expert_offers.CreateExpertOffer(
         expert_offer_pb2.CreateExpertOfferRequest(

@@ -6,7 +6,9 @@ from dataclasses import replace
 from datetime import datetime
 
 import grpc
+from google.protobuf.message import Message
 
+from twoins.node.api.access import current_principal
 from twoins.node.api.context import NodeContext, mask_paths, require_id
 from twoins.node.api.convert import enums_from_proto, need_from_proto, need_to_proto
 from twoins.node.bus.events import anonymised_need_to_proto, need_events
@@ -17,7 +19,13 @@ from twoins.node.domain.anonymiser.publication import (
     anonymise_need,
     k_anonymity,
 )
-from twoins.node.domain.errors import FailedPrecondition, IllegalTransition
+from twoins.node.domain.audit import NETWORK, digest
+from twoins.node.domain.errors import (
+    FailedPrecondition,
+    FieldViolation,
+    IllegalTransition,
+    InvalidArgument,
+)
 from twoins.node.domain.need import (
     UPDATABLE_FIELDS,
     Need,
@@ -32,6 +40,10 @@ from twoins.node.store.pagination import next_page_token, page_request
 from twoins.node.store.repositories import Repositories
 from twoins.v1 import need_pb2 as pb
 from twoins.v1 import need_pb2_grpc
+
+
+#: The longest reason a cluster manager may give for publishing a held need.
+MAX_OVERRIDE_REASON = 500
 
 
 class NeedServicer(need_pb2_grpc.NeedServiceServicer):
@@ -159,6 +171,18 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
         self, request: pb.PublishNeedRequest, context: grpc.ServicerContext
     ) -> pb.PublishNeedResponse:
         need_id = require_id(request.id)
+        override_reason = request.override_reason.strip()
+        if request.override_k_anonymity and not override_reason:
+            raise InvalidArgument(
+                "say why the held need is published anyway: the reason goes into the "
+                "region's audit log",
+                violations=(FieldViolation("override_reason", "required with the override"),),
+            )
+        if len(override_reason) > MAX_OVERRIDE_REASON:
+            raise InvalidArgument(
+                f"the reason is too long: at most {MAX_OVERRIDE_REASON} characters",
+                violations=(FieldViolation("override_reason", "too long"),),
+            )
         now = self._node.clock()
         with self._node.store.write() as repositories:
             before = repositories.needs.get(need_id, for_update=True)
@@ -188,7 +212,9 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
             if unsure:
                 overridden.append(f"{len(unsure)} part(s) of its text withheld as unsure")
             reason = (
-                "published by the cluster manager's decision although " + " and ".join(overridden)
+                "published by the cluster manager's decision although "
+                + " and ".join(overridden)
+                + f": {override_reason}"
                 if overridden
                 else f"published with {decision.widened}, so that {decision.matching_smes} SMEs "
                 f"of the region share its profile (k={decision.k})"
@@ -198,8 +224,35 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
             need = transition(before, NeedAction.PUBLISH, now, reason)
             anonymised = self._anonymise(need, organisation, decision)
             repositories.needs.save(need)
-            self._node.emit(repositories, need_events(before, need, anonymised))
+            events = need_events(before, need, anonymised)
+            self._node.emit(repositories, events)
+            if overridden:
+                self._record_override(repositories, need, overridden, override_reason, events, now)
         return pb.PublishNeedResponse(need=need_to_proto(need))
+
+    def _record_override(
+        self,
+        repositories: Repositories,
+        need: Need,
+        overridden: list[str],
+        reason: str,
+        events: list[Message],
+        now: datetime,
+    ) -> None:
+        """The cluster manager's decision in the audit log: who, what the guard said, why,
+        and the digest of exactly what left."""
+        principal = current_principal()
+        repositories.audit.append(
+            time=now,
+            kind="publication.override",
+            referral_id=need.id,
+            counterpart=NETWORK,
+            actor=principal.subject if principal is not None else f"node:{self._node.region.id}",
+            consent="cluster manager's decision",
+            data_digest=digest(b"".join(event.SerializeToString() for event in events)),
+            sign=self._node.audit_signer,
+            note=f"{'; '.join(overridden)} — {reason}",
+        )
 
     def PreviewNeedPublication(
         self, request: pb.PreviewNeedPublicationRequest, context: grpc.ServicerContext

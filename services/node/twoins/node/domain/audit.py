@@ -14,16 +14,20 @@ from datetime import datetime
 
 #: The previous hash of the first entry.
 GENESIS = "0" * 64
+#: The counterpart of an entry about what left for every region (a published need).
+NETWORK = "network"
 
 
 @dataclass(frozen=True)
 class AuditEntry:
     sequence: int
     time: datetime
-    #: What happened: "disclosure.sent", "disclosure.received", "disclosure.erased", ...
+    #: What happened: "disclosure.sent", "disclosure.received", "disclosure.erased",
+    #: "publication.override", ...
     kind: str
+    #: The referral the entry is about (for "publication.override": the need).
     referral_id: str
-    #: The other region of the referral.
+    #: The other region of the referral; NETWORK for what went to every region.
     counterpart: str
     #: Who did it: a person's identity subject, or "node:<region>".
     actor: str
@@ -33,6 +37,8 @@ class AuditEntry:
     data_digest: str
     previous_hash: str
     entry_hash: str = ""
+    #: A person's reason, where the entry records a decision ("publication.override").
+    note: str = ""
 
 
 def entry_hash(entry: AuditEntry) -> str:
@@ -47,6 +53,9 @@ def entry_hash(entry: AuditEntry) -> str:
         "data_digest": entry.data_digest,
         "previous_hash": entry.previous_hash,
     }
+    if entry.note:
+        # Only where there is one: the hashes of entries without a note stay what they were.
+        fields["note"] = entry.note
     canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 

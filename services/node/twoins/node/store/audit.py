@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from twoins.node.domain.audit import (
     GENESIS,
+    NETWORK,
     AuditEntry,
     Break,
     Countersignature,
@@ -57,6 +58,7 @@ def entry_of_row(row: AuditEntryRow) -> AuditEntry:
         data_digest=row.data_digest,
         previous_hash=row.previous_hash,
         entry_hash=row.entry_hash,
+        note=row.note,
     )
 
 
@@ -75,11 +77,21 @@ class AuditLog:
         consent: str,
         data_digest: str,
         sign: HeadSigner | None = None,
+        note: str = "",
     ) -> AuditEntry:
         head = self._session.get(AuditHeadRow, _HEAD, with_for_update=True)
         sequence, previous = (head.sequence + 1, head.entry_hash) if head else (1, GENESIS)
         entry = AuditEntry(
-            sequence, time, kind, referral_id, counterpart, actor, consent, data_digest, previous
+            sequence,
+            time,
+            kind,
+            referral_id,
+            counterpart,
+            actor,
+            consent,
+            data_digest,
+            previous,
+            note=note,
         )
         entry = replace(entry, entry_hash=entry_hash(entry))
         self._session.add(
@@ -94,6 +106,7 @@ class AuditLog:
                 data_digest=entry.data_digest,
                 previous_hash=entry.previous_hash,
                 entry_hash=entry.entry_hash,
+                note=entry.note,
             )
         )
         if head is None:
@@ -122,9 +135,9 @@ class AuditLog:
         return self.head(sign.region)
 
     def counterparts(self) -> list[str]:
-        """The regions this log records disclosures with."""
+        """The regions this log records disclosures with (not the network as a whole)."""
         rows = self._session.scalars(select(AuditEntryRow.counterpart).distinct())
-        return sorted(rows)
+        return sorted(row for row in rows if row != NETWORK)
 
     def keep_counterpart_head(self, counterpart: str, head: SignedHead, now: datetime) -> None:
         """Keeps the newest head a counterpart signed (its signature checked by the caller);

@@ -388,6 +388,7 @@ class AuditEntryRow(Base):
     data_digest: Mapped[str] = mapped_column(String(64))
     previous_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class AuditHeadRow(Base):
