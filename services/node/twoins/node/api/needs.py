@@ -41,7 +41,6 @@ from twoins.node.store.repositories import Repositories
 from twoins.v1 import need_pb2 as pb
 from twoins.v1 import need_pb2_grpc
 
-
 #: The longest reason a cluster manager may give for publishing a held need.
 MAX_OVERRIDE_REASON = 500
 

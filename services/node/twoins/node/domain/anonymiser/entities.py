@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache, lru_cache
 
-from twoins.node.domain.anonymiser.folding import FoldedText, fold
+from twoins.node.domain.anonymiser.folding import FoldedText, compiled, fold
+from twoins.node.domain.anonymiser.patterns import trie_pattern
 from twoins.node.domain.anonymiser.gazetteer import (
     LEGAL_FORMS,
     ORGANISATION_CUES,
@@ -635,19 +637,19 @@ _COMMON_WORDS = frozenset(
 )
 _TITLE_PATTERN = re.compile(
     r"(?<![\w.])(?:"
-    + "|".join(re.escape(title) for title in sorted(PERSON_TITLES, key=len, reverse=True))
+    + trie_pattern(PERSON_TITLES)
     + rf")[ \u00a0]+(?P<name>{CAPITALISED}(?:[ \u00a0]{CAPITALISED}){{0,3}})"
 )
 _CUE_PATTERN = re.compile(
     r"(?i:"
-    + "|".join(re.escape(cue) for cue in sorted(PERSON_CUES, key=len, reverse=True))
+    + trie_pattern(PERSON_CUES)
     + rf")[\s,:]+(?P<name>{CAPITALISED}(?:[ \u00a0]{CAPITALISED}){{1,3}})"
 )
 
 
 _CUE_BEFORE = re.compile(
     r"(?<!\w)(?i:"
-    + "|".join(re.escape(cue) for cue in sorted(PERSON_CUES, key=len, reverse=True))
+    + trie_pattern(PERSON_CUES)
     + r")[\s,:]+$"
 )
 
@@ -667,7 +669,7 @@ _RUN_WITH_INNER_LOWER = (
 )
 _ORG_CUE_PATTERN = re.compile(
     r"(?i:"
-    + "|".join(re.escape(cue) for cue in sorted(ORGANISATION_CUES, key=len, reverse=True))
+    + trie_pattern(ORGANISATION_CUES)
     + r")[ \u00a0]+(?:(?i:the|la|il|le|l'|el|η|ο|την|τον|lil|a)[ \u00a0]+)?"
     + rf"(?P<name>{_RUN_WITH_INNER_LOWER})"
 )
@@ -675,7 +677,7 @@ _PERSON_OF_ORGANISATION = re.compile(
     rf"(?P<person>(?:{_U}\.[ \u00a0]?{CAPITALISED}|{CAPITALISED}[ \u00a0]{_U}\.|"
     rf"{CAPITALISED}(?:[ \u00a0]{CAPITALISED}){{1,3}}))"
     r"[ \u00a0]+(?:"
-    + "|".join(re.escape(link) for link in PERSON_ORGANISATION_LINKS)
+    + trie_pattern(PERSON_ORGANISATION_LINKS)
     + rf")[ \u00a0]+(?P<organisation>{_RUN_WITH_INNER_LOWER})"
 )
 _FAIR_CUE = re.compile(
@@ -708,13 +710,19 @@ def _inflections(surname: str) -> list[str]:
     return [folded]
 
 
-def written_forms(name: str) -> list[str]:
+@cache
+def _not_first_names() -> frozenset[str]:
+    return _COMMON_WORDS | ARTICLES | SECTOR_WORDS | PLACE_PREFIXES
+
+
+@lru_cache(maxsize=4096)
+def written_forms(name: str) -> tuple[str, ...]:
     """The ways a person's name is written: as recorded, surname first, with an initial
     for the first name on either side ("G. Cifarelli", "Cifarelli G."), the surname
     inflected ("Παπαδοπούλου"); `find_all` then matches them in any case or accent."""
     parts = name.split()
     if len(parts) < 2:
-        return [name]
+        return (name,)
     first, surnames = parts[0], parts[1:]
     initial = fold(first)[:1] + "."
     forms = [name]
@@ -726,7 +734,7 @@ def written_forms(name: str) -> list[str]:
                 f"{initial} {inflected}",
                 f"{inflected} {initial}",
             ]
-    return list(dict.fromkeys(forms))
+    return tuple(dict.fromkeys(forms))
 
 
 def find_known_names(text: str, folded: FoldedText, known: KnownIdentity) -> Iterator[Span]:
@@ -749,11 +757,12 @@ def find_known_names(text: str, folded: FoldedText, known: KnownIdentity) -> Ite
         if len(parts) >= 2 and len(parts[-1]) >= 4:
             # A relative or colleague of the same family: "Carmen Fiol" beside "Neus Fiol".
             surname = "|".join(re.escape(form) for form in _inflections(parts[-1]))
-            for match in re.finditer(
-                rf"(?<![\w-])(?P<first>[a-z][a-z'-]{{2,}}) (?:{surname})(?![a-z0-9])", folded.folded
-            ):
+            relatives = compiled(
+                rf"(?<![\w-])(?P<first>[a-z][a-z'-]{{2,}}) (?:{surname})(?![a-z0-9])"
+            )
+            for match in relatives.finditer(folded.folded):
                 first = match.group("first")
-                if first not in _COMMON_WORDS | ARTICLES | SECTOR_WORDS | PLACE_PREFIXES and (
+                if first not in _not_first_names() and (
                     first in first_names() or first not in last_names()
                 ):
                     yield Span(

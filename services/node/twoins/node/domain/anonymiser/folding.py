@@ -17,7 +17,14 @@ def fold_char(character: str) -> str:
     return anyascii(character).lower()
 
 
+# What fold_char does to ASCII, as one table: lower case, tabs and line breaks as spaces.
+_ASCII_FOLD = str.maketrans({"\n": " ", "\t": " "})
+
+
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
+    if text.isascii():
+        return text.lower().translate(_ASCII_FOLD)
     return "".join(fold_char(character) for character in unicodedata.normalize("NFC", text))
 
 
@@ -31,6 +38,8 @@ class FoldedText:
 
     @classmethod
     def of(cls, text: str) -> FoldedText:
+        if text.isascii():
+            return cls(text, text.lower().translate(_ASCII_FOLD), tuple(range(len(text) + 1)))
         parts: list[str] = []
         origin: list[int] = []
         for index, character in enumerate(text):
@@ -42,15 +51,31 @@ class FoldedText:
 
     def find_all(self, needle: str) -> list[tuple[int, int]]:
         """Every occurrence of the folded `needle` as whole words, as (start, end) in `text`."""
-        folded_needle = re.sub(r"\s+", " ", fold(needle).strip())
-        if len(folded_needle) < 2:
+        pattern = _needle_pattern(needle)
+        if pattern is None:
             return []
-        pattern = re.compile(
-            r"(?<![a-z0-9])" + re.escape(folded_needle).replace(r"\ ", r"\s+") + r"(?![a-z0-9])"
-        )
         found = []
         for match in pattern.finditer(self.folded):
             start = self.origin[match.start()]
             end = self.origin[match.end() - 1] + 1
             found.append((start, end))
         return found
+
+
+@lru_cache(maxsize=8192)
+def _needle_pattern(needle: str) -> re.Pattern[str] | None:
+    """The pattern of a folded name as whole words, compiled once: the same SMEs' names are
+    looked for in text after text."""
+    folded_needle = re.sub(r"\s+", " ", fold(needle).strip())
+    if len(folded_needle) < 2:
+        return None
+    return re.compile(
+        r"(?<![a-z0-9])" + re.escape(folded_needle).replace(r"\ ", r"\s+") + r"(?![a-z0-9])"
+    )
+
+
+@lru_cache(maxsize=4096)
+def compiled(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """A pattern built from data (a name, a number), compiled once however many texts use it
+    (the `re` module's own cache holds too few for a scrubber's patterns)."""
+    return re.compile(pattern, flags)

@@ -9,6 +9,7 @@ import phonenumbers
 from stdnum import iban as stdnum_iban
 from stdnum.eu import vat as eu_vat
 
+from twoins.node.domain.anonymiser.folding import compiled
 from twoins.node.domain.anonymiser.spans import Span, trim
 
 _LOCAL = r"[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}"
@@ -246,7 +247,7 @@ def find_known_phones(text: str, phones: Iterable[str]) -> Iterator[Span]:
         # The national part: the last 9 digits cover the network's countries' numbers.
         national = digits[-9:] if len(digits) > 9 else digits
         pattern = r"[ \u00a0./()-]*".join(national)
-        for match in re.finditer(rf"(?<!\d){pattern}(?!\d)", text):
+        for match in compiled(rf"(?<!\d){pattern}(?!\d)").finditer(text):
             start = match.start()
             prefix = re.search(
                 r"(?:\+|00)[0-9]{1,3}[ \u00a0./()-]*$", text[max(0, start - 8) : start]

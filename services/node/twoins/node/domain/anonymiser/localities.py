@@ -84,9 +84,11 @@ def _starts_sentence(text: str, position: int) -> bool:
 
 
 def _capitalised(word: str) -> bool:
-    """ "Venosa", and "d'Alcúdia", "s'Arenal", "il-Baħar": a particle joined to a name."""
+    """Venosa, and d'Alcúdia, s'Arenal, il-Baħar: a particle joined to a name."""
     if word[0].isupper():
         return True
+    if "'" not in word and "’" not in word and "-" not in word:
+        return False
     head, _, rest = _joined(word)
     return bool(rest) and len(head) <= 3 and rest[0].isupper()
 

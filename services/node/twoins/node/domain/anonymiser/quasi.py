@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from twoins.node.domain.anonymiser.folding import fold
+from twoins.node.domain.anonymiser.folding import compiled, fold
 from twoins.node.domain.anonymiser.localities import PLACEHOLDER, Localities
 from twoins.node.domain.organisation import Organisation
 
@@ -109,8 +109,8 @@ def generalise_text(
     towns, postcodes, exact amounts, head counts and founding years generalised."""
     for place in _own_places(organisation) if organisation is not None else ():
         for written in dict.fromkeys((place, fold(place))):
-            text = re.sub(
-                rf"(?<!\w){re.escape(written)}(?!\w)", PLACEHOLDER, text, flags=re.IGNORECASE
+            text = compiled(rf"(?<!\w){re.escape(written)}(?!\w)", re.IGNORECASE).sub(
+                PLACEHOLDER, text
             )
     if localities:
         text = localities.generalise(text)
@@ -126,7 +126,7 @@ def generalise_text(
     founded = organisation.year_founded if organisation is not None else 0
     if 1800 <= founded <= 2100:
         decade = founded // 10 * 10
-        text = re.sub(rf"(?<![\d.,]){founded}(?![\d.,]\d)", f"{decade}–{decade + 9}", text)
+        text = compiled(rf"(?<![\d.,]){founded}(?![\d.,]\d)").sub(f"{decade}–{decade + 9}", text)
 
     def decade_of(match: re.Match[str]) -> str:
         year = int(match.group("year"))

@@ -251,20 +251,52 @@ def name_case_view(
 
 
 def views(text: str) -> Iterator[View]:
-    """The views worth searching besides the text itself."""
+    """The views worth searching besides the text itself: each once, and only where it
+    differs from the text and the views before it."""
     compatible = compatibility_view(text)
     laid_out = _compose(compatible, layout_view(compatible.text))
-    yield compatible
-    yield laid_out
-    yield _compose(laid_out, mail_view(laid_out.text))
+    seen = {text}
+    for view in (compatible, laid_out, _compose(laid_out, mail_view(laid_out.text))):
+        if view.text not in seen:
+            seen.add(view.text)
+            yield view
+
+
+#: Characters searched on either side of a rewritten place: more than any identifier spans.
+WINDOW_MARGIN = 120
+
+
+def _rewritten_windows(text: str, view: View) -> list[tuple[int, int]]:
+    """The stretches of the view (start, end) around every place it rewrote, merged."""
+    windows: list[tuple[int, int]] = []
+    expected = 0
+    for index, character in enumerate(view.text):
+        origin = view.origins[index]
+        if origin != expected or text[origin] != character:
+            start, end = max(0, index - WINDOW_MARGIN), index + WINDOW_MARGIN
+            if windows and start <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], end)
+            else:
+                windows.append((start, end))
+        expected = origin + 1
+    if view.origins[len(view.text)] != expected and view.text:
+        windows.append((max(0, len(view.text) - WINDOW_MARGIN), len(view.text)))
+    length = len(view.text)
+    return [(start, min(end, length)) for start, end in windows]
 
 
 def find_in_views(text: str, detectors: Iterable[Callable[[str], Iterable[Span]]]) -> list[Span]:
-    """What each detector finds in every view, mapped back to the original text."""
+    """What each detector finds in every view, mapped back to the original text. A view is
+    searched only around the places it rewrote (an identifier is shorter than the margin),
+    and what is found there is what the text alone would not show."""
     found: list[Span] = []
+    detectors = list(detectors)
     for view in views(text):
-        if view.text == text:
-            continue
-        for detect in detectors:
-            found.extend(view.original(span) for span in detect(view.text))
+        for start, end in _rewritten_windows(text, view):
+            window = view.text[start:end]
+            for detect in detectors:
+                found.extend(
+                    view.original(Span(start + span.start, start + span.end, span.label))
+                    for span in detect(window)
+                )
     return found
