@@ -19,6 +19,8 @@ def fold_char(character: str) -> str:
 
 # What fold_char does to ASCII, as one table: lower case, tabs and line breaks as spaces.
 _ASCII_FOLD = str.maketrans({"\n": " ", "\t": " "})
+# A run of ASCII, or one other character.
+_ASCII_RUN = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]", re.DOTALL)
 
 
 @lru_cache(maxsize=65536)
@@ -42,10 +44,15 @@ class FoldedText:
             return cls(text, text.lower().translate(_ASCII_FOLD), tuple(range(len(text) + 1)))
         parts: list[str] = []
         origin: list[int] = []
-        for index, character in enumerate(text):
-            folded = fold_char(character)
+        for run in _ASCII_RUN.finditer(text):
+            value, start = run.group(), run.start()
+            if value.isascii():
+                parts.append(value.lower().translate(_ASCII_FOLD))
+                origin.extend(range(start, run.end()))
+                continue
+            folded = fold_char(value)
             parts.append(folded)
-            origin.extend([index] * len(folded))
+            origin.extend([start] * len(folded))
         origin.append(len(text))
         return cls(text, "".join(parts), tuple(origin))
 

@@ -134,25 +134,27 @@ class Localities:
             return
         first_words = self._first_words
         words = list(_WORD.finditer(text))
+        values = [word.group() for word in words]
+        capitalised = [_capitalised(value) for value in values]
         # Folded where it may start or end a name; particles are compared in lower case.
         folded = [
-            fold(value) if _capitalised(value) else value.lower()
-            for value in (word.group() for word in words)
+            fold(value) if capital else value.lower()
+            for value, capital in zip(values, capitalised, strict=True)
         ]
         index = 0
         while index < len(words):
             word = words[index]
             # A name starts capitalised, or with its article: "sa Pobla", "es Castell".
-            article = not _capitalised(word.group())
+            article = not capitalised[index]
             if (article and folded[index] not in _PARTICLES) or folded[index] not in first_words:
                 index += 1
                 continue
             found = 0
             for count in range(min(MAX_WORDS, len(words) - index), 1 if article else 0, -1):
                 last = words[index + count - 1]
-                if not _capitalised(last.group()):
+                if not capitalised[index + count - 1]:
                     continue  # a name ends on a capitalised word, not a particle
-                if count > 1 and not self._joinable(text, words, folded, index, count):
+                if count > 1 and not self._joinable(text, words, folded, capitalised, index, count):
                     continue
                 name = fold(text[word.start() : last.end()]) if count > 1 else folded[index]
                 if name in self.names and (
@@ -169,7 +171,12 @@ class Localities:
 
     @staticmethod
     def _joinable(
-        text: str, words: list[re.Match[str]], folded: list[str], index: int, count: int
+        text: str,
+        words: list[re.Match[str]],
+        folded: list[str],
+        capitalised: list[bool],
+        index: int,
+        count: int,
     ) -> bool:
         """Whether words index..index+count-1 may make one name: on one line, without
         punctuation between them, the inner lower-case ones particles."""
@@ -177,8 +184,7 @@ class Localities:
             between = text[words[index + offset - 1].end() : words[index + offset].start()]
             if between not in (" ", "\u00a0", "-", "'", "’", "' ", "’ "):
                 return False
-            part = words[index + offset]
-            if not _capitalised(part.group()) and folded[index + offset] not in _PARTICLES:
+            if not capitalised[index + offset] and folded[index + offset] not in _PARTICLES:
                 return False
         return True
 

@@ -92,6 +92,10 @@ def find_identifiers(
     return resolve_overlaps(candidates)
 
 
+#: Characters searched on either side of a name the name-case view rewrote.
+NAME_MARGIN = 80
+
+
 def _names_in_any_case(text: str, known: KnownIdentity) -> list[Span]:
     """Names found where the name-case view rewrote the text (and only there: the rest is
     searched as it is)."""
@@ -106,19 +110,29 @@ def _names_in_any_case(text: str, known: KnownIdentity) -> list[Span]:
     )
     if view.text == text:
         return []
-    # The view rewrites names letter for letter: its text is as long as the original.
+    # The view rewrites names letter for letter: its text is as long as the original, and
+    # is searched only around what it rewrote (a name and the cue before it).
     changed = [i for i, (old, new) in enumerate(zip(text, view.text, strict=True)) if old != new]
-    found = [
-        *find_people(view.text),
-        *find_known_names(view.text, FoldedText.of(view.text), known),
-        *find_cued_organisations(view.text),
-        *find_capitalised_runs(view.text),
-    ]
-    return [
-        view.original(span)
-        for span in found
-        if any(span.start <= index < span.end for index in changed)
-    ]
+    windows: list[tuple[int, int]] = []
+    for index in changed:
+        start, end = max(0, index - NAME_MARGIN), min(len(text), index + NAME_MARGIN)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    found: list[Span] = []
+    for start, end in windows:
+        window = view.text[start:end]
+        found.extend(
+            Span(start + span.start, start + span.end, span.label)
+            for span in (
+                *find_people(window),
+                *find_known_names(window, FoldedText.of(window), known),
+                *find_cued_organisations(window),
+                *find_capitalised_runs(window),
+            )
+        )
+    return [span for span in found if any(span.start <= index < span.end for index in changed)]
 
 
 def scrub(

@@ -74,19 +74,24 @@ def _compose(first: View, second: View) -> View:
     return View(second.text, tuple(first.origins[index] for index in second.origins))
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_LOOK_ALIKE_SPACES = "\u00a0\u202f\u2007\u2009"
+
+
 def compatibility_view(text: str) -> View:
     """NFKC per character (full-width digits and letters, ligatures, look-alike spaces), so
     that every position still maps to one original character."""
-    parts: list[str] = []
-    origins: list[int] = []
-    for index, character in enumerate(text):
-        folded = unicodedata.normalize("NFKC", character) if ord(character) > 127 else character
-        if character in "\u00a0\u202f\u2007\u2009":
-            folded = " "
-        parts.append(folded)
-        origins.extend([index] * len(folded))
-    origins.append(len(text))
-    return View("".join(parts), tuple(origins))
+    replacements = []
+    for match in _NON_ASCII.finditer(text):
+        character = match.group()
+        written = (
+            " " if character in _LOOK_ALIKE_SPACES else unicodedata.normalize("NFKC", character)
+        )
+        if written != character:
+            replacements.append((match.start(), match.end(), written))
+    if not replacements:
+        return View(text, tuple(range(len(text) + 1)))
+    return _replaced(text, replacements)
 
 
 _SPACE_RUN = re.compile(r"[ \t\r\n\u00a0\u202f\u2007\u2009]{2,}|[\t\r\n\u00a0\u202f]")
@@ -141,7 +146,36 @@ def mail_view(text: str) -> View:
     "@" and "." becomes the character, the rest keeps its own positions."""
     replacements: list[tuple[int, int, str]] = []
     position = 0
-    while (match := _MAILISH.search(text, position)) is not None:
+    # Searched only near an "@" or its spelling: the pattern is costly where there is none.
+    for marker in _AT_MARKER.finditer(text):
+        if marker.start() < position:
+            continue
+        position = max(position, marker.start() - _LOCAL_PART_LIMIT)
+        _unmask_near(text, position, marker.end(), replacements)
+        if replacements:
+            position = max(position, replacements[-1][1])
+    return _replaced(text, replacements)
+
+
+#: The longest local part (and its spelled-out dots) searched for before an "@".
+_LOCAL_PART_LIMIT = 80
+#: The longest domain (and its spelled-out dots) searched for after it.
+_DOMAIN_LIMIT = 120
+_AT_MARKER = re.compile(
+    r"@|＠|[\[({<]\s*(?:at|@|chiocciola|arobase|arroba|παπάκι)\s*[\])}>]|\s(?:at|AT)\s"
+)
+
+
+def _unmask_near(
+    text: str, start: int, marker_end: int, replacements: list[tuple[int, int, str]]
+) -> None:
+    """The obfuscated addresses that begin between `start` and the marker's end."""
+    position = start
+    end = min(len(text), marker_end + _DOMAIN_LIMIT)
+    while (match := _MAILISH.search(text, position, end)) is not None and match.start() < marker_end:
+        if replacements and match.start() < replacements[-1][1]:
+            position = match.start() + 1
+            continue
         if not _is_obfuscated_address(match.group()):
             position = match.start() + 1
             continue
@@ -150,7 +184,6 @@ def mail_view(text: str) -> View:
             if separator.group() != written:
                 replacements.append((separator.start(), separator.end(), written))
         position = max(match.end(), match.start() + 1)
-    return _replaced(text, replacements)
 
 
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|[·'’-](?=[^\W\d_]))*")
