@@ -742,17 +742,20 @@ def find_known_names(text: str, folded: FoldedText, known: KnownIdentity) -> Ite
     organisation_names = {known.legal_name, *known.trading_names, *known.extra_names}
     for name in list(organisation_names):
         organisation_names.add(_strip_legal_form(name))
-    for name in organisation_names:
-        if len(name.strip()) < 3:
-            continue
-        for start, end in folded.find_all(name):
-            yield Span(start, end, "ORG")
+    names = tuple(sorted(name for name in organisation_names if len(name.strip()) >= 3))
+    for start, end in folded.find_any(names):
+        yield Span(start, end, "ORG")
+    forms = tuple(
+        form
+        for contact in known.contacts
+        if contact.name.strip()
+        for form in written_forms(contact.name)
+    )
+    for start, end in folded.find_any(forms):
+        yield Span(start, end, "PERSON")
     for contact in known.contacts:
         if not contact.name.strip():
             continue
-        for form in written_forms(contact.name):
-            for start, end in folded.find_all(form):
-                yield Span(start, end, "PERSON")
         parts = contact.name.split()
         if len(parts) >= 2 and len(parts[-1]) >= 4:
             # A relative or colleague of the same family: "Carmen Fiol" beside "Neus Fiol".

@@ -9,6 +9,8 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
+from twoins.node.domain.anonymiser.patterns import trie_pattern
+
 
 @lru_cache(maxsize=65536)
 def fold_char(character: str) -> str:
@@ -67,6 +69,30 @@ class FoldedText:
             end = self.origin[match.end() - 1] + 1
             found.append((start, end))
         return found
+
+    def find_any(self, needles: tuple[str, ...]) -> list[tuple[int, int]]:
+        """Every occurrence of any of the folded `needles` as whole words, overlapping ones
+        included, as (start, end) in `text`: one search however many needles."""
+        pattern = _needles_pattern(needles)
+        if pattern is None:
+            return []
+        found = []
+        position = 0
+        while (match := pattern.search(self.folded, position)) is not None:
+            found.append((self.origin[match.start()], self.origin[match.end() - 1] + 1))
+            position = match.start() + 1
+        return found
+
+
+@lru_cache(maxsize=4096)
+def _needles_pattern(needles: tuple[str, ...]) -> re.Pattern[str] | None:
+    folded = {re.sub(r"\s+", " ", fold(needle).strip()) for needle in needles}
+    folded = {needle for needle in folded if len(needle) >= 2}
+    if not folded:
+        return None
+    # Longer needles first where one starts another (the trie's order); spaces as any run.
+    words = trie_pattern(sorted(folded)).replace("\\ ", r"\s+")
+    return re.compile(r"(?<![a-z0-9])" + words + r"(?![a-z0-9])")
 
 
 @lru_cache(maxsize=8192)

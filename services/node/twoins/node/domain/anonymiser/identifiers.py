@@ -207,8 +207,13 @@ def _looks_like_phone(value: str) -> bool:
     return digits.startswith(("3", "69", "2", "0", "6", "7", "9")) and len(digits) == 10
 
 
-def find_phones(text: str, regions: tuple[str, ...]) -> Iterator[Span]:
+def find_phones(
+    text: str, regions: tuple[str, ...], checked: dict[str, bool] | None = None
+) -> Iterator[Span]:
+    """Phone numbers valid in one of `regions` (then the network's). `checked` keeps what
+    was found of each number for the next call: every view of a text offers them again."""
     ordered = tuple(dict.fromkeys((*regions, *PHONE_REGIONS)))
+    checked = {} if checked is None else checked
     for match in PHONE_CANDIDATE.finditer(text):
         value = match.group()
         digits = re.sub(r"\D", "", value)
@@ -231,7 +236,12 @@ def find_phones(text: str, regions: tuple[str, ...]) -> Iterator[Span]:
             continue
         if re.fullmatch(r"(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d", value.strip()):
             continue
-        if _valid_phone(value, ordered):
+        # Whether a number is valid depends on its digits and its "+" alone, however the
+        # views space it.
+        key = ("+" if international else "") + re.sub(r"\D", "", value.replace("(0)", ""))
+        if key not in checked:
+            checked[key] = _valid_phone(value, ordered)
+        if checked[key]:
             span = trim(text, match.start(), match.end(), "PHONE", strip=" .,;:)\u00a0")
             if span is not None:
                 yield span

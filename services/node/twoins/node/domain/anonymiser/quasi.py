@@ -15,6 +15,7 @@ import re
 
 from twoins.node.domain.anonymiser.folding import compiled, fold
 from twoins.node.domain.anonymiser.localities import PLACEHOLDER, Localities
+from twoins.node.domain.anonymiser.patterns import trie_pattern
 from twoins.node.domain.organisation import Organisation
 
 _NUMBER = r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
@@ -27,19 +28,23 @@ _SCALE = (
 _CURRENCY = r"(?:€|EUR|euros?|eur|ευρώ|ewro|Є)"
 # "1.850.000 euro", "€ 2,5 milioni", "EUR 850,000", "850 000 €".
 AMOUNT = re.compile(
+    # (The lookahead only spares the search the positions no amount can start at.)
+    r"(?=[\d€eεЄ])"
     rf"(?:{_CURRENCY}\s?(?:{_NUMBER}){_SCALE}|(?:{_NUMBER}){_SCALE}\s?{_CURRENCY})(?!\w)",
     re.IGNORECASE,
 )
-_STAFF_WORDS = (
-    r"dipendenti|addetti|collaboratori|lavoratori|employees|staff|people|workers|salariés|"
-    r"employés|collaborateurs|personnes|empleados|trabajadores|personas|treballadors|"
-    r"εργαζόμενους|εργαζόμενοι|υπαλλήλους|υπάλληλοι|άτομα|impjegati|ħaddiema"
+# An amount has its currency: texts without one are not searched for amounts.
+_ANY_CURRENCY = re.compile(_CURRENCY, re.IGNORECASE)
+_STAFF_WORDS = trie_pattern(
+    "dipendenti addetti collaboratori lavoratori employees staff people workers salariés "
+    "employés collaborateurs personnes empleados trabajadores personas treballadors "
+    "εργαζόμενους εργαζόμενοι υπαλλήλους υπάλληλοι άτομα impjegati ħaddiema".split()
 )
 HEAD_COUNT = re.compile(rf"\b\d{{1,5}}(?=\s+(?:{_STAFF_WORDS})\b)", re.IGNORECASE)
 # The count after the word: "numru ta' impjegati huwa 84", "a staff of 14", "organico di 14".
-_STAFF_BEFORE = (
-    r"staff|workforce|headcount|employees|organico|dipendenti|addetti|effectif|salariés|"
-    r"plantilla|empleados|trabajadores|impjegati|ħaddiema|προσωπικό|εργαζόμενοι|εργαζόμενων"
+_STAFF_BEFORE = trie_pattern(
+    "staff workforce headcount employees organico dipendenti addetti effectif salariés "
+    "plantilla empleados trabajadores impjegati ħaddiema προσωπικό εργαζόμενοι εργαζόμενων".split()
 )
 HEAD_COUNT_AFTER = re.compile(
     rf"(?P<staff>\b(?:{_STAFF_BEFORE})\b)(?P<link>(?:\s+(?:is|of|di|de|du|huwa|ta'|είναι|των|:)|\s*:)*"
@@ -47,10 +52,13 @@ HEAD_COUNT_AFTER = re.compile(
     re.IGNORECASE,
 )
 # A year after the words that say the firm began then: "founded in 1966", "dal 1955".
+_FOUNDED = (
+    "founded|established|set up|since|est.|fondata|fondato|fondée|fondé|créée|créé|"
+    "fundada|fundado|dal|depuis|desde|από το|ιδρύθηκε|ιδρυμένη|mill-|imwaqqfa|twaqqfet"
+)
 FOUNDING_YEAR = re.compile(
-    r"(?:founded|established|set up|since|est\.|fondata|fondato|fondée|fondé|créée|créé|"
-    r"fundada|fundado|dal|depuis|desde|από το|ιδρύθηκε|ιδρυμένη|mill-|imwaqqfa|twaqqfet)"
-    r"(?:\s+(?:in|nel|en|il|lo|το)\b|\s+(?:l'|fl-|ta'))?\s*(?P<year>(?:18|19|20)\d\d)\b"
+    trie_pattern(_FOUNDED.split("|"))
+    + r"(?:\s+(?:in|nel|en|il|lo|το)\b|\s+(?:l'|fl-|ta'))?\s*(?P<year>(?:18|19|20)\d\d)\b"
     r"(?![.,]\d)",
     re.IGNORECASE,
 )
@@ -115,7 +123,8 @@ def generalise_text(
     if localities:
         text = localities.generalise(text)
     text = _generalise_postcodes(text)
-    text = AMOUNT.sub("[amount]", text)
+    if _ANY_CURRENCY.search(text):
+        text = AMOUNT.sub("[amount]", text)
     text = HEAD_COUNT.sub(lambda match: _head_count_band(int(match.group())), text)
     text = HEAD_COUNT_AFTER.sub(
         lambda match: (

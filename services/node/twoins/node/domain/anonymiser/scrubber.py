@@ -59,12 +59,13 @@ def find_identifiers(
     folded = FoldedText.of(text)
     vat_countries = countries or ("IT", "GR", "FR", "ES", "MT")
     known_phones = [contact.phone for contact in known.contacts]
+    phones_checked: dict[str, bool] = {}
     structured: list[Callable[[str], Iterable[Span]]] = [
         find_emails,
         find_urls,
         find_ibans,
         lambda view: find_vat_ids(view, vat_countries),
-        lambda view: find_phones(view, countries),
+        lambda view: find_phones(view, countries, phones_checked),
         lambda view: find_known_phones(view, known_phones),
     ]
     candidates: list[Span] = [

@@ -283,16 +283,17 @@ def name_case_view(
     return _replaced(text, replacements)
 
 
-def views(text: str) -> Iterator[View]:
-    """The views worth searching besides the text itself: each once, and only where it
-    differs from the text and the views before it."""
+def views(text: str) -> Iterator[tuple[View, list[tuple[int, int]]]]:
+    """The views worth searching besides the text itself, each with the stretches where it
+    differs from the view it was made from (the text, then the view before it): what the
+    view before already showed is not searched again."""
     compatible = compatibility_view(text)
-    laid_out = _compose(compatible, layout_view(compatible.text))
-    seen = {text}
-    for view in (compatible, laid_out, _compose(laid_out, mail_view(laid_out.text))):
-        if view.text not in seen:
-            seen.add(view.text)
-            yield view
+    yield compatible, _rewritten_windows(text, compatible)
+    spaced_out = layout_view(compatible.text)
+    laid_out = _compose(compatible, spaced_out)
+    yield laid_out, _rewritten_windows(compatible.text, spaced_out)
+    unmasked = mail_view(laid_out.text)
+    yield _compose(laid_out, unmasked), _rewritten_windows(laid_out.text, unmasked)
 
 
 #: Characters searched on either side of a rewritten place: more than any identifier spans.
@@ -300,7 +301,10 @@ WINDOW_MARGIN = 120
 
 
 def _rewritten_windows(text: str, view: View) -> list[tuple[int, int]]:
-    """The stretches of the view (start, end) around every place it rewrote, merged."""
+    """The stretches of `view` (a view of `text`), as (start, end), around every place it
+    rewrote, merged; none when it rewrote nothing."""
+    if view.text == text:
+        return []
     windows: list[tuple[int, int]] = []
     expected = 0
     for index, character in enumerate(view.text):
@@ -324,8 +328,8 @@ def find_in_views(text: str, detectors: Iterable[Callable[[str], Iterable[Span]]
     and what is found there is what the text alone would not show."""
     found: list[Span] = []
     detectors = list(detectors)
-    for view in views(text):
-        for start, end in _rewritten_windows(text, view):
+    for view, windows in views(text):
+        for start, end in windows:
             window = view.text[start:end]
             for detect in detectors:
                 found.extend(
