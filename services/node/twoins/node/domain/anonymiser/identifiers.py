@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterable, Iterator
 
 import phonenumbers
@@ -202,6 +203,9 @@ def find_vat_ids(text: str, countries: tuple[str, ...]) -> Iterator[Span]:
             yield Span(match.start(), match.end(), "VAT")
 
 
+_NON_DIGIT = re.compile(r"\D")
+
+
 def _looks_like_phone(value: str) -> bool:
     digits = re.sub(r"\D", "", value)
     return digits.startswith(("3", "69", "2", "0", "6", "7", "9")) and len(digits) == 10
@@ -267,11 +271,27 @@ def find_known_phones(text: str, phones: Iterable[str]) -> Iterator[Span]:
             yield Span(start, match.end(), "PHONE")
 
 
+@lru_cache(maxsize=64)
+def _national_lengths(region: str) -> frozenset[int]:
+    """How many digits a number of `region` written without "+" may have: its own lengths,
+    with its national prefix ("0") or its country code before them."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if metadata is None or metadata.general_desc is None:
+        return frozenset(range(1, 18))
+    lengths = set(metadata.general_desc.possible_length or range(4, 16))
+    prefix = len(metadata.national_prefix or "")
+    code = len(str(metadata.country_code or ""))
+    return frozenset(lengths | {n + prefix for n in lengths} | {n + code for n in lengths})
+
+
 def _valid_phone(value: str, regions: tuple[str, ...]) -> bool:
     cleaned = value.replace("(0)", "").replace("/", " ").strip().lstrip("(")
     if cleaned.startswith("00"):
         cleaned = "+" + cleaned[2:]
+    digits = len(_NON_DIGIT.sub("", cleaned))
     for region in regions:
+        if not cleaned.startswith("+") and digits not in _national_lengths(region):
+            continue  # a length no number of the region has: not parsed at all
         try:
             number = phonenumbers.parse(cleaned, region)
         except phonenumbers.NumberParseException:
