@@ -51,9 +51,34 @@ SECRETS = (
     "0123 456",
     "BIANCHI",
     "Bianchi",
-    # Quasi-identifiers the structured fields generalise: the exact turnover and head count.
+    # Surname first, with an initial, in lower case; a Catalan name with its l·l; a Greek
+    # surname inflected; a phone broken across a line; an IBAN with doubled spaces; an
+    # e-mail with spaces around "@".
+    "FERRARA L.",
+    "Ferrara",
+    "luca ferrara",
+    "Giuseppe",
+    "Cifarelli",
+    "Pons",
+    "Paral·lel",
+    "Παπαδοπούλου",
+    "0835",
+    "3704",
+    "0532 0130",
+    "moreno",
+    "lavanderia-moreno",
+    # Quasi-identifiers the structured fields generalise: the exact turnover, head count and
+    # founding year, the SME's town and postcode, a partner region's town and a Maltese
+    # postcode.
     "1.850.000",
     "14 dipendenti",
+    "1987",
+    "1966",
+    "85044",
+    "Venosa",
+    "85029",
+    "Birkirkara",
+    "BKR 4012",
 )
 
 
@@ -118,7 +143,12 @@ def publish_need(client: NodeClient) -> need_pb2.Need:
         "luca@coluccimeccanica.example, +39 328 316 2133. In August: MARIO BIANCHI, "
         "anna dot verdi at studio-verdi dot it, (+30) 210 555 0100; deposits to "
         "IBAN IT60 X054 2811\n1010 0000 0123 456. Fatturato 2025: 1.850.000 euro, "
-        "14 dipendenti."
+        "14 dipendenti, fondata nel 1987. Per le spedizioni: FERRARA L. o luca ferrara; "
+        "il nostro consulente G. CIFARELLI, Giuseppe Cifarelli, +39 0835\n123456. "
+        "Il socio Jordi Pons, Carrer del Paral·lel 41, Barcelona; η κ. Παπαδοπούλου "
+        "συνεργάζεται μαζί μας. Conto tedesco DE89  3704  0044  0532  0130  00; scrivere "
+        "a moreno @ lavanderia-moreno . es. Magazzino a Venosa (85029); un deposito a "
+        "Birkirkara BKR 4012, fondato dal 1966."
     )
     created = client.needs.CreateNeed(need_pb2.CreateNeedRequest(need=need)).need
     client.needs.SubmitNeed(need_pb2.SubmitNeedRequest(id=created.id))
@@ -152,16 +182,28 @@ def test_published_need_reaches_the_other_region_without_identifiers(
 
     captured = asyncio.run(_capture(broker, 0.3, act))
     need = published[0]
+    assert need.state == need_pb2.NEED_STATE_PUBLISHED, need.state_reason
     assert any(need.id.encode() in message for message in captured)
     for message in captured:
         for secret in SECRETS:
             assert secret.encode() not in message, secret
+    # Nor in any byte the streams keep on disk.
+    store = Path(broker.environment["TWOINS_NATS_STORE_DIR"])
+    stored = [path for path in store.rglob("*") if path.is_file()]
+    assert any(need.id.encode() in path.read_bytes() for path in stored)
+    for path in stored:
+        content = path.read_bytes()
+        for secret in SECRETS:
+            assert secret.encode() not in content, (secret, path.name)
     with nodes[RECEIVER].database.reading() as session:
         row = session.get(CatalogueNeedRow, need.id)
         assert row is not None
         assert row.origin_region == ORIGIN
         assert row.nace_divisions == ["25"]
         assert "distributor" in row.search_text
+        # Generalised, not cut: the band, the decade and the place's kind still read.
+        for generalised in ("10–49 dipendenti", "nel 1980–1989.", "a [locality] ([postcode])"):
+            assert generalised in row.search_text, generalised
 
 
 def test_duplicate_event_is_applied_once(broker: NatsServer, nodes: dict[str, NodeServer]) -> None:

@@ -40,6 +40,13 @@ def test_a_quasi_identifier_is_generalised(text: str, planted: str, instead: str
     assert instead in generalised
 
 
+def test_the_own_founding_year_after_its_cue_becomes_one_decade() -> None:
+    assert generalise_text("Fondata nel 1987 a Venosa.", VENOSA) == (
+        "Fondata nel 1980–1989 a [locality]."
+    )
+    assert generalise_text("Established in 1987.", None) == "Established in 1980–1989."
+
+
 def test_what_is_no_quasi_identifier_stays() -> None:
     text = "Vuole entrare nel mercato tedesco nel 2027, con vini DOC al 13,5%, fiera Vinitaly."
     assert generalise_text(text, VENOSA) == text

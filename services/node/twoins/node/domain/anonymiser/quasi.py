@@ -59,7 +59,8 @@ _FOUNDED = (
 FOUNDING_YEAR = re.compile(
     trie_pattern(_FOUNDED.split("|"))
     + r"(?:\s+(?:in|nel|en|il|lo|το)\b|\s+(?:l'|fl-|ta'))?\s*(?P<year>(?:18|19|20)\d\d)\b"
-    r"(?![.,]\d)",
+    # (Not a decade already written: "1980–1989" of the SME's own year.)
+    r"(?![.,]\d|–\d)",
     re.IGNORECASE,
 )
 # Postcodes: after their label, in a partner country's own format, or beside a town.
