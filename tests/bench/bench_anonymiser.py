@@ -86,7 +86,8 @@ def thousand_character_texts(
     rng = random.Random(20261203)
     for _ in range(count):
         first = rng.randrange(len(records))
-        parts, index = [], first
+        parts: list[str] = []
+        index = first
         while sum(len(part) + 1 for part in parts) < TEXT_LENGTH:
             parts.append(records[index % len(records)]["text"])
             index += 1

@@ -7,6 +7,8 @@ from __future__ import annotations
 import html
 import re
 
+import pytest
+
 from tests.support.api import Caller, need_body
 from tests.support.identity import Identity, RunningGateway
 from tests.support.web_session import Browser, Page, sign_in
@@ -88,3 +90,29 @@ def test_a_held_need_is_said_to_be_held_and_published_only_with_a_reason(
     assert reason in entries[0].note
     assert entries[0].actor  # the cluster manager's identity subject
     assert not entries[0].actor.startswith("node:")
+
+
+def test_a_need_the_anonymiser_fails_on_shows_why_and_stays_in_review(
+    identity: Identity,
+    gateway: RunningGateway,
+    secured_nodes: dict[str, NodeServer],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    facilitator = Caller(identity, gateway.url, f"facilitator.{REGION}")
+    need_id = str(facilitator.ok("POST", "/needs", need_body(facilitator.organisation()))["id"])
+    facilitator.ok("POST", f"/needs/{need_id}/submit", {})
+
+    def broken(*_arguments: object, **_options: object) -> None:
+        raise RecursionError("a text the rules could not take")
+
+    monkeypatch.setattr("twoins.node.api.needs.anonymise_need", broken)
+    manager: Browser = sign_in(gateway, f"cluster-manager.{REGION}")
+    url = f"{gateway.url}/console/needs/{need_id}"
+    page = manager.open(url)
+    assert page.status == 200  # the need's page, not an error page
+    assert 'id="preview-problem"' in page.text
+    assert 'id="anonymised"' not in page.text
+    done = manager.open(f"{url}/publish", {"csrf_token": _token(page)})
+    assert done.status == 200
+    assert 'id="held"' in done.text
+    assert facilitator.ok("GET", f"/needs/{need_id}")["state"] == "NEED_STATE_IN_REVIEW"

@@ -88,7 +88,8 @@ def test_need_of_a_small_group_is_held_back_then_published_on_override(
         need.id,
         "network",
     )
-    assert REASON in entry.note and "k=3" in entry.note
+    assert REASON in entry.note
+    assert "k=3" in entry.note
     assert entry.data_digest == hashlib.sha256(envelope_payload(envelope)).hexdigest()
     assert subject == "twoins.v1.it-basilicata.need.published"
     _envelope, payload = open_envelope(subject, envelope, frozenset({"it-basilicata"}), verify=None)
@@ -220,3 +221,35 @@ def test_what_the_scrubber_leaves_identifier_shaped_is_withheld_and_held_for_rev
     for _subject, data in events:
         assert b"ferrara" not in data
         assert b"4471" not in data
+
+
+def test_a_need_the_anonymiser_fails_on_is_held_with_the_reason_and_nothing_leaves(
+    open_node: NodeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever breaks inside the anonymiser, the raw text never leaves: the need stays in
+    review with a reason the user can act on, even on the cluster manager's override."""
+
+    def broken(*_arguments: object, **_options: object) -> None:
+        raise RecursionError("a text the rules could not take")
+
+    with NodeClient(open_node.address) as client:
+        need = submitted_need(client)
+        monkeypatch.setattr("twoins.node.api.needs.anonymise_need", broken)
+        with pytest.raises(grpc.RpcError) as raised:
+            client.needs.PreviewNeedPublication(need_pb2.PreviewNeedPublicationRequest(id=need.id))
+        assert call_error(raised.value).reason == "ANONYMISER_FAILED"
+        for override in (False, True):
+            held = client.needs.PublishNeed(
+                need_pb2.PublishNeedRequest(
+                    id=need.id, override_k_anonymity=override, override_reason=REASON
+                )
+            ).need
+            assert held.state == need_pb2.NEED_STATE_IN_REVIEW
+            assert held.held_back
+            assert "could not process" in held.state_reason
+            assert "edit the text" in held.state_reason
+        monkeypatch.undo()
+        published = client.needs.PublishNeed(need_pb2.PublishNeedRequest(id=need.id)).need
+        assert published.state == need_pb2.NEED_STATE_PUBLISHED
+    assert len(outbox(open_node)) == 1
+    assert audit_entries(open_node) == []

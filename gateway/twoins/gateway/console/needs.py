@@ -203,14 +203,20 @@ def need(need_id: str) -> str:
     found = _get(principal, need_id)
     organisation = organisation_of(principal, found.organisation_id)
     preview = None
+    preview_problem = ""
     if found.state in (need_pb2.NEED_STATE_DRAFT, need_pb2.NEED_STATE_IN_REVIEW):
-        preview = call(
-            principal,
-            Service,
-            "PreviewNeedPublication",
-            need_pb2.PreviewNeedPublicationRequest(id=need_id),
-            need_pb2.PreviewNeedPublicationResponse,
-        )
+        try:
+            preview = call(
+                principal,
+                Service,
+                "PreviewNeedPublication",
+                need_pb2.PreviewNeedPublicationRequest(id=need_id),
+                need_pb2.PreviewNeedPublicationResponse,
+            )
+        except Problem as problem:
+            if problem.reason != "ANONYMISER_FAILED":
+                raise
+            preview_problem = problem.detail  # the page still shows the need, and why
     matches: list[network_pb2.ExpertOfferMatch] = []
     pending = False
     if found.state in (need_pb2.NEED_STATE_PUBLISHED, need_pb2.NEED_STATE_MATCHED):
@@ -235,6 +241,7 @@ def need(need_id: str) -> str:
         need=found,
         organisation=organisation,
         preview=preview,
+        preview_problem=preview_problem,
         withheld=withheld_parts(preview) if preview is not None else {},
         matches=matches,
         is_manager=principal.has_role(CLUSTER_MANAGER),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import datetime
 
@@ -40,6 +41,15 @@ from twoins.node.store.pagination import next_page_token, page_request
 from twoins.node.store.repositories import Repositories
 from twoins.v1 import need_pb2 as pb
 from twoins.v1 import need_pb2_grpc
+
+logger = logging.getLogger(__name__)
+
+#: Why a need whose text the anonymiser could not process stays in review.
+ANONYMISER_FAILED = (
+    "held for review: the anonymiser could not process this need's text, so nothing of it "
+    "left the region; edit the text and publish again, or report the need's id to the "
+    "network's maintainers"
+)
 
 #: The longest reason a cluster manager may give for publishing a held need.
 MAX_OVERRIDE_REASON = 500
@@ -154,6 +164,17 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
             need, organisation, region.nuts2, language, decision.profile, self._node.localities
         )
 
+    def _anonymise_or_none(
+        self, need: Need, organisation: Organisation, decision: GuardDecision
+    ) -> AnonymisedNeed | None:
+        """The copy that would leave, or None when the anonymiser fails on the need: a
+        failure holds the need back, it never lets the raw text through."""
+        try:
+            return self._anonymise(need, organisation, decision)
+        except Exception:
+            logger.exception("the anonymiser failed on need %s; it is held for review", need.id)
+            return None
+
     def SubmitNeed(
         self, request: pb.SubmitNeedRequest, context: grpc.ServicerContext
     ) -> pb.SubmitNeedResponse:
@@ -195,8 +216,13 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
                     reason="CONSENT_REQUIRED",
                     metadata={"organisation_id": organisation.id},
                 )
-            # Fail closed: what the anonymiser is unsure of is held, not sent.
-            preview = self._anonymise(before, organisation, decision)
+            # Fail closed: what the anonymiser is unsure of is held, not sent; so is a need
+            # it fails on, override or not.
+            preview = self._anonymise_or_none(before, organisation, decision)
+            if preview is None:
+                need = hold_back(before, ANONYMISER_FAILED, now)
+                repositories.needs.save(need)
+                return pb.PublishNeedResponse(need=need_to_proto(need))
             unsure = preview.residuals
             if (decision.holds_back or unsure) and not request.override_k_anonymity:
                 held = decision.reason() if decision.holds_back else preview.residual_reason()
@@ -260,7 +286,9 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
         with self._node.store.read() as repositories:
             need = repositories.needs.get(need_id)
             decision, organisation = self._guard(repositories, need)
-            anonymised = self._anonymise(need, organisation, decision)
+            anonymised = self._anonymise_or_none(need, organisation, decision)
+        if anonymised is None:
+            raise FailedPrecondition(ANONYMISER_FAILED, reason="ANONYMISER_FAILED")
         return pb.PreviewNeedPublicationResponse(
             anonymised_need=anonymised_need_to_proto(anonymised),
             matching_smes=decision.matching_smes,

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from functools import cache, lru_cache
 
 from twoins.node.domain.anonymiser.folding import FoldedText, compiled, fold
-from twoins.node.domain.anonymiser.patterns import trie_pattern
 from twoins.node.domain.anonymiser.gazetteer import (
     LEGAL_FORMS,
     ORGANISATION_CUES,
@@ -18,6 +17,7 @@ from twoins.node.domain.anonymiser.gazetteer import (
     first_names,
     last_names,
 )
+from twoins.node.domain.anonymiser.patterns import trie_pattern
 from twoins.node.domain.anonymiser.spans import KnownIdentity, Span
 
 _SCRIPTS = [*range(0x41, 0x250), *range(0x370, 0x400)]
@@ -647,11 +647,7 @@ _CUE_PATTERN = re.compile(
 )
 
 
-_CUE_BEFORE = re.compile(
-    r"(?<!\w)(?i:"
-    + trie_pattern(PERSON_CUES)
-    + r")[\s,:]+$"
-)
+_CUE_BEFORE = re.compile(r"(?<!\w)(?i:" + trie_pattern(PERSON_CUES) + r")[\s,:]+$")
 
 
 def follows_person_cue(text: str, position: int) -> bool:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 import phonenumbers
 from stdnum import iban as stdnum_iban

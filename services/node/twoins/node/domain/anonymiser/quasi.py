@@ -36,15 +36,54 @@ AMOUNT = re.compile(
 # An amount has its currency: texts without one are not searched for amounts.
 _ANY_CURRENCY = re.compile(_CURRENCY, re.IGNORECASE)
 _STAFF_WORDS = trie_pattern(
-    "dipendenti addetti collaboratori lavoratori employees staff people workers salariés "
-    "employés collaborateurs personnes empleados trabajadores personas treballadors "
-    "εργαζόμενους εργαζόμενοι υπαλλήλους υπάλληλοι άτομα impjegati ħaddiema".split()
+    [
+        "dipendenti",
+        "addetti",
+        "collaboratori",
+        "lavoratori",
+        "employees",
+        "staff",
+        "people",
+        "workers",
+        "salariés",
+        "employés",
+        "collaborateurs",
+        "personnes",
+        "empleados",
+        "trabajadores",
+        "personas",
+        "treballadors",
+        "εργαζόμενους",
+        "εργαζόμενοι",
+        "υπαλλήλους",
+        "υπάλληλοι",
+        "άτομα",
+        "impjegati",
+        "ħaddiema",
+    ]
 )
 HEAD_COUNT = re.compile(rf"\b\d{{1,5}}(?=\s+(?:{_STAFF_WORDS})\b)", re.IGNORECASE)
 # The count after the word: "numru ta' impjegati huwa 84", "a staff of 14", "organico di 14".
 _STAFF_BEFORE = trie_pattern(
-    "staff workforce headcount employees organico dipendenti addetti effectif salariés "
-    "plantilla empleados trabajadores impjegati ħaddiema προσωπικό εργαζόμενοι εργαζόμενων".split()
+    [
+        "staff",
+        "workforce",
+        "headcount",
+        "employees",
+        "organico",
+        "dipendenti",
+        "addetti",
+        "effectif",
+        "salariés",
+        "plantilla",
+        "empleados",
+        "trabajadores",
+        "impjegati",
+        "ħaddiema",
+        "προσωπικό",
+        "εργαζόμενοι",
+        "εργαζόμενων",
+    ]
 )
 HEAD_COUNT_AFTER = re.compile(
     rf"(?P<staff>\b(?:{_STAFF_BEFORE})\b)(?P<link>(?:\s+(?:is|of|di|de|du|huwa|ta'|είναι|των|:)|\s*:)*"

@@ -172,7 +172,9 @@ def _unmask_near(
     """The obfuscated addresses that begin between `start` and the marker's end."""
     position = start
     end = min(len(text), marker_end + _DOMAIN_LIMIT)
-    while (match := _MAILISH.search(text, position, end)) is not None and match.start() < marker_end:
+    while (match := _MAILISH.search(text, position, end)) is not None:
+        if match.start() >= marker_end:
+            break
         if replacements and match.start() < replacements[-1][1]:
             position = match.start() + 1
             continue
