@@ -6,6 +6,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA_DIR ?= var
 
+# `buf breaking` compares the contract with the one regions already run: the last commit's
+# while protos/ has uncommitted changes, else the one before it; CONTRACT_BEFORE=<ref> to choose.
+CONTRACT_BEFORE ?= $(shell git diff --quiet HEAD -- protos 2>/dev/null && echo HEAD~1 || echo HEAD)
+
 .PHONY: help setup translations messages system-packages tools run test test-unit test-integration lint format protos lock bench clean
 
 help:
@@ -72,6 +76,11 @@ lint: setup
 	@echo "==> ruff format --check" && $(BIN)/ruff format --check .
 	@echo "==> mypy" && $(BIN)/mypy
 	@echo "==> buf lint" && $(BIN)/buf lint protos
+	@echo "==> buf breaking (against $(CONTRACT_BEFORE))"; \
+	if git rev-parse -q --verify "$(CONTRACT_BEFORE)^{commit}" >/dev/null; then \
+	  $(BIN)/buf breaking protos --against '.git#ref=$(CONTRACT_BEFORE),subdir=protos' || { \
+	    echo "==> the contract breaks what regions still running $(CONTRACT_BEFORE) send and read: add fields, reserve removed ones, never renumber" >&2; exit 1; }; \
+	else echo "    no commit $(CONTRACT_BEFORE) in this clone: nothing to compare with"; fi
 	@echo "==> lint clean"
 
 format: setup

@@ -21,9 +21,9 @@ import pytest
 from tests.bench.report import latency_summary, percentile, record
 from twoins.common.envelope import wrap
 from twoins.common.network import load_network
-from twoins.node.api.context import NodeContext, TaxonomyCodeLists
 from twoins.node.api.network import NetworkServicer
 from twoins.node.bus.apply import EventApplier
+from twoins.node.context import NodeContext, TaxonomyCodeLists
 from twoins.node.store.database import Database
 from twoins.node.store.node_store import NodeStore
 from twoins.v1 import common_pb2, events_pb2, expert_offer_pb2, need_pb2, network_pb2

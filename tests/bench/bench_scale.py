@@ -18,9 +18,9 @@ import pytest
 from tests.bench.bench_catalogue import NO_CONTEXT, WORDS, _vector, catalogue_events, timed
 from tests.bench.report import latency_summary, record
 from twoins.common.network import load_network
-from twoins.node.api.context import NodeContext, TaxonomyCodeLists
 from twoins.node.api.network import NetworkServicer
 from twoins.node.bus.apply import EventApplier
+from twoins.node.context import NodeContext, TaxonomyCodeLists
 from twoins.node.store.database import Database
 from twoins.node.store.node_store import NodeStore
 from twoins.v1 import network_pb2

@@ -12,9 +12,9 @@ import pytest
 
 from twoins.common.envelope import wrap
 from twoins.common.network import load_network
-from twoins.node.api.context import NodeContext, TaxonomyCodeLists
 from twoins.node.api.network import NetworkServicer
 from twoins.node.bus.apply import EventApplier
+from twoins.node.context import NodeContext, TaxonomyCodeLists
 from twoins.node.domain.errors import InvalidArgument
 from twoins.node.store.database import Database
 from twoins.node.store.node_store import NodeStore

@@ -20,6 +20,7 @@ from typing import Any
 
 import grpc
 import pytest
+from grpc_reflection.v1alpha import reflection_pb2
 
 from tests.support.nats import NatsServer
 from tests.support.postgres import free_port
@@ -244,3 +245,20 @@ def test_dashboard_queries_run_on_the_real_prometheus(watched: Watched) -> None:
             result = watched.query(expression.replace("$region", "it-basilicata"))
             if "twoins_monitor_" in expression and "increase(" not in expression:
                 assert result, (path.name, expression)
+
+
+def test_the_monitor_offers_its_service_by_reflection(watched: Watched) -> None:
+    """grpcurl and other tools find NetworkHealthService under both reflection versions."""
+    with grpc.insecure_channel(watched.monitor.address) as channel:
+        for version in ("v1", "v1alpha"):
+            info = channel.stream_stream(
+                f"/grpc.reflection.{version}.ServerReflection/ServerReflectionInfo",
+                request_serializer=reflection_pb2.ServerReflectionRequest.SerializeToString,
+                response_deserializer=reflection_pb2.ServerReflectionResponse.FromString,
+            )
+            answers = list(
+                info(iter([reflection_pb2.ServerReflectionRequest(list_services="")]), timeout=5)
+            )
+            names = {service.name for service in answers[0].list_services_response.service}
+            assert "twoins.v1.NetworkHealthService" in names, version
+            assert "grpc.health.v1.Health" in names, version

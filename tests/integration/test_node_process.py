@@ -66,6 +66,16 @@ def test_served_node_reports_serving_and_lists_services(
             )
         )
         services = {service.name for service in responses[0].list_services_response.service}
+        # The same under grpc.reflection.v1, which current tools (grpcurl) ask first.
+        v1 = channel.stream_stream(
+            "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
+            request_serializer=reflection_pb2.ServerReflectionRequest.SerializeToString,
+            response_deserializer=reflection_pb2.ServerReflectionResponse.FromString,
+        )
+        v1_responses = list(
+            v1(iter([reflection_pb2.ServerReflectionRequest(list_services="")]), timeout=5)
+        )
+        v1_services = {service.name for service in v1_responses[0].list_services_response.service}
         descriptor = list(
             reflection.ServerReflectionInfo(
                 iter(
@@ -84,8 +94,15 @@ def test_served_node_reports_serving_and_lists_services(
         "twoins.v1.BusinessPlanService",
         "twoins.v1.NeedService",
         "twoins.v1.ExpertOfferService",
+        "twoins.v1.NetworkService",
+        "twoins.v1.KnowledgeService",
+        "twoins.v1.ReferralService",
+        "twoins.v1.DisclosureService",
         "grpc.health.v1.Health",
+        "grpc.reflection.v1.ServerReflection",
+        "grpc.reflection.v1alpha.ServerReflection",
     } <= services
+    assert v1_services == services
     assert descriptor[0].file_descriptor_response.file_descriptor_proto
 
 

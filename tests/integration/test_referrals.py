@@ -22,7 +22,7 @@ from twoins.common.envelope import subject_for, wrap
 from twoins.node.api.referrals import follow_up_referrals
 from twoins.node.server import NodeServer
 from twoins.node.store.tables import DeadLetterRow
-from twoins.node.vitals import read_vitals
+from twoins.node.store.vitals import read_vitals
 from twoins.v1 import events_pb2, expert_offer_pb2, referral_pb2
 
 NEED_REGION, OFFER_REGION = "it-basilicata", "gr-attica"

@@ -96,6 +96,86 @@ def test_common_does_not_depend_on_the_services_it_serves() -> None:
     assert not offences, "\n".join(offences)
 
 
+NODE = SERVICES / "node" / "twoins" / "node"
+
+# Inside the node, `api → (bus, store) → domain`: what each part must never import. Beside
+# them: `messages` (the contract as domain values) under api and bus; `context` (what the
+# servicers and the bus worker share) under both; `jobs` (background work) above api; the
+# server that wires it all at the top.
+_ABOVE = {
+    "store": ("api", "bus", "jobs", "messages", "context", "server"),
+    "messages": ("api", "bus", "store", "jobs", "context", "server"),
+    "bus": ("api", "jobs", "server"),
+    "api": ("jobs", "server"),
+    "context": ("api", "bus", "jobs", "server"),
+}
+
+
+def _part_of_node(path: Path, node: Path) -> str:
+    relative = path.relative_to(node)
+    return relative.parts[0] if len(relative.parts) > 1 else relative.stem
+
+
+def layer_offences(node: Path) -> list[str]:
+    offences = []
+    for path in python_files(node):
+        forbidden = _ABOVE.get(_part_of_node(path, node), ())
+        for module in imported_modules(path):
+            upper = module.removeprefix("twoins.node.").split(".", 1)[0]
+            if module.startswith("twoins.node.") and upper in forbidden:
+                offences.append(f"{path.relative_to(node)} imports {module}")
+    return sorted(offences)
+
+
+def session_offences(node: Path) -> list[str]:
+    """Database sessions and SQL outside `store/`: only its errors may be named elsewhere."""
+    offences = []
+    for path in python_files(node):
+        if _part_of_node(path, node) == "store":
+            continue
+        for module in imported_modules(path):
+            if module.split(".")[0] == "sqlalchemy" and module != "sqlalchemy.exc":
+                offences.append(f"{path.relative_to(node)} imports {module}")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        offences.extend(
+            f"{path.relative_to(node)}:{found.lineno} uses a session"
+            for found in ast.walk(tree)
+            if isinstance(found, ast.Attribute) and found.attr == "session"
+        )
+    return sorted(offences)
+
+
+def test_node_layers_import_only_downwards() -> None:
+    offences = layer_offences(NODE)
+    assert not offences, "\n".join(offences)
+
+
+def test_every_database_session_stays_inside_the_store() -> None:
+    offences = session_offences(NODE)
+    assert not offences, "\n".join(offences)
+
+
+def test_the_node_checks_see_planted_offences(tmp_path: Path) -> None:
+    for part in ("bus", "api", "store"):
+        (tmp_path / part).mkdir()
+    (tmp_path / "bus" / "relay.py").write_text(
+        "from twoins.node.api.needs import NeedServicer\n", encoding="utf-8"
+    )
+    (tmp_path / "api" / "needs.py").write_text(
+        "from sqlalchemy import select\n\n\ndef f(r):\n    return r.session.get(1)\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "store" / "rows.py").write_text(
+        "from sqlalchemy import select\nfrom twoins.node.domain.need import Need\n",
+        encoding="utf-8",
+    )
+    assert layer_offences(tmp_path) == ["bus/relay.py imports twoins.node.api.needs"]
+    assert session_offences(tmp_path) == [
+        "api/needs.py imports sqlalchemy",
+        "api/needs.py:5 uses a session",
+    ]
+
+
 def test_the_checks_see_a_planted_offence(tmp_path: Path) -> None:
     planted = tmp_path / "bad.py"
     planted.write_text("import sqlalchemy\nfrom twoins.gateway import app\n", encoding="utf-8")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from twoins.node.api.context import TaxonomyCodeLists
+from twoins.node.context import TaxonomyCodeLists
 from twoins.node.domain.assessment import (
     ALL_DIMENSIONS,
     Assessment,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from twoins.node.api.context import TaxonomyCodeLists
+from twoins.node.context import TaxonomyCodeLists
 from twoins.node.domain.errors import IllegalTransition, InvalidArgument
 from twoins.node.domain.need import (
     TERMINAL_STATES,

@@ -30,7 +30,7 @@ def gateway_group() -> None:
 )
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text")
 def serve(listen: str, workers: int, threads: int, log_format: str) -> None:
-    """Serve until interrupted. Settings come from TWOINS_* variables (see docs/gateway.md)."""
+    """Serve until interrupted. Settings come from TWOINS_* variables (see docs/identity.md)."""
     from twoins.gateway.server import serve as run
 
     configure_logging("gateway", json_lines=log_format == "json")

@@ -26,6 +26,7 @@ from twoins.common.broker_config import inbox_prefix
 from twoins.common.envelope import HEARTBEAT_PREFIX, SUBJECT_PREFIX, EnvelopeError, open_envelope
 from twoins.common.metrics import MetricsServer, register_build_info, serve_metrics
 from twoins.common.realm_config import CLUSTER_MANAGER, NETWORK_COORDINATOR
+from twoins.common.reflection import enable_reflection
 from twoins.common.signing import KeyRingCache, parse_public_key
 from twoins.monitor.status import Beat, NetworkStatus, NodeRecord, NodeState, Thresholds
 from twoins.v1 import events_pb2, network_health_pb2, network_health_pb2_grpc
@@ -327,6 +328,13 @@ class MonitorServer:
             self._server,
         )
         health_pb2_grpc.add_HealthServicer_to_server(self._health, self._server)
+        enable_reflection(
+            self._server,
+            (
+                network_health_pb2.DESCRIPTOR.services_by_name["NetworkHealthService"].full_name,
+                health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
+            ),
+        )
         self.port = 0
 
     @property

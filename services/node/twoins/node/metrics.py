@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from twoins.common.metrics import register_build_info
 from twoins.node.domain.referral import ReferralState
 from twoins.node.store.node_store import NodeStore
-from twoins.node.vitals import read_vitals
+from twoins.node.store.vitals import read_vitals
 
 
 class _OutboxCollector(Collector):

@@ -8,18 +8,17 @@ from concurrent import futures
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection
 
 from twoins.common.auth import TokenVerifier
 from twoins.common.metrics import MetricsServer, serve_metrics
 from twoins.common.realm_config import node_client_id
+from twoins.common.reflection import enable_reflection
 from twoins.common.service_token import ServiceTokenSource
 from twoins.common.signing import KeyFileSigner, KeyRingCache, SigningError, parse_public_key
 from twoins.node.api.access import AccessPolicy
 from twoins.node.api.assessments import AssessmentServicer
 from twoins.node.api.business_plans import BusinessPlanServicer
-from twoins.node.api.context import NodeContext, TaxonomyCodeLists
-from twoins.node.api.disclosure import DisclosureServicer, DisclosureWorker
+from twoins.node.api.disclosure import DisclosureServicer
 from twoins.node.api.expert_offers import ExpertOfferServicer
 from twoins.node.api.interceptor import NodeServerInterceptor
 from twoins.node.api.knowledge import KnowledgeServicer
@@ -33,6 +32,8 @@ from twoins.node.api.referrals import (
 )
 from twoins.node.bus.worker import BusSettings, BusWorker
 from twoins.node.config import NodeConfig
+from twoins.node.context import NodeContext, TaxonomyCodeLists
+from twoins.node.jobs.disclosure_exchange import DisclosureWorker
 from twoins.node.metrics import NodeMetrics
 from twoins.node.peers import Peers
 from twoins.node.semantic import TextEmbedder
@@ -48,6 +49,7 @@ from twoins.v1 import (
     disclosure_pb2_grpc,
     expert_offer_pb2,
     expert_offer_pb2_grpc,
+    knowledge_pb2,
     knowledge_pb2_grpc,
     need_pb2,
     need_pb2_grpc,
@@ -70,6 +72,7 @@ SERVICE_NAMES = tuple(
         (need_pb2, "NeedService"),
         (expert_offer_pb2, "ExpertOfferService"),
         (network_pb2, "NetworkService"),
+        (knowledge_pb2, "KnowledgeService"),
         (referral_pb2, "ReferralService"),
         (disclosure_pb2, "DisclosureService"),
     )
@@ -180,13 +183,9 @@ class NodeServer:
         )
         self.disclosure = DisclosureWorker(context) if context.peers is not None else None
         health_pb2_grpc.add_HealthServicer_to_server(self._health, self._server)
-        reflection.enable_server_reflection(
-            (
-                *SERVICE_NAMES,
-                health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
-                reflection.SERVICE_NAME,
-            ),
+        enable_reflection(
             self._server,
+            (*SERVICE_NAMES, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name),
         )
 
     @property

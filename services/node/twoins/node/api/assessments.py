@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import grpc
 
-from twoins.node.api.context import NodeContext, require_id
-from twoins.node.api.convert import assessment_from_proto, assessment_to_proto
+from twoins.node.api.request_checks import require_id
+from twoins.node.context import NodeContext
 from twoins.node.domain.assessment import Assessment, validate_assessment
+from twoins.node.messages.convert import assessment_from_proto, assessment_to_proto
 from twoins.node.store.pagination import next_page_token, page_request
 from twoins.node.store.repositories import Repositories
 from twoins.v1 import assessment_pb2 as pb

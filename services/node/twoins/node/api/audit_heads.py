@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from twoins.node.api.context import NodeContext
+from twoins.node.context import NodeContext
 from twoins.node.domain.audit import (
     Countersignature,
     SignedHead,

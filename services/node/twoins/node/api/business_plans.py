@@ -6,8 +6,8 @@ import re
 
 import grpc
 
-from twoins.node.api.context import NodeContext, require_id
-from twoins.node.api.convert import business_plan_from_proto, business_plan_to_proto
+from twoins.node.api.request_checks import require_id
+from twoins.node.context import NodeContext
 from twoins.node.domain.business_plan import (
     BusinessPlan,
     export_markdown,
@@ -15,6 +15,7 @@ from twoins.node.domain.business_plan import (
     validate_business_plan,
 )
 from twoins.node.domain.errors import FieldViolation, InvalidArgument
+from twoins.node.messages.convert import business_plan_from_proto, business_plan_to_proto
 from twoins.node.store.pagination import PagePosition, next_page_token, page_request
 from twoins.node.store.repositories import Repositories
 from twoins.v1 import business_plan_pb2 as pb

@@ -11,19 +11,16 @@ the expert's region is told to erase what it got (EraseDisclosure).
 from __future__ import annotations
 
 import logging
-import threading
 import uuid
 from datetime import datetime
 
 import grpc
 from google.protobuf import json_format
-from sqlalchemy import select
 
 from twoins.node.api.access import current_principal
-from twoins.node.api.audit_heads import receive_head, sync_audit_heads
-from twoins.node.api.context import NodeContext, require_id
-from twoins.node.api.convert import contact_to_proto
-from twoins.node.api.referral_messages import move_event
+from twoins.node.api.audit_heads import receive_head
+from twoins.node.api.request_checks import require_id
+from twoins.node.context import NodeContext
 from twoins.node.domain.audit import digest
 from twoins.node.domain.errors import (
     FailedPrecondition,
@@ -32,9 +29,10 @@ from twoins.node.domain.errors import (
     PermissionDenied,
 )
 from twoins.node.domain.referral import Action, Move, Referral, ReferralState, Side
+from twoins.node.messages.convert import contact_to_proto
+from twoins.node.messages.referrals import move_event
 from twoins.node.store.audit import HeadSigner
 from twoins.node.store.repositories import Repositories
-from twoins.node.store.tables import DisclosedContactRow
 from twoins.v1 import common_pb2, disclosure_pb2, disclosure_pb2_grpc
 
 logger = logging.getLogger(__name__)
@@ -65,28 +63,13 @@ def keep_contact(
     organisation_name: str,
     now: datetime,
 ) -> None:
-    row = repositories.session.get(DisclosedContactRow, referral.id)
-    values = json_format.MessageToDict(contact, preserving_proto_field_name=True)
-    if row is None:
-        repositories.session.add(
-            DisclosedContactRow(
-                referral_id=referral.id,
-                counterpart=counterpart,
-                contact=values,
-                organisation_name=organisation_name,
-                receive_time=now,
-            )
-        )
-    else:
-        row.contact, row.organisation_name, row.receive_time = values, organisation_name, now
-
-
-def erase_contact(repositories: Repositories, referral_id: str) -> bool:
-    row = repositories.session.get(DisclosedContactRow, referral_id)
-    if row is None:
-        return False
-    repositories.session.delete(row)
-    return True
+    repositories.disclosed_contacts.keep(
+        referral.id,
+        counterpart,
+        json_format.MessageToDict(contact, preserving_proto_field_name=True),
+        organisation_name,
+        now,
+    )
 
 
 def audit(
@@ -208,7 +191,7 @@ class DisclosureServicer(disclosure_pb2_grpc.DisclosureServiceServicer):
                     f"only the SME's region of referral {referral_id} may have its data erased",
                     reason="NOT_THE_COUNTERPART",
                 )
-            erased = erase_contact(repositories, referral_id)
+            erased = repositories.disclosed_contacts.erase(referral_id)
             if erased:
                 audit(
                     repositories,
@@ -228,109 +211,16 @@ class DisclosureServicer(disclosure_pb2_grpc.DisclosureServiceServicer):
         return receive_head(self._node, self._caller_node(), request)
 
 
-class DisclosureWorker:
-    """On the expert's side: exchanges contacts for every referral whose consent is recorded
-    and whose SME contact this node has not received yet; retried until it succeeds."""
-
-    def __init__(self, node: NodeContext, interval: float = 1.0) -> None:
-        self._node = node
-        self._interval = interval
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._thread = threading.Thread(
-            target=self._run, daemon=True, name=f"disclosure-{self._node.region.id}"
-        )
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(5)
-
-    def _run(self) -> None:
-        while not self._stopping.wait(self._interval):
-            try:
-                self.exchange_pending()
-            except Exception:
-                logger.exception("contact exchange failed; retrying at the next interval")
-            try:
-                sync_audit_heads(self._node)
-            except Exception:
-                logger.exception("audit head exchange failed; retrying at the next interval")
-
-    def pending(self) -> list[Referral]:
-        own = self._node.region.id
-        with self._node.store.read() as repositories:
-            received = set(repositories.session.scalars(select(DisclosedContactRow.referral_id)))
-            return [
-                referral
-                for referral in repositories.referrals.open_of_side(own, Side.OFFER)
-                if referral.state in DISCLOSABLE and referral.id not in received
-            ]
-
-    def exchange_pending(self) -> int:
-        peers = self._node.peers
-        if peers is None:
-            return 0
-        done = 0
-        for referral in self.pending():
-            with self._node.store.read() as repositories:
-                offer = repositories.expert_offers.get(referral.offer_id)
-            expert = common_pb2.Contact(
-                name=offer.expert.name,
-                role=offer.expert.role,
-                email=offer.expert.email,
-                phone=offer.expert.phone,
-            )
-            answer = peers.exchange(referral.need_region, referral.id, expert)
-            now = self._node.clock()
-            own = self._node.region.id
-            with self._node.store.write() as repositories:
-                keep_contact(
-                    repositories,
-                    referral,
-                    referral.need_region,
-                    answer.contact,
-                    answer.organisation_name,
-                    now,
-                )
-                actor = f"node:{own}"
-                audit(
-                    repositories,
-                    referral,
-                    own,
-                    "disclosure.sent",
-                    actor,
-                    contact_bytes(expert),
-                    now,
-                    self._node.audit_signer,
-                )
-                audit(
-                    repositories,
-                    referral,
-                    own,
-                    "disclosure.received",
-                    actor,
-                    contact_bytes(answer.contact, answer.organisation_name),
-                    now,
-                    self._node.audit_signer,
-                )
-            done += 1
-        return done
-
-
 def disclosed_contact(
     repositories: Repositories, referral_id: str
 ) -> tuple[common_pb2.Contact, str]:
-    row = repositories.session.get(DisclosedContactRow, referral_id)
-    if row is None:
+    kept = repositories.disclosed_contacts.find(referral_id)
+    if kept is None:
         raise NotFound(
             f"no contact is disclosed for referral {referral_id}: the SME's consent is not "
             "recorded yet, the exchange is pending, or consent was withdrawn",
             reason="NOT_DISCLOSED",
         )
     contact = common_pb2.Contact()
-    json_format.ParseDict(row.contact, contact)
-    return contact, row.organisation_name
+    json_format.ParseDict(kept.contact, contact)
+    return contact, kept.organisation_name

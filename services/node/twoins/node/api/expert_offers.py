@@ -10,13 +10,9 @@ from datetime import datetime
 import grpc
 
 from twoins.node.api.access import check_offer_owner, owner_scope
-from twoins.node.api.context import NodeContext, mask_paths, require_id
-from twoins.node.api.convert import (
-    enums_from_proto,
-    expert_offer_from_proto,
-    expert_offer_to_proto,
-)
+from twoins.node.api.request_checks import mask_paths, require_id
 from twoins.node.bus.events import offer_events
+from twoins.node.context import NodeContext
 from twoins.node.domain.expert_offer import (
     UPDATABLE_FIELDS,
     ExpertOffer,
@@ -25,6 +21,11 @@ from twoins.node.domain.expert_offer import (
     publish,
     validate_expert_offer,
     withdraw,
+)
+from twoins.node.messages.convert import (
+    enums_from_proto,
+    expert_offer_from_proto,
+    expert_offer_to_proto,
 )
 from twoins.node.store.pagination import next_page_token, page_request
 from twoins.node.store.repositories import Repositories

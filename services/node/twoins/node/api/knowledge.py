@@ -11,19 +11,20 @@ from datetime import datetime
 import grpc
 
 from twoins.node.api.access import check_owned, current_principal, owner_scope
-from twoins.node.api.context import NodeContext, require_id
-from twoins.node.api.convert import (
-    enums_from_proto,
-    knowledge_item_from_proto,
-    knowledge_item_to_proto,
-)
+from twoins.node.api.request_checks import require_id
 from twoins.node.bus.events import knowledge_events
+from twoins.node.context import NodeContext
 from twoins.node.domain.knowledge import (
     KnowledgeItem,
     KnowledgeItemState,
     publish,
     validate_knowledge_item,
     withdraw,
+)
+from twoins.node.messages.convert import (
+    enums_from_proto,
+    knowledge_item_from_proto,
+    knowledge_item_to_proto,
 )
 from twoins.node.store.pagination import next_page_token, page_request
 from twoins.node.store.repositories import Repositories

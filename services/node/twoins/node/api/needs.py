@@ -10,9 +10,9 @@ import grpc
 from google.protobuf.message import Message
 
 from twoins.node.api.access import current_principal
-from twoins.node.api.context import NodeContext, mask_paths, require_id
-from twoins.node.api.convert import enums_from_proto, need_from_proto, need_to_proto
+from twoins.node.api.request_checks import mask_paths, require_id
 from twoins.node.bus.events import anonymised_need_to_proto, need_events
+from twoins.node.context import NodeContext
 from twoins.node.domain.anonymiser.generalise import generalise
 from twoins.node.domain.anonymiser.publication import (
     AnonymisedNeed,
@@ -37,6 +37,7 @@ from twoins.node.domain.need import (
     validate_need,
 )
 from twoins.node.domain.organisation import ConsentPurpose, Organisation
+from twoins.node.messages.convert import enums_from_proto, need_from_proto, need_to_proto
 from twoins.node.store.pagination import next_page_token, page_request
 from twoins.node.store.repositories import Repositories
 from twoins.v1 import need_pb2 as pb

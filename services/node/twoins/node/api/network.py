@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import grpc
 
-from twoins.node.api.context import NodeContext, require_id
-from twoins.node.api.convert import enums_from_proto
+from twoins.node.api.request_checks import require_id
+from twoins.node.context import NodeContext
 from twoins.node.domain.errors import FieldViolation, InvalidArgument, NotFound
 from twoins.node.domain.knowledge import KnowledgeKind
 from twoins.node.domain.matching import Match, NeedTraits, OfferTraits, best_matches
 from twoins.node.domain.need import NeedType
 from twoins.node.domain.support import ServiceType
+from twoins.node.messages.convert import enums_from_proto
 from twoins.node.store.catalogue_index import CatalogueFilter, IndexedEntry
 from twoins.node.store.pagination import next_page_token, page_request
 from twoins.v1 import expert_offer_pb2, knowledge_pb2, need_pb2, network_pb2_grpc

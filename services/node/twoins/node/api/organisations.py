@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import grpc
 
-from twoins.node.api.context import NodeContext, mask_paths, require_id
-from twoins.node.api.convert import organisation_from_proto, organisation_to_proto
+from twoins.node.api.request_checks import mask_paths, require_id
+from twoins.node.context import NodeContext
 from twoins.node.domain.errors import FailedPrecondition
 from twoins.node.domain.organisation import (
     UPDATABLE_FIELDS,
@@ -15,6 +15,7 @@ from twoins.node.domain.organisation import (
     merge_consents,
     validate_organisation,
 )
+from twoins.node.messages.convert import organisation_from_proto, organisation_to_proto
 from twoins.node.store.pagination import next_page_token, page_request
 from twoins.node.store.repositories import Repositories
 from twoins.v1 import organisation_pb2 as pb

@@ -15,10 +15,9 @@ import grpc
 from twoins.common.realm_config import CLUSTER_MANAGER, EXPERT
 from twoins.common.roles import REGIONAL_STAFF
 from twoins.node.api.access import check_offer_owner, current_principal
-from twoins.node.api.context import NodeContext, require_id
-from twoins.node.api.convert import enum_from_proto, enums_from_proto
-from twoins.node.api.disclosure import DISCLOSABLE, audit, disclosed_contact, erase_contact
-from twoins.node.api.referral_messages import move_event, referral_to_proto
+from twoins.node.api.disclosure import DISCLOSABLE, audit, disclosed_contact
+from twoins.node.api.request_checks import require_id
+from twoins.node.context import NodeContext
 from twoins.node.domain.errors import (
     FailedPrecondition,
     FieldViolation,
@@ -41,6 +40,8 @@ from twoins.node.domain.referral import (
     kpis,
 )
 from twoins.node.domain.support import ServiceType
+from twoins.node.messages.convert import enum_from_proto, enums_from_proto
+from twoins.node.messages.referrals import move_event, referral_to_proto
 from twoins.node.store.pagination import next_page_token, page_request
 from twoins.node.store.repositories import Repositories
 from twoins.v1 import referral_pb2 as pb
@@ -360,7 +361,7 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
         with self._node.store.write() as repositories:
             current = repositories.referrals.get(referral_id, for_update=True)
             sign = self._node.audit_signer
-            if erase_contact(repositories, referral_id):
+            if repositories.disclosed_contacts.erase(referral_id):
                 audit(
                     repositories, current, self._region, "disclosure.erased", actor, b"", now, sign
                 )

@@ -11,11 +11,14 @@ from typing import Literal
 from google.protobuf.message import Message
 
 from twoins.common.envelope import EnvelopeError, EventVerifier, open_envelope
-from twoins.node.api.referral_messages import side_from_proto
 from twoins.node.bus.events import need_text, offer_text
+from twoins.node.domain.knowledge import KnowledgeKind
+from twoins.node.domain.need import NeedState, NeedType
 from twoins.node.domain.referral import Action, Move, Referral, ReferralState, Side
 from twoins.node.domain.referral import Outcome as ReferralOutcome
 from twoins.node.domain.support import ServiceType
+from twoins.node.messages.convert import enum_name
+from twoins.node.messages.referrals import side_from_proto
 from twoins.node.semantic import DIMENSIONS, MODEL_NAME
 from twoins.node.store.node_store import NodeStore
 from twoins.node.store.repositories import Repositories
@@ -230,7 +233,7 @@ class EventApplier:
         if isinstance(payload, events_pb2.NeedPublished):
             need = payload.need
             values = {
-                "type": need_pb2.NeedType.Name(need.type).removeprefix("NEED_TYPE_"),
+                "type": enum_name(NeedType, need.type, "need.type"),
                 "title": need.title,
                 "description": need.description,
                 "nace_divisions": list(need.nace_divisions),
@@ -253,7 +256,7 @@ class EventApplier:
         if isinstance(payload, events_pb2.NeedMatched):
             return catalogue.set_need_state(payload.need_id, origin, "MATCHED", occur_time)
         if isinstance(payload, events_pb2.NeedRemoved):
-            final = need_pb2.NeedState.Name(payload.final_state).removeprefix("NEED_STATE_")
+            final = enum_name(NeedState, payload.final_state, "final_state")
             return catalogue.set_need_state(payload.need_id, origin, final, occur_time)
         if isinstance(payload, events_pb2.ExpertOfferPublished):
             offer = payload.offer
@@ -276,7 +279,7 @@ class EventApplier:
         if isinstance(payload, events_pb2.KnowledgeItemPublished):
             item = payload.item
             values = {
-                "kind": knowledge_pb2.KnowledgeKind.Name(item.kind).removeprefix("KNOWLEDGE_KIND_"),
+                "kind": enum_name(KnowledgeKind, item.kind, "item.kind"),
                 "languages": list(item.languages),
                 "search_text": knowledge_search_text(item),
                 "create_time": (

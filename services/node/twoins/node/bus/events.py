@@ -12,6 +12,7 @@ from twoins.node.domain.anonymiser.spans import KnownContact, KnownIdentity
 from twoins.node.domain.expert_offer import ExpertOffer, ExpertOfferState
 from twoins.node.domain.knowledge import KnowledgeItem, KnowledgeItemState
 from twoins.node.domain.need import Need, NeedState
+from twoins.node.messages.convert import enum_to_proto
 from twoins.v1 import events_pb2, expert_offer_pb2, knowledge_pb2, need_pb2
 
 
@@ -19,18 +20,18 @@ def anonymised_need_to_proto(need: AnonymisedNeed) -> need_pb2.AnonymisedNeed:
     message = need_pb2.AnonymisedNeed(
         need_id=need.need_id,
         origin_region=need.origin_region,
-        type="NEED_TYPE_" + need.type.name,
+        type=enum_to_proto(need.type),
         title=need.title,
         description=need.description,
         nace_divisions=need.nace_divisions,
         target_countries=need.target_countries,
         languages=need.languages,
         keywords=need.keywords,
-        size_class="SIZE_CLASS_" + need.size_class.name,
-        turnover_band="TURNOVER_BAND_" + need.turnover_band.name,
+        size_class=enum_to_proto(need.size_class),
+        turnover_band=enum_to_proto(need.turnover_band),
         founded_range=need.founded_range,
         location=need.location,
-        export_status="EXPORT_STATUS_" + need.export_status.name,
+        export_status=enum_to_proto(need.export_status),
     )
     if need.expire_time is not None:
         message.expire_time.FromDatetime(need.expire_time)
@@ -49,7 +50,7 @@ def need_events(before: Need, after: Need, anonymised: AnonymisedNeed | None) ->
         return [
             events_pb2.NeedRemoved(
                 need_id=after.id,
-                final_state="NEED_STATE_" + after.state.name,
+                final_state=enum_to_proto(after.state),
             )
         ]
     return []
@@ -93,7 +94,7 @@ def public_knowledge(item: KnowledgeItem) -> knowledge_pb2.PublicKnowledgeItem:
     message = knowledge_pb2.PublicKnowledgeItem(
         item_id=item.id,
         origin_region=item.region,
-        kind="KNOWLEDGE_KIND_" + item.kind.name,
+        kind=enum_to_proto(item.kind),
         title=scrub(item.title, author),
         summary=scrub(item.summary, author),
         body=scrub(item.body, author),

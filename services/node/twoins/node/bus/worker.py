@@ -26,12 +26,12 @@ from twoins.common.envelope import SUBJECT_PREFIX, heartbeat_subject, wrap
 from twoins.common.metrics import package_version
 from twoins.common.signing import KeyFileSigner, KeyRingCache
 from twoins.common.stream import STREAM_NAME
-from twoins.node.api.context import NodeContext
 from twoins.node.bus.apply import EventApplier
 from twoins.node.bus.events import attach_embedding
+from twoins.node.context import NodeContext
 from twoins.node.metrics import NodeMetrics
 from twoins.node.semantic import MODEL_NAME
-from twoins.node.vitals import read_vitals
+from twoins.node.store.vitals import read_vitals
 from twoins.v1 import events_pb2
 
 logger = logging.getLogger(__name__)

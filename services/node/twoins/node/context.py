@@ -1,9 +1,9 @@
-"""What every servicer of a node needs: its region, store, code lists and clock."""
+"""What every part of a running node shares: its region, store, code lists, clock, the
+catalogue in memory, its peers and keys. The API's servicers and the bus's worker take it; it
+sits above both, so neither imports the other for it."""
 
 from __future__ import annotations
 
-import hashlib
-import re
 import threading
 import uuid
 from collections.abc import Callable
@@ -11,9 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
-from google.protobuf.field_mask_pb2 import FieldMask
 from google.protobuf.message import Message
-from sqlalchemy.exc import IntegrityError
 
 from twoins.common import taxonomy
 from twoins.common.envelope import subject_for, wrap
@@ -21,10 +19,11 @@ from twoins.common.network import Region
 from twoins.node.domain.anonymiser.localities import Localities
 from twoins.node.domain.anonymiser.publication import DEFAULT_K
 from twoins.node.domain.audit import SignatureCheck
-from twoins.node.domain.errors import Conflict, FieldViolation, InvalidArgument
+from twoins.node.domain.errors import FieldViolation, InvalidArgument
 from twoins.node.domain.text import utc_now
 from twoins.node.peers import Peers
 from twoins.node.places import partner_localities
+from twoins.node.request_ids import REQUEST_ID_PATTERN, request_fingerprint
 from twoins.node.semantic import TextEmbedder
 from twoins.node.store.audit import HeadSigner
 from twoins.node.store.catalogue_index import CatalogueIndex
@@ -32,8 +31,6 @@ from twoins.node.store.node_store import NodeStore
 from twoins.node.store.repositories import Repositories
 
 ResultT = TypeVar("ResultT")
-
-REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
 class TaxonomyCodeLists:
@@ -115,71 +112,11 @@ class NodeContext:
                     ),
                 ),
             )
-        fingerprint = request_fingerprint(request)
-        for _attempt in range(2):
-            try:
-                with self.store.write() as repositories:
-                    first = repositories.idempotency.first_result(request_id, method, fingerprint)
-                    if first is not None:
-                        return load(repositories, first)
-                    new_id = str(uuid.uuid4())
-                    result = create(repositories, new_id)
-                    repositories.idempotency.remember(
-                        request_id, method, fingerprint, new_id, self.clock()
-                    )
-                    return result
-            except IntegrityError:
-                # A concurrent request with the same key won the race (PostgreSQL); read its
-                # result on the second pass.
-                continue
-        raise Conflict(
-            "another request with this request_id is being handled; retry",
-            reason="REQUEST_IN_PROGRESS",
+        return self.store.create_once(
+            request_id,
+            method,
+            request_fingerprint(request),
+            create,
+            load,
+            self.clock,
         )
-
-
-def request_fingerprint(request: Message) -> str:
-    """SHA-256 of a create request without its request_id."""
-    copy = type(request)()
-    copy.CopyFrom(request)
-    copy.ClearField("request_id")
-    return hashlib.sha256(copy.SerializeToString(deterministic=True)).hexdigest()
-
-
-def require_id(value: str, field: str = "id") -> str:
-    """A resource id from a request: present and a UUID, else InvalidArgument."""
-    if not value:
-        raise InvalidArgument(
-            f"{field} is required", violations=(FieldViolation(field, "required"),)
-        )
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise InvalidArgument(
-            f"{field} is not an id this service issued",
-            violations=(FieldViolation(field, "must be a UUID"),),
-        ) from None
-
-
-def mask_paths(mask: FieldMask, resource: str, allowed: frozenset[str]) -> list[str]:
-    """The update mask's paths, each one a field that may change; InvalidArgument otherwise."""
-    if not mask.paths:
-        raise InvalidArgument(
-            "update_mask is required: name the fields to change",
-            violations=(FieldViolation("update_mask", "required"),),
-        )
-    paths = []
-    for path in mask.paths:
-        top = path.split(".", 1)[0]
-        if top not in allowed:
-            raise InvalidArgument(
-                f"{resource}.{path} cannot be updated",
-                violations=(
-                    FieldViolation(
-                        "update_mask", f"{path!r} is not one of {', '.join(sorted(allowed))}"
-                    ),
-                ),
-            )
-        if top not in paths:
-            paths.append(top)
-    return paths

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from twoins.node.api.convert import enum_to_proto, set_timestamp
 from twoins.node.domain.referral import Action, Move, Referral, Side
+from twoins.node.messages.convert import enum_to_proto, set_timestamp
 from twoins.v1 import events_pb2
 from twoins.v1 import referral_pb2 as pb
 

@@ -17,6 +17,7 @@ from twoins.node.domain import knowledge as knowledge_domain
 from twoins.node.domain import need as need_domain
 from twoins.node.domain import organisation as organisation_domain
 from twoins.node.domain import referral as referral_domain
+from twoins.node.domain.anonymiser.generalise import TurnoverBand
 from twoins.node.domain.errors import FieldViolation, InvalidArgument
 from twoins.node.domain.support import ServiceType
 from twoins.v1 import (
@@ -49,6 +50,7 @@ _PROTO_ENUMS: dict[type[enum.Enum], tuple[Any, str]] = {
     offer_domain.ExpertOfferState: (expert_offer_pb2.ExpertOfferState, "EXPERT_OFFER_STATE_"),
     referral_domain.ReferralState: (referral_pb2.ReferralState, "REFERRAL_STATE_"),
     referral_domain.Outcome: (referral_pb2.ReferralOutcome, "REFERRAL_OUTCOME_"),
+    TurnoverBand: (need_pb2.TurnoverBand, "TURNOVER_BAND_"),
     knowledge_domain.KnowledgeKind: (knowledge_pb2.KnowledgeKind, "KNOWLEDGE_KIND_"),
     knowledge_domain.KnowledgeItemState: (
         knowledge_pb2.KnowledgeItemState,
@@ -69,6 +71,11 @@ def enum_from_proto(domain_enum: type[EnumT], value: int, field: str) -> EnumT:
             violations=(FieldViolation(field, f"unknown enum value {value}"),),
         ) from None
     return domain_enum[name.removeprefix(prefix)]
+
+
+def enum_name(domain_enum: type[enum.Enum], value: int, field: str) -> str:
+    """The name under which a protobuf enum number is stored: its domain member's."""
+    return enum_from_proto(domain_enum, value, field).name
 
 
 def enum_to_proto(member: enum.Enum) -> Any:

@@ -1,0 +1,75 @@
+"""Contacts disclosed to this region by the other region of a referral, kept until the SME's
+consent is withdrawn."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from twoins.node.store.tables import DisclosedContactRow
+
+
+@dataclass(frozen=True)
+class DisclosedContact:
+    referral_id: str
+    counterpart: str
+    #: The contact's fields, by their names in the contract.
+    contact: dict[str, Any]
+    organisation_name: str
+    receive_time: datetime
+
+
+class DisclosedContactRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def keep(
+        self,
+        referral_id: str,
+        counterpart: str,
+        contact: dict[str, Any],
+        organisation_name: str,
+        now: datetime,
+    ) -> None:
+        """Keeps the contact received for the referral (a repeated exchange replaces it)."""
+        row = self._session.get(DisclosedContactRow, referral_id)
+        if row is None:
+            self._session.add(
+                DisclosedContactRow(
+                    referral_id=referral_id,
+                    counterpart=counterpart,
+                    contact=contact,
+                    organisation_name=organisation_name,
+                    receive_time=now,
+                )
+            )
+        else:
+            row.contact, row.organisation_name, row.receive_time = contact, organisation_name, now
+
+    def erase(self, referral_id: str) -> bool:
+        """Erases the referral's contact; False when none was kept."""
+        row = self._session.get(DisclosedContactRow, referral_id)
+        if row is None:
+            return False
+        self._session.delete(row)
+        return True
+
+    def find(self, referral_id: str) -> DisclosedContact | None:
+        row = self._session.get(DisclosedContactRow, referral_id)
+        if row is None:
+            return None
+        return DisclosedContact(
+            row.referral_id,
+            row.counterpart,
+            dict(row.contact),
+            row.organisation_name,
+            row.receive_time,
+        )
+
+    def referral_ids(self) -> set[str]:
+        """The referrals whose other region's contact this region holds."""
+        return set(self._session.scalars(select(DisclosedContactRow.referral_id)))
