@@ -290,3 +290,60 @@ def test_withdrawn_consent_erases_the_disclosed_contact(pair: Pair) -> None:
     with pair.nodes[OFFER].context.store.read() as repositories:
         assert repositories.audit.verify()[1] is None
         assert "disclosure.erased" in {entry.kind for entry in repositories.audit.entries()}
+
+
+def test_a_withdrawal_stands_while_the_other_region_is_unreachable_and_erases_later(
+    pair: Pair, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The withdrawal is one local transaction with the erasure the expert's region owes;
+    the erasure is asked for again until that region confirms it."""
+    referral_id = _referral(pair)
+    pair.expert.referrals.AcceptReferral(referral_pb2.AcceptReferralRequest(id=referral_id))
+    wait_until(partial(_state_is, pair.manager, referral_id, referral_pb2.REFERRAL_STATE_ACCEPTED))
+    pair.manager.referrals.RecordReferralConsent(
+        referral_pb2.RecordReferralConsentRequest(id=referral_id)
+    )
+    wait_until(
+        partial(_state_is, pair.expert, referral_id, referral_pb2.REFERRAL_STATE_DISCLOSED),
+        timeout=20,
+    )
+    peers = pair.nodes[NEED].context.peers
+    assert peers is not None
+
+    def unreachable(region: str, _referral_id: str) -> bool:
+        raise RuntimeError(f"the node of {region} cannot be reached")
+
+    monkeypatch.setattr(peers, "erase", unreachable)
+    withdrawn = pair.manager.referrals.WithdrawReferralConsent(
+        referral_pb2.WithdrawReferralConsentRequest(id=referral_id)
+    ).referral
+    assert withdrawn.state == referral_pb2.REFERRAL_STATE_WITHDRAWN
+    with pytest.raises(grpc.RpcError):
+        _contact(pair.manager, referral_id)  # this region's copy went with the withdrawal
+    with pair.nodes[NEED].context.store.read() as repositories:
+        (pending,) = [
+            erasure
+            for erasure in repositories.pending_erasures.unconfirmed()
+            if erasure.referral_id == referral_id
+        ]
+    assert pending.region == OFFER
+    assert pending.attempts >= 1
+    assert "cannot be reached" in pending.last_error
+    assert _contact(pair.expert, referral_id).contact.email == SME_EMAIL  # not erased yet
+
+    monkeypatch.undo()  # the expert's region is back: the job asks again
+
+    def erased_at_the_expert() -> bool:
+        try:
+            _contact(pair.expert, referral_id)
+        except grpc.RpcError as error:
+            return error.code() == grpc.StatusCode.NOT_FOUND
+        return False
+
+    wait_until(erased_at_the_expert, timeout=20)
+    with pair.nodes[NEED].context.store.read() as repositories:
+        assert referral_id not in {
+            erasure.referral_id for erasure in repositories.pending_erasures.unconfirmed()
+        }
+    with pair.nodes[OFFER].context.store.read() as repositories:
+        assert "disclosure.erased" in {entry.kind for entry in repositories.audit.entries()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import socket
 import subprocess
@@ -15,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from tests.support.postgres import free_port
+from twoins.cli.edge import LEAF_PORT_OFFSET
 from twoins.cli.front_door import internal_realm_url
 from twoins.cli.node_client import NodeClient
 from twoins.cli.tokens import demo_user_token
@@ -39,11 +41,36 @@ def _port_with_free_management_port() -> int:
     raise RuntimeError("no free pair of ports")
 
 
+def _port_with_free_leaf_ports(count: int) -> int:
+    """A free port below the ephemeral range (where no outgoing connection takes it) whose
+    leaves' ports (+10 and on, `twoins.cli.edge.LEAF_PORT_OFFSET`) are free too."""
+    rng = random.Random()
+    for _ in range(200):
+        port = rng.randrange(20000, 32000)
+        wanted = [port, *(port + LEAF_PORT_OFFSET + index for index in range(count))]
+        if all(_bindable(candidate) for candidate in wanted):
+            return port
+    raise RuntimeError("no free block of ports for the bus and its leaves")
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def two_region_network(tmp_path: Path) -> Path:
     data = yaml.safe_load(DEFAULT_NETWORK_FILE.read_text(encoding="utf-8"))
     data["network"]["lead_region"] = REGIONS[0]
-    data["network"]["bus_url"] = f"nats://127.0.0.1:{free_port()}"
-    data["network"]["bus_monitor_port"] = free_port()
+    bus = _port_with_free_leaf_ports(len(REGIONS))
+    monitor = _port_with_free_leaf_ports(len(REGIONS))
+    while abs(monitor - bus) <= LEAF_PORT_OFFSET + len(REGIONS):
+        monitor = _port_with_free_leaf_ports(len(REGIONS))
+    data["network"]["bus_url"] = f"nats://127.0.0.1:{bus}"
+    data["network"]["bus_monitor_port"] = monitor
     data["network"]["identity_url"] = f"http://localhost:{_port_with_free_management_port()}"
     data["network"]["gateway_url"] = f"http://localhost:{free_port()}"
     data["network"]["monitor_grpc"] = f"127.0.0.1:{free_port()}"

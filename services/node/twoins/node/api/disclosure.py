@@ -211,6 +211,36 @@ class DisclosureServicer(disclosure_pb2_grpc.DisclosureServiceServicer):
         return receive_head(self._node, self._caller_node(), request)
 
 
+def erase_at_peers(node: NodeContext, only: str | None = None) -> int:
+    """Asks the expert's region of every withdrawn consent (or of referral `only`) to erase
+    the SME's contact, until it confirms; returns how many it confirmed now. A region that
+    cannot be reached is asked again at the next round: the withdrawal stands meanwhile."""
+    if node.peers is None:
+        return 0
+    with node.store.read() as repositories:
+        pending = [
+            erasure
+            for erasure in repositories.pending_erasures.unconfirmed()
+            if only is None or erasure.referral_id == only
+        ]
+    confirmed = 0
+    for erasure in pending:
+        try:
+            node.peers.erase(erasure.region, erasure.referral_id)
+        except Exception as error:
+            logger.warning(
+                "the other region has not confirmed the erasure yet; asking again later",
+                extra={"referral": erasure.referral_id, "region": erasure.region},
+            )
+            with node.store.write() as repositories:
+                repositories.pending_erasures.failed(erasure.referral_id, str(error))
+            continue
+        with node.store.write() as repositories:
+            repositories.pending_erasures.confirmed(erasure.referral_id, node.clock())
+        confirmed += 1
+    return confirmed
+
+
 def disclosed_contact(
     repositories: Repositories, referral_id: str
 ) -> tuple[common_pb2.Contact, str]:

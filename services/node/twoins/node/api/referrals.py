@@ -15,7 +15,7 @@ import grpc
 from twoins.common.realm_config import CLUSTER_MANAGER, EXPERT
 from twoins.common.roles import REGIONAL_STAFF
 from twoins.node.api.access import check_offer_owner, current_principal
-from twoins.node.api.disclosure import DISCLOSABLE, audit, disclosed_contact
+from twoins.node.api.disclosure import DISCLOSABLE, audit, disclosed_contact, erase_at_peers
 from twoins.node.api.request_checks import require_id
 from twoins.node.context import NodeContext
 from twoins.node.domain.errors import (
@@ -232,26 +232,42 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
         checked_id = require_id(referral_id)
         now = self._node.clock()
         with self._node.store.write() as repositories:
-            before = self._visible(
-                repositories, repositories.referrals.get(checked_id, for_update=True)
+            after = self._record_move(
+                repositories, checked_id, action, now, outcome, hours, support
             )
-            side = before.side_of(self._region)
-            self._check_actor(repositories, before, side)
-            check_move(before, action, side)
-            move = Move(
-                str(uuid.uuid4()),
-                checked_id,
-                before.version + 1,
-                action,
-                side,
-                now,
-                outcome=outcome,
-                hours=hours,
-                support=support,
-            )
-            after, _changed = repositories.referrals.record(checked_id, move, now)
-            self._node.emit(repositories, [move_event(after, move)])
         return referral_to_proto(after, self._region, now)
+
+    def _record_move(
+        self,
+        repositories: Repositories,
+        referral_id: str,
+        action: Action,
+        now: datetime,
+        outcome: Outcome = Outcome.UNSPECIFIED,
+        hours: int = 0,
+        support: ServiceType | None = None,
+    ) -> Referral:
+        """This region's move, checked, recorded and sent, in the caller's transaction."""
+        before = self._visible(
+            repositories, repositories.referrals.get(referral_id, for_update=True)
+        )
+        side = before.side_of(self._region)
+        self._check_actor(repositories, before, side)
+        check_move(before, action, side)
+        move = Move(
+            str(uuid.uuid4()),
+            referral_id,
+            before.version + 1,
+            action,
+            side,
+            now,
+            outcome=outcome,
+            hours=hours,
+            support=support,
+        )
+        after, _changed = repositories.referrals.record(referral_id, move, now)
+        self._node.emit(repositories, [move_event(after, move)])
+        return after
 
     def AcceptReferral(
         self, request: pb.AcceptReferralRequest, context: grpc.ServicerContext
@@ -338,9 +354,11 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
     def WithdrawReferralConsent(
         self, request: pb.WithdrawReferralConsentRequest, context: grpc.ServicerContext
     ) -> pb.WithdrawReferralConsentResponse:
-        """The SME withdrew its consent: the expert's region erases the SME's contact (it
-        must confirm, or nothing changes), this region erases the expert's, the referral is
-        withdrawn; both erasures are in the audit logs."""
+        """The SME withdrew its consent. In one transaction: this region erases the expert's
+        contact, records the withdrawal and the erasure the expert's region owes, and
+        withdraws the referral; then the expert's region is asked to erase the SME's contact,
+        at once and, until it confirms, again by the contact exchange job. Every erasure is in
+        the audit logs."""
         referral_id = require_id(request.id)
         with self._node.store.read() as repositories:
             referral = self._visible(repositories, repositories.referrals.get(referral_id))
@@ -353,8 +371,6 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
                 f"referral {referral_id} is {referral.state.name}: no consent is recorded",
                 reason="NO_CONSENT",
             )
-        if self._node.peers is not None:
-            self._node.peers.erase(referral.offer_region, referral_id)
         now = self._node.clock()
         principal = current_principal()
         actor = principal.subject if principal is not None else f"node:{self._region}"
@@ -366,7 +382,12 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
                     repositories, current, self._region, "disclosure.erased", actor, b"", now, sign
                 )
             audit(repositories, current, self._region, "consent.withdrawn", actor, b"", now, sign)
-        return pb.WithdrawReferralConsentResponse(referral=self._move(referral_id, Action.WITHDRAW))
+            repositories.pending_erasures.add(referral_id, current.offer_region, now)
+            after = self._record_move(repositories, referral_id, Action.WITHDRAW, now)
+        erase_at_peers(self._node, only=referral_id)
+        return pb.WithdrawReferralConsentResponse(
+            referral=referral_to_proto(after, self._region, now)
+        )
 
 
 def follow_up_referrals(node: NodeContext, now: datetime) -> tuple[int, int]:

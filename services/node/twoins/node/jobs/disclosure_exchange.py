@@ -1,5 +1,6 @@
-"""On the expert's side of a referral: the contact exchange with the SME's region once the
-SME's consent is recorded, and the exchange of audit heads, retried until they succeed."""
+"""Between the two regions of a referral, retried until they succeed: on the expert's side the
+contact exchange once the SME's consent is recorded; on the SME's side the erasure at the
+expert's region after a withdrawn consent; on both the exchange of audit heads."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ import logging
 import threading
 
 from twoins.node.api.audit_heads import sync_audit_heads
-from twoins.node.api.disclosure import DISCLOSABLE, audit, contact_bytes, keep_contact
+from twoins.node.api.disclosure import (
+    DISCLOSABLE,
+    audit,
+    contact_bytes,
+    erase_at_peers,
+    keep_contact,
+)
 from twoins.node.context import NodeContext
 from twoins.node.domain.referral import Referral, Side
 from twoins.v1 import common_pb2
@@ -42,6 +49,12 @@ class DisclosureWorker:
                 self.exchange_pending()
             except Exception:
                 logger.exception("contact exchange failed; retrying at the next interval")
+            try:
+                erase_at_peers(self._node)
+            except Exception:
+                logger.exception(
+                    "erasure at the other region failed; retrying at the next interval"
+                )
             try:
                 sync_audit_heads(self._node)
             except Exception:

@@ -1,5 +1,5 @@
 """Contacts disclosed to this region by the other region of a referral, kept until the SME's
-consent is withdrawn."""
+consent is withdrawn; and the erasures the other region has still to confirm."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from twoins.node.store.tables import DisclosedContactRow
+from twoins.node.store.tables import DisclosedContactRow, PendingErasureRow
 
 
 @dataclass(frozen=True)
@@ -73,3 +73,52 @@ class DisclosedContactRepository:
     def referral_ids(self) -> set[str]:
         """The referrals whose other region's contact this region holds."""
         return set(self._session.scalars(select(DisclosedContactRow.referral_id)))
+
+
+@dataclass(frozen=True)
+class PendingErasure:
+    referral_id: str
+    #: The region that holds the SME's contact and must erase it.
+    region: str
+    attempts: int
+    last_error: str
+
+
+class PendingErasureRepository:
+    """Erasures asked of the other region of a referral, written in the transaction that
+    withdraws the consent and kept until that region confirms (retried until then)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, referral_id: str, region: str, now: datetime) -> None:
+        if self._session.get(PendingErasureRow, referral_id) is None:
+            self._session.add(
+                PendingErasureRow(
+                    referral_id=referral_id, region=region, create_time=now, attempts=0
+                )
+            )
+
+    def unconfirmed(self, limit: int = 100) -> list[PendingErasure]:
+        rows = self._session.scalars(
+            select(PendingErasureRow)
+            .where(PendingErasureRow.confirm_time.is_(None))
+            .order_by(PendingErasureRow.create_time)
+            .limit(limit)
+        )
+        return [
+            PendingErasure(row.referral_id, row.region, row.attempts, row.last_error)
+            for row in rows
+        ]
+
+    def confirmed(self, referral_id: str, now: datetime) -> None:
+        row = self._session.get(PendingErasureRow, referral_id)
+        if row is not None:
+            row.confirm_time = now
+            row.attempts += 1
+
+    def failed(self, referral_id: str, error: str) -> None:
+        row = self._session.get(PendingErasureRow, referral_id)
+        if row is not None:
+            row.attempts += 1
+            row.last_error = error[:500]

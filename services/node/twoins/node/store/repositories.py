@@ -30,7 +30,7 @@ from twoins.node.domain.organisation import (
 )
 from twoins.node.domain.support import ServiceType
 from twoins.node.store.audit import AuditLog
-from twoins.node.store.disclosures import DisclosedContactRepository
+from twoins.node.store.disclosures import DisclosedContactRepository, PendingErasureRepository
 from twoins.node.store.knowledge import KnowledgeCatalogue, KnowledgeItemRepository
 from twoins.node.store.pagination import PagePosition, PageRequest, fetch_page
 from twoins.node.store.referrals import ReferralRepository
@@ -804,3 +804,4 @@ class Repositories:
         self.knowledge_catalogue = KnowledgeCatalogue(session)
         self.audit = AuditLog(session)
         self.disclosed_contacts = DisclosedContactRepository(session)
+        self.pending_erasures = PendingErasureRepository(session)

@@ -440,3 +440,16 @@ class DisclosedContactRow(Base):
     contact: Mapped[dict[str, Any]]
     organisation_name: Mapped[str] = mapped_column(String(200))
     receive_time: Mapped[datetime]
+
+
+class PendingErasureRow(Base):
+    """A withdrawn consent's erasure at the expert's region, until that region confirms it."""
+
+    __tablename__ = "pending_erasures"
+
+    referral_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    region: Mapped[str] = mapped_column(String(40))
+    create_time: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str] = mapped_column(Text, default="", server_default="")
+    confirm_time: Mapped[datetime | None]
