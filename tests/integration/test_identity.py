@@ -48,9 +48,7 @@ def _encode(header: dict[str, Any], payload: dict[str, Any]) -> str:
 
 
 def _admin_client(identity: Identity, client: dict[str, Any]) -> None:
-    existing = identity.admin("GET", f"/{REALM}/clients?clientId={client['clientId']}")
-    if not existing:
-        identity.admin("POST", f"/{REALM}/clients", client)
+    identity.admin().create_client(client, skip_exists=True)
 
 
 def _test_client(
@@ -155,9 +153,7 @@ def forged(identity: Identity) -> dict[str, str]:
 
     # Another realm on the same Keycloak, with the same user and audience.
     other = f"other-{uuid.uuid4().hex[:8]}"
-    identity.admin(
-        "POST",
-        "",
+    identity.admin().create_realm(
         {
             "realm": other,
             "enabled": True,
@@ -188,9 +184,7 @@ def forged(identity: Identity) -> dict[str, str]:
         serialization.NoEncryption(),
     ).decode()
     for realm, priority in ((other, "1000"), (REALM, "1")):
-        identity.admin(
-            "POST",
-            f"/{realm}/components",
+        identity.admin(realm).create_component(
             {
                 "name": "shared-test-key",
                 "providerId": "rsa",
@@ -365,7 +359,8 @@ def test_brute_force_protection_locks_a_guessed_account(identity: Identity) -> N
                 "password": "twoins-demo-pass",
             }
         )
-    users = identity.admin("GET", f"/{REALM}/users?username={username}&exact=true")
-    status = identity.admin("GET", f"/{REALM}/attack-detection/brute-force/users/{users[0]['id']}")
-    assert status["disabled"] is True
-    identity.admin("DELETE", f"/{REALM}/attack-detection/brute-force/users/{users[0]['id']}")
+    admin = identity.admin()
+    user_id = admin.get_user_id(username)
+    assert user_id is not None
+    assert admin.get_bruteforce_detection_status(user_id)["disabled"] is True
+    admin.clear_bruteforce_attempts_for_user(user_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import random
 import shutil
 import socket
 import subprocess
@@ -42,13 +41,11 @@ def _port_with_free_management_port() -> int:
 
 
 def _port_with_free_leaf_ports(count: int) -> int:
-    """A free port below the ephemeral range (where no outgoing connection takes it) whose
-    leaves' ports (+10 and on, `twoins.cli.edge.LEAF_PORT_OFFSET`) are free too."""
-    rng = random.Random()
+    """A free port whose leaves' ports (+10 and on, `twoins.cli.edge.LEAF_PORT_OFFSET`) are
+    free too."""
     for _ in range(200):
-        port = rng.randrange(20000, 32000)
-        wanted = [port, *(port + LEAF_PORT_OFFSET + index for index in range(count))]
-        if all(_bindable(candidate) for candidate in wanted):
+        port = free_port()
+        if all(_bindable(port + LEAF_PORT_OFFSET + index) for index in range(count)):
             return port
     raise RuntimeError("no free block of ports for the bus and its leaves")
 

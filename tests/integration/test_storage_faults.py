@@ -33,6 +33,7 @@ def _serve(address: str, database: Path, file_limit: int | None) -> subprocess.P
         if file_limit is not None:
             resource.setrlimit(resource.RLIMIT_FSIZE, (file_limit, file_limit))
 
+    log = database.with_suffix(f".{'limited' if file_limit else 'free'}.log")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -49,11 +50,18 @@ def _serve(address: str, database: Path, file_limit: int | None) -> subprocess.P
             "--allow-unauthenticated",
         ],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log.open("ab"),
         preexec_fn=limit_files,
     )
-    with grpc.insecure_channel(address) as channel:
-        grpc.channel_ready_future(channel).result(timeout=60)
+    try:
+        with grpc.insecure_channel(address) as channel:
+            grpc.channel_ready_future(channel).result(timeout=60)
+    except grpc.FutureTimeoutError:
+        process.kill()
+        tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
+        raise AssertionError(
+            f"the node did not serve within 60 s (exit {process.poll()}); its log ends:\n{tail}"
+        ) from None
     return process
 
 

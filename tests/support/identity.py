@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from keycloak import KeycloakAdmin
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from tests.support.nats import NatsServer
@@ -105,19 +106,9 @@ class Identity:
         )
         return str(body["access_token"])
 
-    def admin(self, method: str, path: str, body: object | None = None) -> Any:
-        request = urllib.request.Request(  # noqa: S310 - http only
-            f"{self.server.internal_url}/admin/realms{path}",
-            method=method,
-            data=json.dumps(body).encode() if body is not None else None,
-            headers={
-                "Authorization": f"Bearer {self.server.admin_token()}",
-                "Content-Type": "application/json",
-            },
-        )
-        with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310 - http only
-            raw = response.read()
-        return json.loads(raw) if raw else None
+    def admin(self, realm: str = REALM) -> KeycloakAdmin:
+        """Keycloak's admin API on `realm` (the network's by default)."""
+        return self.server.admin(realm)
 
 
 @contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import os
 import pwd
+import random
 import shutil
 import socket
 import subprocess
@@ -21,10 +22,28 @@ class PostgresUnavailable(Exception):
     """No PostgreSQL server binaries on this machine."""
 
 
+#: Ports handed out by this process: a port is given once, even before anything binds it.
+_GIVEN: set[int] = set()
+#: Below Linux's ephemeral range (32768 and up): no outgoing connection of another test, of
+#: Keycloak or of a reconnecting client takes such a port between its choice and its use.
+_QUIET_PORTS = range(20000, 32000)
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A loopback port nothing listens on, never handed out before in this process."""
+    rng = random.SystemRandom()
+    for _ in range(500):
+        port = rng.choice(_QUIET_PORTS)
+        if port in _GIVEN:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _GIVEN.add(port)
+        return port
+    raise RuntimeError("no free loopback port between 20000 and 32000")
 
 
 def _binaries() -> Path:

@@ -36,10 +36,12 @@ REQUEST_DURATION = Histogram(
     ["endpoint"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
 )
+# The same series as every other service's (`register_build_info`), as a gauge: gunicorn's
+# workers share it through the multiprocess directory, where an Info cannot go.
 BUILD = Gauge(
-    "twoins_gateway_build_info",
-    "Build of the gateway (1)",
-    ["version"],
+    "twoins_build_info",
+    "Build of the service",
+    ["service", "region", "version"],
     multiprocess_mode="max",
 )
 
@@ -57,7 +59,7 @@ def scrape() -> Response:
 
 
 def install(app: Flask) -> None:
-    BUILD.labels(version=package_version()).set(1)
+    BUILD.labels(service="gateway", region="", version=package_version()).set(1)
 
     @app.before_request
     def _start() -> None:

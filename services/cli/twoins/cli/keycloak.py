@@ -7,7 +7,6 @@ Keycloak home holds the server's database and the realms it imports.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -21,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
+
+from keycloak import KeycloakAdmin
 
 from twoins.cli.processes import last_lines
 from twoins.common.realm_config import DEFAULT_REALM_DIR, REALM
@@ -237,14 +238,14 @@ class KeycloakServer:
             self._log.close()
             self._log = None
 
-    def admin_token(self) -> str:
-        """A master-realm admin token, for tests and set-up scripts."""
-        body = (
-            f"grant_type=password&client_id=admin-cli&username={ADMIN_USER}"
-            f"&password={self.admin_password}"
-        ).encode()
-        request = urllib.request.Request(  # noqa: S310 - http only
-            f"{self.internal_url}/realms/master/protocol/openid-connect/token", data=body
+    def admin(self, realm: str = "master") -> KeycloakAdmin:
+        """Keycloak's admin API on `realm`, signed in as the bootstrap administrator (for
+        tests, set-up scripts and `twoins people` against a local server)."""
+        return KeycloakAdmin(
+            server_url=self.internal_url + "/",
+            username=ADMIN_USER,
+            password=self.admin_password,
+            realm_name=realm,
+            user_realm_name="master",
+            timeout=20,
         )
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - http only
-            return str(json.load(response)["access_token"])

@@ -10,12 +10,9 @@ small leeway; `typ` is `Bearer` (an ID or refresh token is refused).
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -106,7 +103,7 @@ class KeySet:
     def __init__(self, url: str, refresh_interval: float = 10.0, timeout: float = 5.0) -> None:
         self._url = url
         self._refresh_interval = refresh_interval
-        self._timeout = timeout
+        self._client = jwt.PyJWKClient(url, cache_jwk_set=False, timeout=timeout)
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at = float("-inf")
         self._lock = threading.Lock()
@@ -139,25 +136,23 @@ class KeySet:
             return len(self._keys)
 
     def _fetch(self) -> dict[str, jwt.PyJWK]:
+        # PyJWT's client fetches and parses the set (http(s) only: AuthSettings checks the
+        # URL); this class keeps the keys and decides when to fetch again.
         try:
-            # http(s) only: AuthSettings checks the URL.
-            with urllib.request.urlopen(self._url, timeout=self._timeout) as response:  # noqa: S310
-                document = json.load(response)
-        except (OSError, ValueError) as error:
+            found = self._client.get_signing_keys(refresh=True)
+        except jwt.PyJWKClientConnectionError as error:
             logger.warning("cannot fetch the realm's keys", extra={"url": self._url})
             raise InvalidToken(
                 "KEYS_UNAVAILABLE",
                 f"the identity provider's keys cannot be fetched ({error}); try again shortly",
             ) from None
-        keys: dict[str, jwt.PyJWK] = {}
-        for entry in document.get("keys", []):
-            if entry.get("use", "sig") != "sig" or entry.get("alg") not in ALLOWED_ALGORITHMS:
-                continue
-            try:
-                keys[entry["kid"]] = jwt.PyJWK(entry)
-            except (jwt.PyJWKError, KeyError):
-                continue
-        return keys
+        except (jwt.PyJWKClientError, jwt.PyJWKError, ValueError):
+            return {}  # a set without a usable signing key: every token is refused
+        return {
+            key.key_id: key
+            for key in found
+            if key.key_id and key.algorithm_name in ALLOWED_ALGORITHMS
+        }
 
 
 class TokenVerifier:

@@ -10,9 +10,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from twoins.node.domain.matching import EMBEDDING_DIMENSIONS as DIMENSIONS
+
 logger = logging.getLogger(__name__)
 
-DIMENSIONS = 384
 #: Names the model and its quantisation: vectors of different models are not comparable.
 MODEL_NAME = "multilingual-e5-small-q4"
 Vector = npt.NDArray[np.float32]

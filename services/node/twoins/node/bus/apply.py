@@ -13,13 +13,14 @@ from google.protobuf.message import Message
 from twoins.common.envelope import EnvelopeError, EventVerifier, open_envelope
 from twoins.node.bus.events import need_text, offer_text
 from twoins.node.domain.knowledge import KnowledgeKind
+from twoins.node.domain.matching import EMBEDDING_DIMENSIONS as DIMENSIONS
 from twoins.node.domain.need import NeedState, NeedType
 from twoins.node.domain.referral import Action, Move, Referral, ReferralState, Side
 from twoins.node.domain.referral import Outcome as ReferralOutcome
 from twoins.node.domain.support import ServiceType
 from twoins.node.messages.convert import enum_name
 from twoins.node.messages.referrals import side_from_proto
-from twoins.node.semantic import DIMENSIONS, MODEL_NAME
+from twoins.node.semantic import MODEL_NAME
 from twoins.node.store.node_store import NodeStore
 from twoins.node.store.repositories import Repositories
 from twoins.v1 import events_pb2, knowledge_pb2, need_pb2

@@ -18,6 +18,9 @@ class MatchCriterion(enum.Enum):
     CONTENT = 5
 
 
+#: Length of the text embeddings the content criterion compares (multilingual-e5-small).
+EMBEDDING_DIMENSIONS = 384
+
 #: Share of each criterion in a score; they add up to 1.
 WEIGHTS = {
     MatchCriterion.CONTENT: 0.40,

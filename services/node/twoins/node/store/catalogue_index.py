@@ -16,14 +16,13 @@ from datetime import datetime
 import numpy as np
 import numpy.typing as npt
 
+from twoins.node.domain.matching import EMBEDDING_DIMENSIONS as DIMENSIONS
 from twoins.node.domain.matching import NeedTraits, OfferTraits
 from twoins.node.domain.need import NeedType
 from twoins.node.domain.support import ServiceType
 from twoins.node.store.node_store import NodeStore
 from twoins.node.store.pagination import PagePosition, PageRequest
 from twoins.node.store.tables import CatalogueNeedRow, CatalogueOfferRow
-
-DIMENSIONS = 384
 
 
 @dataclass(frozen=True, slots=True)
