@@ -113,6 +113,21 @@ def _referral(pair: Pair) -> str:
     return referral.id
 
 
+def _disclosed_referral(pair: Pair) -> str:
+    """A referral accepted, the SME's consent recorded and the contacts exchanged."""
+    referral_id = _referral(pair)
+    pair.expert.referrals.AcceptReferral(referral_pb2.AcceptReferralRequest(id=referral_id))
+    wait_until(partial(_state_is, pair.manager, referral_id, referral_pb2.REFERRAL_STATE_ACCEPTED))
+    pair.manager.referrals.RecordReferralConsent(
+        referral_pb2.RecordReferralConsentRequest(id=referral_id)
+    )
+    wait_until(
+        partial(_state_is, pair.expert, referral_id, referral_pb2.REFERRAL_STATE_DISCLOSED),
+        timeout=20,
+    )
+    return referral_id
+
+
 def _state_is(client: NodeClient, referral_id: str, state: int) -> bool:
     try:
         found = client.referrals.GetReferral(referral_pb2.GetReferralRequest(id=referral_id))
@@ -261,16 +276,7 @@ def test_consent_exchanges_contacts_point_to_point_and_only_with_the_counterpart
 
 
 def test_withdrawn_consent_erases_the_disclosed_contact(pair: Pair) -> None:
-    referral_id = _referral(pair)
-    pair.expert.referrals.AcceptReferral(referral_pb2.AcceptReferralRequest(id=referral_id))
-    wait_until(partial(_state_is, pair.manager, referral_id, referral_pb2.REFERRAL_STATE_ACCEPTED))
-    pair.manager.referrals.RecordReferralConsent(
-        referral_pb2.RecordReferralConsentRequest(id=referral_id)
-    )
-    wait_until(
-        partial(_state_is, pair.expert, referral_id, referral_pb2.REFERRAL_STATE_DISCLOSED),
-        timeout=20,
-    )
+    referral_id = _disclosed_referral(pair)
     assert _contact(pair.expert, referral_id).contact.email == SME_EMAIL
     with pytest.raises(grpc.RpcError) as not_theirs:
         pair.expert.referrals.WithdrawReferralConsent(
@@ -297,16 +303,7 @@ def test_a_withdrawal_stands_while_the_other_region_is_unreachable_and_erases_la
 ) -> None:
     """The withdrawal is one local transaction with the erasure the expert's region owes;
     the erasure is asked for again until that region confirms it."""
-    referral_id = _referral(pair)
-    pair.expert.referrals.AcceptReferral(referral_pb2.AcceptReferralRequest(id=referral_id))
-    wait_until(partial(_state_is, pair.manager, referral_id, referral_pb2.REFERRAL_STATE_ACCEPTED))
-    pair.manager.referrals.RecordReferralConsent(
-        referral_pb2.RecordReferralConsentRequest(id=referral_id)
-    )
-    wait_until(
-        partial(_state_is, pair.expert, referral_id, referral_pb2.REFERRAL_STATE_DISCLOSED),
-        timeout=20,
-    )
+    referral_id = _disclosed_referral(pair)
     peers = pair.nodes[NEED].context.peers
     assert peers is not None
 

@@ -97,6 +97,29 @@ def audit(
     )
 
 
+def record_exchange(
+    repositories: Repositories,
+    referral: Referral,
+    own_region: str,
+    *,
+    counterpart: str,
+    actor: str,
+    sent: bytes,
+    received: tuple[common_pb2.Contact, str],
+    now: datetime,
+    sign: HeadSigner | None,
+) -> None:
+    """Keeps the contact received (and its organisation's name) and records both halves of
+    the exchange in the audit log: a digest of what was sent and of what was received."""
+    contact, organisation_name = received
+    keep_contact(repositories, referral, counterpart, contact, organisation_name, now)
+    for kind, data in (
+        ("disclosure.sent", sent),
+        ("disclosure.received", contact_bytes(contact, organisation_name)),
+    ):
+        audit(repositories, referral, own_region, kind, actor, data, now, sign)
+
+
 class DisclosureServicer(disclosure_pb2_grpc.DisclosureServiceServicer):
     def __init__(self, node: NodeContext) -> None:
         self._node = node
@@ -140,27 +163,16 @@ class DisclosureServicer(disclosure_pb2_grpc.DisclosureServiceServicer):
             if not organisation.contacts:
                 raise FailedPrecondition("the SME has no contact person to introduce")
             sme_contact = contact_to_proto(organisation.contacts[0])
-            keep_contact(repositories, referral, caller, request.contact, "", now)
-            actor = f"node:{caller}"
-            audit(
+            record_exchange(
                 repositories,
                 referral,
                 own,
-                "disclosure.received",
-                actor,
-                contact_bytes(request.contact),
-                now,
-                self._node.audit_signer,
-            )
-            audit(
-                repositories,
-                referral,
-                own,
-                "disclosure.sent",
-                actor,
-                contact_bytes(sme_contact, organisation.legal_name),
-                now,
-                self._node.audit_signer,
+                counterpart=caller,
+                actor=f"node:{caller}",
+                sent=contact_bytes(sme_contact, organisation.legal_name),
+                received=(request.contact, ""),
+                now=now,
+                sign=self._node.audit_signer,
             )
             if referral.state is ReferralState.CONSENT_GIVEN:
                 move = Move(

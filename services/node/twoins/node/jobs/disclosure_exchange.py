@@ -10,10 +10,9 @@ import threading
 from twoins.node.api.audit_heads import sync_audit_heads
 from twoins.node.api.disclosure import (
     DISCLOSABLE,
-    audit,
     contact_bytes,
     erase_at_peers,
-    keep_contact,
+    record_exchange,
 )
 from twoins.node.context import NodeContext
 from twoins.node.domain.referral import Referral, Side
@@ -88,34 +87,16 @@ class DisclosureWorker:
             now = self._node.clock()
             own = self._node.region.id
             with self._node.store.write() as repositories:
-                keep_contact(
-                    repositories,
-                    referral,
-                    referral.need_region,
-                    answer.contact,
-                    answer.organisation_name,
-                    now,
-                )
-                actor = f"node:{own}"
-                audit(
+                record_exchange(
                     repositories,
                     referral,
                     own,
-                    "disclosure.sent",
-                    actor,
-                    contact_bytes(expert),
-                    now,
-                    self._node.audit_signer,
-                )
-                audit(
-                    repositories,
-                    referral,
-                    own,
-                    "disclosure.received",
-                    actor,
-                    contact_bytes(answer.contact, answer.organisation_name),
-                    now,
-                    self._node.audit_signer,
+                    counterpart=referral.need_region,
+                    actor=f"node:{own}",
+                    sent=contact_bytes(expert),
+                    received=(answer.contact, answer.organisation_name),
+                    now=now,
+                    sign=self._node.audit_signer,
                 )
             done += 1
         return done
