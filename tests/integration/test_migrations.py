@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    LargeBinary,
+    String,
+    column,
+    insert,
+    inspect,
+    select,
+    table,
+)
 
 from twoins.node.store.database import Database
 from twoins.node.store.tables import Base
@@ -50,5 +62,51 @@ def test_sqlite_database_runs_in_wal_mode(sqlite_url: str) -> None:
             mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
             foreign_keys = connection.exec_driver_sql("PRAGMA foreign_keys").scalar()
         assert (mode, foreign_keys) == ("wal", 1)
+    finally:
+        database.dispose()
+
+
+def test_catalogue_service_types_become_names_and_back(database_url: str) -> None:
+    """0013: offers applied by an earlier release kept their service types as numbers."""
+    database = Database(database_url)
+    offers = table(
+        "catalogue_offers",
+        *(column(name, String) for name in ("offer_id", "origin_region", "state", "search_text")),
+        *(column(name, JSON) for name in ("nace_divisions", "countries", "languages")),
+        column("service_types", JSON),
+        column("message", LargeBinary),
+        column("embedding", LargeBinary),
+        column("publish_time", DateTime(timezone=True)),
+        column("version_time", DateTime(timezone=True)),
+    )
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    try:
+        database.upgrade("0012")
+        with database.engine.begin() as connection:
+            connection.execute(
+                insert(offers).values(
+                    offer_id="0f9c2a9e-0000-4000-8000-000000000009",
+                    origin_region="gr-attica",
+                    state="PUBLISHED",
+                    search_text="",
+                    nace_divisions=[],
+                    countries=[],
+                    languages=[],
+                    service_types=["3", "1"],
+                    message=b"",
+                    embedding=b"",
+                    publish_time=now,
+                    version_time=now,
+                )
+            )
+
+        def stored() -> list[str]:
+            with database.engine.connect() as connection:
+                return list(connection.execute(select(offers.c.service_types)).scalar_one())
+
+        database.upgrade()
+        assert stored() == ["MATCHMAKING", "CONSULTING"]
+        database.downgrade("0012")
+        assert stored() == ["3", "1"]
     finally:
         database.dispose()

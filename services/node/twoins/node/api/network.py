@@ -105,7 +105,7 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
         self, request: pb.SearchExpertOffersRequest, context: grpc.ServicerContext
     ) -> pb.SearchExpertOffersResponse:
         services = tuple(
-            str(item.value)
+            item.name
             for item in enums_from_proto(ServiceType, request.service_types, "service_types")
         )
         wanted = self._filter(

@@ -18,7 +18,7 @@ from twoins.node.domain.need import NeedState, NeedType
 from twoins.node.domain.referral import Action, Move, Referral, ReferralState, Side
 from twoins.node.domain.referral import Outcome as ReferralOutcome
 from twoins.node.domain.support import ServiceType
-from twoins.node.messages.convert import enum_name
+from twoins.node.messages.convert import enum_name, known_enum_names
 from twoins.node.messages.referrals import side_from_proto
 from twoins.node.semantic import MODEL_NAME
 from twoins.node.store.node_store import NodeStore
@@ -265,7 +265,7 @@ class EventApplier:
                 "nace_divisions": list(offer.nace_divisions),
                 "countries": list(offer.countries),
                 "languages": list(offer.languages),
-                "service_types": [str(service) for service in offer.service_types],
+                "service_types": known_enum_names(ServiceType, offer.service_types),
                 "search_text": _search_text(offer.title, offer.description, *offer.competences),
                 "embedding": self._embedding(
                     offer.text_embedding, offer.text_embedding_model, offer_text(offer)

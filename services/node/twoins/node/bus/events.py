@@ -70,7 +70,7 @@ def public_offer(offer: ExpertOffer) -> expert_offer_pb2.PublicExpertOffer:
         nace_divisions=list(dict.fromkeys(code[:2] for code in offer.nace_codes)),
         countries=offer.countries,
         languages=offer.languages,
-        service_types=["SERVICE_TYPE_" + service.name for service in offer.service_types],
+        service_types=[enum_to_proto(service) for service in offer.service_types],
         capacity_hours_per_month=offer.capacity_hours_per_month,
     )
 

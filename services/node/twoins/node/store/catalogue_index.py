@@ -169,7 +169,7 @@ def offer_entry(row: CatalogueOfferRow) -> IndexedEntry | None:
         frozenset(row.countries),
         frozenset(row.languages),
     )
-    services = frozenset(ServiceType(int(value)) for value in row.service_types)
+    services = frozenset(ServiceType[name] for name in row.service_types)
     return IndexedEntry(
         row.offer_id,
         row.origin_region,
