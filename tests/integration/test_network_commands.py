@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.support.postgres import free_port
+from tests.support.postgres import free_port, port_is_free
 from twoins.cli.edge import LEAF_PORT_OFFSET
 from twoins.cli.front_door import internal_realm_url
 from twoins.cli.node_client import NodeClient
@@ -30,12 +29,7 @@ def _port_with_free_management_port() -> int:
     """A free port whose Keycloak management port (+1000) is free too."""
     for _ in range(50):
         port = free_port()
-        if port + 1000 < 65536:
-            with socket.socket() as probe:
-                try:
-                    probe.bind(("127.0.0.1", port + 1000))
-                except OSError:
-                    continue
+        if port + 1000 < 65536 and port_is_free(port + 1000):
             return port
     raise RuntimeError("no free pair of ports")
 
@@ -45,18 +39,9 @@ def _port_with_free_leaf_ports(count: int) -> int:
     free too."""
     for _ in range(200):
         port = free_port()
-        if all(_bindable(port + LEAF_PORT_OFFSET + index) for index in range(count)):
+        if all(port_is_free(port + LEAF_PORT_OFFSET + index) for index in range(count)):
             return port
     raise RuntimeError("no free block of ports for the bus and its leaves")
-
-
-def _bindable(port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 def two_region_network(tmp_path: Path) -> Path:

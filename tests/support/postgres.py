@@ -34,16 +34,21 @@ def free_port() -> int:
     rng = random.SystemRandom()
     for _ in range(500):
         port = rng.choice(_QUIET_PORTS)
-        if port in _GIVEN:
+        if port in _GIVEN or not port_is_free(port):
             continue
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
         _GIVEN.add(port)
         return port
     raise RuntimeError("no free loopback port between 20000 and 32000")
+
+
+def port_is_free(port: int) -> bool:
+    """Whether nothing listens on (or holds) `port` on loopback now."""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def _binaries() -> Path:

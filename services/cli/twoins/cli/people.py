@@ -297,10 +297,7 @@ def add(
     console = Console(stderr=True)
     with _people(options) as people:
         console.print(f"==> adding {username} to {people.region} as {role}")
-        try:
-            password = people.add(username, role, email, first_name, last_name, locale or "")
-        except PeopleError as error:
-            raise click.ClickException(str(error)) from error
+        password = people.add(username, role, email, first_name, last_name, locale or "")
     console.print(f"[green]✓[/green] {username} added to {people.region} as {role}")
     console.print(
         "  temporary password (they choose their own at first sign-in; give it to them "
@@ -342,10 +339,7 @@ def disable(username: str, **options: Any) -> None:
     """Disables USERNAME (one of the region's people) and ends their sessions."""
     console = Console(stderr=True)
     with _people(options) as people:
-        try:
-            people.disable(username)
-        except PeopleError as error:
-            raise click.ClickException(str(error)) from error
+        people.disable(username)
     console.print(
         f"[green]✓[/green] {username} disabled: they can no longer sign in, and their "
         "sessions are ended"

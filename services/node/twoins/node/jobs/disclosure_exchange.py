@@ -22,8 +22,9 @@ logger = logging.getLogger(__name__)
 
 
 class DisclosureWorker:
-    """On the expert's side: exchanges contacts for every referral whose consent is recorded
-    and whose SME contact this node has not received yet; retried until it succeeds."""
+    """Every `interval` seconds: on the expert's side, exchanges contacts for every referral
+    whose consent is recorded and whose SME contact this node has not received yet; on the
+    SME's side, asks again for the erasures not yet confirmed; and exchanges audit heads."""
 
     def __init__(self, node: NodeContext, interval: float = 1.0) -> None:
         self._node = node

@@ -81,12 +81,11 @@ def enum_name(domain_enum: type[enum.Enum], value: int, field: str) -> str:
 def known_enum_names(domain_enum: type[enum.Enum], values: Iterable[int]) -> list[str]:
     """The names of the numbers the contract defines; a number from a newer release that
     this one does not know is left out (read, not refused)."""
-    proto_enum, prefix = _PROTO_ENUMS[domain_enum]
     names = []
     for value in values:
         try:
-            names.append(domain_enum[proto_enum.Name(value).removeprefix(prefix)].name)
-        except (ValueError, KeyError):
+            names.append(enum_name(domain_enum, value, ""))
+        except InvalidArgument:
             continue
     return names
 

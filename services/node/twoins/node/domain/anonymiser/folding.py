@@ -58,18 +58,6 @@ class FoldedText:
         origin.append(len(text))
         return cls(text, "".join(parts), tuple(origin))
 
-    def find_all(self, needle: str) -> list[tuple[int, int]]:
-        """Every occurrence of the folded `needle` as whole words, as (start, end) in `text`."""
-        pattern = _needle_pattern(needle)
-        if pattern is None:
-            return []
-        found = []
-        for match in pattern.finditer(self.folded):
-            start = self.origin[match.start()]
-            end = self.origin[match.end() - 1] + 1
-            found.append((start, end))
-        return found
-
     def find_any(self, needles: tuple[str, ...]) -> list[tuple[int, int]]:
         """Every occurrence of any of the folded `needles` as whole words, overlapping ones
         included, as (start, end) in `text`: one search however many needles."""
@@ -93,18 +81,6 @@ def _needles_pattern(needles: tuple[str, ...]) -> re.Pattern[str] | None:
     # Longer needles first where one starts another (the trie's order); spaces as any run.
     words = trie_pattern(sorted(folded)).replace("\\ ", r"\s+")
     return re.compile(r"(?<![a-z0-9])" + words + r"(?![a-z0-9])")
-
-
-@lru_cache(maxsize=8192)
-def _needle_pattern(needle: str) -> re.Pattern[str] | None:
-    """The pattern of a folded name as whole words, compiled once: the same SMEs' names are
-    looked for in text after text."""
-    folded_needle = re.sub(r"\s+", " ", fold(needle).strip())
-    if len(folded_needle) < 2:
-        return None
-    return re.compile(
-        r"(?<![a-z0-9])" + re.escape(folded_needle).replace(r"\ ", r"\s+") + r"(?![a-z0-9])"
-    )
 
 
 @lru_cache(maxsize=4096)

@@ -242,7 +242,7 @@ def find_phones(
             continue
         # Whether a number is valid depends on its digits and its "+" alone, however the
         # views space it.
-        key = ("+" if international else "") + re.sub(r"\D", "", value.replace("(0)", ""))
+        key = ("+" if international else "") + _NON_DIGIT.sub("", value.replace("(0)", ""))
         if key not in checked:
             checked[key] = _valid_phone(value, ordered)
         if checked[key]:
