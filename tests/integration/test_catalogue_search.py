@@ -34,7 +34,7 @@ def servicer(tmp_path: Path) -> NetworkServicer:
     applier = EventApplier(
         store,
         frozenset(network.region_ids),
-        on_change=lambda changed: context.catalogue.refresh(store, changed),
+        on_change=context.catalogue.apply,
         verify=None,
     )
     for index in range(7):

@@ -21,10 +21,11 @@ from twoins.node.domain.anonymiser.publication import DEFAULT_K
 from twoins.node.domain.audit import SignatureCheck
 from twoins.node.domain.errors import FieldViolation, InvalidArgument
 from twoins.node.domain.text import utc_now
+from twoins.node.messages.embedding import attach_embedding
 from twoins.node.peers import Peers
 from twoins.node.places import partner_localities
 from twoins.node.request_ids import REQUEST_ID_PATTERN, request_fingerprint
-from twoins.node.semantic import TextEmbedder
+from twoins.node.semantic import MODEL_NAME, TextEmbedder
 from twoins.node.store.audit import HeadSigner
 from twoins.node.store.catalogue_index import CatalogueIndex
 from twoins.node.store.node_store import NodeStore
@@ -77,9 +78,13 @@ class NodeContext:
     localities: Localities = field(default_factory=partner_localities)
 
     def emit(self, repositories: Repositories, payloads: list[Message]) -> None:
-        """Writes events to the outbox in the caller's transaction."""
+        """Writes events to the outbox in the caller's transaction, complete: a published
+        need or offer carries its text embedding, so the relay forwards the bytes as written
+        and the signature covers what was committed."""
         now = self.clock()
         for payload in payloads:
+            if self.embedder is not None:
+                attach_embedding(payload, self.embedder.embed_bytes, MODEL_NAME)
             envelope = wrap(payload, self.region.id, now)
             repositories.outbox.add(
                 envelope.event_id,

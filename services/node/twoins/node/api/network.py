@@ -189,15 +189,9 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
         kinds = tuple(kind.name for kind in enums_from_proto(KnowledgeKind, request.kinds, "kinds"))
         wanted = self._filter(request.query, kinds, "", "", request.language, request.origin_region)
         page = page_request(request.page_size, request.page_token, ("search-knowledge", wanted))
-        with self._node.store.read() as repositories:
-            rows, last, more = repositories.knowledge_catalogue.search(
-                page,
-                [word.casefold() for word in wanted.query.split()],
-                kinds,
-                wanted.language,
-                wanted.region,
-            )
-            items = [knowledge_pb2.PublicKnowledgeItem.FromString(row.message) for row in rows]
+        entries, last, more = self._catalogue.search_knowledge(wanted, page)
+        items = [knowledge_pb2.PublicKnowledgeItem.FromString(entry.message) for entry in entries]
         return pb.SearchKnowledgeItemsResponse(
-            items=items, next_page_token=next_page_token(page, last, more)
+            items=items,
+            next_page_token=next_page_token(page, last, more),
         )

@@ -11,7 +11,6 @@ from typing import Literal
 from google.protobuf.message import Message
 
 from twoins.common.envelope import EnvelopeError, EventVerifier, open_envelope
-from twoins.node.bus.events import need_text, offer_text
 from twoins.node.domain.knowledge import KnowledgeKind
 from twoins.node.domain.matching import EMBEDDING_DIMENSIONS as DIMENSIONS
 from twoins.node.domain.need import NeedState, NeedType
@@ -19,8 +18,11 @@ from twoins.node.domain.referral import Action, Move, Referral, ReferralState, S
 from twoins.node.domain.referral import Outcome as ReferralOutcome
 from twoins.node.domain.support import ServiceType
 from twoins.node.messages.convert import enum_name, known_enum_names
+from twoins.node.messages.embedding import need_text, offer_text
 from twoins.node.messages.referrals import side_from_proto
 from twoins.node.semantic import MODEL_NAME
+from twoins.node.store.catalogue import KNOWLEDGE, NEEDS, OFFERS
+from twoins.node.store.catalogue_index import CatalogueChange
 from twoins.node.store.node_store import NodeStore
 from twoins.node.store.repositories import Repositories
 from twoins.v1 import events_pb2, knowledge_pb2, need_pb2
@@ -39,25 +41,6 @@ def _check_id(value: str, what: str) -> None:
         raise EnvelopeError("INVALID", f"{what} {value!r} is not a UUID") from None
 
 
-def _entry_of(payload: Message) -> tuple[str, str]:
-    """The catalogue entry an event is about: ("need" or "offer", its id)."""
-    if isinstance(payload, events_pb2.NeedPublished):
-        return "need", payload.need.need_id
-    if isinstance(payload, events_pb2.NeedMatched | events_pb2.NeedRemoved):
-        return "need", payload.need_id
-    if isinstance(payload, events_pb2.ExpertOfferPublished):
-        return "offer", payload.offer.offer_id
-    if isinstance(payload, events_pb2.ExpertOfferWithdrawn):
-        return "offer", payload.offer_id
-    raise ValueError(f"{payload.DESCRIPTOR.full_name} changes no catalogue entry")
-
-
-#: Events that change no entry of the need and offer index (matching).
-_NOT_IN_THE_INDEX = (
-    events_pb2.ReferralMoved,
-    events_pb2.KnowledgeItemPublished,
-    events_pb2.KnowledgeItemWithdrawn,
-)
 _ACTIONS = {action.value: action for action in Action}
 _OUTCOMES = {outcome.value for outcome in ReferralOutcome}
 _SUPPORT = {kind.value for kind in ServiceType if kind is not ServiceType.UNSPECIFIED}
@@ -126,13 +109,6 @@ def _search_text(*parts: str) -> str:
     return " ".join(part.casefold() for part in parts)
 
 
-def knowledge_search_text(item: knowledge_pb2.PublicKnowledgeItem) -> str:
-    """The item's words, and a `lang:<code>` token per language for the language filter."""
-    words = _search_text(item.title, item.summary, item.body, *item.tags)
-    languages = " ".join(f"lang:{code}" for code in item.languages)
-    return f" {words} {languages} "
-
-
 class EventApplier:
     """Applies one event in one transaction, recording its id so a duplicate changes nothing."""
 
@@ -142,7 +118,7 @@ class EventApplier:
         known_regions: frozenset[str],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         embed: Callable[[str], bytes] | None = None,
-        on_change: Callable[[list[tuple[str, str]]], None] | None = None,
+        on_change: Callable[[list[CatalogueChange]], None] | None = None,
         own_region: str = "",
         *,
         verify: EventVerifier | None,
@@ -157,7 +133,7 @@ class EventApplier:
         self._clock = clock
         # Embeds a catalogue entry's text for matching; computed once, when the event arrives.
         self._embed = embed
-        # Told [("need" or "offer", id), ...] after a commit changed catalogue entries.
+        # Told the catalogue entries a batch changed, after its commit.
         self._on_change = on_change
 
     def apply(
@@ -171,7 +147,6 @@ class EventApplier:
         acknowledges them only after this returns. Every check runs before anything is
         written, so one bad event is dead-lettered without undoing the others."""
         results: list[tuple[Outcome, str]] = []
-        changed_entries: list[tuple[str, str]] = []
         opened: list[
             tuple[str, bytes, tuple[events_pb2.EventEnvelope, Message] | EnvelopeError]
         ] = []
@@ -209,11 +184,10 @@ class EventApplier:
                     results.append(self._dead_letter(repositories, subject, data, error))
                     continue
                 repositories.inbox.record(envelope.event_id, subject, self._clock())
-                if changed and not isinstance(payload, _NOT_IN_THE_INDEX):
-                    changed_entries.append(_entry_of(payload))
                 results.append(("applied" if changed else "stale", ""))
-        if self._on_change is not None and changed_entries:
-            self._on_change(list(dict.fromkeys(changed_entries)))
+            changes = repositories.catalogue.changes
+        if self._on_change is not None and changes:
+            self._on_change(changes)
         return results
 
     def _dead_letter(
@@ -251,14 +225,14 @@ class EventApplier:
                     else occur_time
                 ),
             }
-            return catalogue.upsert_need(
-                need.need_id, origin, values, need.SerializeToString(), occur_time
+            return catalogue.publish(
+                NEEDS, need.need_id, origin, values, need.SerializeToString(), occur_time
             )
         if isinstance(payload, events_pb2.NeedMatched):
-            return catalogue.set_need_state(payload.need_id, origin, "MATCHED", occur_time)
+            return catalogue.set_state(NEEDS, payload.need_id, origin, "MATCHED", occur_time)
         if isinstance(payload, events_pb2.NeedRemoved):
             final = enum_name(NeedState, payload.final_state, "final_state")
-            return catalogue.set_need_state(payload.need_id, origin, final, occur_time)
+            return catalogue.set_state(NEEDS, payload.need_id, origin, final, occur_time)
         if isinstance(payload, events_pb2.ExpertOfferPublished):
             offer = payload.offer
             values = {
@@ -272,28 +246,28 @@ class EventApplier:
                 ),
                 "publish_time": occur_time,
             }
-            return catalogue.upsert_offer(
-                offer.offer_id, origin, values, offer.SerializeToString(), occur_time
+            return catalogue.publish(
+                OFFERS, offer.offer_id, origin, values, offer.SerializeToString(), occur_time
             )
         if isinstance(payload, events_pb2.ExpertOfferWithdrawn):
-            return catalogue.withdraw_offer(payload.offer_id, origin, occur_time)
+            return catalogue.set_state(OFFERS, payload.offer_id, origin, "WITHDRAWN", occur_time)
         if isinstance(payload, events_pb2.KnowledgeItemPublished):
             item = payload.item
             values = {
                 "kind": enum_name(KnowledgeKind, item.kind, "item.kind"),
                 "languages": list(item.languages),
-                "search_text": knowledge_search_text(item),
+                "search_text": _search_text(item.title, item.summary, item.body, *item.tags),
                 "create_time": (
                     item.publish_time.ToDatetime(tzinfo=UTC)
                     if item.HasField("publish_time")
                     else occur_time
                 ),
             }
-            return repositories.knowledge_catalogue.upsert(
-                item.item_id, origin, values, item.SerializeToString(), occur_time
+            return catalogue.publish(
+                KNOWLEDGE, item.item_id, origin, values, item.SerializeToString(), occur_time
             )
         if isinstance(payload, events_pb2.KnowledgeItemWithdrawn):
-            return repositories.knowledge_catalogue.withdraw(payload.item_id, origin, occur_time)
+            return catalogue.set_state(KNOWLEDGE, payload.item_id, origin, "WITHDRAWN", occur_time)
         return False  # heartbeats are the monitor's
 
     def _referral_moved(self, repositories: Repositories, moved: events_pb2.ReferralMoved) -> bool:

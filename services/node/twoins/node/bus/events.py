@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from google.protobuf.message import Message
 
 from twoins.node.domain.anonymiser.publication import AnonymisedNeed
@@ -113,22 +111,3 @@ def knowledge_events(before: KnowledgeItem, after: KnowledgeItem) -> list[Messag
     if before.state is KnowledgeItemState.PUBLISHED and after.state is KnowledgeItemState.WITHDRAWN:
         return [events_pb2.KnowledgeItemWithdrawn(item_id=after.id)]
     return []
-
-
-def need_text(need: need_pb2.AnonymisedNeed) -> str:
-    """What of a need is embedded for matching: its anonymised words."""
-    return ". ".join(part for part in (need.title, need.description, *need.keywords) if part)
-
-
-def offer_text(offer: expert_offer_pb2.PublicExpertOffer) -> str:
-    return ". ".join(part for part in (offer.title, offer.description, *offer.competences) if part)
-
-
-def attach_embedding(payload: Message, embed: Callable[[str], bytes], model: str) -> None:
-    """Adds the text embedding to a published need or offer, computed once at the origin."""
-    if isinstance(payload, events_pb2.NeedPublished):
-        payload.need.text_embedding = embed(need_text(payload.need))
-        payload.need.text_embedding_model = model
-    elif isinstance(payload, events_pb2.ExpertOfferPublished):
-        payload.offer.text_embedding = embed(offer_text(payload.offer))
-        payload.offer.text_embedding_model = model

@@ -27,10 +27,8 @@ from twoins.common.metrics import package_version
 from twoins.common.signing import KeyFileSigner, KeyRingCache
 from twoins.common.stream import STREAM_NAME
 from twoins.node.bus.apply import EventApplier
-from twoins.node.bus.events import attach_embedding
 from twoins.node.context import NodeContext
 from twoins.node.metrics import NodeMetrics
-from twoins.node.semantic import MODEL_NAME
 from twoins.node.store.vitals import read_vitals
 from twoins.v1 import events_pb2
 
@@ -71,7 +69,7 @@ class BusWorker:
             known_regions,
             context.clock,
             embed,
-            on_change=lambda changed: context.catalogue.refresh(context.store, changed),
+            on_change=context.catalogue.apply,
             own_region=context.region.id,
             verify=keyring.verify_event,
         )
@@ -224,28 +222,9 @@ class BusWorker:
     async def _publish_one(
         self, js: JetStreamContext, event_id: str, subject: str, envelope: bytes
     ) -> str:
-        if self._context.embedder is not None:
-            # Off the request path and outside any transaction: embedding a text takes tens
-            # of milliseconds of CPU.
-            envelope = await asyncio.get_running_loop().run_in_executor(
-                None, self._with_embedding, envelope
-            )
         headers = {"Nats-Msg-Id": event_id, **self._signer.key.event_headers(envelope)}
         await js.publish(subject, envelope, timeout=5, headers=headers)
         return event_id
-
-    def _with_embedding(self, envelope_bytes: bytes) -> bytes:
-        """The envelope with the text embedding of the need or offer it publishes, if any."""
-        embedder = self._context.embedder
-        envelope = events_pb2.EventEnvelope.FromString(envelope_bytes)
-        for message_type in (events_pb2.NeedPublished, events_pb2.ExpertOfferPublished):
-            if envelope.event_type == message_type.DESCRIPTOR.full_name and embedder is not None:
-                payload = message_type()
-                envelope.payload.Unpack(payload)
-                attach_embedding(payload, embedder.embed_bytes, MODEL_NAME)
-                envelope.payload.Pack(payload)
-                return envelope.SerializeToString()
-        return envelope_bytes
 
     async def _heartbeats(self, client: Client) -> None:
         """Publishes the node's heartbeat at a fixed interval (core NATS: nobody keeps it)."""

@@ -1,7 +1,9 @@
 """The network catalogue in memory: what searches and matching read, kept beside the tables.
 
-The tables are the record; this index is rebuilt from them at start and refreshed after each
-applied event, so a search is a few set operations and matching one matrix product.
+The tables are the record (`catalogue.py`); this index is rebuilt from them at start and takes
+the entries each applied batch wrote after its commit, so a search is a few set operations and
+matching one matrix product. Needs, offers and knowledge items are one kind of entry each, on
+shelves that search alike.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -20,9 +23,11 @@ from twoins.node.domain.matching import EMBEDDING_DIMENSIONS as DIMENSIONS
 from twoins.node.domain.matching import NeedTraits, OfferTraits
 from twoins.node.domain.need import NeedType
 from twoins.node.domain.support import ServiceType
-from twoins.node.store.node_store import NodeStore
 from twoins.node.store.pagination import PagePosition, PageRequest
-from twoins.node.store.tables import CatalogueNeedRow, CatalogueOfferRow
+from twoins.node.store.tables import CatalogueKnowledgeRow, CatalogueNeedRow, CatalogueOfferRow
+
+if TYPE_CHECKING:  # the store's repositories build this module's entries
+    from twoins.node.store.node_store import NodeStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +59,23 @@ class IndexedEntry:
     publish_time: datetime
     message: bytes
     vector: npt.NDArray[np.float32] | None
-    #: What matching compares, built once here rather than on every query.
-    traits: NeedTraits | OfferTraits
+    #: What matching compares, built once here rather than on every query; None for
+    #: knowledge items, which are searched, not matched.
+    traits: NeedTraits | OfferTraits | None
 
     @property
     def position(self) -> tuple[datetime, str]:
         return (self.publish_time, self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueChange:
+    """An entry an event changed: its kind ("need", "offer" or "knowledge"), its id and what
+    the index keeps of it now (None when the network no longer sees it)."""
+
+    kind: str
+    id: str
+    entry: IndexedEntry | None
 
 
 @dataclass
@@ -138,9 +154,7 @@ def _vector(data: bytes) -> npt.NDArray[np.float32] | None:
     return np.frombuffer(data, dtype=np.float32)
 
 
-def need_entry(row: CatalogueNeedRow) -> IndexedEntry | None:
-    if row.state not in ("PUBLISHED", "MATCHED"):
-        return None
+def need_entry(row: CatalogueNeedRow) -> IndexedEntry:
     nace, countries, languages = (
         frozenset(row.nace_divisions),
         frozenset(row.target_countries),
@@ -161,9 +175,7 @@ def need_entry(row: CatalogueNeedRow) -> IndexedEntry | None:
     )
 
 
-def offer_entry(row: CatalogueOfferRow) -> IndexedEntry | None:
-    if row.state != "PUBLISHED":
-        return None
+def offer_entry(row: CatalogueOfferRow) -> IndexedEntry:
     nace, countries, languages = (
         frozenset(row.nace_divisions),
         frozenset(row.countries),
@@ -185,47 +197,59 @@ def offer_entry(row: CatalogueOfferRow) -> IndexedEntry | None:
     )
 
 
+#: Earlier releases wrote each language into a knowledge item's search text as `lang:<code>`.
+_LANGUAGE_TOKEN = re.compile(r"\blang:\w+")
+
+
+def knowledge_entry(row: CatalogueKnowledgeRow) -> IndexedEntry:
+    return IndexedEntry(
+        row.id,
+        row.origin_region,
+        frozenset({row.kind}),
+        frozenset(),
+        frozenset(),
+        frozenset(row.languages),
+        frozenset(words_of(_LANGUAGE_TOKEN.sub(" ", row.search_text))),
+        row.create_time,
+        row.message,
+        None,
+        None,
+    )
+
+
 class CatalogueIndex:
     """Thread-safe: the bus thread refreshes it while gRPC threads read it."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._needs = _Shelf()
-        self._offers = _Shelf()
+        self._shelves = {"need": _Shelf(), "offer": _Shelf(), "knowledge": _Shelf()}
+
+    @property
+    def _needs(self) -> _Shelf:
+        return self._shelves["need"]
+
+    @property
+    def _offers(self) -> _Shelf:
+        return self._shelves["offer"]
 
     def load(self, store: NodeStore) -> None:
         with store.read() as repositories:
-            needs = [need_entry(row) for row in repositories.catalogue.visible_needs()]
-            offers = [offer_entry(row) for row in repositories.catalogue.visible_offers()]
+            visible = repositories.catalogue.visible()
+        shelves = {kind: _Shelf() for kind in self._shelves}
+        for change in visible:
+            shelves[change.kind].put(change.entry, change.id)
         with self._lock:
-            self._needs, self._offers = _Shelf(), _Shelf()
-            for entry in needs:
-                if entry is not None:
-                    self._needs.put(entry, entry.id)
-            for entry in offers:
-                if entry is not None:
-                    self._offers.put(entry, entry.id)
+            self._shelves = shelves
         # The index lives as long as the process: moved out of the collector's reach, it no
         # longer makes every full collection (triggered by a query's allocations) scan tens of
         # thousands of objects, which tripled matching's p95 at 10,000 entries.
         gc.freeze()
 
-    def refresh(self, store: NodeStore, changed: list[tuple[str, str]]) -> None:
-        """Re-reads the entries events changed ("need" or "offer", id), in one read."""
-        entries: list[tuple[str, str, IndexedEntry | None]] = []
-        with store.read() as repositories:
-            session = repositories.session
-            for kind, entry_id in changed:
-                if kind == "need":
-                    need_row = session.get(CatalogueNeedRow, entry_id)
-                    entry = need_entry(need_row) if need_row is not None else None
-                else:
-                    offer_row = session.get(CatalogueOfferRow, entry_id)
-                    entry = offer_entry(offer_row) if offer_row is not None else None
-                entries.append((kind, entry_id, entry))
+    def apply(self, changes: Iterable[CatalogueChange]) -> None:
+        """Takes the entries a committed transaction wrote, in the order it wrote them."""
         with self._lock:
-            for kind, entry_id, entry in entries:
-                (self._needs if kind == "need" else self._offers).put(entry, entry_id)
+            for change in changes:
+                self._shelves[change.kind].put(change.entry, change.id)
 
     def search_needs(
         self, wanted: CatalogueFilter, page: PageRequest
@@ -238,6 +262,12 @@ class CatalogueIndex:
     ) -> tuple[list[IndexedEntry], PagePosition | None, bool]:
         with self._lock:
             return self._offers.search(wanted, page)
+
+    def search_knowledge(
+        self, wanted: CatalogueFilter, page: PageRequest
+    ) -> tuple[list[IndexedEntry], PagePosition | None, bool]:
+        with self._lock:
+            return self._shelves["knowledge"].search(wanted, page)
 
     def need(self, need_id: str) -> IndexedEntry | None:
         with self._lock:

@@ -30,16 +30,15 @@ from twoins.node.domain.organisation import (
 )
 from twoins.node.domain.support import ServiceType
 from twoins.node.store.audit import AuditLog
+from twoins.node.store.catalogue import CatalogueRepository
 from twoins.node.store.disclosures import DisclosedContactRepository, PendingErasureRepository
-from twoins.node.store.knowledge import KnowledgeCatalogue, KnowledgeItemRepository
+from twoins.node.store.knowledge import KnowledgeItemRepository
 from twoins.node.store.pagination import PagePosition, PageRequest, fetch_page
 from twoins.node.store.referrals import ReferralRepository
 from twoins.node.store.tables import (
     AssessmentRow,
     BusinessPlanRevisionRow,
     BusinessPlanRow,
-    CatalogueNeedRow,
-    CatalogueOfferRow,
     DeadLetterRow,
     ExpertOfferRow,
     IdempotencyKeyRow,
@@ -645,145 +644,6 @@ class DeadLetterRepository:
         return {reason: int(count) for reason, count in rows}
 
 
-# --- the network catalogue -------------------------------------------------------------------
-
-
-class CatalogueRepository:
-    """The read model of the network's needs and offers that searches run on, locally."""
-
-    VISIBLE_STATES = ("PUBLISHED", "MATCHED")
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def _newer(self, row: Any, origin_region: str, version_time: datetime) -> bool:
-        """A stored entry wins over an older event, and no region may touch another's."""
-        return bool(row.version_time > version_time or row.origin_region != origin_region)
-
-    def _upsert(
-        self,
-        row_type: type[Any],
-        key: str,
-        entry_id: str,
-        origin_region: str,
-        values: dict[str, Any],
-        message: bytes,
-        version_time: datetime,
-    ) -> bool:
-        row = self._session.get(row_type, entry_id)
-        if row is not None and self._newer(row, origin_region, version_time):
-            return False
-        if row is None:
-            row = row_type(**{key: entry_id}, origin_region=origin_region)
-            self._session.add(row)
-        for name, value in values.items():
-            setattr(row, name, value)
-        row.message = message
-        row.state = "PUBLISHED"
-        row.version_time = version_time
-        return True
-
-    def _set_state(
-        self,
-        row_type: type[Any],
-        key: str,
-        entry_id: str,
-        origin_region: str,
-        state: str,
-        version_time: datetime,
-        empty: dict[str, Any],
-    ) -> bool:
-        row = self._session.get(row_type, entry_id)
-        if row is None:
-            # Ended before this node saw it published: a tombstone keeps a late
-            # publication from bringing it back.
-            row = row_type(
-                **{key: entry_id},
-                origin_region=origin_region,
-                search_text="",
-                message=b"",
-                publish_time=version_time,
-                **empty,
-            )
-            self._session.add(row)
-        elif self._newer(row, origin_region, version_time):
-            return False
-        row.state = state
-        row.version_time = version_time
-        return True
-
-    def upsert_need(
-        self,
-        need_id: str,
-        origin_region: str,
-        values: dict[str, Any],
-        message: bytes,
-        version_time: datetime,
-    ) -> bool:
-        """Stores the need unless a newer event already did; returns whether it changed."""
-        return self._upsert(
-            CatalogueNeedRow, "need_id", need_id, origin_region, values, message, version_time
-        )
-
-    def set_need_state(
-        self, need_id: str, origin_region: str, state: str, version_time: datetime
-    ) -> bool:
-        return self._set_state(
-            CatalogueNeedRow,
-            "need_id",
-            need_id,
-            origin_region,
-            state,
-            version_time,
-            {
-                "type": "",
-                "title": "",
-                "description": "",
-                "nace_divisions": [],
-                "target_countries": [],
-                "languages": [],
-                "keywords": [],
-            },
-        )
-
-    def upsert_offer(
-        self,
-        offer_id: str,
-        origin_region: str,
-        values: dict[str, Any],
-        message: bytes,
-        version_time: datetime,
-    ) -> bool:
-        return self._upsert(
-            CatalogueOfferRow, "offer_id", offer_id, origin_region, values, message, version_time
-        )
-
-    def withdraw_offer(self, offer_id: str, origin_region: str, version_time: datetime) -> bool:
-        return self._set_state(
-            CatalogueOfferRow,
-            "offer_id",
-            offer_id,
-            origin_region,
-            "WITHDRAWN",
-            version_time,
-            {"nace_divisions": [], "countries": [], "languages": [], "service_types": []},
-        )
-
-    def visible_needs(self) -> list[CatalogueNeedRow]:
-        return list(
-            self._session.scalars(
-                select(CatalogueNeedRow).where(CatalogueNeedRow.state.in_(self.VISIBLE_STATES))
-            )
-        )
-
-    def visible_offers(self) -> list[CatalogueOfferRow]:
-        return list(
-            self._session.scalars(
-                select(CatalogueOfferRow).where(CatalogueOfferRow.state == "PUBLISHED")
-            )
-        )
-
-
 class Repositories:
     """Every repository, bound to one transaction's session."""
 
@@ -801,7 +661,6 @@ class Repositories:
         self.catalogue = CatalogueRepository(session)
         self.referrals = ReferralRepository(session)
         self.knowledge_items = KnowledgeItemRepository(session)
-        self.knowledge_catalogue = KnowledgeCatalogue(session)
         self.audit = AuditLog(session)
         self.disclosed_contacts = DisclosedContactRepository(session)
         self.pending_erasures = PendingErasureRepository(session)

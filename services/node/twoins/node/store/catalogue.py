@@ -1,0 +1,175 @@
+"""The network catalogue's record: every region's published needs, expert offers and knowledge
+items as the events brought them, one shelf per kind under one rule.
+
+The rule, the same for every kind:
+
+- an entry belongs to its origin region: an event about it from another region changes nothing;
+- the newest event wins: an event older (by its occur time) than the last one applied to the
+  entry changes nothing, so events may arrive in any order and any number of times;
+- an end (a need closed, withdrawn or expired; an offer or a knowledge item withdrawn) is kept
+  as a tombstone with its time, so a publication older than the end, arriving late, cannot
+  bring the entry back; an end that arrives before its entry's publication leaves a tombstone
+  too;
+- a publication newer than the end publishes the entry again. Whether an entry may be published
+  again at all is its origin's rule: needs and offers may be republished after a withdrawal,
+  knowledge items may not (their domain), so no such event is ever sent for them.
+
+Every change is recorded as the entry the in-memory index keeps (None when no longer visible),
+built from the values just written; the index takes them after commit without reading again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from twoins.node.store.catalogue_index import (
+    CatalogueChange,
+    IndexedEntry,
+    knowledge_entry,
+    need_entry,
+    offer_entry,
+)
+from twoins.node.store.tables import CatalogueKnowledgeRow, CatalogueNeedRow, CatalogueOfferRow
+
+PUBLISHED = "PUBLISHED"
+
+
+@dataclass(frozen=True)
+class Shelf:
+    """One kind of catalogue entry and the table that keeps it."""
+
+    kind: str
+    row_type: type[Any]
+    key: str
+    #: The column of the time it was published (the order of search results).
+    time_column: str
+    visible_states: tuple[str, ...]
+    #: The columns of an entry this node never saw published (a tombstone).
+    tombstone: Mapping[str, Any]
+    entry: Callable[[Any], IndexedEntry]
+
+
+NEEDS = Shelf(
+    "need",
+    CatalogueNeedRow,
+    "need_id",
+    "publish_time",
+    (PUBLISHED, "MATCHED"),
+    {
+        "type": "",
+        "title": "",
+        "description": "",
+        "nace_divisions": [],
+        "target_countries": [],
+        "languages": [],
+        "keywords": [],
+    },
+    need_entry,
+)
+OFFERS = Shelf(
+    "offer",
+    CatalogueOfferRow,
+    "offer_id",
+    "publish_time",
+    (PUBLISHED,),
+    {"nace_divisions": [], "countries": [], "languages": [], "service_types": []},
+    offer_entry,
+)
+KNOWLEDGE = Shelf(
+    "knowledge",
+    CatalogueKnowledgeRow,
+    "id",
+    "create_time",
+    (PUBLISHED,),
+    {"kind": "", "languages": []},
+    knowledge_entry,
+)
+SHELVES = (NEEDS, OFFERS, KNOWLEDGE)
+
+
+class CatalogueRepository:
+    """The catalogue's tables, bound to one transaction; `changes` lists what it changed."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self.changes: list[CatalogueChange] = []
+
+    def _owned_and_older(
+        self, shelf: Shelf, entry_id: str, origin_region: str, version_time: datetime
+    ) -> tuple[bool, Any]:
+        """Whether the event may change the entry, and its row (None if there is none)."""
+        row = self._session.get(shelf.row_type, entry_id)
+        if row is None:
+            return True, None
+        return row.origin_region == origin_region and row.version_time <= version_time, row
+
+    def publish(
+        self,
+        shelf: Shelf,
+        entry_id: str,
+        origin_region: str,
+        values: Mapping[str, Any],
+        message: bytes,
+        version_time: datetime,
+    ) -> bool:
+        """Stores the entry as published unless a newer event came first; whether it changed."""
+        applies, row = self._owned_and_older(shelf, entry_id, origin_region, version_time)
+        if not applies:
+            return False
+        if row is None:
+            row = shelf.row_type(**{shelf.key: entry_id}, origin_region=origin_region)
+            self._session.add(row)
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.message = message
+        row.state = PUBLISHED
+        row.version_time = version_time
+        self._record(shelf, entry_id, row)
+        return True
+
+    def set_state(
+        self, shelf: Shelf, entry_id: str, origin_region: str, state: str, version_time: datetime
+    ) -> bool:
+        """Moves the entry to `state` (an end, or a need's MATCHED) unless a newer event came
+        first; an entry not seen yet is kept as a tombstone. Whether it changed."""
+        applies, row = self._owned_and_older(shelf, entry_id, origin_region, version_time)
+        if not applies:
+            return False
+        if row is None:
+            row = shelf.row_type(
+                **{shelf.key: entry_id},
+                origin_region=origin_region,
+                search_text="",
+                message=b"",
+                **{shelf.time_column: version_time},
+                **shelf.tombstone,
+            )
+            self._session.add(row)
+        row.state = state
+        row.version_time = version_time
+        self._record(shelf, entry_id, row)
+        return True
+
+    def _record(self, shelf: Shelf, entry_id: str, row: Any) -> None:
+        entry = shelf.entry(row) if row.state in shelf.visible_states and row.message else None
+        self.changes.append(CatalogueChange(shelf.kind, entry_id, entry))
+
+    def visible(self) -> list[CatalogueChange]:
+        """Every entry the network can see now, on every shelf, as the index keeps it."""
+        found = []
+        for shelf in SHELVES:
+            rows = self._session.scalars(
+                select(shelf.row_type).where(shelf.row_type.state.in_(shelf.visible_states))
+            )
+            found += [
+                CatalogueChange(shelf.kind, getattr(row, shelf.key), shelf.entry(row))
+                for row in rows
+                if row.message
+            ]
+        return found
