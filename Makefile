@@ -10,13 +10,13 @@ DATA_DIR ?= var
 # while protos/ has uncommitted changes, else the one before it; CONTRACT_BEFORE=<ref> to choose.
 CONTRACT_BEFORE ?= $(shell git diff --quiet HEAD -- protos 2>/dev/null && echo HEAD~1 || echo HEAD)
 
-.PHONY: help setup translations messages system-packages tools run test test-unit test-integration lint format protos lock bench clean
+.PHONY: help setup translations messages system-packages tools run test test-unit test-integration lint format protos openapi lock bench clean
 
 help:
 	@echo "make run    - run the whole network locally (nodes on SQLite, demo data)"
 	@echo "make test   - run every test (sets up the virtual environment and servers)"
 	@echo "make lint   - ruff, format check, mypy and buf lint"
-	@echo "make protos - regenerate the Python code of protos/"
+	@echo "make protos - regenerate the Python code of protos/ and docs/openapi.json"
 	@echo "make messages - extract the console's texts into its catalogues"
 	@echo "make bench  - run the benchmarks in tests/bench and print their figures"
 	@echo "make lock   - re-resolve requirements.lock from pyproject.toml"
@@ -89,6 +89,11 @@ format: setup
 
 protos: setup
 	@$(BIN)/python scripts/generate_protos.py
+	@$(MAKE) --no-print-directory openapi
+
+openapi: setup
+	@$(BIN)/python -m twoins.gateway.openapi > docs/openapi.json
+	@echo "==> wrote docs/openapi.json (the REST API derived from the contract's annotations)"
 
 lock:
 	@echo "==> resolving the dependencies of pyproject.toml in a throwaway environment"

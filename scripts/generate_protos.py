@@ -17,6 +17,12 @@ def proto_files(root: Path = PROTO_ROOT) -> list[Path]:
     return sorted((root / "twoins" / "v1").glob("*.proto"))
 
 
+def annotation_files(root: Path = PROTO_ROOT) -> list[Path]:
+    """googleapis' annotations the contract uses, copied from googleapis-common-protos: that
+    package brings their Python code; only their type stubs are written here, for mypy."""
+    return sorted((root / "google" / "api").glob("*.proto"))
+
+
 def generate(output_dir: Path, root: Path = PROTO_ROOT) -> None:
     """Writes *_pb2.py, *_pb2.pyi and *_pb2_grpc.py of every .proto under `root`, and the
     descriptor set with comments."""
@@ -47,6 +53,16 @@ def generate(output_dir: Path, root: Path = PROTO_ROOT) -> None:
     ]
     if protoc.main(arguments) != 0:
         raise SystemExit("protoc failed: see the messages above")
+    stubs = [
+        "grpc_tools.protoc",
+        f"--proto_path={root}",
+        f"--proto_path={well_known_types}",
+        f"--plugin=protoc-gen-mypy={grpc_stub_plugin.with_name('protoc-gen-mypy')}",
+        f"--mypy_out={output_dir}",
+        *(str(path.relative_to(root)) for path in annotation_files(root)),
+    ]
+    if protoc.main(stubs) != 0:
+        raise SystemExit("protoc failed on the googleapis annotations: see the messages above")
 
 
 if __name__ == "__main__":

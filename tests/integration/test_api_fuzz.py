@@ -1,39 +1,41 @@
 """Schemathesis against the gateway's own OpenAPI document, with a real token from the real
 Keycloak, in front of two real nodes: generated requests to every operation (valid and
-invalid) never get a 5xx, and every response conforms to the document (status codes, content
-types, bodies)."""
+invalid) pass every check schemathesis has: no 5xx, status codes, content types and bodies as
+documented, schema-invalid requests refused, schema-valid ones not refused for their shape.
+
+A schema-valid request may still break a rule no JSON Schema states (a NACE code that is not
+in the code list, an expiry in the past, a page token this node did not issue): the node
+refuses it with a documented 400 naming the field, so 400 is an expected answer to valid data.
+Everything the schema can state, it does (UUID ids, ranges, required fields)."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.config import SchemathesisConfig
+from schemathesis.core.failures import FailureGroup
 
 from tests.support.identity import Identity, RunningGateway
 
 CALLER = "cluster-manager.it-basilicata"
-CHECKS = (
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-)
+#: Schemathesis' own list, with 400: a domain rule the schema cannot state.
+VALID_DATA_ANSWERS = ["2xx", "3xx", "400", "401", "403", "404", "409", "429", "5xx"]
 
 
-EXAMPLES = 8
+#: Examples per operation; TWOINS_FUZZ_EXAMPLES=200 for a thorough run outside `make test`.
+EXAMPLES = int(os.environ.get("TWOINS_FUZZ_EXAMPLES", "8"))
 
 
 def test_every_operation_answers_within_its_contract(
     gateway: RunningGateway, identity: Identity
 ) -> None:
-    api = schemathesis.openapi.from_url(f"{gateway.url}/openapi.json")
+    config = SchemathesisConfig.from_dict(
+        {"checks": {"positive_data_acceptance": {"expected-statuses": VALID_DATA_ANSWERS}}}
+    )
+    api = schemathesis.openapi.from_url(f"{gateway.url}/openapi.json", config=config)
     failures: dict[str, str] = {}
     operations = 0
     calls: list[int] = []
@@ -47,11 +49,11 @@ def test_every_operation_answers_within_its_contract(
             token = identity.access_token(CALLER)
             response = case.call(headers={"Authorization": f"Bearer {token}"}, timeout=30)
             calls.append(response.status_code)
-            case.validate_response(response, checks=CHECKS)
+            case.validate_response(response)  # every check
 
         try:
             check()
-        except Exception as error:
+        except (Exception, FailureGroup) as error:
             failures[operation.label] = str(error)[:1500]
     assert operations >= 50
     # Every operation was called, with valid and invalid requests alike.

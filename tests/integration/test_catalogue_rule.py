@@ -99,7 +99,7 @@ class Shelves:
             "knowledge": searched.search_knowledge,
         }[kind]
         entries, _last, _more = search(CatalogueFilter(), EVERYTHING)
-        parsed = {
+        parsed: type[Message] = {
             "need": need_pb2.AnonymisedNeed,
             "offer": expert_offer_pb2.PublicExpertOffer,
             "knowledge": knowledge_pb2.PublicKnowledgeItem,

@@ -205,7 +205,8 @@ def test_generated_code_is_current_with_the_protos(tmp_path: Path) -> None:
     committed = sorted(
         path.relative_to(ROOT / "protos")
         for pattern in ("*_pb2*.py*", "*.binpb")
-        for path in GENERATED.glob(pattern)
+        for path in (ROOT / "protos").rglob(pattern)
+        if "__pycache__" not in path.parts
     )
     assert fresh == committed, "generated files differ: run `make protos` and commit"
     stale = [

@@ -19,8 +19,9 @@ from google.protobuf.message_factory import GetMessageClass
 
 from twoins.common.auth import InvalidToken, Principal, bearer_token
 from twoins.common.realm_config import NODE
-from twoins.gateway.openapi import API_PREFIX, api_schemas
+from twoins.gateway.openapi import api_schemas
 from twoins.gateway.operations import (
+    API_PREFIX,
     IDEMPOTENCY_HEADER,
     OPERATIONS,
     REQUEST_ID_FIELD,
@@ -29,7 +30,6 @@ from twoins.gateway.operations import (
 )
 from twoins.gateway.problems import Problem
 from twoins.gateway.services import services
-from twoins.v1 import business_plan_pb2
 
 logger = logging.getLogger("twoins.gateway.api")
 
@@ -244,11 +244,13 @@ def _handler(operation: Operation) -> Any:
         )
         if operation.status == 204:
             return Response(status=204)
-        if isinstance(response, business_plan_pb2.ExportBusinessPlanResponse):
-            safe_name = re.sub(r"[^A-Za-z0-9._-]", "_", response.file_name) or "export"
+        if operation.file:
+            # A file: the rule's bytes field, sent with the response's media type and name.
+            file_name = str(getattr(response, "file_name", ""))
+            safe_name = re.sub(r"[^A-Za-z0-9._-]", "_", file_name) or "export"
             return Response(
-                response.content,
-                mimetype=response.media_type or "application/octet-stream",
+                getattr(response, str(operation.result)),
+                mimetype=getattr(response, "media_type", "") or "application/octet-stream",
                 headers={"Content-Disposition": f'attachment; filename="{safe_name}"'},
             )
         reply = _json_response(operation, response)

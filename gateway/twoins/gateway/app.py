@@ -35,7 +35,8 @@ from twoins.gateway.metrics import install as install_metrics
 from twoins.gateway.network_health import network_health
 from twoins.gateway.network_kpis import network_kpis
 from twoins.gateway.nodes import RegionNodes
-from twoins.gateway.openapi import API_PREFIX, api_schemas
+from twoins.gateway.openapi import api_schemas
+from twoins.gateway.operations import API_PREFIX
 from twoins.gateway.problems import TITLES, Problem
 from twoins.gateway.security import install as install_security
 from twoins.gateway.services import EXTENSION, GatewayServices

@@ -1,9 +1,10 @@
 """The gRPC contract seen as JSON: JSON Schema (2020-12, as OpenAPI 3.1 uses) of its messages.
 
-Descriptions and field behaviour come from the contract's own comments, kept in the
-descriptor set `make protos` writes: a field whose comment starts with "Output only." is
-read-only (a request that sets it is refused), "Required." is required when creating. JSON is
-protobuf's canonical JSON mapping with the proto field names (snake_case).
+Field behaviour comes from the contract's `google.api.field_behavior` annotations: an
+OUTPUT_ONLY field is read-only (a request that sets it is refused), a REQUIRED one is required
+when creating; `google.api.field_info` marks ids as UUIDs. Descriptions come from the
+contract's comments, kept in the descriptor set `make protos` writes. JSON is protobuf's
+canonical JSON mapping with the proto field names (snake_case).
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
 
+from google.api import field_behavior_pb2, field_info_pb2
 from google.protobuf import descriptor_pb2
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
 
 Mode = Literal["output", "create", "patch"]
+
+PAGE_SIZE_FIELD = "page_size"
 
 _SUFFIX = {"output": "", "create": "Input", "patch": "Patch"}
 _INT32 = (FieldDescriptor.TYPE_INT32, FieldDescriptor.TYPE_SINT32, FieldDescriptor.TYPE_SFIXED32)
@@ -81,12 +85,21 @@ def description(full_name: str) -> str:
     return comments().get(full_name, "")
 
 
+def field_behaviours(field: FieldDescriptor) -> frozenset[int]:
+    return frozenset(field.GetOptions().Extensions[field_behavior_pb2.field_behavior])
+
+
 def is_output_only(field: FieldDescriptor) -> bool:
-    return description(field.full_name).startswith("Output only.")
+    return field_behavior_pb2.OUTPUT_ONLY in field_behaviours(field)
 
 
 def is_required(field: FieldDescriptor) -> bool:
-    return description(field.full_name).startswith("Required.")
+    return field_behavior_pb2.REQUIRED in field_behaviours(field)
+
+
+def is_uuid(field: FieldDescriptor) -> bool:
+    info = field.GetOptions().Extensions[field_info_pb2.field_info]
+    return bool(info.format == field_info_pb2.FieldInfo.UUID4)
 
 
 def schema_name(message: Descriptor, mode: Mode) -> str:
@@ -156,18 +169,29 @@ class SchemaRegistry:
         if field.enum_type is not None:
             return enum_schema(field.enum_type, include_unspecified=mode == "output")
         if kind == FieldDescriptor.TYPE_STRING:
+            if is_uuid(field):
+                return {"type": "string", "format": "uuid"}
             return {"type": "string"}
         if kind == FieldDescriptor.TYPE_BOOL:
             return {"type": "boolean"}
         if kind in _INT32:
-            return {"type": "integer", "minimum": -(2**31), "maximum": 2**31 - 1}
+            # AIP-158: a page size is never negative.
+            low = 0 if field.name == PAGE_SIZE_FIELD else -(2**31)
+            return {"type": "integer", "minimum": low, "maximum": 2**31 - 1}
         if kind in _UINT32:
             return {"type": "integer", "minimum": 0, "maximum": 2**32 - 1}
         if kind in _INT64:
-            # Canonical JSON writes 64-bit integers as strings; both are read.
+            # Canonical JSON writes 64-bit integers as strings; both are read, in range (a
+            # string of up to 18 digits always is).
             if mode == "output":
                 return {"type": "string", "pattern": r"^-?[0-9]+$"}
-            return {"type": ["integer", "string"], "pattern": r"^-?[0-9]+$"}
+            unsigned = kind in (FieldDescriptor.TYPE_UINT64, FieldDescriptor.TYPE_FIXED64)
+            return {
+                "type": ["integer", "string"],
+                "pattern": r"^[0-9]{1,18}$" if unsigned else r"^-?[0-9]{1,18}$",
+                "minimum": 0 if unsigned else -(2**63),
+                "maximum": 2**64 - 1 if unsigned else 2**63 - 1,
+            }
         if kind in (FieldDescriptor.TYPE_DOUBLE, FieldDescriptor.TYPE_FLOAT):
             return {"type": "number"}
         if kind == FieldDescriptor.TYPE_BYTES:

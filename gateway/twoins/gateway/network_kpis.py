@@ -14,7 +14,8 @@ from flask import Blueprint, Response, g, jsonify
 
 from twoins.common.realm_config import CLUSTER_MANAGER, NETWORK_COORDINATOR
 from twoins.gateway.api import authenticate
-from twoins.gateway.openapi import API_PREFIX, NETWORK_KPIS_PATH
+from twoins.gateway.openapi import NETWORK_KPIS_PATH
+from twoins.gateway.operations import API_PREFIX
 from twoins.gateway.problems import Problem
 from twoins.gateway.services import services
 from twoins.v1 import referral_pb2, referral_pb2_grpc

@@ -3,6 +3,8 @@ and the JSON Schema validators of its request and response bodies."""
 
 from __future__ import annotations
 
+import json
+import sys
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -11,7 +13,13 @@ from google.protobuf.descriptor import FieldDescriptor
 from jsonschema import Draft202012Validator
 
 from twoins.gateway.contract import SchemaRegistry, description, is_required
-from twoins.gateway.operations import IDEMPOTENCY_HEADER, OPERATIONS, REQUEST_ID_FIELD, Operation
+from twoins.gateway.operations import (
+    API_PREFIX,
+    IDEMPOTENCY_HEADER,
+    OPERATIONS,
+    REQUEST_ID_FIELD,
+    Operation,
+)
 from twoins.gateway.problems import PROBLEM_MEDIA_TYPE, PROBLEM_SCHEMA
 
 #: The one route that is not a single RPC (gateway/twoins/gateway/network_kpis.py).
@@ -39,7 +47,6 @@ NETWORK_KPIS_SCHEMA: dict[str, Any] = {
 }
 
 
-API_PREFIX = "/api/v1"
 API_VERSION = "1.0.0"
 
 _ERRORS = {
@@ -131,7 +138,12 @@ def _operation_document(operation: Operation, registry: SchemaRegistry) -> dict[
         "security": [{"bearer": []}],
     }
     parameters: list[dict[str, Any]] = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": registry.field_schema(operation.path_field(name), "create"),
+        }
         for name in operation.path_parameters
     ]
     parameters += [_parameter(item, registry) for item in operation.query_fields()]
@@ -150,7 +162,8 @@ def _operation_document(operation: Operation, registry: SchemaRegistry) -> dict[
     body = _body_schema(operation, registry)
     if body is not None:
         document["requestBody"] = {
-            "required": operation.body != "*",
+            # A "*" body without required fields may be left out: it is read as {}.
+            "required": operation.body != "*" or bool(body.get("required")),
             "content": {"application/json": {"schema": body}},
         }
     response = _response_schema(operation, registry)
@@ -267,3 +280,12 @@ def api_schemas() -> ApiSchemas:
         if response is not None:
             responses[operation.operation_id] = _validator(response, components)
     return ApiSchemas(document, requests, responses)
+
+
+def document_json() -> str:
+    """The document as published in docs/openapi.json (`make openapi` writes it)."""
+    return json.dumps(api_schemas().document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(document_json())

@@ -1,5 +1,6 @@
-"""The REST API's operations, each one RPC of the contract: method, path, and how the HTTP
-request fills the RPC's request message."""
+"""The REST API's operations, each one RPC of the contract, derived from its `google.api.http`
+annotation: method, path, and how the HTTP request fills the RPC's request message. Adding an
+RPC to REST is adding its annotation; nothing here names an RPC."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from google.api import annotations_pb2
 from google.protobuf.descriptor import Descriptor, FieldDescriptor, MethodDescriptor
 
 from twoins.common.roles import NETWORK_WIDE_SERVICES, allowed_roles
@@ -53,7 +55,7 @@ class Operation:
     status: int = 200
     #: Path parameters that fill a nested field, e.g. {"id": "organisation.id"}.
     path_fields: dict[str, str] = field(default_factory=dict)
-    #: The response is a file: `content` sent as `media_type`, named `file_name`.
+    #: The response is a file: its `result` bytes sent as `media_type`, named `file_name`.
     file: bool = False
 
     @property
@@ -78,6 +80,17 @@ class Operation:
 
     def request_field_of(self, parameter: str) -> str:
         return self.path_fields.get(parameter, parameter)
+
+    def path_field(self, parameter: str) -> FieldDescriptor:
+        """The request field a path parameter fills (the leaf of a nested one)."""
+        message: Descriptor | None = self.method.input_type
+        *parents, leaf = self.request_field_of(parameter).split(".")
+        for name in parents:
+            assert message is not None
+            message = message.fields_by_name[name].message_type
+        assert message is not None, f"{parameter} names no field of {self.method.full_name}"
+        found: FieldDescriptor = message.fields_by_name[leaf]
+        return found
 
     def query_fields(self) -> list[FieldDescriptor]:
         """Request fields read from the query string: GET operations' non-path scalars."""
@@ -106,326 +119,77 @@ class Operation:
         return self.method.input_type.fields_by_name[self.body].message_type
 
 
-def _method(module: Any, service: str, name: str) -> MethodDescriptor:
-    found: MethodDescriptor = module.DESCRIPTOR.services_by_name[service].methods_by_name[name]
-    return found
+#: The path every operation's `google.api.http` rule starts with.
+API_PREFIX = "/api/v1"
+
+#: The services the REST API offers, and the tag their operations are listed under.
+_SERVICES: tuple[tuple[Any, Any, str], ...] = (
+    (organisation_pb2, organisation_pb2_grpc, "Organisations"),
+    (assessment_pb2, assessment_pb2_grpc, "Assessments"),
+    (business_plan_pb2, business_plan_pb2_grpc, "Business plans"),
+    (need_pb2, need_pb2_grpc, "Needs"),
+    (expert_offer_pb2, expert_offer_pb2_grpc, "Expert offers"),
+    (referral_pb2, referral_pb2_grpc, "Referrals"),
+    (network_pb2, network_pb2_grpc, "Network"),
+    (knowledge_pb2, knowledge_pb2_grpc, "Knowledge"),
+)
+_VERBS = ("get", "put", "post", "delete", "patch")
+_TEMPLATE_FIELD = re.compile(r"{([\w.]+)}")
 
 
-def _resource_operations(
-    module: Any,
-    stub: Any,
-    service: str,
-    tag: str,
-    collection: str,
-    singular: str,
-    resource_field: str,
-    *,
-    delete: bool = False,
-    update: bool = True,
-) -> list[Operation]:
-    plural = f"List{singular}s"
-    operations = [
-        Operation(
-            f"list{singular}s",
-            "GET",
-            f"/{collection}",
-            _method(module, service, plural),
-            stub,
-            tag,
-        ),
-        Operation(
-            f"create{singular}",
-            "POST",
-            f"/{collection}",
-            _method(module, service, f"Create{singular}"),
-            stub,
-            tag,
-            body=resource_field,
-            result=resource_field,
-            status=201,
-        ),
-        Operation(
-            f"get{singular}",
-            "GET",
-            f"/{collection}/{{id}}",
-            _method(module, service, f"Get{singular}"),
-            stub,
-            tag,
-            result=resource_field,
-        ),
-    ]
-    if update:
-        operations.append(
-            Operation(
-                f"update{singular}",
-                "PATCH",
-                f"/{collection}/{{id}}",
-                _method(module, service, f"Update{singular}"),
-                stub,
-                tag,
-                body=resource_field,
-                patch=True,
-                result=resource_field,
-                path_fields={"id": f"{resource_field}.id"},
-            )
-        )
-    if delete:
-        operations.append(
-            Operation(
-                f"delete{singular}",
-                "DELETE",
-                f"/{collection}/{{id}}",
-                _method(module, service, f"Delete{singular}"),
-                stub,
-                tag,
-                status=204,
-            )
-        )
-    return operations
-
-
-def _action(
-    module: Any, stub: Any, service: str, tag: str, path: str, rpc: str, result: str | None
-) -> Operation:
-    operation_id = rpc[0].lower() + rpc[1:]
-    method = _method(module, service, rpc)
-    return Operation(operation_id, "POST", path, method, stub, tag, body="*", result=result)
+def _operation(method: MethodDescriptor, stub: Any, tag: str) -> Operation | None:
+    """The REST operation of an RPC, read from its `google.api.http` rule: the method and
+    path, the request field the body fills, the response field returned. The AIP's
+    conventions give the rest: a create answers 201, a delete 204, a PATCH body is the
+    update mask, a `bytes` response body is a file."""
+    options = method.GetOptions()
+    if not options.HasExtension(annotations_pb2.http):
+        return None
+    rule = options.Extensions[annotations_pb2.http]
+    verb = next((name for name in _VERBS if getattr(rule, name)), None)
+    if verb is None:
+        raise ValueError(f"{method.full_name}: its HTTP rule names no method")
+    template: str = getattr(rule, verb)
+    if not template.startswith(API_PREFIX + "/"):
+        raise ValueError(f"{method.full_name}: its path must start with {API_PREFIX}/")
+    # A path variable that fills a nested field ({organisation.id}) is named by its leaf.
+    path_fields = {
+        dotted.rsplit(".", 1)[-1]: dotted
+        for dotted in _TEMPLATE_FIELD.findall(template)
+        if "." in dotted
+    }
+    path = _TEMPLATE_FIELD.sub(lambda found: "{" + found[1].rsplit(".", 1)[-1] + "}", template)
+    response_field = (
+        method.output_type.fields_by_name[rule.response_body] if rule.response_body else None
+    )
+    file = response_field is not None and response_field.type == FieldDescriptor.TYPE_BYTES
+    status = 201 if method.name.startswith("Create") else 204 if verb == "delete" else 200
+    return Operation(
+        operation_id=method.name[0].lower() + method.name[1:],
+        http_method=verb.upper(),
+        path=path.removeprefix(API_PREFIX),
+        method=method,
+        stub=stub,
+        tag=tag,
+        body=rule.body or None,
+        patch=verb == "patch",
+        result=rule.response_body or None,
+        status=status,
+        path_fields=path_fields,
+        file=file,
+    )
 
 
 def _build() -> list[Operation]:
-    org, ass, plan, need, offer, net = (
-        organisation_pb2,
-        assessment_pb2,
-        business_plan_pb2,
-        need_pb2,
-        expert_offer_pb2,
-        network_pb2,
-    )
-    org_stub = organisation_pb2_grpc.OrganisationServiceStub
-    ass_stub = assessment_pb2_grpc.AssessmentServiceStub
-    plan_stub = business_plan_pb2_grpc.BusinessPlanServiceStub
-    need_stub = need_pb2_grpc.NeedServiceStub
-    offer_stub = expert_offer_pb2_grpc.ExpertOfferServiceStub
-    net_stub = network_pb2_grpc.NetworkServiceStub
-    referral = referral_pb2
-    referral_stub = referral_pb2_grpc.ReferralServiceStub
-    knowledge_stub = knowledge_pb2_grpc.KnowledgeServiceStub
-    return [
-        *_resource_operations(
-            org,
-            org_stub,
-            "OrganisationService",
-            "Organisations",
-            "organisations",
-            "Organisation",
-            "organisation",
-            delete=True,
-        ),
-        *_resource_operations(
-            ass,
-            ass_stub,
-            "AssessmentService",
-            "Assessments",
-            "assessments",
-            "Assessment",
-            "assessment",
-            update=False,
-        ),
-        *_resource_operations(
-            plan,
-            plan_stub,
-            "BusinessPlanService",
-            "Business plans",
-            "business-plans",
-            "BusinessPlan",
-            "business_plan",
-            update=False,
-        ),
-        Operation(
-            "updateBusinessPlan",
-            "PUT",
-            "/business-plans/{id}",
-            _method(plan, "BusinessPlanService", "UpdateBusinessPlan"),
-            plan_stub,
-            "Business plans",
-            body="*",
-            result="business_plan",
-            path_fields={"id": "business_plan.id"},
-        ),
-        Operation(
-            "listBusinessPlanRevisions",
-            "GET",
-            "/business-plans/{id}/revisions",
-            _method(plan, "BusinessPlanService", "ListBusinessPlanRevisions"),
-            plan_stub,
-            "Business plans",
-        ),
-        Operation(
-            "exportBusinessPlan",
-            "GET",
-            "/business-plans/{id}/export",
-            _method(plan, "BusinessPlanService", "ExportBusinessPlan"),
-            plan_stub,
-            "Business plans",
-            file=True,
-        ),
-        *_resource_operations(need, need_stub, "NeedService", "Needs", "needs", "Need", "need"),
-        *(
-            _action(need, need_stub, "NeedService", "Needs", f"/needs/{{id}}/{verb}", rpc, "need")
-            for verb, rpc in (
-                ("submit", "SubmitNeed"),
-                ("return", "ReturnNeed"),
-                ("publish", "PublishNeed"),
-                ("match", "MatchNeed"),
-                ("close", "CloseNeed"),
-                ("withdraw", "WithdrawNeed"),
-            )
-        ),
-        _action(
-            need,
-            need_stub,
-            "NeedService",
-            "Needs",
-            "/needs/{id}/publication-preview",
-            "PreviewNeedPublication",
-            None,
-        ),
-        *_resource_operations(
-            offer,
-            offer_stub,
-            "ExpertOfferService",
-            "Expert offers",
-            "expert-offers",
-            "ExpertOffer",
-            "expert_offer",
-        ),
-        *(
-            _action(
-                offer,
-                offer_stub,
-                "ExpertOfferService",
-                "Expert offers",
-                f"/expert-offers/{{id}}/{verb}",
-                rpc,
-                "expert_offer",
-            )
-            for verb, rpc in (
-                ("publish", "PublishExpertOffer"),
-                ("withdraw", "WithdrawExpertOffer"),
-            )
-        ),
-        *_resource_operations(
-            referral,
-            referral_stub,
-            "ReferralService",
-            "Referrals",
-            "referrals",
-            "Referral",
-            "referral",
-            update=False,
-        ),
-        *(
-            _action(
-                referral,
-                referral_stub,
-                "ReferralService",
-                "Referrals",
-                f"/referrals/{{id}}/{verb}",
-                rpc,
-                "referral",
-            )
-            for verb, rpc in (
-                ("accept", "AcceptReferral"),
-                ("decline", "DeclineReferral"),
-                ("consent", "RecordReferralConsent"),
-                ("engage", "EngageReferral"),
-                ("complete", "CompleteReferral"),
-                ("withdraw", "WithdrawReferral"),
-                ("consent-withdrawal", "WithdrawReferralConsent"),
-            )
-        ),
-        Operation(
-            "getReferralKpis",
-            "GET",
-            "/referral-kpis",
-            _method(referral, "ReferralService", "GetReferralKpis"),
-            referral_stub,
-            "Referrals",
-        ),
-        Operation(
-            "getDisclosedContact",
-            "GET",
-            "/referrals/{id}/contact",
-            _method(referral, "ReferralService", "GetDisclosedContact"),
-            referral_stub,
-            "Referrals",
-        ),
-        Operation(
-            "searchNeeds",
-            "GET",
-            "/network/needs",
-            _method(net, "NetworkService", "SearchNeeds"),
-            net_stub,
-            "Network",
-        ),
-        Operation(
-            "searchExpertOffers",
-            "GET",
-            "/network/expert-offers",
-            _method(net, "NetworkService", "SearchExpertOffers"),
-            net_stub,
-            "Network",
-        ),
-        Operation(
-            "matchExpertOffers",
-            "GET",
-            "/network/needs/{need_id}/matches",
-            _method(net, "NetworkService", "MatchExpertOffers"),
-            net_stub,
-            "Network",
-        ),
-        Operation(
-            "matchNeeds",
-            "GET",
-            "/network/expert-offers/{offer_id}/matches",
-            _method(net, "NetworkService", "MatchNeeds"),
-            net_stub,
-            "Network",
-        ),
-        *_resource_operations(
-            knowledge_pb2,
-            knowledge_stub,
-            "KnowledgeService",
-            "Knowledge",
-            "knowledge-items",
-            "KnowledgeItem",
-            "knowledge_item",
-            update=False,
-        ),
-        *(
-            _action(
-                knowledge_pb2,
-                knowledge_stub,
-                "KnowledgeService",
-                "Knowledge",
-                f"/knowledge-items/{{id}}/{verb}",
-                rpc,
-                "knowledge_item",
-            )
-            for verb, rpc in (
-                ("publish", "PublishKnowledgeItem"),
-                ("withdraw", "WithdrawKnowledgeItem"),
-            )
-        ),
-        Operation(
-            "searchKnowledgeItems",
-            "GET",
-            "/network/knowledge-items",
-            _method(net, "NetworkService", "SearchKnowledgeItems"),
-            net_stub,
-            "Network",
-        ),
-    ]
+    operations = []
+    for module, grpc_module, tag in _SERVICES:
+        for service in module.DESCRIPTOR.services_by_name.values():
+            stub = getattr(grpc_module, f"{service.name}Stub")
+            for method in service.methods:
+                operation = _operation(method, stub, tag)
+                if operation is not None:
+                    operations.append(operation)
+    return operations
 
 
 OPERATIONS: tuple[Operation, ...] = tuple(_build())

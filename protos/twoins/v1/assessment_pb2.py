@@ -22,37 +22,72 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
+from google.api import field_info_pb2 as google_dot_api_dot_field__info__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from twoins.v1 import common_pb2 as twoins_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1atwoins/v1/assessment.proto\x12\ttwoins.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16twoins/v1/common.proto\"c\n\x0e\x44imensionScore\x12\x30\n\tdimension\x18\x01 \x01(\x0e\x32\x1d.twoins.v1.ReadinessDimension\x12\r\n\x05score\x18\x02 \x01(\r\x12\x10\n\x08\x65vidence\x18\x03 \x01(\t\"\xba\x02\n\nAssessment\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganisation_id\x18\x02 \x01(\t\x12)\n\x06scores\x18\x03 \x03(\x0b\x32\x19.twoins.v1.DimensionScore\x12\r\n\x05notes\x18\x04 \x01(\t\x12\x18\n\x10innovation_score\x18\x05 \x01(\x01\x12\"\n\x1ainternationalisation_score\x18\x06 \x01(\x01\x12(\n\x05level\x18\x07 \x01(\x0e\x32\x19.twoins.v1.ReadinessLevel\x12\x34\n\x14recommended_services\x18\x08 \x03(\x0e\x32\x16.twoins.v1.ServiceType\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"X\n\x17\x43reateAssessmentRequest\x12)\n\nassessment\x18\x01 \x01(\x0b\x32\x15.twoins.v1.Assessment\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"E\n\x18\x43reateAssessmentResponse\x12)\n\nassessment\x18\x01 \x01(\x0b\x32\x15.twoins.v1.Assessment\"\"\n\x14GetAssessmentRequest\x12\n\n\x02id\x18\x01 \x01(\t\"B\n\x15GetAssessmentResponse\x12)\n\nassessment\x18\x01 \x01(\x0b\x32\x15.twoins.v1.Assessment\"X\n\x16ListAssessmentsRequest\x12\x17\n\x0forganisation_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"^\n\x17ListAssessmentsResponse\x12*\n\x0b\x61ssessments\x18\x01 \x03(\x0b\x32\x15.twoins.v1.Assessment\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*\xc3\x03\n\x12ReadinessDimension\x12#\n\x1fREADINESS_DIMENSION_UNSPECIFIED\x10\x00\x12+\n\'READINESS_DIMENSION_INNOVATION_STRATEGY\x10\x01\x12#\n\x1fREADINESS_DIMENSION_RD_CAPACITY\x10\x02\x12(\n$READINESS_DIMENSION_DIGITAL_MATURITY\x10\x03\x12-\n)READINESS_DIMENSION_INTELLECTUAL_PROPERTY\x10\x04\x12\x30\n,READINESS_DIMENSION_INTERNATIONAL_EXPERIENCE\x10\x05\x12(\n$READINESS_DIMENSION_MARKET_KNOWLEDGE\x10\x06\x12,\n(READINESS_DIMENSION_PRODUCT_ADAPTABILITY\x10\x07\x12*\n&READINESS_DIMENSION_FINANCIAL_CAPACITY\x10\x08\x12\'\n#READINESS_DIMENSION_HUMAN_RESOURCES\x10\t*\xa8\x01\n\x0eReadinessLevel\x12\x1f\n\x1bREADINESS_LEVEL_UNSPECIFIED\x10\x00\x12\x1c\n\x18READINESS_LEVEL_BEGINNER\x10\x01\x12\x1e\n\x1aREADINESS_LEVEL_DEVELOPING\x10\x02\x12\x19\n\x15READINESS_LEVEL_READY\x10\x03\x12\x1c\n\x18READINESS_LEVEL_ADVANCED\x10\x04\x32\x9e\x02\n\x11\x41ssessmentService\x12[\n\x10\x43reateAssessment\x12\".twoins.v1.CreateAssessmentRequest\x1a#.twoins.v1.CreateAssessmentResponse\x12R\n\rGetAssessment\x12\x1f.twoins.v1.GetAssessmentRequest\x1a .twoins.v1.GetAssessmentResponse\x12X\n\x0fListAssessments\x12!.twoins.v1.ListAssessmentsRequest\x1a\".twoins.v1.ListAssessmentsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1atwoins/v1/assessment.proto\x12\ttwoins.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16twoins/v1/common.proto\"o\n\x0e\x44imensionScore\x12\x36\n\tdimension\x18\x01 \x01(\x0e\x32\x1d.twoins.v1.ReadinessDimensionB\x04\xe2\x41\x01\x02\x12\x13\n\x05score\x18\x02 \x01(\rB\x04\xe2\x41\x01\x02\x12\x10\n\x08\x65vidence\x18\x03 \x01(\t\"\xfa\x02\n\nAssessment\x12\x18\n\x02id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x03\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12%\n\x0forganisation_id\x18\x02 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12/\n\x06scores\x18\x03 \x03(\x0b\x32\x19.twoins.v1.DimensionScoreB\x04\xe2\x41\x01\x02\x12\r\n\x05notes\x18\x04 \x01(\t\x12\x1e\n\x10innovation_score\x18\x05 \x01(\x01\x42\x04\xe2\x41\x01\x03\x12(\n\x1ainternationalisation_score\x18\x06 \x01(\x01\x42\x04\xe2\x41\x01\x03\x12.\n\x05level\x18\x07 \x01(\x0e\x32\x19.twoins.v1.ReadinessLevelB\x04\xe2\x41\x01\x03\x12:\n\x14recommended_services\x18\x08 \x03(\x0e\x32\x16.twoins.v1.ServiceTypeB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\"^\n\x17\x43reateAssessmentRequest\x12/\n\nassessment\x18\x01 \x01(\x0b\x32\x15.twoins.v1.AssessmentB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"E\n\x18\x43reateAssessmentResponse\x12)\n\nassessment\x18\x01 \x01(\x0b\x32\x15.twoins.v1.Assessment\"0\n\x14GetAssessmentRequest\x12\x18\n\x02id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\"B\n\x15GetAssessmentResponse\x12)\n\nassessment\x18\x01 \x01(\x0b\x32\x15.twoins.v1.Assessment\"f\n\x16ListAssessmentsRequest\x12%\n\x0forganisation_id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"^\n\x17ListAssessmentsResponse\x12*\n\x0b\x61ssessments\x18\x01 \x03(\x0b\x32\x15.twoins.v1.Assessment\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*\xc3\x03\n\x12ReadinessDimension\x12#\n\x1fREADINESS_DIMENSION_UNSPECIFIED\x10\x00\x12+\n\'READINESS_DIMENSION_INNOVATION_STRATEGY\x10\x01\x12#\n\x1fREADINESS_DIMENSION_RD_CAPACITY\x10\x02\x12(\n$READINESS_DIMENSION_DIGITAL_MATURITY\x10\x03\x12-\n)READINESS_DIMENSION_INTELLECTUAL_PROPERTY\x10\x04\x12\x30\n,READINESS_DIMENSION_INTERNATIONAL_EXPERIENCE\x10\x05\x12(\n$READINESS_DIMENSION_MARKET_KNOWLEDGE\x10\x06\x12,\n(READINESS_DIMENSION_PRODUCT_ADAPTABILITY\x10\x07\x12*\n&READINESS_DIMENSION_FINANCIAL_CAPACITY\x10\x08\x12\'\n#READINESS_DIMENSION_HUMAN_RESOURCES\x10\t*\xa8\x01\n\x0eReadinessLevel\x12\x1f\n\x1bREADINESS_LEVEL_UNSPECIFIED\x10\x00\x12\x1c\n\x18READINESS_LEVEL_BEGINNER\x10\x01\x12\x1e\n\x1aREADINESS_LEVEL_DEVELOPING\x10\x02\x12\x19\n\x15READINESS_LEVEL_READY\x10\x03\x12\x1c\n\x18READINESS_LEVEL_ADVANCED\x10\x04\x32\xa0\x03\n\x11\x41ssessmentService\x12\x90\x01\n\x10\x43reateAssessment\x12\".twoins.v1.CreateAssessmentRequest\x1a#.twoins.v1.CreateAssessmentResponse\"3\x82\xd3\xe4\x93\x02-\"\x13/api/v1/assessments:\nassessmentb\nassessment\x12\x80\x01\n\rGetAssessment\x12\x1f.twoins.v1.GetAssessmentRequest\x1a .twoins.v1.GetAssessmentResponse\",\x82\xd3\xe4\x93\x02&\x12\x18/api/v1/assessments/{id}b\nassessment\x12u\n\x0fListAssessments\x12!.twoins.v1.ListAssessmentsRequest\x1a\".twoins.v1.ListAssessmentsResponse\"\x1b\x82\xd3\xe4\x93\x02\x15\x12\x13/api/v1/assessmentsb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'twoins.v1.assessment_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_READINESSDIMENSION']._serialized_start=968
-  _globals['_READINESSDIMENSION']._serialized_end=1419
-  _globals['_READINESSLEVEL']._serialized_start=1422
-  _globals['_READINESSLEVEL']._serialized_end=1590
-  _globals['_DIMENSIONSCORE']._serialized_start=98
-  _globals['_DIMENSIONSCORE']._serialized_end=197
-  _globals['_ASSESSMENT']._serialized_start=200
-  _globals['_ASSESSMENT']._serialized_end=514
-  _globals['_CREATEASSESSMENTREQUEST']._serialized_start=516
-  _globals['_CREATEASSESSMENTREQUEST']._serialized_end=604
-  _globals['_CREATEASSESSMENTRESPONSE']._serialized_start=606
-  _globals['_CREATEASSESSMENTRESPONSE']._serialized_end=675
-  _globals['_GETASSESSMENTREQUEST']._serialized_start=677
-  _globals['_GETASSESSMENTREQUEST']._serialized_end=711
-  _globals['_GETASSESSMENTRESPONSE']._serialized_start=713
-  _globals['_GETASSESSMENTRESPONSE']._serialized_end=779
-  _globals['_LISTASSESSMENTSREQUEST']._serialized_start=781
-  _globals['_LISTASSESSMENTSREQUEST']._serialized_end=869
-  _globals['_LISTASSESSMENTSRESPONSE']._serialized_start=871
-  _globals['_LISTASSESSMENTSRESPONSE']._serialized_end=965
-  _globals['_ASSESSMENTSERVICE']._serialized_start=1593
-  _globals['_ASSESSMENTSERVICE']._serialized_end=1879
+  _globals['_DIMENSIONSCORE'].fields_by_name['dimension']._loaded_options = None
+  _globals['_DIMENSIONSCORE'].fields_by_name['dimension']._serialized_options = b'\342A\001\002'
+  _globals['_DIMENSIONSCORE'].fields_by_name['score']._loaded_options = None
+  _globals['_DIMENSIONSCORE'].fields_by_name['score']._serialized_options = b'\342A\001\002'
+  _globals['_ASSESSMENT'].fields_by_name['id']._loaded_options = None
+  _globals['_ASSESSMENT'].fields_by_name['id']._serialized_options = b'\342A\001\003\342\214\317\327\010\002\010\001'
+  _globals['_ASSESSMENT'].fields_by_name['organisation_id']._loaded_options = None
+  _globals['_ASSESSMENT'].fields_by_name['organisation_id']._serialized_options = b'\342A\001\002\342\214\317\327\010\002\010\001'
+  _globals['_ASSESSMENT'].fields_by_name['scores']._loaded_options = None
+  _globals['_ASSESSMENT'].fields_by_name['scores']._serialized_options = b'\342A\001\002'
+  _globals['_ASSESSMENT'].fields_by_name['innovation_score']._loaded_options = None
+  _globals['_ASSESSMENT'].fields_by_name['innovation_score']._serialized_options = b'\342A\001\003'
+  _globals['_ASSESSMENT'].fields_by_name['internationalisation_score']._loaded_options = None
+  _globals['_ASSESSMENT'].fields_by_name['internationalisation_score']._serialized_options = b'\342A\001\003'
+  _globals['_ASSESSMENT'].fields_by_name['level']._loaded_options = None
+  _globals['_ASSESSMENT'].fields_by_name['level']._serialized_options = b'\342A\001\003'
+  _globals['_ASSESSMENT'].fields_by_name['recommended_services']._loaded_options = None
+  _globals['_ASSESSMENT'].fields_by_name['recommended_services']._serialized_options = b'\342A\001\003'
+  _globals['_ASSESSMENT'].fields_by_name['create_time']._loaded_options = None
+  _globals['_ASSESSMENT'].fields_by_name['create_time']._serialized_options = b'\342A\001\003'
+  _globals['_CREATEASSESSMENTREQUEST'].fields_by_name['assessment']._loaded_options = None
+  _globals['_CREATEASSESSMENTREQUEST'].fields_by_name['assessment']._serialized_options = b'\342A\001\002'
+  _globals['_GETASSESSMENTREQUEST'].fields_by_name['id']._loaded_options = None
+  _globals['_GETASSESSMENTREQUEST'].fields_by_name['id']._serialized_options = b'\342A\001\002\342\214\317\327\010\002\010\001'
+  _globals['_LISTASSESSMENTSREQUEST'].fields_by_name['organisation_id']._loaded_options = None
+  _globals['_LISTASSESSMENTSREQUEST'].fields_by_name['organisation_id']._serialized_options = b'\342A\001\002\342\214\317\327\010\002\010\001'
+  _globals['_ASSESSMENTSERVICE'].methods_by_name['CreateAssessment']._loaded_options = None
+  _globals['_ASSESSMENTSERVICE'].methods_by_name['CreateAssessment']._serialized_options = b'\202\323\344\223\002-\"\023/api/v1/assessments:\nassessmentb\nassessment'
+  _globals['_ASSESSMENTSERVICE'].methods_by_name['GetAssessment']._loaded_options = None
+  _globals['_ASSESSMENTSERVICE'].methods_by_name['GetAssessment']._serialized_options = b'\202\323\344\223\002&\022\030/api/v1/assessments/{id}b\nassessment'
+  _globals['_ASSESSMENTSERVICE'].methods_by_name['ListAssessments']._loaded_options = None
+  _globals['_ASSESSMENTSERVICE'].methods_by_name['ListAssessments']._serialized_options = b'\202\323\344\223\002\025\022\023/api/v1/assessments'
+  _globals['_READINESSDIMENSION']._serialized_start=1170
+  _globals['_READINESSDIMENSION']._serialized_end=1621
+  _globals['_READINESSLEVEL']._serialized_start=1624
+  _globals['_READINESSLEVEL']._serialized_end=1792
+  _globals['_DIMENSIONSCORE']._serialized_start=190
+  _globals['_DIMENSIONSCORE']._serialized_end=301
+  _globals['_ASSESSMENT']._serialized_start=304
+  _globals['_ASSESSMENT']._serialized_end=682
+  _globals['_CREATEASSESSMENTREQUEST']._serialized_start=684
+  _globals['_CREATEASSESSMENTREQUEST']._serialized_end=778
+  _globals['_CREATEASSESSMENTRESPONSE']._serialized_start=780
+  _globals['_CREATEASSESSMENTRESPONSE']._serialized_end=849
+  _globals['_GETASSESSMENTREQUEST']._serialized_start=851
+  _globals['_GETASSESSMENTREQUEST']._serialized_end=899
+  _globals['_GETASSESSMENTRESPONSE']._serialized_start=901
+  _globals['_GETASSESSMENTRESPONSE']._serialized_end=967
+  _globals['_LISTASSESSMENTSREQUEST']._serialized_start=969
+  _globals['_LISTASSESSMENTSREQUEST']._serialized_end=1071
+  _globals['_LISTASSESSMENTSRESPONSE']._serialized_start=1073
+  _globals['_LISTASSESSMENTSRESPONSE']._serialized_end=1167
+  _globals['_ASSESSMENTSERVICE']._serialized_start=1795
+  _globals['_ASSESSMENTSERVICE']._serialized_end=2211
 # @@protoc_insertion_point(module_scope)

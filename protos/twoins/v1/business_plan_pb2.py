@@ -22,48 +22,95 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
+from google.api import field_info_pb2 as google_dot_api_dot_field__info__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dtwoins/v1/business_plan.proto\x12\ttwoins.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"H\n\x0bPlanSection\x12(\n\x04kind\x18\x01 \x01(\x0e\x32\x1a.twoins.v1.PlanSectionKind\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\"\xa3\x01\n\rFinancialYear\x12\x0c\n\x04year\x18\x01 \x01(\r\x12\x13\n\x0brevenue_eur\x18\x02 \x01(\x03\x12\x1b\n\x13operating_costs_eur\x18\x03 \x01(\x03\x12\x16\n\x0einvestment_eur\x18\x04 \x01(\x03\x12\x1c\n\x14\x65xport_share_percent\x18\x05 \x01(\r\x12\x1c\n\x14operating_result_eur\x18\x06 \x01(\x03\"\x80\x02\n\x0c\x42usinessPlan\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganisation_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x10\n\x08revision\x18\x04 \x01(\r\x12(\n\x08sections\x18\x05 \x03(\x0b\x32\x16.twoins.v1.PlanSection\x12\x31\n\x0f\x66inancial_years\x18\x06 \x03(\x0b\x32\x18.twoins.v1.FinancialYear\x12\x1c\n\x14\x63ompleteness_percent\x18\x07 \x01(\r\x12/\n\x0b\x63reate_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"_\n\x19\x43reateBusinessPlanRequest\x12.\n\rbusiness_plan\x18\x01 \x01(\x0b\x32\x17.twoins.v1.BusinessPlan\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"L\n\x1a\x43reateBusinessPlanResponse\x12.\n\rbusiness_plan\x18\x01 \x01(\x0b\x32\x17.twoins.v1.BusinessPlan\"6\n\x16GetBusinessPlanRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08revision\x18\x02 \x01(\r\"I\n\x17GetBusinessPlanResponse\x12.\n\rbusiness_plan\x18\x01 \x01(\x0b\x32\x17.twoins.v1.BusinessPlan\"Z\n\x18ListBusinessPlansRequest\x12\x17\n\x0forganisation_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"e\n\x19ListBusinessPlansResponse\x12/\n\x0e\x62usiness_plans\x18\x01 \x03(\x0b\x32\x17.twoins.v1.BusinessPlan\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"b\n\x19UpdateBusinessPlanRequest\x12.\n\rbusiness_plan\x18\x01 \x01(\x0b\x32\x17.twoins.v1.BusinessPlan\x12\x15\n\rbase_revision\x18\x02 \x01(\r\"L\n\x1aUpdateBusinessPlanResponse\x12.\n\rbusiness_plan\x18\x01 \x01(\x0b\x32\x17.twoins.v1.BusinessPlan\"U\n ListBusinessPlanRevisionsRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"m\n!ListBusinessPlanRevisionsResponse\x12/\n\x0e\x62usiness_plans\x18\x01 \x03(\x0b\x32\x17.twoins.v1.BusinessPlan\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"9\n\x19\x45xportBusinessPlanRequest\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08revision\x18\x02 \x01(\r\"T\n\x1a\x45xportBusinessPlanResponse\x12\x11\n\tfile_name\x18\x01 \x01(\t\x12\x12\n\nmedia_type\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\x0c*\xcb\x02\n\x0fPlanSectionKind\x12!\n\x1dPLAN_SECTION_KIND_UNSPECIFIED\x10\x00\x12\x1d\n\x19PLAN_SECTION_KIND_SUMMARY\x10\x01\x12,\n(PLAN_SECTION_KIND_PRODUCT_AND_INNOVATION\x10\x02\x12$\n PLAN_SECTION_KIND_TARGET_MARKETS\x10\x03\x12!\n\x1dPLAN_SECTION_KIND_COMPETITION\x10\x04\x12 \n\x1cPLAN_SECTION_KIND_OPERATIONS\x10\x05\x12\x1a\n\x16PLAN_SECTION_KIND_TEAM\x10\x06\x12$\n PLAN_SECTION_KIND_FINANCIAL_PLAN\x10\x07\x12\x1b\n\x17PLAN_SECTION_KIND_RISKS\x10\x08\x32\xf0\x04\n\x13\x42usinessPlanService\x12\x61\n\x12\x43reateBusinessPlan\x12$.twoins.v1.CreateBusinessPlanRequest\x1a%.twoins.v1.CreateBusinessPlanResponse\x12X\n\x0fGetBusinessPlan\x12!.twoins.v1.GetBusinessPlanRequest\x1a\".twoins.v1.GetBusinessPlanResponse\x12^\n\x11ListBusinessPlans\x12#.twoins.v1.ListBusinessPlansRequest\x1a$.twoins.v1.ListBusinessPlansResponse\x12\x61\n\x12UpdateBusinessPlan\x12$.twoins.v1.UpdateBusinessPlanRequest\x1a%.twoins.v1.UpdateBusinessPlanResponse\x12v\n\x19ListBusinessPlanRevisions\x12+.twoins.v1.ListBusinessPlanRevisionsRequest\x1a,.twoins.v1.ListBusinessPlanRevisionsResponse\x12\x61\n\x12\x45xportBusinessPlan\x12$.twoins.v1.ExportBusinessPlanRequest\x1a%.twoins.v1.ExportBusinessPlanResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dtwoins/v1/business_plan.proto\x12\ttwoins.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"N\n\x0bPlanSection\x12.\n\x04kind\x18\x01 \x01(\x0e\x32\x1a.twoins.v1.PlanSectionKindB\x04\xe2\x41\x01\x02\x12\x0f\n\x07\x63ontent\x18\x02 \x01(\t\"\xaf\x01\n\rFinancialYear\x12\x12\n\x04year\x18\x01 \x01(\rB\x04\xe2\x41\x01\x02\x12\x13\n\x0brevenue_eur\x18\x02 \x01(\x03\x12\x1b\n\x13operating_costs_eur\x18\x03 \x01(\x03\x12\x16\n\x0einvestment_eur\x18\x04 \x01(\x03\x12\x1c\n\x14\x65xport_share_percent\x18\x05 \x01(\r\x12\"\n\x14operating_result_eur\x18\x06 \x01(\x03\x42\x04\xe2\x41\x01\x03\"\xb4\x02\n\x0c\x42usinessPlan\x12\x18\n\x02id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x03\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12%\n\x0forganisation_id\x18\x02 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12\x13\n\x05title\x18\x03 \x01(\tB\x04\xe2\x41\x01\x02\x12\x16\n\x08revision\x18\x04 \x01(\rB\x04\xe2\x41\x01\x03\x12(\n\x08sections\x18\x05 \x03(\x0b\x32\x16.twoins.v1.PlanSection\x12\x31\n\x0f\x66inancial_years\x18\x06 \x03(\x0b\x32\x18.twoins.v1.FinancialYear\x12\"\n\x14\x63ompleteness_percent\x18\x07 \x01(\rB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\"e\n\x19\x43reateBusinessPlanRequest\x12\x34\n\rbusiness_plan\x18\x01 \x01(\x0b\x32\x17.twoins.v1.BusinessPlanB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"L\n\x1a\x43reateBusinessPlanResponse\x12.\n\rbusiness_plan\x18\x01 \x01(\x0b\x32\x17.twoins.v1.BusinessPlan\"D\n\x16GetBusinessPlanRequest\x12\x18\n\x02id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12\x10\n\x08revision\x18\x02 \x01(\r\"I\n\x17GetBusinessPlanResponse\x12.\n\rbusiness_plan\x18\x01 \x01(\x0b\x32\x17.twoins.v1.BusinessPlan\"h\n\x18ListBusinessPlansRequest\x12%\n\x0forganisation_id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"e\n\x19ListBusinessPlansResponse\x12/\n\x0e\x62usiness_plans\x18\x01 \x03(\x0b\x32\x17.twoins.v1.BusinessPlan\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"n\n\x19UpdateBusinessPlanRequest\x12\x34\n\rbusiness_plan\x18\x01 \x01(\x0b\x32\x17.twoins.v1.BusinessPlanB\x04\xe2\x41\x01\x02\x12\x1b\n\rbase_revision\x18\x02 \x01(\rB\x04\xe2\x41\x01\x02\"L\n\x1aUpdateBusinessPlanResponse\x12.\n\rbusiness_plan\x18\x01 \x01(\x0b\x32\x17.twoins.v1.BusinessPlan\"c\n ListBusinessPlanRevisionsRequest\x12\x18\n\x02id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"m\n!ListBusinessPlanRevisionsResponse\x12/\n\x0e\x62usiness_plans\x18\x01 \x03(\x0b\x32\x17.twoins.v1.BusinessPlan\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"G\n\x19\x45xportBusinessPlanRequest\x12\x18\n\x02id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12\x10\n\x08revision\x18\x02 \x01(\r\"T\n\x1a\x45xportBusinessPlanResponse\x12\x11\n\tfile_name\x18\x01 \x01(\t\x12\x12\n\nmedia_type\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\x0c*\xcb\x02\n\x0fPlanSectionKind\x12!\n\x1dPLAN_SECTION_KIND_UNSPECIFIED\x10\x00\x12\x1d\n\x19PLAN_SECTION_KIND_SUMMARY\x10\x01\x12,\n(PLAN_SECTION_KIND_PRODUCT_AND_INNOVATION\x10\x02\x12$\n PLAN_SECTION_KIND_TARGET_MARKETS\x10\x03\x12!\n\x1dPLAN_SECTION_KIND_COMPETITION\x10\x04\x12 \n\x1cPLAN_SECTION_KIND_OPERATIONS\x10\x05\x12\x1a\n\x16PLAN_SECTION_KIND_TEAM\x10\x06\x12$\n PLAN_SECTION_KIND_FINANCIAL_PLAN\x10\x07\x12\x1b\n\x17PLAN_SECTION_KIND_RISKS\x10\x08\x32\xb0\x07\n\x13\x42usinessPlanService\x12\x9f\x01\n\x12\x43reateBusinessPlan\x12$.twoins.v1.CreateBusinessPlanRequest\x1a%.twoins.v1.CreateBusinessPlanResponse\"<\x82\xd3\xe4\x93\x02\x36\"\x16/api/v1/business-plans:\rbusiness_planb\rbusiness_plan\x12\x8c\x01\n\x0fGetBusinessPlan\x12!.twoins.v1.GetBusinessPlanRequest\x1a\".twoins.v1.GetBusinessPlanResponse\"2\x82\xd3\xe4\x93\x02,\x12\x1b/api/v1/business-plans/{id}b\rbusiness_plan\x12~\n\x11ListBusinessPlans\x12#.twoins.v1.ListBusinessPlansRequest\x1a$.twoins.v1.ListBusinessPlansResponse\"\x1e\x82\xd3\xe4\x93\x02\x18\x12\x16/api/v1/business-plans\x12\xa6\x01\n\x12UpdateBusinessPlan\x12$.twoins.v1.UpdateBusinessPlanRequest\x1a%.twoins.v1.UpdateBusinessPlanResponse\"C\x82\xd3\xe4\x93\x02=\x1a)/api/v1/business-plans/{business_plan.id}:\x01*b\rbusiness_plan\x12\xa5\x01\n\x19ListBusinessPlanRevisions\x12+.twoins.v1.ListBusinessPlanRevisionsRequest\x1a,.twoins.v1.ListBusinessPlanRevisionsResponse\"-\x82\xd3\xe4\x93\x02\'\x12%/api/v1/business-plans/{id}/revisions\x12\x96\x01\n\x12\x45xportBusinessPlan\x12$.twoins.v1.ExportBusinessPlanRequest\x1a%.twoins.v1.ExportBusinessPlanResponse\"3\x82\xd3\xe4\x93\x02-\x12\"/api/v1/business-plans/{id}/exportb\x07\x63ontentb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'twoins.v1.business_plan_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PLANSECTIONKIND']._serialized_start=1599
-  _globals['_PLANSECTIONKIND']._serialized_end=1930
-  _globals['_PLANSECTION']._serialized_start=77
-  _globals['_PLANSECTION']._serialized_end=149
-  _globals['_FINANCIALYEAR']._serialized_start=152
-  _globals['_FINANCIALYEAR']._serialized_end=315
-  _globals['_BUSINESSPLAN']._serialized_start=318
-  _globals['_BUSINESSPLAN']._serialized_end=574
-  _globals['_CREATEBUSINESSPLANREQUEST']._serialized_start=576
-  _globals['_CREATEBUSINESSPLANREQUEST']._serialized_end=671
-  _globals['_CREATEBUSINESSPLANRESPONSE']._serialized_start=673
-  _globals['_CREATEBUSINESSPLANRESPONSE']._serialized_end=749
-  _globals['_GETBUSINESSPLANREQUEST']._serialized_start=751
-  _globals['_GETBUSINESSPLANREQUEST']._serialized_end=805
-  _globals['_GETBUSINESSPLANRESPONSE']._serialized_start=807
-  _globals['_GETBUSINESSPLANRESPONSE']._serialized_end=880
-  _globals['_LISTBUSINESSPLANSREQUEST']._serialized_start=882
-  _globals['_LISTBUSINESSPLANSREQUEST']._serialized_end=972
-  _globals['_LISTBUSINESSPLANSRESPONSE']._serialized_start=974
-  _globals['_LISTBUSINESSPLANSRESPONSE']._serialized_end=1075
-  _globals['_UPDATEBUSINESSPLANREQUEST']._serialized_start=1077
-  _globals['_UPDATEBUSINESSPLANREQUEST']._serialized_end=1175
-  _globals['_UPDATEBUSINESSPLANRESPONSE']._serialized_start=1177
-  _globals['_UPDATEBUSINESSPLANRESPONSE']._serialized_end=1253
-  _globals['_LISTBUSINESSPLANREVISIONSREQUEST']._serialized_start=1255
-  _globals['_LISTBUSINESSPLANREVISIONSREQUEST']._serialized_end=1340
-  _globals['_LISTBUSINESSPLANREVISIONSRESPONSE']._serialized_start=1342
-  _globals['_LISTBUSINESSPLANREVISIONSRESPONSE']._serialized_end=1451
-  _globals['_EXPORTBUSINESSPLANREQUEST']._serialized_start=1453
-  _globals['_EXPORTBUSINESSPLANREQUEST']._serialized_end=1510
-  _globals['_EXPORTBUSINESSPLANRESPONSE']._serialized_start=1512
-  _globals['_EXPORTBUSINESSPLANRESPONSE']._serialized_end=1596
-  _globals['_BUSINESSPLANSERVICE']._serialized_start=1933
-  _globals['_BUSINESSPLANSERVICE']._serialized_end=2557
+  _globals['_PLANSECTION'].fields_by_name['kind']._loaded_options = None
+  _globals['_PLANSECTION'].fields_by_name['kind']._serialized_options = b'\342A\001\002'
+  _globals['_FINANCIALYEAR'].fields_by_name['year']._loaded_options = None
+  _globals['_FINANCIALYEAR'].fields_by_name['year']._serialized_options = b'\342A\001\002'
+  _globals['_FINANCIALYEAR'].fields_by_name['operating_result_eur']._loaded_options = None
+  _globals['_FINANCIALYEAR'].fields_by_name['operating_result_eur']._serialized_options = b'\342A\001\003'
+  _globals['_BUSINESSPLAN'].fields_by_name['id']._loaded_options = None
+  _globals['_BUSINESSPLAN'].fields_by_name['id']._serialized_options = b'\342A\001\003\342\214\317\327\010\002\010\001'
+  _globals['_BUSINESSPLAN'].fields_by_name['organisation_id']._loaded_options = None
+  _globals['_BUSINESSPLAN'].fields_by_name['organisation_id']._serialized_options = b'\342A\001\002\342\214\317\327\010\002\010\001'
+  _globals['_BUSINESSPLAN'].fields_by_name['title']._loaded_options = None
+  _globals['_BUSINESSPLAN'].fields_by_name['title']._serialized_options = b'\342A\001\002'
+  _globals['_BUSINESSPLAN'].fields_by_name['revision']._loaded_options = None
+  _globals['_BUSINESSPLAN'].fields_by_name['revision']._serialized_options = b'\342A\001\003'
+  _globals['_BUSINESSPLAN'].fields_by_name['completeness_percent']._loaded_options = None
+  _globals['_BUSINESSPLAN'].fields_by_name['completeness_percent']._serialized_options = b'\342A\001\003'
+  _globals['_BUSINESSPLAN'].fields_by_name['create_time']._loaded_options = None
+  _globals['_BUSINESSPLAN'].fields_by_name['create_time']._serialized_options = b'\342A\001\003'
+  _globals['_CREATEBUSINESSPLANREQUEST'].fields_by_name['business_plan']._loaded_options = None
+  _globals['_CREATEBUSINESSPLANREQUEST'].fields_by_name['business_plan']._serialized_options = b'\342A\001\002'
+  _globals['_GETBUSINESSPLANREQUEST'].fields_by_name['id']._loaded_options = None
+  _globals['_GETBUSINESSPLANREQUEST'].fields_by_name['id']._serialized_options = b'\342A\001\002\342\214\317\327\010\002\010\001'
+  _globals['_LISTBUSINESSPLANSREQUEST'].fields_by_name['organisation_id']._loaded_options = None
+  _globals['_LISTBUSINESSPLANSREQUEST'].fields_by_name['organisation_id']._serialized_options = b'\342A\001\002\342\214\317\327\010\002\010\001'
+  _globals['_UPDATEBUSINESSPLANREQUEST'].fields_by_name['business_plan']._loaded_options = None
+  _globals['_UPDATEBUSINESSPLANREQUEST'].fields_by_name['business_plan']._serialized_options = b'\342A\001\002'
+  _globals['_UPDATEBUSINESSPLANREQUEST'].fields_by_name['base_revision']._loaded_options = None
+  _globals['_UPDATEBUSINESSPLANREQUEST'].fields_by_name['base_revision']._serialized_options = b'\342A\001\002'
+  _globals['_LISTBUSINESSPLANREVISIONSREQUEST'].fields_by_name['id']._loaded_options = None
+  _globals['_LISTBUSINESSPLANREVISIONSREQUEST'].fields_by_name['id']._serialized_options = b'\342A\001\002\342\214\317\327\010\002\010\001'
+  _globals['_EXPORTBUSINESSPLANREQUEST'].fields_by_name['id']._loaded_options = None
+  _globals['_EXPORTBUSINESSPLANREQUEST'].fields_by_name['id']._serialized_options = b'\342A\001\002\342\214\317\327\010\002\010\001'
+  _globals['_BUSINESSPLANSERVICE'].methods_by_name['CreateBusinessPlan']._loaded_options = None
+  _globals['_BUSINESSPLANSERVICE'].methods_by_name['CreateBusinessPlan']._serialized_options = b'\202\323\344\223\0026\"\026/api/v1/business-plans:\rbusiness_planb\rbusiness_plan'
+  _globals['_BUSINESSPLANSERVICE'].methods_by_name['GetBusinessPlan']._loaded_options = None
+  _globals['_BUSINESSPLANSERVICE'].methods_by_name['GetBusinessPlan']._serialized_options = b'\202\323\344\223\002,\022\033/api/v1/business-plans/{id}b\rbusiness_plan'
+  _globals['_BUSINESSPLANSERVICE'].methods_by_name['ListBusinessPlans']._loaded_options = None
+  _globals['_BUSINESSPLANSERVICE'].methods_by_name['ListBusinessPlans']._serialized_options = b'\202\323\344\223\002\030\022\026/api/v1/business-plans'
+  _globals['_BUSINESSPLANSERVICE'].methods_by_name['UpdateBusinessPlan']._loaded_options = None
+  _globals['_BUSINESSPLANSERVICE'].methods_by_name['UpdateBusinessPlan']._serialized_options = b'\202\323\344\223\002=\032)/api/v1/business-plans/{business_plan.id}:\001*b\rbusiness_plan'
+  _globals['_BUSINESSPLANSERVICE'].methods_by_name['ListBusinessPlanRevisions']._loaded_options = None
+  _globals['_BUSINESSPLANSERVICE'].methods_by_name['ListBusinessPlanRevisions']._serialized_options = b'\202\323\344\223\002\'\022%/api/v1/business-plans/{id}/revisions'
+  _globals['_BUSINESSPLANSERVICE'].methods_by_name['ExportBusinessPlan']._loaded_options = None
+  _globals['_BUSINESSPLANSERVICE'].methods_by_name['ExportBusinessPlan']._serialized_options = b'\202\323\344\223\002-\022\"/api/v1/business-plans/{id}/exportb\007content'
+  _globals['_PLANSECTIONKIND']._serialized_start=1835
+  _globals['_PLANSECTIONKIND']._serialized_end=2166
+  _globals['_PLANSECTION']._serialized_start=169
+  _globals['_PLANSECTION']._serialized_end=247
+  _globals['_FINANCIALYEAR']._serialized_start=250
+  _globals['_FINANCIALYEAR']._serialized_end=425
+  _globals['_BUSINESSPLAN']._serialized_start=428
+  _globals['_BUSINESSPLAN']._serialized_end=736
+  _globals['_CREATEBUSINESSPLANREQUEST']._serialized_start=738
+  _globals['_CREATEBUSINESSPLANREQUEST']._serialized_end=839
+  _globals['_CREATEBUSINESSPLANRESPONSE']._serialized_start=841
+  _globals['_CREATEBUSINESSPLANRESPONSE']._serialized_end=917
+  _globals['_GETBUSINESSPLANREQUEST']._serialized_start=919
+  _globals['_GETBUSINESSPLANREQUEST']._serialized_end=987
+  _globals['_GETBUSINESSPLANRESPONSE']._serialized_start=989
+  _globals['_GETBUSINESSPLANRESPONSE']._serialized_end=1062
+  _globals['_LISTBUSINESSPLANSREQUEST']._serialized_start=1064
+  _globals['_LISTBUSINESSPLANSREQUEST']._serialized_end=1168
+  _globals['_LISTBUSINESSPLANSRESPONSE']._serialized_start=1170
+  _globals['_LISTBUSINESSPLANSRESPONSE']._serialized_end=1271
+  _globals['_UPDATEBUSINESSPLANREQUEST']._serialized_start=1273
+  _globals['_UPDATEBUSINESSPLANREQUEST']._serialized_end=1383
+  _globals['_UPDATEBUSINESSPLANRESPONSE']._serialized_start=1385
+  _globals['_UPDATEBUSINESSPLANRESPONSE']._serialized_end=1461
+  _globals['_LISTBUSINESSPLANREVISIONSREQUEST']._serialized_start=1463
+  _globals['_LISTBUSINESSPLANREVISIONSREQUEST']._serialized_end=1562
+  _globals['_LISTBUSINESSPLANREVISIONSRESPONSE']._serialized_start=1564
+  _globals['_LISTBUSINESSPLANREVISIONSRESPONSE']._serialized_end=1673
+  _globals['_EXPORTBUSINESSPLANREQUEST']._serialized_start=1675
+  _globals['_EXPORTBUSINESSPLANREQUEST']._serialized_end=1746
+  _globals['_EXPORTBUSINESSPLANRESPONSE']._serialized_start=1748
+  _globals['_EXPORTBUSINESSPLANRESPONSE']._serialized_end=1832
+  _globals['_BUSINESSPLANSERVICE']._serialized_start=2169
+  _globals['_BUSINESSPLANSERVICE']._serialized_end=3113
 # @@protoc_insertion_point(module_scope)

@@ -22,19 +22,26 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16twoins/v1/common.proto\x12\ttwoins.v1\"g\n\x07\x41\x64\x64ress\x12\x0e\n\x06street\x18\x01 \x01(\t\x12\x10\n\x08postcode\x18\x02 \x01(\t\x12\x10\n\x08locality\x18\x03 \x01(\t\x12\x14\n\x0c\x63ountry_code\x18\x04 \x01(\t\x12\x12\n\nnuts2_code\x18\x05 \x01(\t\"C\n\x07\x43ontact\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04role\x18\x02 \x01(\t\x12\r\n\x05\x65mail\x18\x03 \x01(\t\x12\r\n\x05phone\x18\x04 \x01(\t*\x91\x02\n\x0bServiceType\x12\x1c\n\x18SERVICE_TYPE_UNSPECIFIED\x10\x00\x12\x1b\n\x17SERVICE_TYPE_CONSULTING\x10\x01\x12\"\n\x1eSERVICE_TYPE_CAPACITY_BUILDING\x10\x02\x12\x1c\n\x18SERVICE_TYPE_MATCHMAKING\x10\x03\x12$\n SERVICE_TYPE_TECHNOLOGY_TRANSFER\x10\x04\x12\x1d\n\x19SERVICE_TYPE_MARKET_STUDY\x10\x05\x12!\n\x1dSERVICE_TYPE_FINANCING_ADVICE\x10\x06\x12\x1d\n\x19SERVICE_TYPE_LEGAL_ADVICE\x10\x07\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16twoins/v1/common.proto\x12\ttwoins.v1\x1a\x1fgoogle/api/field_behavior.proto\"y\n\x07\x41\x64\x64ress\x12\x0e\n\x06street\x18\x01 \x01(\t\x12\x10\n\x08postcode\x18\x02 \x01(\t\x12\x16\n\x08locality\x18\x03 \x01(\tB\x04\xe2\x41\x01\x02\x12\x1a\n\x0c\x63ountry_code\x18\x04 \x01(\tB\x04\xe2\x41\x01\x02\x12\x18\n\nnuts2_code\x18\x05 \x01(\tB\x04\xe2\x41\x01\x03\"C\n\x07\x43ontact\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04role\x18\x02 \x01(\t\x12\r\n\x05\x65mail\x18\x03 \x01(\t\x12\r\n\x05phone\x18\x04 \x01(\t*\x91\x02\n\x0bServiceType\x12\x1c\n\x18SERVICE_TYPE_UNSPECIFIED\x10\x00\x12\x1b\n\x17SERVICE_TYPE_CONSULTING\x10\x01\x12\"\n\x1eSERVICE_TYPE_CAPACITY_BUILDING\x10\x02\x12\x1c\n\x18SERVICE_TYPE_MATCHMAKING\x10\x03\x12$\n SERVICE_TYPE_TECHNOLOGY_TRANSFER\x10\x04\x12\x1d\n\x19SERVICE_TYPE_MARKET_STUDY\x10\x05\x12!\n\x1dSERVICE_TYPE_FINANCING_ADVICE\x10\x06\x12\x1d\n\x19SERVICE_TYPE_LEGAL_ADVICE\x10\x07\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'twoins.v1.common_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_SERVICETYPE']._serialized_start=212
-  _globals['_SERVICETYPE']._serialized_end=485
-  _globals['_ADDRESS']._serialized_start=37
-  _globals['_ADDRESS']._serialized_end=140
-  _globals['_CONTACT']._serialized_start=142
-  _globals['_CONTACT']._serialized_end=209
+  _globals['_ADDRESS'].fields_by_name['locality']._loaded_options = None
+  _globals['_ADDRESS'].fields_by_name['locality']._serialized_options = b'\342A\001\002'
+  _globals['_ADDRESS'].fields_by_name['country_code']._loaded_options = None
+  _globals['_ADDRESS'].fields_by_name['country_code']._serialized_options = b'\342A\001\002'
+  _globals['_ADDRESS'].fields_by_name['nuts2_code']._loaded_options = None
+  _globals['_ADDRESS'].fields_by_name['nuts2_code']._serialized_options = b'\342A\001\003'
+  _globals['_SERVICETYPE']._serialized_start=263
+  _globals['_SERVICETYPE']._serialized_end=536
+  _globals['_ADDRESS']._serialized_start=70
+  _globals['_ADDRESS']._serialized_end=191
+  _globals['_CONTACT']._serialized_start=193
+  _globals['_CONTACT']._serialized_end=260
 # @@protoc_insertion_point(module_scope)

@@ -22,32 +22,42 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
+from google.api import field_info_pb2 as google_dot_api_dot_field__info__pb2
 from twoins.v1 import common_pb2 as twoins_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1atwoins/v1/disclosure.proto\x12\ttwoins.v1\x1a\x16twoins/v1/common.proto\"S\n\x17\x45xchangeContactsRequest\x12\x13\n\x0breferral_id\x18\x01 \x01(\t\x12#\n\x07\x63ontact\x18\x02 \x01(\x0b\x32\x12.twoins.v1.Contact\"Z\n\x18\x45xchangeContactsResponse\x12#\n\x07\x63ontact\x18\x01 \x01(\x0b\x32\x12.twoins.v1.Contact\x12\x19\n\x11organisation_name\x18\x02 \x01(\t\"-\n\x16\x45raseDisclosureRequest\x12\x13\n\x0breferral_id\x18\x01 \x01(\t\")\n\x17\x45raseDisclosureResponse\x12\x0e\n\x06\x65rased\x18\x01 \x01(\x08\"j\n\x0fSignedAuditHead\x12\x0e\n\x06region\x18\x01 \x01(\t\x12\x10\n\x08sequence\x18\x02 \x01(\x03\x12\x12\n\nentry_hash\x18\x03 \x01(\t\x12\x0e\n\x06key_id\x18\x04 \x01(\t\x12\x11\n\tsignature\x18\x05 \x01(\x0c\"N\n\x19\x41uditHeadCountersignature\x12\x0e\n\x06region\x18\x01 \x01(\t\x12\x0e\n\x06key_id\x18\x02 \x01(\t\x12\x11\n\tsignature\x18\x03 \x01(\x0c\"E\n\x19\x45xchangeAuditHeadsRequest\x12(\n\x04head\x18\x01 \x01(\x0b\x32\x1a.twoins.v1.SignedAuditHead\"\x86\x01\n\x1a\x45xchangeAuditHeadsResponse\x12>\n\x10\x63ountersignature\x18\x01 \x01(\x0b\x32$.twoins.v1.AuditHeadCountersignature\x12(\n\x04head\x18\x02 \x01(\x0b\x32\x1a.twoins.v1.SignedAuditHead2\xad\x02\n\x11\x44isclosureService\x12[\n\x10\x45xchangeContacts\x12\".twoins.v1.ExchangeContactsRequest\x1a#.twoins.v1.ExchangeContactsResponse\x12X\n\x0f\x45raseDisclosure\x12!.twoins.v1.EraseDisclosureRequest\x1a\".twoins.v1.EraseDisclosureResponse\x12\x61\n\x12\x45xchangeAuditHeads\x12$.twoins.v1.ExchangeAuditHeadsRequest\x1a%.twoins.v1.ExchangeAuditHeadsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1atwoins/v1/disclosure.proto\x12\ttwoins.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x16twoins/v1/common.proto\"g\n\x17\x45xchangeContactsRequest\x12!\n\x0breferral_id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12)\n\x07\x63ontact\x18\x02 \x01(\x0b\x32\x12.twoins.v1.ContactB\x04\xe2\x41\x01\x02\"Z\n\x18\x45xchangeContactsResponse\x12#\n\x07\x63ontact\x18\x01 \x01(\x0b\x32\x12.twoins.v1.Contact\x12\x19\n\x11organisation_name\x18\x02 \x01(\t\";\n\x16\x45raseDisclosureRequest\x12!\n\x0breferral_id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\")\n\x17\x45raseDisclosureResponse\x12\x0e\n\x06\x65rased\x18\x01 \x01(\x08\"j\n\x0fSignedAuditHead\x12\x0e\n\x06region\x18\x01 \x01(\t\x12\x10\n\x08sequence\x18\x02 \x01(\x03\x12\x12\n\nentry_hash\x18\x03 \x01(\t\x12\x0e\n\x06key_id\x18\x04 \x01(\t\x12\x11\n\tsignature\x18\x05 \x01(\x0c\"N\n\x19\x41uditHeadCountersignature\x12\x0e\n\x06region\x18\x01 \x01(\t\x12\x0e\n\x06key_id\x18\x02 \x01(\t\x12\x11\n\tsignature\x18\x03 \x01(\x0c\"K\n\x19\x45xchangeAuditHeadsRequest\x12.\n\x04head\x18\x01 \x01(\x0b\x32\x1a.twoins.v1.SignedAuditHeadB\x04\xe2\x41\x01\x02\"\x86\x01\n\x1a\x45xchangeAuditHeadsResponse\x12>\n\x10\x63ountersignature\x18\x01 \x01(\x0b\x32$.twoins.v1.AuditHeadCountersignature\x12(\n\x04head\x18\x02 \x01(\x0b\x32\x1a.twoins.v1.SignedAuditHead2\xad\x02\n\x11\x44isclosureService\x12[\n\x10\x45xchangeContacts\x12\".twoins.v1.ExchangeContactsRequest\x1a#.twoins.v1.ExchangeContactsResponse\x12X\n\x0f\x45raseDisclosure\x12!.twoins.v1.EraseDisclosureRequest\x1a\".twoins.v1.EraseDisclosureResponse\x12\x61\n\x12\x45xchangeAuditHeads\x12$.twoins.v1.ExchangeAuditHeadsRequest\x1a%.twoins.v1.ExchangeAuditHeadsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'twoins.v1.disclosure_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_EXCHANGECONTACTSREQUEST']._serialized_start=65
-  _globals['_EXCHANGECONTACTSREQUEST']._serialized_end=148
-  _globals['_EXCHANGECONTACTSRESPONSE']._serialized_start=150
-  _globals['_EXCHANGECONTACTSRESPONSE']._serialized_end=240
-  _globals['_ERASEDISCLOSUREREQUEST']._serialized_start=242
-  _globals['_ERASEDISCLOSUREREQUEST']._serialized_end=287
-  _globals['_ERASEDISCLOSURERESPONSE']._serialized_start=289
-  _globals['_ERASEDISCLOSURERESPONSE']._serialized_end=330
-  _globals['_SIGNEDAUDITHEAD']._serialized_start=332
-  _globals['_SIGNEDAUDITHEAD']._serialized_end=438
-  _globals['_AUDITHEADCOUNTERSIGNATURE']._serialized_start=440
-  _globals['_AUDITHEADCOUNTERSIGNATURE']._serialized_end=518
-  _globals['_EXCHANGEAUDITHEADSREQUEST']._serialized_start=520
-  _globals['_EXCHANGEAUDITHEADSREQUEST']._serialized_end=589
-  _globals['_EXCHANGEAUDITHEADSRESPONSE']._serialized_start=592
-  _globals['_EXCHANGEAUDITHEADSRESPONSE']._serialized_end=726
-  _globals['_DISCLOSURESERVICE']._serialized_start=729
-  _globals['_DISCLOSURESERVICE']._serialized_end=1030
+  _globals['_EXCHANGECONTACTSREQUEST'].fields_by_name['referral_id']._loaded_options = None
+  _globals['_EXCHANGECONTACTSREQUEST'].fields_by_name['referral_id']._serialized_options = b'\342A\001\002\342\214\317\327\010\002\010\001'
+  _globals['_EXCHANGECONTACTSREQUEST'].fields_by_name['contact']._loaded_options = None
+  _globals['_EXCHANGECONTACTSREQUEST'].fields_by_name['contact']._serialized_options = b'\342A\001\002'
+  _globals['_ERASEDISCLOSUREREQUEST'].fields_by_name['referral_id']._loaded_options = None
+  _globals['_ERASEDISCLOSUREREQUEST'].fields_by_name['referral_id']._serialized_options = b'\342A\001\002\342\214\317\327\010\002\010\001'
+  _globals['_EXCHANGEAUDITHEADSREQUEST'].fields_by_name['head']._loaded_options = None
+  _globals['_EXCHANGEAUDITHEADSREQUEST'].fields_by_name['head']._serialized_options = b'\342A\001\002'
+  _globals['_EXCHANGECONTACTSREQUEST']._serialized_start=127
+  _globals['_EXCHANGECONTACTSREQUEST']._serialized_end=230
+  _globals['_EXCHANGECONTACTSRESPONSE']._serialized_start=232
+  _globals['_EXCHANGECONTACTSRESPONSE']._serialized_end=322
+  _globals['_ERASEDISCLOSUREREQUEST']._serialized_start=324
+  _globals['_ERASEDISCLOSUREREQUEST']._serialized_end=383
+  _globals['_ERASEDISCLOSURERESPONSE']._serialized_start=385
+  _globals['_ERASEDISCLOSURERESPONSE']._serialized_end=426
+  _globals['_SIGNEDAUDITHEAD']._serialized_start=428
+  _globals['_SIGNEDAUDITHEAD']._serialized_end=534
+  _globals['_AUDITHEADCOUNTERSIGNATURE']._serialized_start=536
+  _globals['_AUDITHEADCOUNTERSIGNATURE']._serialized_end=614
+  _globals['_EXCHANGEAUDITHEADSREQUEST']._serialized_start=616
+  _globals['_EXCHANGEAUDITHEADSREQUEST']._serialized_end=691
+  _globals['_EXCHANGEAUDITHEADSRESPONSE']._serialized_start=694
+  _globals['_EXCHANGEAUDITHEADSRESPONSE']._serialized_end=828
+  _globals['_DISCLOSURESERVICE']._serialized_start=831
+  _globals['_DISCLOSURESERVICE']._serialized_end=1132
 # @@protoc_insertion_point(module_scope)

@@ -22,6 +22,8 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
+from google.api import field_info_pb2 as google_dot_api_dot_field__info__pb2
 from google.protobuf import any_pb2 as google_dot_protobuf_dot_any__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from twoins.v1 import common_pb2 as twoins_dot_v1_dot_common__pb2
@@ -31,31 +33,59 @@ from twoins.v1 import need_pb2 as twoins_dot_v1_dot_need__pb2
 from twoins.v1 import referral_pb2 as twoins_dot_v1_dot_referral__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16twoins/v1/events.proto\x12\ttwoins.v1\x1a\x19google/protobuf/any.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16twoins/v1/common.proto\x1a\x1ctwoins/v1/expert_offer.proto\x1a\x19twoins/v1/knowledge.proto\x1a\x14twoins/v1/need.proto\x1a\x18twoins/v1/referral.proto\"\xbb\x01\n\rEventEnvelope\x12\x10\n\x08\x65vent_id\x18\x01 \x01(\t\x12\x12\n\nevent_type\x18\x02 \x01(\t\x12\x15\n\rorigin_region\x18\x03 \x01(\t\x12.\n\noccur_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x16\n\x0eschema_version\x18\x05 \x01(\r\x12%\n\x07payload\x18\x06 \x01(\x0b\x32\x14.google.protobuf.Any\"8\n\rNeedPublished\x12\'\n\x04need\x18\x01 \x01(\x0b\x32\x19.twoins.v1.AnonymisedNeed\"\x1e\n\x0bNeedMatched\x12\x0f\n\x07need_id\x18\x01 \x01(\t\"I\n\x0bNeedRemoved\x12\x0f\n\x07need_id\x18\x01 \x01(\t\x12)\n\x0b\x66inal_state\x18\x02 \x01(\x0e\x32\x14.twoins.v1.NeedState\"C\n\x14\x45xpertOfferPublished\x12+\n\x05offer\x18\x01 \x01(\x0b\x32\x1c.twoins.v1.PublicExpertOffer\"(\n\x14\x45xpertOfferWithdrawn\x12\x10\n\x08offer_id\x18\x01 \x01(\t\"F\n\x16KnowledgeItemPublished\x12,\n\x04item\x18\x01 \x01(\x0b\x32\x1e.twoins.v1.PublicKnowledgeItem\")\n\x16KnowledgeItemWithdrawn\x12\x0f\n\x07item_id\x18\x01 \x01(\t\"\xd5\x03\n\rReferralMoved\x12\x13\n\x0breferral_id\x18\x01 \x01(\t\x12\x0f\n\x07move_id\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\r\x12\x0e\n\x06\x61\x63tion\x18\x04 \x01(\t\x12%\n\x04side\x18\x05 \x01(\x0e\x32\x17.twoins.v1.ReferralSide\x12\x0f\n\x07need_id\x18\x06 \x01(\t\x12\x10\n\x08offer_id\x18\x07 \x01(\t\x12\x13\n\x0bneed_region\x18\x08 \x01(\t\x12\x14\n\x0coffer_region\x18\t \x01(\t\x12*\n\tinitiator\x18\n \x01(\x0e\x32\x17.twoins.v1.ReferralSide\x12.\n\noccur_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x0f\x61nswer_due_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x07outcome\x18\r \x01(\x0e\x32\x1a.twoins.v1.ReferralOutcome\x12\x17\n\x0fhours_delivered\x18\x0e \x01(\r\x12\x31\n\x11support_delivered\x18\x0f \x01(\x0e\x32\x16.twoins.v1.ServiceType\"\xd9\x01\n\rNodeHeartbeat\x12\x0e\n\x06region\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x16\n\x0euptime_seconds\x18\x03 \x01(\x04\x12\x16\n\x0eoutbox_backlog\x18\x04 \x01(\x04\x12\x14\n\x0c\x63onsumer_lag\x18\x05 \x01(\x04\x12\x35\n\x11last_applied_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nopen_needs\x18\x07 \x01(\x04\x12\x16\n\x0eopen_referrals\x18\x08 \x01(\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16twoins/v1/events.proto\x12\ttwoins.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x19google/protobuf/any.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16twoins/v1/common.proto\x1a\x1ctwoins/v1/expert_offer.proto\x1a\x19twoins/v1/knowledge.proto\x1a\x14twoins/v1/need.proto\x1a\x18twoins/v1/referral.proto\"\xe7\x01\n\rEventEnvelope\x12\x1e\n\x08\x65vent_id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12\x18\n\nevent_type\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x1b\n\rorigin_region\x18\x03 \x01(\tB\x04\xe2\x41\x01\x02\x12\x34\n\noccur_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x02\x12\x1c\n\x0eschema_version\x18\x05 \x01(\rB\x04\xe2\x41\x01\x02\x12+\n\x07payload\x18\x06 \x01(\x0b\x32\x14.google.protobuf.AnyB\x04\xe2\x41\x01\x02\"8\n\rNeedPublished\x12\'\n\x04need\x18\x01 \x01(\x0b\x32\x19.twoins.v1.AnonymisedNeed\"(\n\x0bNeedMatched\x12\x19\n\x07need_id\x18\x01 \x01(\tB\x08\xe2\x8c\xcf\xd7\x08\x02\x08\x01\"S\n\x0bNeedRemoved\x12\x19\n\x07need_id\x18\x01 \x01(\tB\x08\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12)\n\x0b\x66inal_state\x18\x02 \x01(\x0e\x32\x14.twoins.v1.NeedState\"C\n\x14\x45xpertOfferPublished\x12+\n\x05offer\x18\x01 \x01(\x0b\x32\x1c.twoins.v1.PublicExpertOffer\"2\n\x14\x45xpertOfferWithdrawn\x12\x1a\n\x08offer_id\x18\x01 \x01(\tB\x08\xe2\x8c\xcf\xd7\x08\x02\x08\x01\"F\n\x16KnowledgeItemPublished\x12,\n\x04item\x18\x01 \x01(\x0b\x32\x1e.twoins.v1.PublicKnowledgeItem\"3\n\x16KnowledgeItemWithdrawn\x12\x19\n\x07item_id\x18\x01 \x01(\tB\x08\xe2\x8c\xcf\xd7\x08\x02\x08\x01\"\xfd\x03\n\rReferralMoved\x12\x1d\n\x0breferral_id\x18\x01 \x01(\tB\x08\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12\x19\n\x07move_id\x18\x02 \x01(\tB\x08\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12\x0f\n\x07version\x18\x03 \x01(\r\x12\x0e\n\x06\x61\x63tion\x18\x04 \x01(\t\x12%\n\x04side\x18\x05 \x01(\x0e\x32\x17.twoins.v1.ReferralSide\x12\x19\n\x07need_id\x18\x06 \x01(\tB\x08\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12\x1a\n\x08offer_id\x18\x07 \x01(\tB\x08\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12\x13\n\x0bneed_region\x18\x08 \x01(\t\x12\x14\n\x0coffer_region\x18\t \x01(\t\x12*\n\tinitiator\x18\n \x01(\x0e\x32\x17.twoins.v1.ReferralSide\x12.\n\noccur_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x33\n\x0f\x61nswer_due_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12+\n\x07outcome\x18\r \x01(\x0e\x32\x1a.twoins.v1.ReferralOutcome\x12\x17\n\x0fhours_delivered\x18\x0e \x01(\r\x12\x31\n\x11support_delivered\x18\x0f \x01(\x0e\x32\x16.twoins.v1.ServiceType\"\xd9\x01\n\rNodeHeartbeat\x12\x0e\n\x06region\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\t\x12\x16\n\x0euptime_seconds\x18\x03 \x01(\x04\x12\x16\n\x0eoutbox_backlog\x18\x04 \x01(\x04\x12\x14\n\x0c\x63onsumer_lag\x18\x05 \x01(\x04\x12\x35\n\x11last_applied_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nopen_needs\x18\x07 \x01(\x04\x12\x16\n\x0eopen_referrals\x18\x08 \x01(\x04\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'twoins.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_EVENTENVELOPE']._serialized_start=227
-  _globals['_EVENTENVELOPE']._serialized_end=414
-  _globals['_NEEDPUBLISHED']._serialized_start=416
-  _globals['_NEEDPUBLISHED']._serialized_end=472
-  _globals['_NEEDMATCHED']._serialized_start=474
-  _globals['_NEEDMATCHED']._serialized_end=504
-  _globals['_NEEDREMOVED']._serialized_start=506
-  _globals['_NEEDREMOVED']._serialized_end=579
-  _globals['_EXPERTOFFERPUBLISHED']._serialized_start=581
-  _globals['_EXPERTOFFERPUBLISHED']._serialized_end=648
-  _globals['_EXPERTOFFERWITHDRAWN']._serialized_start=650
-  _globals['_EXPERTOFFERWITHDRAWN']._serialized_end=690
-  _globals['_KNOWLEDGEITEMPUBLISHED']._serialized_start=692
-  _globals['_KNOWLEDGEITEMPUBLISHED']._serialized_end=762
-  _globals['_KNOWLEDGEITEMWITHDRAWN']._serialized_start=764
-  _globals['_KNOWLEDGEITEMWITHDRAWN']._serialized_end=805
-  _globals['_REFERRALMOVED']._serialized_start=808
-  _globals['_REFERRALMOVED']._serialized_end=1277
-  _globals['_NODEHEARTBEAT']._serialized_start=1280
-  _globals['_NODEHEARTBEAT']._serialized_end=1497
+  _globals['_EVENTENVELOPE'].fields_by_name['event_id']._loaded_options = None
+  _globals['_EVENTENVELOPE'].fields_by_name['event_id']._serialized_options = b'\342A\001\002\342\214\317\327\010\002\010\001'
+  _globals['_EVENTENVELOPE'].fields_by_name['event_type']._loaded_options = None
+  _globals['_EVENTENVELOPE'].fields_by_name['event_type']._serialized_options = b'\342A\001\002'
+  _globals['_EVENTENVELOPE'].fields_by_name['origin_region']._loaded_options = None
+  _globals['_EVENTENVELOPE'].fields_by_name['origin_region']._serialized_options = b'\342A\001\002'
+  _globals['_EVENTENVELOPE'].fields_by_name['occur_time']._loaded_options = None
+  _globals['_EVENTENVELOPE'].fields_by_name['occur_time']._serialized_options = b'\342A\001\002'
+  _globals['_EVENTENVELOPE'].fields_by_name['schema_version']._loaded_options = None
+  _globals['_EVENTENVELOPE'].fields_by_name['schema_version']._serialized_options = b'\342A\001\002'
+  _globals['_EVENTENVELOPE'].fields_by_name['payload']._loaded_options = None
+  _globals['_EVENTENVELOPE'].fields_by_name['payload']._serialized_options = b'\342A\001\002'
+  _globals['_NEEDMATCHED'].fields_by_name['need_id']._loaded_options = None
+  _globals['_NEEDMATCHED'].fields_by_name['need_id']._serialized_options = b'\342\214\317\327\010\002\010\001'
+  _globals['_NEEDREMOVED'].fields_by_name['need_id']._loaded_options = None
+  _globals['_NEEDREMOVED'].fields_by_name['need_id']._serialized_options = b'\342\214\317\327\010\002\010\001'
+  _globals['_EXPERTOFFERWITHDRAWN'].fields_by_name['offer_id']._loaded_options = None
+  _globals['_EXPERTOFFERWITHDRAWN'].fields_by_name['offer_id']._serialized_options = b'\342\214\317\327\010\002\010\001'
+  _globals['_KNOWLEDGEITEMWITHDRAWN'].fields_by_name['item_id']._loaded_options = None
+  _globals['_KNOWLEDGEITEMWITHDRAWN'].fields_by_name['item_id']._serialized_options = b'\342\214\317\327\010\002\010\001'
+  _globals['_REFERRALMOVED'].fields_by_name['referral_id']._loaded_options = None
+  _globals['_REFERRALMOVED'].fields_by_name['referral_id']._serialized_options = b'\342\214\317\327\010\002\010\001'
+  _globals['_REFERRALMOVED'].fields_by_name['move_id']._loaded_options = None
+  _globals['_REFERRALMOVED'].fields_by_name['move_id']._serialized_options = b'\342\214\317\327\010\002\010\001'
+  _globals['_REFERRALMOVED'].fields_by_name['need_id']._loaded_options = None
+  _globals['_REFERRALMOVED'].fields_by_name['need_id']._serialized_options = b'\342\214\317\327\010\002\010\001'
+  _globals['_REFERRALMOVED'].fields_by_name['offer_id']._loaded_options = None
+  _globals['_REFERRALMOVED'].fields_by_name['offer_id']._serialized_options = b'\342\214\317\327\010\002\010\001'
+  _globals['_EVENTENVELOPE']._serialized_start=289
+  _globals['_EVENTENVELOPE']._serialized_end=520
+  _globals['_NEEDPUBLISHED']._serialized_start=522
+  _globals['_NEEDPUBLISHED']._serialized_end=578
+  _globals['_NEEDMATCHED']._serialized_start=580
+  _globals['_NEEDMATCHED']._serialized_end=620
+  _globals['_NEEDREMOVED']._serialized_start=622
+  _globals['_NEEDREMOVED']._serialized_end=705
+  _globals['_EXPERTOFFERPUBLISHED']._serialized_start=707
+  _globals['_EXPERTOFFERPUBLISHED']._serialized_end=774
+  _globals['_EXPERTOFFERWITHDRAWN']._serialized_start=776
+  _globals['_EXPERTOFFERWITHDRAWN']._serialized_end=826
+  _globals['_KNOWLEDGEITEMPUBLISHED']._serialized_start=828
+  _globals['_KNOWLEDGEITEMPUBLISHED']._serialized_end=898
+  _globals['_KNOWLEDGEITEMWITHDRAWN']._serialized_start=900
+  _globals['_KNOWLEDGEITEMWITHDRAWN']._serialized_end=951
+  _globals['_REFERRALMOVED']._serialized_start=954
+  _globals['_REFERRALMOVED']._serialized_end=1463
+  _globals['_NODEHEARTBEAT']._serialized_start=1466
+  _globals['_NODEHEARTBEAT']._serialized_end=1683
 # @@protoc_insertion_point(module_scope)

@@ -22,48 +22,101 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
+from google.api import field_info_pb2 as google_dot_api_dot_field__info__pb2
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from twoins.v1 import common_pb2 as twoins_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ctwoins/v1/expert_offer.proto\x12\ttwoins.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16twoins/v1/common.proto\"\xae\x03\n\x0b\x45xpertOffer\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\"\n\x06\x65xpert\x18\x05 \x01(\x0b\x32\x12.twoins.v1.Contact\x12\x13\n\x0b\x63ompetences\x18\x06 \x03(\t\x12\x12\n\nnace_codes\x18\x07 \x03(\t\x12\x11\n\tcountries\x18\x08 \x03(\t\x12\x11\n\tlanguages\x18\t \x03(\t\x12-\n\rservice_types\x18\n \x03(\x0e\x32\x16.twoins.v1.ServiceType\x12 \n\x18\x63\x61pacity_hours_per_month\x18\x0b \x01(\r\x12*\n\x05state\x18\x0c \x01(\x0e\x32\x1b.twoins.v1.ExpertOfferState\x12/\n\x0b\x63reate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05owner\x18\x0f \x01(\t\"\\\n\x18\x43reateExpertOfferRequest\x12,\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOffer\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"I\n\x19\x43reateExpertOfferResponse\x12,\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOffer\"#\n\x15GetExpertOfferRequest\x12\n\n\x02id\x18\x01 \x01(\t\"F\n\x16GetExpertOfferResponse\x12,\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOffer\"m\n\x17ListExpertOffersRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12+\n\x06states\x18\x03 \x03(\x0e\x32\x1b.twoins.v1.ExpertOfferState\"b\n\x18ListExpertOffersResponse\x12-\n\rexpert_offers\x18\x01 \x03(\x0b\x32\x16.twoins.v1.ExpertOffer\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"y\n\x18UpdateExpertOfferRequest\x12,\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOffer\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"I\n\x19UpdateExpertOfferResponse\x12,\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOffer\"\'\n\x19PublishExpertOfferRequest\x12\n\n\x02id\x18\x01 \x01(\t\"J\n\x1aPublishExpertOfferResponse\x12,\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOffer\"(\n\x1aWithdrawExpertOfferRequest\x12\n\n\x02id\x18\x01 \x01(\t\"K\n\x1bWithdrawExpertOfferResponse\x12,\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOffer\"\xba\x02\n\x11PublicExpertOffer\x12\x10\n\x08offer_id\x18\x01 \x01(\t\x12\x15\n\rorigin_region\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x13\n\x0b\x63ompetences\x18\x05 \x03(\t\x12\x16\n\x0enace_divisions\x18\x06 \x03(\t\x12\x11\n\tcountries\x18\x07 \x03(\t\x12\x11\n\tlanguages\x18\x08 \x03(\t\x12-\n\rservice_types\x18\t \x03(\x0e\x32\x16.twoins.v1.ServiceType\x12 \n\x18\x63\x61pacity_hours_per_month\x18\n \x01(\r\x12\x16\n\x0etext_embedding\x18\x0b \x01(\x0c\x12\x1c\n\x14text_embedding_model\x18\x0c \x01(\t*\x98\x01\n\x10\x45xpertOfferState\x12\"\n\x1e\x45XPERT_OFFER_STATE_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x45XPERT_OFFER_STATE_DRAFT\x10\x01\x12 \n\x1c\x45XPERT_OFFER_STATE_PUBLISHED\x10\x02\x12 \n\x1c\x45XPERT_OFFER_STATE_WITHDRAWN\x10\x03\x32\xd1\x04\n\x12\x45xpertOfferService\x12^\n\x11\x43reateExpertOffer\x12#.twoins.v1.CreateExpertOfferRequest\x1a$.twoins.v1.CreateExpertOfferResponse\x12U\n\x0eGetExpertOffer\x12 .twoins.v1.GetExpertOfferRequest\x1a!.twoins.v1.GetExpertOfferResponse\x12[\n\x10ListExpertOffers\x12\".twoins.v1.ListExpertOffersRequest\x1a#.twoins.v1.ListExpertOffersResponse\x12^\n\x11UpdateExpertOffer\x12#.twoins.v1.UpdateExpertOfferRequest\x1a$.twoins.v1.UpdateExpertOfferResponse\x12\x61\n\x12PublishExpertOffer\x12$.twoins.v1.PublishExpertOfferRequest\x1a%.twoins.v1.PublishExpertOfferResponse\x12\x64\n\x13WithdrawExpertOffer\x12%.twoins.v1.WithdrawExpertOfferRequest\x1a&.twoins.v1.WithdrawExpertOfferResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ctwoins/v1/expert_offer.proto\x12\ttwoins.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16twoins/v1/common.proto\"\xfe\x03\n\x0b\x45xpertOffer\x12\x18\n\x02id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x03\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12\x14\n\x06region\x18\x02 \x01(\tB\x04\xe2\x41\x01\x03\x12\x13\n\x05title\x18\x03 \x01(\tB\x04\xe2\x41\x01\x02\x12\x19\n\x0b\x64\x65scription\x18\x04 \x01(\tB\x04\xe2\x41\x01\x02\x12(\n\x06\x65xpert\x18\x05 \x01(\x0b\x32\x12.twoins.v1.ContactB\x04\xe2\x41\x01\x02\x12\x19\n\x0b\x63ompetences\x18\x06 \x03(\tB\x04\xe2\x41\x01\x02\x12\x12\n\nnace_codes\x18\x07 \x03(\t\x12\x11\n\tcountries\x18\x08 \x03(\t\x12\x17\n\tlanguages\x18\t \x03(\tB\x04\xe2\x41\x01\x02\x12\x33\n\rservice_types\x18\n \x03(\x0e\x32\x16.twoins.v1.ServiceTypeB\x04\xe2\x41\x01\x02\x12 \n\x18\x63\x61pacity_hours_per_month\x18\x0b \x01(\r\x12\x30\n\x05state\x18\x0c \x01(\x0e\x32\x1b.twoins.v1.ExpertOfferStateB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0bupdate_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x13\n\x05owner\x18\x0f \x01(\tB\x04\xe2\x41\x01\x03\"b\n\x18\x43reateExpertOfferRequest\x12\x32\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOfferB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"I\n\x19\x43reateExpertOfferResponse\x12,\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOffer\"1\n\x15GetExpertOfferRequest\x12\x18\n\x02id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\"F\n\x16GetExpertOfferResponse\x12,\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOffer\"m\n\x17ListExpertOffersRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12+\n\x06states\x18\x03 \x03(\x0e\x32\x1b.twoins.v1.ExpertOfferState\"b\n\x18ListExpertOffersResponse\x12-\n\rexpert_offers\x18\x01 \x03(\x0b\x32\x16.twoins.v1.ExpertOffer\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x85\x01\n\x18UpdateExpertOfferRequest\x12\x32\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOfferB\x04\xe2\x41\x01\x02\x12\x35\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x04\xe2\x41\x01\x02\"I\n\x19UpdateExpertOfferResponse\x12,\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOffer\"5\n\x19PublishExpertOfferRequest\x12\x18\n\x02id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\"J\n\x1aPublishExpertOfferResponse\x12,\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOffer\"6\n\x1aWithdrawExpertOfferRequest\x12\x18\n\x02id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\"K\n\x1bWithdrawExpertOfferResponse\x12,\n\x0c\x65xpert_offer\x18\x01 \x01(\x0b\x32\x16.twoins.v1.ExpertOffer\"\xc4\x02\n\x11PublicExpertOffer\x12\x1a\n\x08offer_id\x18\x01 \x01(\tB\x08\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12\x15\n\rorigin_region\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12\x13\n\x0b\x63ompetences\x18\x05 \x03(\t\x12\x16\n\x0enace_divisions\x18\x06 \x03(\t\x12\x11\n\tcountries\x18\x07 \x03(\t\x12\x11\n\tlanguages\x18\x08 \x03(\t\x12-\n\rservice_types\x18\t \x03(\x0e\x32\x16.twoins.v1.ServiceType\x12 \n\x18\x63\x61pacity_hours_per_month\x18\n \x01(\r\x12\x16\n\x0etext_embedding\x18\x0b \x01(\x0c\x12\x1c\n\x14text_embedding_model\x18\x0c \x01(\t*\x98\x01\n\x10\x45xpertOfferState\x12\"\n\x1e\x45XPERT_OFFER_STATE_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x45XPERT_OFFER_STATE_DRAFT\x10\x01\x12 \n\x1c\x45XPERT_OFFER_STATE_PUBLISHED\x10\x02\x12 \n\x1c\x45XPERT_OFFER_STATE_WITHDRAWN\x10\x03\x32\xaa\x07\n\x12\x45xpertOfferService\x12\x99\x01\n\x11\x43reateExpertOffer\x12#.twoins.v1.CreateExpertOfferRequest\x1a$.twoins.v1.CreateExpertOfferResponse\"9\x82\xd3\xe4\x93\x02\x33\"\x15/api/v1/expert-offers:\x0c\x65xpert_offerb\x0c\x65xpert_offer\x12\x87\x01\n\x0eGetExpertOffer\x12 .twoins.v1.GetExpertOfferRequest\x1a!.twoins.v1.GetExpertOfferResponse\"0\x82\xd3\xe4\x93\x02*\x12\x1a/api/v1/expert-offers/{id}b\x0c\x65xpert_offer\x12z\n\x10ListExpertOffers\x12\".twoins.v1.ListExpertOffersRequest\x1a#.twoins.v1.ListExpertOffersResponse\"\x1d\x82\xd3\xe4\x93\x02\x17\x12\x15/api/v1/expert-offers\x12\xab\x01\n\x11UpdateExpertOffer\x12#.twoins.v1.UpdateExpertOfferRequest\x1a$.twoins.v1.UpdateExpertOfferResponse\"K\x82\xd3\xe4\x93\x02\x45\x32\'/api/v1/expert-offers/{expert_offer.id}:\x0c\x65xpert_offerb\x0c\x65xpert_offer\x12\x9e\x01\n\x12PublishExpertOffer\x12$.twoins.v1.PublishExpertOfferRequest\x1a%.twoins.v1.PublishExpertOfferResponse\";\x82\xd3\xe4\x93\x02\x35\"\"/api/v1/expert-offers/{id}/publish:\x01*b\x0c\x65xpert_offer\x12\xa2\x01\n\x13WithdrawExpertOffer\x12%.twoins.v1.WithdrawExpertOfferRequest\x1a&.twoins.v1.WithdrawExpertOfferResponse\"<\x82\xd3\xe4\x93\x02\x36\"#/api/v1/expert-offers/{id}/withdraw:\x01*b\x0c\x65xpert_offerb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'twoins.v1.expert_offer_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_EXPERTOFFERSTATE']._serialized_start=1808
-  _globals['_EXPERTOFFERSTATE']._serialized_end=1960
-  _globals['_EXPERTOFFER']._serialized_start=135
-  _globals['_EXPERTOFFER']._serialized_end=565
-  _globals['_CREATEEXPERTOFFERREQUEST']._serialized_start=567
-  _globals['_CREATEEXPERTOFFERREQUEST']._serialized_end=659
-  _globals['_CREATEEXPERTOFFERRESPONSE']._serialized_start=661
-  _globals['_CREATEEXPERTOFFERRESPONSE']._serialized_end=734
-  _globals['_GETEXPERTOFFERREQUEST']._serialized_start=736
-  _globals['_GETEXPERTOFFERREQUEST']._serialized_end=771
-  _globals['_GETEXPERTOFFERRESPONSE']._serialized_start=773
-  _globals['_GETEXPERTOFFERRESPONSE']._serialized_end=843
-  _globals['_LISTEXPERTOFFERSREQUEST']._serialized_start=845
-  _globals['_LISTEXPERTOFFERSREQUEST']._serialized_end=954
-  _globals['_LISTEXPERTOFFERSRESPONSE']._serialized_start=956
-  _globals['_LISTEXPERTOFFERSRESPONSE']._serialized_end=1054
-  _globals['_UPDATEEXPERTOFFERREQUEST']._serialized_start=1056
-  _globals['_UPDATEEXPERTOFFERREQUEST']._serialized_end=1177
-  _globals['_UPDATEEXPERTOFFERRESPONSE']._serialized_start=1179
-  _globals['_UPDATEEXPERTOFFERRESPONSE']._serialized_end=1252
-  _globals['_PUBLISHEXPERTOFFERREQUEST']._serialized_start=1254
-  _globals['_PUBLISHEXPERTOFFERREQUEST']._serialized_end=1293
-  _globals['_PUBLISHEXPERTOFFERRESPONSE']._serialized_start=1295
-  _globals['_PUBLISHEXPERTOFFERRESPONSE']._serialized_end=1369
-  _globals['_WITHDRAWEXPERTOFFERREQUEST']._serialized_start=1371
-  _globals['_WITHDRAWEXPERTOFFERREQUEST']._serialized_end=1411
-  _globals['_WITHDRAWEXPERTOFFERRESPONSE']._serialized_start=1413
-  _globals['_WITHDRAWEXPERTOFFERRESPONSE']._serialized_end=1488
-  _globals['_PUBLICEXPERTOFFER']._serialized_start=1491
-  _globals['_PUBLICEXPERTOFFER']._serialized_end=1805
-  _globals['_EXPERTOFFERSERVICE']._serialized_start=1963
-  _globals['_EXPERTOFFERSERVICE']._serialized_end=2556
+  _globals['_EXPERTOFFER'].fields_by_name['id']._loaded_options = None
+  _globals['_EXPERTOFFER'].fields_by_name['id']._serialized_options = b'\342A\001\003\342\214\317\327\010\002\010\001'
+  _globals['_EXPERTOFFER'].fields_by_name['region']._loaded_options = None
+  _globals['_EXPERTOFFER'].fields_by_name['region']._serialized_options = b'\342A\001\003'
+  _globals['_EXPERTOFFER'].fields_by_name['title']._loaded_options = None
+  _globals['_EXPERTOFFER'].fields_by_name['title']._serialized_options = b'\342A\001\002'
+  _globals['_EXPERTOFFER'].fields_by_name['description']._loaded_options = None
+  _globals['_EXPERTOFFER'].fields_by_name['description']._serialized_options = b'\342A\001\002'
+  _globals['_EXPERTOFFER'].fields_by_name['expert']._loaded_options = None
+  _globals['_EXPERTOFFER'].fields_by_name['expert']._serialized_options = b'\342A\001\002'
+  _globals['_EXPERTOFFER'].fields_by_name['competences']._loaded_options = None
+  _globals['_EXPERTOFFER'].fields_by_name['competences']._serialized_options = b'\342A\001\002'
+  _globals['_EXPERTOFFER'].fields_by_name['languages']._loaded_options = None
+  _globals['_EXPERTOFFER'].fields_by_name['languages']._serialized_options = b'\342A\001\002'
+  _globals['_EXPERTOFFER'].fields_by_name['service_types']._loaded_options = None
+  _globals['_EXPERTOFFER'].fields_by_name['service_types']._serialized_options = b'\342A\001\002'
+  _globals['_EXPERTOFFER'].fields_by_name['state']._loaded_options = None
+  _globals['_EXPERTOFFER'].fields_by_name['state']._serialized_options = b'\342A\001\003'
+  _globals['_EXPERTOFFER'].fields_by_name['create_time']._loaded_options = None
+  _globals['_EXPERTOFFER'].fields_by_name['create_time']._serialized_options = b'\342A\001\003'
+  _globals['_EXPERTOFFER'].fields_by_name['update_time']._loaded_options = None
+  _globals['_EXPERTOFFER'].fields_by_name['update_time']._serialized_options = b'\342A\001\003'
+  _globals['_EXPERTOFFER'].fields_by_name['owner']._loaded_options = None
+  _globals['_EXPERTOFFER'].fields_by_name['owner']._serialized_options = b'\342A\001\003'
+  _globals['_CREATEEXPERTOFFERREQUEST'].fields_by_name['expert_offer']._loaded_options = None
+  _globals['_CREATEEXPERTOFFERREQUEST'].fields_by_name['expert_offer']._serialized_options = b'\342A\001\002'
+  _globals['_GETEXPERTOFFERREQUEST'].fields_by_name['id']._loaded_options = None
+  _globals['_GETEXPERTOFFERREQUEST'].fields_by_name['id']._serialized_options = b'\342A\001\002\342\214\317\327\010\002\010\001'
+  _globals['_UPDATEEXPERTOFFERREQUEST'].fields_by_name['expert_offer']._loaded_options = None
+  _globals['_UPDATEEXPERTOFFERREQUEST'].fields_by_name['expert_offer']._serialized_options = b'\342A\001\002'
+  _globals['_UPDATEEXPERTOFFERREQUEST'].fields_by_name['update_mask']._loaded_options = None
+  _globals['_UPDATEEXPERTOFFERREQUEST'].fields_by_name['update_mask']._serialized_options = b'\342A\001\002'
+  _globals['_PUBLISHEXPERTOFFERREQUEST'].fields_by_name['id']._loaded_options = None
+  _globals['_PUBLISHEXPERTOFFERREQUEST'].fields_by_name['id']._serialized_options = b'\342A\001\002\342\214\317\327\010\002\010\001'
+  _globals['_WITHDRAWEXPERTOFFERREQUEST'].fields_by_name['id']._loaded_options = None
+  _globals['_WITHDRAWEXPERTOFFERREQUEST'].fields_by_name['id']._serialized_options = b'\342A\001\002\342\214\317\327\010\002\010\001'
+  _globals['_PUBLICEXPERTOFFER'].fields_by_name['offer_id']._loaded_options = None
+  _globals['_PUBLICEXPERTOFFER'].fields_by_name['offer_id']._serialized_options = b'\342\214\317\327\010\002\010\001'
+  _globals['_EXPERTOFFERSERVICE'].methods_by_name['CreateExpertOffer']._loaded_options = None
+  _globals['_EXPERTOFFERSERVICE'].methods_by_name['CreateExpertOffer']._serialized_options = b'\202\323\344\223\0023\"\025/api/v1/expert-offers:\014expert_offerb\014expert_offer'
+  _globals['_EXPERTOFFERSERVICE'].methods_by_name['GetExpertOffer']._loaded_options = None
+  _globals['_EXPERTOFFERSERVICE'].methods_by_name['GetExpertOffer']._serialized_options = b'\202\323\344\223\002*\022\032/api/v1/expert-offers/{id}b\014expert_offer'
+  _globals['_EXPERTOFFERSERVICE'].methods_by_name['ListExpertOffers']._loaded_options = None
+  _globals['_EXPERTOFFERSERVICE'].methods_by_name['ListExpertOffers']._serialized_options = b'\202\323\344\223\002\027\022\025/api/v1/expert-offers'
+  _globals['_EXPERTOFFERSERVICE'].methods_by_name['UpdateExpertOffer']._loaded_options = None
+  _globals['_EXPERTOFFERSERVICE'].methods_by_name['UpdateExpertOffer']._serialized_options = b'\202\323\344\223\002E2\'/api/v1/expert-offers/{expert_offer.id}:\014expert_offerb\014expert_offer'
+  _globals['_EXPERTOFFERSERVICE'].methods_by_name['PublishExpertOffer']._loaded_options = None
+  _globals['_EXPERTOFFERSERVICE'].methods_by_name['PublishExpertOffer']._serialized_options = b'\202\323\344\223\0025\"\"/api/v1/expert-offers/{id}/publish:\001*b\014expert_offer'
+  _globals['_EXPERTOFFERSERVICE'].methods_by_name['WithdrawExpertOffer']._loaded_options = None
+  _globals['_EXPERTOFFERSERVICE'].methods_by_name['WithdrawExpertOffer']._serialized_options = b'\202\323\344\223\0026\"#/api/v1/expert-offers/{id}/withdraw:\001*b\014expert_offer'
+  _globals['_EXPERTOFFERSTATE']._serialized_start=2051
+  _globals['_EXPERTOFFERSTATE']._serialized_end=2203
+  _globals['_EXPERTOFFER']._serialized_start=227
+  _globals['_EXPERTOFFER']._serialized_end=737
+  _globals['_CREATEEXPERTOFFERREQUEST']._serialized_start=739
+  _globals['_CREATEEXPERTOFFERREQUEST']._serialized_end=837
+  _globals['_CREATEEXPERTOFFERRESPONSE']._serialized_start=839
+  _globals['_CREATEEXPERTOFFERRESPONSE']._serialized_end=912
+  _globals['_GETEXPERTOFFERREQUEST']._serialized_start=914
+  _globals['_GETEXPERTOFFERREQUEST']._serialized_end=963
+  _globals['_GETEXPERTOFFERRESPONSE']._serialized_start=965
+  _globals['_GETEXPERTOFFERRESPONSE']._serialized_end=1035
+  _globals['_LISTEXPERTOFFERSREQUEST']._serialized_start=1037
+  _globals['_LISTEXPERTOFFERSREQUEST']._serialized_end=1146
+  _globals['_LISTEXPERTOFFERSRESPONSE']._serialized_start=1148
+  _globals['_LISTEXPERTOFFERSRESPONSE']._serialized_end=1246
+  _globals['_UPDATEEXPERTOFFERREQUEST']._serialized_start=1249
+  _globals['_UPDATEEXPERTOFFERREQUEST']._serialized_end=1382
+  _globals['_UPDATEEXPERTOFFERRESPONSE']._serialized_start=1384
+  _globals['_UPDATEEXPERTOFFERRESPONSE']._serialized_end=1457
+  _globals['_PUBLISHEXPERTOFFERREQUEST']._serialized_start=1459
+  _globals['_PUBLISHEXPERTOFFERREQUEST']._serialized_end=1512
+  _globals['_PUBLISHEXPERTOFFERRESPONSE']._serialized_start=1514
+  _globals['_PUBLISHEXPERTOFFERRESPONSE']._serialized_end=1588
+  _globals['_WITHDRAWEXPERTOFFERREQUEST']._serialized_start=1590
+  _globals['_WITHDRAWEXPERTOFFERREQUEST']._serialized_end=1644
+  _globals['_WITHDRAWEXPERTOFFERRESPONSE']._serialized_start=1646
+  _globals['_WITHDRAWEXPERTOFFERRESPONSE']._serialized_end=1721
+  _globals['_PUBLICEXPERTOFFER']._serialized_start=1724
+  _globals['_PUBLICEXPERTOFFER']._serialized_end=2048
+  _globals['_EXPERTOFFERSERVICE']._serialized_start=2206
+  _globals['_EXPERTOFFERSERVICE']._serialized_end=3144
 # @@protoc_insertion_point(module_scope)

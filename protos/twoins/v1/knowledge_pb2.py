@@ -22,44 +22,91 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
+from google.api import field_info_pb2 as google_dot_api_dot_field__info__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19twoins/v1/knowledge.proto\x12\ttwoins.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x87\x03\n\rKnowledgeItem\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12&\n\x04kind\x18\x03 \x01(\x0e\x32\x18.twoins.v1.KnowledgeKind\x12\r\n\x05title\x18\x04 \x01(\t\x12\x0f\n\x07summary\x18\x05 \x01(\t\x12\x0c\n\x04\x62ody\x18\x06 \x01(\t\x12\x11\n\tlanguages\x18\x07 \x03(\t\x12\x0c\n\x04tags\x18\x08 \x03(\t\x12\x12\n\nnace_codes\x18\t \x03(\t\x12,\n\x05state\x18\n \x01(\x0e\x32\x1d.twoins.v1.KnowledgeItemState\x12\r\n\x05owner\x18\x0b \x01(\t\x12/\n\x0b\x63reate_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x30\n\x0cpublish_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xfe\x01\n\x13PublicKnowledgeItem\x12\x0f\n\x07item_id\x18\x01 \x01(\t\x12\x15\n\rorigin_region\x18\x02 \x01(\t\x12&\n\x04kind\x18\x03 \x01(\x0e\x32\x18.twoins.v1.KnowledgeKind\x12\r\n\x05title\x18\x04 \x01(\t\x12\x0f\n\x07summary\x18\x05 \x01(\t\x12\x0c\n\x04\x62ody\x18\x06 \x01(\t\x12\x11\n\tlanguages\x18\x07 \x03(\t\x12\x0c\n\x04tags\x18\x08 \x03(\t\x12\x16\n\x0enace_divisions\x18\t \x03(\t\x12\x30\n\x0cpublish_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"b\n\x1a\x43reateKnowledgeItemRequest\x12\x30\n\x0eknowledge_item\x18\x01 \x01(\x0b\x32\x18.twoins.v1.KnowledgeItem\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"O\n\x1b\x43reateKnowledgeItemResponse\x12\x30\n\x0eknowledge_item\x18\x01 \x01(\x0b\x32\x18.twoins.v1.KnowledgeItem\"%\n\x17GetKnowledgeItemRequest\x12\n\n\x02id\x18\x01 \x01(\t\"L\n\x18GetKnowledgeItemResponse\x12\x30\n\x0eknowledge_item\x18\x01 \x01(\x0b\x32\x18.twoins.v1.KnowledgeItem\"q\n\x19ListKnowledgeItemsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12-\n\x06states\x18\x03 \x03(\x0e\x32\x1d.twoins.v1.KnowledgeItemState\"h\n\x1aListKnowledgeItemsResponse\x12\x31\n\x0fknowledge_items\x18\x01 \x03(\x0b\x32\x18.twoins.v1.KnowledgeItem\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\")\n\x1bPublishKnowledgeItemRequest\x12\n\n\x02id\x18\x01 \x01(\t\"P\n\x1cPublishKnowledgeItemResponse\x12\x30\n\x0eknowledge_item\x18\x01 \x01(\x0b\x32\x18.twoins.v1.KnowledgeItem\"*\n\x1cWithdrawKnowledgeItemRequest\x12\n\n\x02id\x18\x01 \x01(\t\"Q\n\x1dWithdrawKnowledgeItemResponse\x12\x30\n\x0eknowledge_item\x18\x01 \x01(\x0b\x32\x18.twoins.v1.KnowledgeItem*\xa4\x01\n\rKnowledgeKind\x12\x1e\n\x1aKNOWLEDGE_KIND_UNSPECIFIED\x10\x00\x12\x19\n\x15KNOWLEDGE_KIND_METHOD\x10\x01\x12\x1d\n\x19KNOWLEDGE_KIND_CASE_STUDY\x10\x02\x12 \n\x1cKNOWLEDGE_KIND_LESSON_LEARNT\x10\x03\x12\x17\n\x13KNOWLEDGE_KIND_TOOL\x10\x04*\xa2\x01\n\x12KnowledgeItemState\x12$\n KNOWLEDGE_ITEM_STATE_UNSPECIFIED\x10\x00\x12\x1e\n\x1aKNOWLEDGE_ITEM_STATE_DRAFT\x10\x01\x12\"\n\x1eKNOWLEDGE_ITEM_STATE_PUBLISHED\x10\x02\x12\"\n\x1eKNOWLEDGE_ITEM_STATE_WITHDRAWN\x10\x03\x32\x8d\x04\n\x10KnowledgeService\x12\x64\n\x13\x43reateKnowledgeItem\x12%.twoins.v1.CreateKnowledgeItemRequest\x1a&.twoins.v1.CreateKnowledgeItemResponse\x12[\n\x10GetKnowledgeItem\x12\".twoins.v1.GetKnowledgeItemRequest\x1a#.twoins.v1.GetKnowledgeItemResponse\x12\x61\n\x12ListKnowledgeItems\x12$.twoins.v1.ListKnowledgeItemsRequest\x1a%.twoins.v1.ListKnowledgeItemsResponse\x12g\n\x14PublishKnowledgeItem\x12&.twoins.v1.PublishKnowledgeItemRequest\x1a\'.twoins.v1.PublishKnowledgeItemResponse\x12j\n\x15WithdrawKnowledgeItem\x12\'.twoins.v1.WithdrawKnowledgeItemRequest\x1a(.twoins.v1.WithdrawKnowledgeItemResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19twoins/v1/knowledge.proto\x12\ttwoins.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd7\x03\n\rKnowledgeItem\x12\x18\n\x02id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x03\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12\x14\n\x06region\x18\x02 \x01(\tB\x04\xe2\x41\x01\x03\x12,\n\x04kind\x18\x03 \x01(\x0e\x32\x18.twoins.v1.KnowledgeKindB\x04\xe2\x41\x01\x02\x12\x13\n\x05title\x18\x04 \x01(\tB\x04\xe2\x41\x01\x02\x12\x15\n\x07summary\x18\x05 \x01(\tB\x04\xe2\x41\x01\x02\x12\x12\n\x04\x62ody\x18\x06 \x01(\tB\x04\xe2\x41\x01\x02\x12\x17\n\tlanguages\x18\x07 \x03(\tB\x04\xe2\x41\x01\x02\x12\x0c\n\x04tags\x18\x08 \x03(\t\x12\x12\n\nnace_codes\x18\t \x03(\t\x12\x32\n\x05state\x18\n \x01(\x0e\x32\x1d.twoins.v1.KnowledgeItemStateB\x04\xe2\x41\x01\x03\x12\x13\n\x05owner\x18\x0b \x01(\tB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0bupdate_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x36\n\x0cpublish_time\x18\x0e \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\"\x88\x02\n\x13PublicKnowledgeItem\x12\x19\n\x07item_id\x18\x01 \x01(\tB\x08\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12\x15\n\rorigin_region\x18\x02 \x01(\t\x12&\n\x04kind\x18\x03 \x01(\x0e\x32\x18.twoins.v1.KnowledgeKind\x12\r\n\x05title\x18\x04 \x01(\t\x12\x0f\n\x07summary\x18\x05 \x01(\t\x12\x0c\n\x04\x62ody\x18\x06 \x01(\t\x12\x11\n\tlanguages\x18\x07 \x03(\t\x12\x0c\n\x04tags\x18\x08 \x03(\t\x12\x16\n\x0enace_divisions\x18\t \x03(\t\x12\x30\n\x0cpublish_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"h\n\x1a\x43reateKnowledgeItemRequest\x12\x36\n\x0eknowledge_item\x18\x01 \x01(\x0b\x32\x18.twoins.v1.KnowledgeItemB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"O\n\x1b\x43reateKnowledgeItemResponse\x12\x30\n\x0eknowledge_item\x18\x01 \x01(\x0b\x32\x18.twoins.v1.KnowledgeItem\"3\n\x17GetKnowledgeItemRequest\x12\x18\n\x02id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\"L\n\x18GetKnowledgeItemResponse\x12\x30\n\x0eknowledge_item\x18\x01 \x01(\x0b\x32\x18.twoins.v1.KnowledgeItem\"q\n\x19ListKnowledgeItemsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12-\n\x06states\x18\x03 \x03(\x0e\x32\x1d.twoins.v1.KnowledgeItemState\"h\n\x1aListKnowledgeItemsResponse\x12\x31\n\x0fknowledge_items\x18\x01 \x03(\x0b\x32\x18.twoins.v1.KnowledgeItem\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"7\n\x1bPublishKnowledgeItemRequest\x12\x18\n\x02id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\"P\n\x1cPublishKnowledgeItemResponse\x12\x30\n\x0eknowledge_item\x18\x01 \x01(\x0b\x32\x18.twoins.v1.KnowledgeItem\"8\n\x1cWithdrawKnowledgeItemRequest\x12\x18\n\x02id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\"Q\n\x1dWithdrawKnowledgeItemResponse\x12\x30\n\x0eknowledge_item\x18\x01 \x01(\x0b\x32\x18.twoins.v1.KnowledgeItem*\xa4\x01\n\rKnowledgeKind\x12\x1e\n\x1aKNOWLEDGE_KIND_UNSPECIFIED\x10\x00\x12\x19\n\x15KNOWLEDGE_KIND_METHOD\x10\x01\x12\x1d\n\x19KNOWLEDGE_KIND_CASE_STUDY\x10\x02\x12 \n\x1cKNOWLEDGE_KIND_LESSON_LEARNT\x10\x03\x12\x17\n\x13KNOWLEDGE_KIND_TOOL\x10\x04*\xa2\x01\n\x12KnowledgeItemState\x12$\n KNOWLEDGE_ITEM_STATE_UNSPECIFIED\x10\x00\x12\x1e\n\x1aKNOWLEDGE_ITEM_STATE_DRAFT\x10\x01\x12\"\n\x1eKNOWLEDGE_ITEM_STATE_PUBLISHED\x10\x02\x12\"\n\x1eKNOWLEDGE_ITEM_STATE_WITHDRAWN\x10\x03\x32\xad\x06\n\x10KnowledgeService\x12\xa5\x01\n\x13\x43reateKnowledgeItem\x12%.twoins.v1.CreateKnowledgeItemRequest\x1a&.twoins.v1.CreateKnowledgeItemResponse\"?\x82\xd3\xe4\x93\x02\x39\"\x17/api/v1/knowledge-items:\x0eknowledge_itemb\x0eknowledge_item\x12\x91\x01\n\x10GetKnowledgeItem\x12\".twoins.v1.GetKnowledgeItemRequest\x1a#.twoins.v1.GetKnowledgeItemResponse\"4\x82\xd3\xe4\x93\x02.\x12\x1c/api/v1/knowledge-items/{id}b\x0eknowledge_item\x12\x82\x01\n\x12ListKnowledgeItems\x12$.twoins.v1.ListKnowledgeItemsRequest\x1a%.twoins.v1.ListKnowledgeItemsResponse\"\x1f\x82\xd3\xe4\x93\x02\x19\x12\x17/api/v1/knowledge-items\x12\xa8\x01\n\x14PublishKnowledgeItem\x12&.twoins.v1.PublishKnowledgeItemRequest\x1a\'.twoins.v1.PublishKnowledgeItemResponse\"?\x82\xd3\xe4\x93\x02\x39\"$/api/v1/knowledge-items/{id}/publish:\x01*b\x0eknowledge_item\x12\xac\x01\n\x15WithdrawKnowledgeItem\x12\'.twoins.v1.WithdrawKnowledgeItemRequest\x1a(.twoins.v1.WithdrawKnowledgeItemResponse\"@\x82\xd3\xe4\x93\x02:\"%/api/v1/knowledge-items/{id}/withdraw:\x01*b\x0eknowledge_itemb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'twoins.v1.knowledge_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_KNOWLEDGEKIND']._serialized_start=1496
-  _globals['_KNOWLEDGEKIND']._serialized_end=1660
-  _globals['_KNOWLEDGEITEMSTATE']._serialized_start=1663
-  _globals['_KNOWLEDGEITEMSTATE']._serialized_end=1825
-  _globals['_KNOWLEDGEITEM']._serialized_start=74
-  _globals['_KNOWLEDGEITEM']._serialized_end=465
-  _globals['_PUBLICKNOWLEDGEITEM']._serialized_start=468
-  _globals['_PUBLICKNOWLEDGEITEM']._serialized_end=722
-  _globals['_CREATEKNOWLEDGEITEMREQUEST']._serialized_start=724
-  _globals['_CREATEKNOWLEDGEITEMREQUEST']._serialized_end=822
-  _globals['_CREATEKNOWLEDGEITEMRESPONSE']._serialized_start=824
-  _globals['_CREATEKNOWLEDGEITEMRESPONSE']._serialized_end=903
-  _globals['_GETKNOWLEDGEITEMREQUEST']._serialized_start=905
-  _globals['_GETKNOWLEDGEITEMREQUEST']._serialized_end=942
-  _globals['_GETKNOWLEDGEITEMRESPONSE']._serialized_start=944
-  _globals['_GETKNOWLEDGEITEMRESPONSE']._serialized_end=1020
-  _globals['_LISTKNOWLEDGEITEMSREQUEST']._serialized_start=1022
-  _globals['_LISTKNOWLEDGEITEMSREQUEST']._serialized_end=1135
-  _globals['_LISTKNOWLEDGEITEMSRESPONSE']._serialized_start=1137
-  _globals['_LISTKNOWLEDGEITEMSRESPONSE']._serialized_end=1241
-  _globals['_PUBLISHKNOWLEDGEITEMREQUEST']._serialized_start=1243
-  _globals['_PUBLISHKNOWLEDGEITEMREQUEST']._serialized_end=1284
-  _globals['_PUBLISHKNOWLEDGEITEMRESPONSE']._serialized_start=1286
-  _globals['_PUBLISHKNOWLEDGEITEMRESPONSE']._serialized_end=1366
-  _globals['_WITHDRAWKNOWLEDGEITEMREQUEST']._serialized_start=1368
-  _globals['_WITHDRAWKNOWLEDGEITEMREQUEST']._serialized_end=1410
-  _globals['_WITHDRAWKNOWLEDGEITEMRESPONSE']._serialized_start=1412
-  _globals['_WITHDRAWKNOWLEDGEITEMRESPONSE']._serialized_end=1493
-  _globals['_KNOWLEDGESERVICE']._serialized_start=1828
-  _globals['_KNOWLEDGESERVICE']._serialized_end=2353
+  _globals['_KNOWLEDGEITEM'].fields_by_name['id']._loaded_options = None
+  _globals['_KNOWLEDGEITEM'].fields_by_name['id']._serialized_options = b'\342A\001\003\342\214\317\327\010\002\010\001'
+  _globals['_KNOWLEDGEITEM'].fields_by_name['region']._loaded_options = None
+  _globals['_KNOWLEDGEITEM'].fields_by_name['region']._serialized_options = b'\342A\001\003'
+  _globals['_KNOWLEDGEITEM'].fields_by_name['kind']._loaded_options = None
+  _globals['_KNOWLEDGEITEM'].fields_by_name['kind']._serialized_options = b'\342A\001\002'
+  _globals['_KNOWLEDGEITEM'].fields_by_name['title']._loaded_options = None
+  _globals['_KNOWLEDGEITEM'].fields_by_name['title']._serialized_options = b'\342A\001\002'
+  _globals['_KNOWLEDGEITEM'].fields_by_name['summary']._loaded_options = None
+  _globals['_KNOWLEDGEITEM'].fields_by_name['summary']._serialized_options = b'\342A\001\002'
+  _globals['_KNOWLEDGEITEM'].fields_by_name['body']._loaded_options = None
+  _globals['_KNOWLEDGEITEM'].fields_by_name['body']._serialized_options = b'\342A\001\002'
+  _globals['_KNOWLEDGEITEM'].fields_by_name['languages']._loaded_options = None
+  _globals['_KNOWLEDGEITEM'].fields_by_name['languages']._serialized_options = b'\342A\001\002'
+  _globals['_KNOWLEDGEITEM'].fields_by_name['state']._loaded_options = None
+  _globals['_KNOWLEDGEITEM'].fields_by_name['state']._serialized_options = b'\342A\001\003'
+  _globals['_KNOWLEDGEITEM'].fields_by_name['owner']._loaded_options = None
+  _globals['_KNOWLEDGEITEM'].fields_by_name['owner']._serialized_options = b'\342A\001\003'
+  _globals['_KNOWLEDGEITEM'].fields_by_name['create_time']._loaded_options = None
+  _globals['_KNOWLEDGEITEM'].fields_by_name['create_time']._serialized_options = b'\342A\001\003'
+  _globals['_KNOWLEDGEITEM'].fields_by_name['update_time']._loaded_options = None
+  _globals['_KNOWLEDGEITEM'].fields_by_name['update_time']._serialized_options = b'\342A\001\003'
+  _globals['_KNOWLEDGEITEM'].fields_by_name['publish_time']._loaded_options = None
+  _globals['_KNOWLEDGEITEM'].fields_by_name['publish_time']._serialized_options = b'\342A\001\003'
+  _globals['_PUBLICKNOWLEDGEITEM'].fields_by_name['item_id']._loaded_options = None
+  _globals['_PUBLICKNOWLEDGEITEM'].fields_by_name['item_id']._serialized_options = b'\342\214\317\327\010\002\010\001'
+  _globals['_CREATEKNOWLEDGEITEMREQUEST'].fields_by_name['knowledge_item']._loaded_options = None
+  _globals['_CREATEKNOWLEDGEITEMREQUEST'].fields_by_name['knowledge_item']._serialized_options = b'\342A\001\002'
+  _globals['_GETKNOWLEDGEITEMREQUEST'].fields_by_name['id']._loaded_options = None
+  _globals['_GETKNOWLEDGEITEMREQUEST'].fields_by_name['id']._serialized_options = b'\342A\001\002\342\214\317\327\010\002\010\001'
+  _globals['_PUBLISHKNOWLEDGEITEMREQUEST'].fields_by_name['id']._loaded_options = None
+  _globals['_PUBLISHKNOWLEDGEITEMREQUEST'].fields_by_name['id']._serialized_options = b'\342A\001\002\342\214\317\327\010\002\010\001'
+  _globals['_WITHDRAWKNOWLEDGEITEMREQUEST'].fields_by_name['id']._loaded_options = None
+  _globals['_WITHDRAWKNOWLEDGEITEMREQUEST'].fields_by_name['id']._serialized_options = b'\342A\001\002\342\214\317\327\010\002\010\001'
+  _globals['_KNOWLEDGESERVICE'].methods_by_name['CreateKnowledgeItem']._loaded_options = None
+  _globals['_KNOWLEDGESERVICE'].methods_by_name['CreateKnowledgeItem']._serialized_options = b'\202\323\344\223\0029\"\027/api/v1/knowledge-items:\016knowledge_itemb\016knowledge_item'
+  _globals['_KNOWLEDGESERVICE'].methods_by_name['GetKnowledgeItem']._loaded_options = None
+  _globals['_KNOWLEDGESERVICE'].methods_by_name['GetKnowledgeItem']._serialized_options = b'\202\323\344\223\002.\022\034/api/v1/knowledge-items/{id}b\016knowledge_item'
+  _globals['_KNOWLEDGESERVICE'].methods_by_name['ListKnowledgeItems']._loaded_options = None
+  _globals['_KNOWLEDGESERVICE'].methods_by_name['ListKnowledgeItems']._serialized_options = b'\202\323\344\223\002\031\022\027/api/v1/knowledge-items'
+  _globals['_KNOWLEDGESERVICE'].methods_by_name['PublishKnowledgeItem']._loaded_options = None
+  _globals['_KNOWLEDGESERVICE'].methods_by_name['PublishKnowledgeItem']._serialized_options = b'\202\323\344\223\0029\"$/api/v1/knowledge-items/{id}/publish:\001*b\016knowledge_item'
+  _globals['_KNOWLEDGESERVICE'].methods_by_name['WithdrawKnowledgeItem']._loaded_options = None
+  _globals['_KNOWLEDGESERVICE'].methods_by_name['WithdrawKnowledgeItem']._serialized_options = b'\202\323\344\223\002:\"%/api/v1/knowledge-items/{id}/withdraw:\001*b\016knowledge_item'
+  _globals['_KNOWLEDGEKIND']._serialized_start=1726
+  _globals['_KNOWLEDGEKIND']._serialized_end=1890
+  _globals['_KNOWLEDGEITEMSTATE']._serialized_start=1893
+  _globals['_KNOWLEDGEITEMSTATE']._serialized_end=2055
+  _globals['_KNOWLEDGEITEM']._serialized_start=166
+  _globals['_KNOWLEDGEITEM']._serialized_end=637
+  _globals['_PUBLICKNOWLEDGEITEM']._serialized_start=640
+  _globals['_PUBLICKNOWLEDGEITEM']._serialized_end=904
+  _globals['_CREATEKNOWLEDGEITEMREQUEST']._serialized_start=906
+  _globals['_CREATEKNOWLEDGEITEMREQUEST']._serialized_end=1010
+  _globals['_CREATEKNOWLEDGEITEMRESPONSE']._serialized_start=1012
+  _globals['_CREATEKNOWLEDGEITEMRESPONSE']._serialized_end=1091
+  _globals['_GETKNOWLEDGEITEMREQUEST']._serialized_start=1093
+  _globals['_GETKNOWLEDGEITEMREQUEST']._serialized_end=1144
+  _globals['_GETKNOWLEDGEITEMRESPONSE']._serialized_start=1146
+  _globals['_GETKNOWLEDGEITEMRESPONSE']._serialized_end=1222
+  _globals['_LISTKNOWLEDGEITEMSREQUEST']._serialized_start=1224
+  _globals['_LISTKNOWLEDGEITEMSREQUEST']._serialized_end=1337
+  _globals['_LISTKNOWLEDGEITEMSRESPONSE']._serialized_start=1339
+  _globals['_LISTKNOWLEDGEITEMSRESPONSE']._serialized_end=1443
+  _globals['_PUBLISHKNOWLEDGEITEMREQUEST']._serialized_start=1445
+  _globals['_PUBLISHKNOWLEDGEITEMREQUEST']._serialized_end=1500
+  _globals['_PUBLISHKNOWLEDGEITEMRESPONSE']._serialized_start=1502
+  _globals['_PUBLISHKNOWLEDGEITEMRESPONSE']._serialized_end=1582
+  _globals['_WITHDRAWKNOWLEDGEITEMREQUEST']._serialized_start=1584
+  _globals['_WITHDRAWKNOWLEDGEITEMREQUEST']._serialized_end=1640
+  _globals['_WITHDRAWKNOWLEDGEITEMRESPONSE']._serialized_start=1642
+  _globals['_WITHDRAWKNOWLEDGEITEMRESPONSE']._serialized_end=1723
+  _globals['_KNOWLEDGESERVICE']._serialized_start=2058
+  _globals['_KNOWLEDGESERVICE']._serialized_end=2871
 # @@protoc_insertion_point(module_scope)

@@ -1,3 +1,6 @@
+from google.api import annotations_pb2 as _annotations_pb2
+from google.api import field_behavior_pb2 as _field_behavior_pb2
+from google.api import field_info_pb2 as _field_info_pb2
 from twoins.v1 import common_pb2 as _common_pb2
 from twoins.v1 import expert_offer_pb2 as _expert_offer_pb2
 from twoins.v1 import knowledge_pb2 as _knowledge_pb2

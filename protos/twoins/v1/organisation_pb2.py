@@ -22,48 +22,93 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.api import annotations_pb2 as google_dot_api_dot_annotations__pb2
+from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
+from google.api import field_info_pb2 as google_dot_api_dot_field__info__pb2
 from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from twoins.v1 import common_pb2 as twoins_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ctwoins/v1/organisation.proto\x12\ttwoins.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16twoins/v1/common.proto\"w\n\x07\x43onsent\x12*\n\x07purpose\x18\x01 \x01(\x0e\x32\x19.twoins.v1.ConsentPurpose\x12\x0f\n\x07granted\x18\x02 \x01(\x08\x12/\n\x0brecord_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x88\x04\n\x0cOrganisation\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\x12\n\nlegal_name\x18\x03 \x01(\t\x12\x15\n\rtrading_names\x18\x04 \x03(\t\x12\x0e\n\x06vat_id\x18\x05 \x01(\t\x12\x11\n\tnace_code\x18\x06 \x01(\t\x12\x11\n\temployees\x18\x07 \x01(\r\x12\x14\n\x0cturnover_eur\x18\x08 \x01(\x04\x12\x14\n\x0cyear_founded\x18\t \x01(\r\x12.\n\rexport_status\x18\n \x01(\x0e\x32\x17.twoins.v1.ExportStatus\x12#\n\x07\x61\x64\x64ress\x18\x0b \x01(\x0b\x32\x12.twoins.v1.Address\x12\x0f\n\x07website\x18\x0c \x01(\t\x12$\n\x08\x63ontacts\x18\r \x03(\x0b\x32\x12.twoins.v1.Contact\x12\x11\n\tlanguages\x18\x0e \x03(\t\x12$\n\x08\x63onsents\x18\x0f \x03(\x0b\x32\x12.twoins.v1.Consent\x12(\n\nsize_class\x18\x10 \x01(\x0e\x32\x14.twoins.v1.SizeClass\x12/\n\x0b\x63reate_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\x12 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"^\n\x19\x43reateOrganisationRequest\x12-\n\x0corganisation\x18\x01 \x01(\x0b\x32\x17.twoins.v1.Organisation\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"K\n\x1a\x43reateOrganisationResponse\x12-\n\x0corganisation\x18\x01 \x01(\x0b\x32\x17.twoins.v1.Organisation\"$\n\x16GetOrganisationRequest\x12\n\n\x02id\x18\x01 \x01(\t\"H\n\x17GetOrganisationResponse\x12-\n\x0corganisation\x18\x01 \x01(\x0b\x32\x17.twoins.v1.Organisation\"P\n\x18ListOrganisationsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\r\n\x05query\x18\x03 \x01(\t\"d\n\x19ListOrganisationsResponse\x12.\n\rorganisations\x18\x01 \x03(\x0b\x32\x17.twoins.v1.Organisation\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"{\n\x19UpdateOrganisationRequest\x12-\n\x0corganisation\x18\x01 \x01(\x0b\x32\x17.twoins.v1.Organisation\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\"K\n\x1aUpdateOrganisationResponse\x12-\n\x0corganisation\x18\x01 \x01(\x0b\x32\x17.twoins.v1.Organisation\"\'\n\x19\x44\x65leteOrganisationRequest\x12\n\n\x02id\x18\x01 \x01(\t\"\x1c\n\x1a\x44\x65leteOrganisationResponse*\x80\x01\n\tSizeClass\x12\x1a\n\x16SIZE_CLASS_UNSPECIFIED\x10\x00\x12\x14\n\x10SIZE_CLASS_MICRO\x10\x01\x12\x14\n\x10SIZE_CLASS_SMALL\x10\x02\x12\x15\n\x11SIZE_CLASS_MEDIUM\x10\x03\x12\x14\n\x10SIZE_CLASS_LARGE\x10\x04*~\n\x0c\x45xportStatus\x12\x1d\n\x19\x45XPORT_STATUS_UNSPECIFIED\x10\x00\x12\x16\n\x12\x45XPORT_STATUS_NONE\x10\x01\x12\x1c\n\x18\x45XPORT_STATUS_OCCASIONAL\x10\x02\x12\x19\n\x15\x45XPORT_STATUS_REGULAR\x10\x03*\xa6\x01\n\x0e\x43onsentPurpose\x12\x1f\n\x1b\x43ONSENT_PURPOSE_UNSPECIFIED\x10\x00\x12#\n\x1f\x43ONSENT_PURPOSE_NETWORK_SHARING\x10\x01\x12\'\n#CONSENT_PURPOSE_REFERRAL_DISCLOSURE\x10\x02\x12%\n!CONSENT_PURPOSE_PROGRAMME_CONTACT\x10\x03\x32\xf8\x03\n\x13OrganisationService\x12\x61\n\x12\x43reateOrganisation\x12$.twoins.v1.CreateOrganisationRequest\x1a%.twoins.v1.CreateOrganisationResponse\x12X\n\x0fGetOrganisation\x12!.twoins.v1.GetOrganisationRequest\x1a\".twoins.v1.GetOrganisationResponse\x12^\n\x11ListOrganisations\x12#.twoins.v1.ListOrganisationsRequest\x1a$.twoins.v1.ListOrganisationsResponse\x12\x61\n\x12UpdateOrganisation\x12$.twoins.v1.UpdateOrganisationRequest\x1a%.twoins.v1.UpdateOrganisationResponse\x12\x61\n\x12\x44\x65leteOrganisation\x12$.twoins.v1.DeleteOrganisationRequest\x1a%.twoins.v1.DeleteOrganisationResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ctwoins/v1/organisation.proto\x12\ttwoins.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16twoins/v1/common.proto\"\x89\x01\n\x07\x43onsent\x12\x30\n\x07purpose\x18\x01 \x01(\x0e\x32\x19.twoins.v1.ConsentPurposeB\x04\xe2\x41\x01\x02\x12\x15\n\x07granted\x18\x02 \x01(\x08\x42\x04\xe2\x41\x01\x02\x12\x35\n\x0brecord_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\"\xc0\x04\n\x0cOrganisation\x12\x18\n\x02id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x03\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12\x14\n\x06region\x18\x02 \x01(\tB\x04\xe2\x41\x01\x03\x12\x18\n\nlegal_name\x18\x03 \x01(\tB\x04\xe2\x41\x01\x02\x12\x15\n\rtrading_names\x18\x04 \x03(\t\x12\x0e\n\x06vat_id\x18\x05 \x01(\t\x12\x17\n\tnace_code\x18\x06 \x01(\tB\x04\xe2\x41\x01\x02\x12\x11\n\temployees\x18\x07 \x01(\r\x12\x14\n\x0cturnover_eur\x18\x08 \x01(\x04\x12\x14\n\x0cyear_founded\x18\t \x01(\r\x12.\n\rexport_status\x18\n \x01(\x0e\x32\x17.twoins.v1.ExportStatus\x12)\n\x07\x61\x64\x64ress\x18\x0b \x01(\x0b\x32\x12.twoins.v1.AddressB\x04\xe2\x41\x01\x02\x12\x0f\n\x07website\x18\x0c \x01(\t\x12$\n\x08\x63ontacts\x18\r \x03(\x0b\x32\x12.twoins.v1.Contact\x12\x11\n\tlanguages\x18\x0e \x03(\t\x12$\n\x08\x63onsents\x18\x0f \x03(\x0b\x32\x12.twoins.v1.Consent\x12.\n\nsize_class\x18\x10 \x01(\x0e\x32\x14.twoins.v1.SizeClassB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0bupdate_time\x18\x12 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\"d\n\x19\x43reateOrganisationRequest\x12\x33\n\x0corganisation\x18\x01 \x01(\x0b\x32\x17.twoins.v1.OrganisationB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"K\n\x1a\x43reateOrganisationResponse\x12-\n\x0corganisation\x18\x01 \x01(\x0b\x32\x17.twoins.v1.Organisation\"2\n\x16GetOrganisationRequest\x12\x18\n\x02id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\"H\n\x17GetOrganisationResponse\x12-\n\x0corganisation\x18\x01 \x01(\x0b\x32\x17.twoins.v1.Organisation\"P\n\x18ListOrganisationsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\r\n\x05query\x18\x03 \x01(\t\"d\n\x19ListOrganisationsResponse\x12.\n\rorganisations\x18\x01 \x03(\x0b\x32\x17.twoins.v1.Organisation\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x87\x01\n\x19UpdateOrganisationRequest\x12\x33\n\x0corganisation\x18\x01 \x01(\x0b\x32\x17.twoins.v1.OrganisationB\x04\xe2\x41\x01\x02\x12\x35\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x04\xe2\x41\x01\x02\"K\n\x1aUpdateOrganisationResponse\x12-\n\x0corganisation\x18\x01 \x01(\x0b\x32\x17.twoins.v1.Organisation\"5\n\x19\x44\x65leteOrganisationRequest\x12\x18\n\x02id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\"\x1c\n\x1a\x44\x65leteOrganisationResponse*\x80\x01\n\tSizeClass\x12\x1a\n\x16SIZE_CLASS_UNSPECIFIED\x10\x00\x12\x14\n\x10SIZE_CLASS_MICRO\x10\x01\x12\x14\n\x10SIZE_CLASS_SMALL\x10\x02\x12\x15\n\x11SIZE_CLASS_MEDIUM\x10\x03\x12\x14\n\x10SIZE_CLASS_LARGE\x10\x04*~\n\x0c\x45xportStatus\x12\x1d\n\x19\x45XPORT_STATUS_UNSPECIFIED\x10\x00\x12\x16\n\x12\x45XPORT_STATUS_NONE\x10\x01\x12\x1c\n\x18\x45XPORT_STATUS_OCCASIONAL\x10\x02\x12\x19\n\x15\x45XPORT_STATUS_REGULAR\x10\x03*\xa6\x01\n\x0e\x43onsentPurpose\x12\x1f\n\x1b\x43ONSENT_PURPOSE_UNSPECIFIED\x10\x00\x12#\n\x1f\x43ONSENT_PURPOSE_NETWORK_SHARING\x10\x01\x12\'\n#CONSENT_PURPOSE_REFERRAL_DISCLOSURE\x10\x02\x12%\n!CONSENT_PURPOSE_PROGRAMME_CONTACT\x10\x03\x32\xf9\x05\n\x13OrganisationService\x12\x9c\x01\n\x12\x43reateOrganisation\x12$.twoins.v1.CreateOrganisationRequest\x1a%.twoins.v1.CreateOrganisationResponse\"9\x82\xd3\xe4\x93\x02\x33\"\x15/api/v1/organisations:\x0corganisationb\x0corganisation\x12\x8a\x01\n\x0fGetOrganisation\x12!.twoins.v1.GetOrganisationRequest\x1a\".twoins.v1.GetOrganisationResponse\"0\x82\xd3\xe4\x93\x02*\x12\x1a/api/v1/organisations/{id}b\x0corganisation\x12}\n\x11ListOrganisations\x12#.twoins.v1.ListOrganisationsRequest\x1a$.twoins.v1.ListOrganisationsResponse\"\x1d\x82\xd3\xe4\x93\x02\x17\x12\x15/api/v1/organisations\x12\xae\x01\n\x12UpdateOrganisation\x12$.twoins.v1.UpdateOrganisationRequest\x1a%.twoins.v1.UpdateOrganisationResponse\"K\x82\xd3\xe4\x93\x02\x45\x32\'/api/v1/organisations/{organisation.id}:\x0corganisationb\x0corganisation\x12\x85\x01\n\x12\x44\x65leteOrganisation\x12$.twoins.v1.DeleteOrganisationRequest\x1a%.twoins.v1.DeleteOrganisationResponse\"\"\x82\xd3\xe4\x93\x02\x1c*\x1a/api/v1/organisations/{id}b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'twoins.v1.organisation_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_SIZECLASS']._serialized_start=1521
-  _globals['_SIZECLASS']._serialized_end=1649
-  _globals['_EXPORTSTATUS']._serialized_start=1651
-  _globals['_EXPORTSTATUS']._serialized_end=1777
-  _globals['_CONSENTPURPOSE']._serialized_start=1780
-  _globals['_CONSENTPURPOSE']._serialized_end=1946
-  _globals['_CONSENT']._serialized_start=134
-  _globals['_CONSENT']._serialized_end=253
-  _globals['_ORGANISATION']._serialized_start=256
-  _globals['_ORGANISATION']._serialized_end=776
-  _globals['_CREATEORGANISATIONREQUEST']._serialized_start=778
-  _globals['_CREATEORGANISATIONREQUEST']._serialized_end=872
-  _globals['_CREATEORGANISATIONRESPONSE']._serialized_start=874
-  _globals['_CREATEORGANISATIONRESPONSE']._serialized_end=949
-  _globals['_GETORGANISATIONREQUEST']._serialized_start=951
-  _globals['_GETORGANISATIONREQUEST']._serialized_end=987
-  _globals['_GETORGANISATIONRESPONSE']._serialized_start=989
-  _globals['_GETORGANISATIONRESPONSE']._serialized_end=1061
-  _globals['_LISTORGANISATIONSREQUEST']._serialized_start=1063
-  _globals['_LISTORGANISATIONSREQUEST']._serialized_end=1143
-  _globals['_LISTORGANISATIONSRESPONSE']._serialized_start=1145
-  _globals['_LISTORGANISATIONSRESPONSE']._serialized_end=1245
-  _globals['_UPDATEORGANISATIONREQUEST']._serialized_start=1247
-  _globals['_UPDATEORGANISATIONREQUEST']._serialized_end=1370
-  _globals['_UPDATEORGANISATIONRESPONSE']._serialized_start=1372
-  _globals['_UPDATEORGANISATIONRESPONSE']._serialized_end=1447
-  _globals['_DELETEORGANISATIONREQUEST']._serialized_start=1449
-  _globals['_DELETEORGANISATIONREQUEST']._serialized_end=1488
-  _globals['_DELETEORGANISATIONRESPONSE']._serialized_start=1490
-  _globals['_DELETEORGANISATIONRESPONSE']._serialized_end=1518
-  _globals['_ORGANISATIONSERVICE']._serialized_start=1949
-  _globals['_ORGANISATIONSERVICE']._serialized_end=2453
+  _globals['_CONSENT'].fields_by_name['purpose']._loaded_options = None
+  _globals['_CONSENT'].fields_by_name['purpose']._serialized_options = b'\342A\001\002'
+  _globals['_CONSENT'].fields_by_name['granted']._loaded_options = None
+  _globals['_CONSENT'].fields_by_name['granted']._serialized_options = b'\342A\001\002'
+  _globals['_CONSENT'].fields_by_name['record_time']._loaded_options = None
+  _globals['_CONSENT'].fields_by_name['record_time']._serialized_options = b'\342A\001\003'
+  _globals['_ORGANISATION'].fields_by_name['id']._loaded_options = None
+  _globals['_ORGANISATION'].fields_by_name['id']._serialized_options = b'\342A\001\003\342\214\317\327\010\002\010\001'
+  _globals['_ORGANISATION'].fields_by_name['region']._loaded_options = None
+  _globals['_ORGANISATION'].fields_by_name['region']._serialized_options = b'\342A\001\003'
+  _globals['_ORGANISATION'].fields_by_name['legal_name']._loaded_options = None
+  _globals['_ORGANISATION'].fields_by_name['legal_name']._serialized_options = b'\342A\001\002'
+  _globals['_ORGANISATION'].fields_by_name['nace_code']._loaded_options = None
+  _globals['_ORGANISATION'].fields_by_name['nace_code']._serialized_options = b'\342A\001\002'
+  _globals['_ORGANISATION'].fields_by_name['address']._loaded_options = None
+  _globals['_ORGANISATION'].fields_by_name['address']._serialized_options = b'\342A\001\002'
+  _globals['_ORGANISATION'].fields_by_name['size_class']._loaded_options = None
+  _globals['_ORGANISATION'].fields_by_name['size_class']._serialized_options = b'\342A\001\003'
+  _globals['_ORGANISATION'].fields_by_name['create_time']._loaded_options = None
+  _globals['_ORGANISATION'].fields_by_name['create_time']._serialized_options = b'\342A\001\003'
+  _globals['_ORGANISATION'].fields_by_name['update_time']._loaded_options = None
+  _globals['_ORGANISATION'].fields_by_name['update_time']._serialized_options = b'\342A\001\003'
+  _globals['_CREATEORGANISATIONREQUEST'].fields_by_name['organisation']._loaded_options = None
+  _globals['_CREATEORGANISATIONREQUEST'].fields_by_name['organisation']._serialized_options = b'\342A\001\002'
+  _globals['_GETORGANISATIONREQUEST'].fields_by_name['id']._loaded_options = None
+  _globals['_GETORGANISATIONREQUEST'].fields_by_name['id']._serialized_options = b'\342A\001\002\342\214\317\327\010\002\010\001'
+  _globals['_UPDATEORGANISATIONREQUEST'].fields_by_name['organisation']._loaded_options = None
+  _globals['_UPDATEORGANISATIONREQUEST'].fields_by_name['organisation']._serialized_options = b'\342A\001\002'
+  _globals['_UPDATEORGANISATIONREQUEST'].fields_by_name['update_mask']._loaded_options = None
+  _globals['_UPDATEORGANISATIONREQUEST'].fields_by_name['update_mask']._serialized_options = b'\342A\001\002'
+  _globals['_DELETEORGANISATIONREQUEST'].fields_by_name['id']._loaded_options = None
+  _globals['_DELETEORGANISATIONREQUEST'].fields_by_name['id']._serialized_options = b'\342A\001\002\342\214\317\327\010\002\010\001'
+  _globals['_ORGANISATIONSERVICE'].methods_by_name['CreateOrganisation']._loaded_options = None
+  _globals['_ORGANISATIONSERVICE'].methods_by_name['CreateOrganisation']._serialized_options = b'\202\323\344\223\0023\"\025/api/v1/organisations:\014organisationb\014organisation'
+  _globals['_ORGANISATIONSERVICE'].methods_by_name['GetOrganisation']._loaded_options = None
+  _globals['_ORGANISATIONSERVICE'].methods_by_name['GetOrganisation']._serialized_options = b'\202\323\344\223\002*\022\032/api/v1/organisations/{id}b\014organisation'
+  _globals['_ORGANISATIONSERVICE'].methods_by_name['ListOrganisations']._loaded_options = None
+  _globals['_ORGANISATIONSERVICE'].methods_by_name['ListOrganisations']._serialized_options = b'\202\323\344\223\002\027\022\025/api/v1/organisations'
+  _globals['_ORGANISATIONSERVICE'].methods_by_name['UpdateOrganisation']._loaded_options = None
+  _globals['_ORGANISATIONSERVICE'].methods_by_name['UpdateOrganisation']._serialized_options = b'\202\323\344\223\002E2\'/api/v1/organisations/{organisation.id}:\014organisationb\014organisation'
+  _globals['_ORGANISATIONSERVICE'].methods_by_name['DeleteOrganisation']._loaded_options = None
+  _globals['_ORGANISATIONSERVICE'].methods_by_name['DeleteOrganisation']._serialized_options = b'\202\323\344\223\002\034*\032/api/v1/organisations/{id}'
+  _globals['_SIZECLASS']._serialized_start=1735
+  _globals['_SIZECLASS']._serialized_end=1863
+  _globals['_EXPORTSTATUS']._serialized_start=1865
+  _globals['_EXPORTSTATUS']._serialized_end=1991
+  _globals['_CONSENTPURPOSE']._serialized_start=1994
+  _globals['_CONSENTPURPOSE']._serialized_end=2160
+  _globals['_CONSENT']._serialized_start=227
+  _globals['_CONSENT']._serialized_end=364
+  _globals['_ORGANISATION']._serialized_start=367
+  _globals['_ORGANISATION']._serialized_end=943
+  _globals['_CREATEORGANISATIONREQUEST']._serialized_start=945
+  _globals['_CREATEORGANISATIONREQUEST']._serialized_end=1045
+  _globals['_CREATEORGANISATIONRESPONSE']._serialized_start=1047
+  _globals['_CREATEORGANISATIONRESPONSE']._serialized_end=1122
+  _globals['_GETORGANISATIONREQUEST']._serialized_start=1124
+  _globals['_GETORGANISATIONREQUEST']._serialized_end=1174
+  _globals['_GETORGANISATIONRESPONSE']._serialized_start=1176
+  _globals['_GETORGANISATIONRESPONSE']._serialized_end=1248
+  _globals['_LISTORGANISATIONSREQUEST']._serialized_start=1250
+  _globals['_LISTORGANISATIONSREQUEST']._serialized_end=1330
+  _globals['_LISTORGANISATIONSRESPONSE']._serialized_start=1332
+  _globals['_LISTORGANISATIONSRESPONSE']._serialized_end=1432
+  _globals['_UPDATEORGANISATIONREQUEST']._serialized_start=1435
+  _globals['_UPDATEORGANISATIONREQUEST']._serialized_end=1570
+  _globals['_UPDATEORGANISATIONRESPONSE']._serialized_start=1572
+  _globals['_UPDATEORGANISATIONRESPONSE']._serialized_end=1647
+  _globals['_DELETEORGANISATIONREQUEST']._serialized_start=1649
+  _globals['_DELETEORGANISATIONREQUEST']._serialized_end=1702
+  _globals['_DELETEORGANISATIONRESPONSE']._serialized_start=1704
+  _globals['_DELETEORGANISATIONRESPONSE']._serialized_end=1732
+  _globals['_ORGANISATIONSERVICE']._serialized_start=2163
+  _globals['_ORGANISATIONSERVICE']._serialized_end=2924
 # @@protoc_insertion_point(module_scope)
