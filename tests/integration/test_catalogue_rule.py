@@ -99,12 +99,12 @@ class Shelves:
             "knowledge": searched.search_knowledge,
         }[kind]
         entries, _last, _more = search(CatalogueFilter(), EVERYTHING)
-        parsed: type[Message] = {
-            "need": need_pb2.AnonymisedNeed,
-            "offer": expert_offer_pb2.PublicExpertOffer,
-            "knowledge": knowledge_pb2.PublicKnowledgeItem,
-        }[kind]
-        return [parsed.FromString(entry.message).title for entry in entries]
+        title: dict[str, Callable[[bytes], str]] = {
+            "need": lambda data: need_pb2.AnonymisedNeed.FromString(data).title,
+            "offer": lambda data: expert_offer_pb2.PublicExpertOffer.FromString(data).title,
+            "knowledge": lambda data: knowledge_pb2.PublicKnowledgeItem.FromString(data).title,
+        }
+        return [title[kind](entry.message) for entry in entries]
 
     def rebuilt_titles(self, kind: str) -> list[str]:
         rebuilt = CatalogueIndex()
