@@ -10,10 +10,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+import flask
 import pytest
 import requests
+from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -22,6 +25,8 @@ from tests.support.identity import Identity, RunningGateway
 from tests.support.postgres import free_port
 from tests.support.web_session import Browser, login_form, sign_in
 from twoins.common.realm_config import CONSOLE_CLIENT, DEMO_PASSWORD
+from twoins.gateway.app import create_app
+from twoins.gateway.session import COOKIE_NAME, EncryptedCookieSessionInterface
 from twoins.node.server import NodeServer
 
 REGION = "it-basilicata"
@@ -62,6 +67,51 @@ def test_sign_out_ends_the_keycloak_session(gateway: RunningGateway) -> None:
     # The Keycloak session is gone too: signing in asks for the password again.
     again = browser.open(f"{gateway.url}/auth/login")
     assert 'id="kc-form-login"' in again.text
+
+
+def _console_with_tokens(
+    gateway: RunningGateway, access: str, refresh: str, expires_in: float
+) -> FlaskClient:
+    client = create_app(gateway.config).test_client()
+    with client.session_transaction() as session:
+        session["tokens"] = {
+            "access": access,
+            "refresh": refresh,
+            "expires_at": time.time() + expires_in,
+        }
+    return client
+
+
+def _console_tokens(gateway: RunningGateway) -> dict[str, Any]:
+    """The console client's tokens of a real sign-in, read from its encrypted cookie."""
+    browser = sign_in(gateway, FACILITATOR)
+    cookie = next(c for c in browser.cookies if c.name == COOKIE_NAME)
+    app = create_app(gateway.config)
+    with app.test_request_context(headers={"Cookie": f"{COOKIE_NAME}={cookie.value}"}):
+        opened = EncryptedCookieSessionInterface().open_session(app, flask.request)
+    tokens: dict[str, Any] = opened["tokens"]
+    return tokens
+
+
+def test_a_token_about_to_expire_is_refreshed(gateway: RunningGateway) -> None:
+    tokens = _console_tokens(gateway)
+    client = _console_with_tokens(gateway, tokens["access"], tokens["refresh"], 5)
+    page = client.get("/console/smes")
+    assert page.status_code == 200
+    with client.session_transaction() as session:
+        renewed = session["tokens"]
+    assert renewed["access"] != tokens["access"]
+    assert renewed["expires_at"] > time.time() + 60
+
+
+def test_a_refused_refresh_signs_the_user_out(gateway: RunningGateway) -> None:
+    tokens = _console_tokens(gateway)
+    client = _console_with_tokens(gateway, tokens["access"], "not-a-refresh-token", 5)
+    page = client.get("/console/smes")
+    assert page.status_code == 302
+    assert "/auth/login" in page.headers["Location"]
+    with client.session_transaction() as session:
+        assert "tokens" not in session
 
 
 def test_keycloak_refuses_a_console_sign_in_without_pkce(

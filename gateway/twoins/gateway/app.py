@@ -23,7 +23,7 @@ from werkzeug.exceptions import HTTPException
 
 from twoins.common.auth import TokenVerifier
 from twoins.gateway.api import api
-from twoins.gateway.auth import SignInRequired, auth
+from twoins.gateway.auth import SignInRequired, auth, install_sign_in
 from twoins.gateway.config import GatewayConfig, load_gateway_config
 from twoins.gateway.console import console
 from twoins.gateway.console.context import when
@@ -99,6 +99,7 @@ def create_app(config: GatewayConfig | None = None) -> Flask:
         nodes=RegionNodes(config.node_addresses()),
     )
     install_security(app)
+    install_sign_in(app, config)
     install_metrics(app)
     install_languages(app)
     app.jinja_env.globals.update(label=label, when=when, countdown_patterns=countdown_patterns)

@@ -1,21 +1,25 @@
 """The `auth` blueprint: console sign-in with Keycloak (authorisation code + PKCE, OpenID
-Connect), token refresh, and sign-out that also ends the Keycloak session."""
+Connect) through Authlib's Flask client, token refresh, and sign-out that also ends the
+Keycloak session. On top of Authlib's checks (state, PKCE, the ID token's signature, issuer,
+audience, nonce and times) the project's own: the algorithm allow-list and the token type of
+the ID token, and every claim check of the access token (region, roles) by the verifier."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import logging
 import secrets
 import time
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import requests
-from flask import Blueprint, abort, g, redirect, request, session, url_for
+from authlib.common.errors import AuthlibBaseError
+from authlib.integrations.flask_client import OAuth
+from flask import Blueprint, Flask, abort, current_app, g, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
-from twoins.common.auth import InvalidToken, Principal
+from twoins.common.auth import ALLOWED_ALGORITHMS, InvalidToken, Principal
+from twoins.gateway.config import GatewayConfig
 from twoins.gateway.security import check_csrf
 from twoins.gateway.services import services
 
@@ -26,10 +30,40 @@ auth = Blueprint("auth", __name__, url_prefix="/auth")
 #: Refresh the access token when it has less than this left (seconds).
 REFRESH_MARGIN_SECONDS = 30
 BACKCHANNEL_TIMEOUT = 10
+#: A sign-in not finished within this is refused (seconds).
+SIGN_IN_SECONDS = 600
+_OAUTH = "twoins.oauth"
 
 
 class SignInRequired(Exception):
     """The console needs a signed-in user; the handler sends the browser to sign in."""
+
+
+def install_sign_in(app: Flask, config: GatewayConfig) -> None:
+    """Registers the console's OpenID Connect client: the browser is sent to the issuer's
+    public address, the gateway reaches the token and key endpoints on its back channel."""
+    oauth = OAuth(app)
+    oauth.register(
+        "keycloak",
+        client_id=config.console_client_id,
+        client_secret=config.console_client_secret,
+        authorize_url=f"{config.issuer.rstrip('/')}/protocol/openid-connect/auth",
+        access_token_url=f"{config.realm_url}/protocol/openid-connect/token",
+        jwks_uri=f"{config.realm_url}/protocol/openid-connect/certs",
+        issuer=config.issuer,
+        id_token_signing_alg_values_supported=list(ALLOWED_ALGORITHMS),
+        client_kwargs={
+            "scope": "openid",
+            "code_challenge_method": "S256",
+            "token_endpoint_auth_method": "client_secret_basic",
+            "default_timeout": BACKCHANNEL_TIMEOUT,
+        },
+    )
+    app.extensions[_OAUTH] = oauth
+
+
+def _keycloak() -> Any:
+    return current_app.extensions[_OAUTH].keycloak
 
 
 def _callback_url() -> str:
@@ -48,49 +82,18 @@ def safe_next(target: str | None) -> str:
 
 @auth.get("/login")
 def login() -> Response:
-    config = services().config
-    verifier = secrets.token_urlsafe(64)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=")
-    state = secrets.token_urlsafe(24)
     nonce = secrets.token_urlsafe(24)
     session["sign_in"] = {
-        "state": state,
         "nonce": nonce,
-        "verifier": verifier,
         "next": safe_next(request.args.get("next")),
         "started": time.time(),
     }
-    query = {
-        "response_type": "code",
-        "client_id": config.console_client_id,
-        "redirect_uri": _callback_url(),
-        "scope": "openid",
-        "state": state,
-        "nonce": nonce,
-        "code_challenge": challenge.decode(),
-        "code_challenge_method": "S256",
-    }
+    extra = {}
     language = request.args.get("lang")
     if language:
-        query["ui_locales"] = language[:5]
-    return redirect(f"{config.issuer}/protocol/openid-connect/auth?{urlencode(query)}")
-
-
-def _token_endpoint(data: dict[str, str]) -> dict[str, Any]:
-    config = services().config
-    response = requests.post(
-        f"{config.realm_url}/protocol/openid-connect/token",
-        data=data,
-        auth=(config.console_client_id, config.console_client_secret),
-        timeout=BACKCHANNEL_TIMEOUT,
-    )
-    if response.status_code != 200:
-        raise InvalidToken(
-            "TOKEN_REQUEST_REFUSED",
-            f"the identity provider refused the request ({response.status_code})",
-        )
-    body: dict[str, Any] = response.json()
-    return body
+        extra["ui_locales"] = language[:5]
+    response: Response = _keycloak().authorize_redirect(_callback_url(), nonce=nonce, **extra)
+    return response
 
 
 def _remember(tokens: dict[str, Any]) -> Principal:
@@ -106,30 +109,28 @@ def _remember(tokens: dict[str, Any]) -> Principal:
 @auth.get("/callback")
 def callback() -> Response:
     pending = session.pop("sign_in", None)
-    if not pending or request.args.get("state") != pending.get("state"):
+    if not pending:
         abort(400, "this sign-in link is stale or was not started here; sign in again")
-    if time.time() - float(pending.get("started", 0)) > 600:
+    if time.time() - float(pending.get("started", 0)) > SIGN_IN_SECONDS:
         abort(400, "the sign-in took too long; sign in again")
     if "error" in request.args:
         abort(
             401, f"sign-in failed: {request.args.get('error_description') or request.args['error']}"
         )
-    code = request.args.get("code", "")
-    if not code:
+    if not request.args.get("code"):
         abort(400, "the identity provider sent no authorisation code; sign in again")
     try:
-        tokens = _token_endpoint(
-            {
-                "grant_type": "authorization_code",
-                "code": code,
-                "redirect_uri": _callback_url(),
-                "code_verifier": pending["verifier"],
-            }
-        )
+        # Checks the state, exchanges the code with the PKCE verifier, validates the ID token.
+        tokens = _keycloak().authorize_access_token()
         services().verifier.verify_id_token(
             str(tokens.get("id_token", "")), services().config.console_client_id, pending["nonce"]
         )
         principal = _remember(tokens)
+    except AuthlibBaseError as error:
+        logger.warning("sign-in refused", extra={"error": str(error)})
+        if getattr(error, "error", "") == "mismatching_state":
+            abort(400, "this sign-in link is stale or was not started here; sign in again")
+        abort(401, f"sign-in failed: {error.description or error.error}; sign in again")
     except (InvalidToken, requests.RequestException) as error:
         logger.warning("sign-in failed", extra={"error": str(error)})
         abort(401, f"sign-in failed: {error}")
@@ -150,11 +151,11 @@ def _fresh_principal() -> Principal:
         raise SignInRequired
     if float(tokens.get("expires_at", 0)) - time.time() < REFRESH_MARGIN_SECONDS:
         try:
-            refreshed = _token_endpoint(
-                {"grant_type": "refresh_token", "refresh_token": tokens.get("refresh", "")}
+            refreshed = _keycloak().fetch_access_token(
+                grant_type="refresh_token", refresh_token=tokens.get("refresh", "")
             )
             return _remember(refreshed)
-        except (InvalidToken, requests.RequestException, KeyError):
+        except (AuthlibBaseError, InvalidToken, requests.RequestException, KeyError):
             session.clear()
             raise SignInRequired from None
     try:
