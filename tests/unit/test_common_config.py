@@ -135,3 +135,38 @@ def test_committed_broker_permissions_match_the_network_file() -> None:
     assert committed == render_permissions(load_network().region_ids), (
         "regenerate: python -m twoins.common.broker_config > deploy/nats/permissions.conf"
     )
+
+
+def test_every_node_setting_reads_its_environment_variable_and_names_a_bad_one() -> None:
+    config = load_node_config(
+        region_id="mt-isla",
+        environment={
+            "TWOINS_K_ANONYMITY": "7",
+            "TWOINS_NODE_CLIENT_SECRET": "s3cret",
+            "TWOINS_AUTH_CLIENT_SECRET": "not-this-name",
+            "TWOINS_LISTEN": "",  # empty: not set
+        },
+    )
+    assert (config.k_anonymity, config.auth_client_secret) == (7, "s3cret")
+    assert config.listen == "127.0.0.1:7107"
+    with pytest.raises(ConfigError, match=r"^environment: max_workers: "):
+        load_node_config(region_id="mt-isla", environment={"TWOINS_MAX_WORKERS": "many"})
+
+
+def test_gateway_settings_come_from_the_given_environment_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from twoins.gateway.config import GatewayConfig, load_gateway_config
+
+    monkeypatch.setenv("TWOINS_GATEWAY_PUBLIC_URL", "https://stray.example")
+    given = {
+        "TWOINS_GATEWAY_SECRET_KEY": "k" * 32,
+        "TWOINS_AUTH_ISSUER": "http://localhost:8080/realms/twoins",
+        "TWOINS_GATEWAY_MAX_BODY_BYTES": "2048",
+    }
+    config = load_gateway_config(given, {"public_url": "http://localhost:9000"})
+    assert (config.public_url, config.max_body_bytes) == ("http://localhost:9000", 2048)
+    built = GatewayConfig(secret_key="k" * 32, issuer="http://localhost:8080/realms/twoins")
+    assert built.public_url == "http://localhost:8000"  # the process's variable is not read
+    with pytest.raises(ConfigError, match="TWOINS_GATEWAY_SECRET_KEY: Field required"):
+        load_gateway_config({"TWOINS_AUTH_ISSUER": "http://localhost:8080/realms/twoins"})

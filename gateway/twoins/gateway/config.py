@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
+from pydantic_settings import SettingsConfigDict
 
 from twoins.common.auth import AuthSettings
 from twoins.common.network import (
@@ -15,42 +16,41 @@ from twoins.common.network import (
     load_network,
 )
 from twoins.common.realm_config import API_AUDIENCE, CONSOLE_CLIENT
-
-ENVIRONMENT = {
-    "TWOINS_GATEWAY_PUBLIC_URL": "public_url",
-    "TWOINS_GATEWAY_SECRET_KEY": "secret_key",
-    "TWOINS_GATEWAY_NODES": "nodes",
-    "TWOINS_AUTH_ISSUER": "issuer",
-    "TWOINS_AUTH_BACKCHANNEL_URL": "backchannel_url",
-    "TWOINS_AUTH_AUDIENCE": "audience",
-    "TWOINS_CONSOLE_CLIENT_ID": "console_client_id",
-    "TWOINS_CONSOLE_CLIENT_SECRET": "console_client_secret",
-    "TWOINS_GATEWAY_MAX_BODY_BYTES": "max_body_bytes",
-    "TWOINS_NETWORK_FILE": "network_file",
-    "TWOINS_MONITOR_ADDRESS": "monitor_address",
-    "TWOINS_PROMETHEUS_URL": "prometheus_url",
-}
+from twoins.common.settings import LayeredSettings, read_layers
 
 
-class GatewayConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class GatewayConfig(LayeredSettings):
+    """The gateway's settings: TWOINS_<NAME> in the environment unless named below."""
+
+    model_config = SettingsConfigDict(frozen=True)
 
     #: Where people reach the gateway (the console's redirect URI is built from it).
-    public_url: str = Field(default="http://localhost:8000", pattern=r"^https?://[^/\s]+$")
+    public_url: str = Field(
+        default="http://localhost:8000",
+        pattern=r"^https?://[^/\s]+$",
+        validation_alias="TWOINS_GATEWAY_PUBLIC_URL",
+    )
     #: Encrypts and signs the console's session cookie; at least 32 characters.
-    secret_key: str = Field(min_length=32)
+    secret_key: str = Field(min_length=32, validation_alias="TWOINS_GATEWAY_SECRET_KEY")
     #: The realm's issuer as people's browsers see it.
-    issuer: str = Field(pattern=r"^https?://\S+$")
+    issuer: str = Field(pattern=r"^https?://\S+$", validation_alias="TWOINS_AUTH_ISSUER")
     #: The realm's base URL as the gateway reaches it (token, keys, logout); default: issuer.
-    backchannel_url: str = Field(default="", pattern=r"^(https?://\S+)?$")
-    audience: str = API_AUDIENCE
+    backchannel_url: str = Field(
+        default="", pattern=r"^(https?://\S+)?$", validation_alias="TWOINS_AUTH_BACKCHANNEL_URL"
+    )
+    audience: str = Field(default=API_AUDIENCE, validation_alias="TWOINS_AUTH_AUDIENCE")
     #: Clock skew tolerated on exp, nbf and iat (seconds).
     auth_leeway_seconds: float = Field(default=30.0, ge=0, le=300)
     console_client_id: str = CONSOLE_CLIENT
     console_client_secret: str = Field(default="", max_length=256)
     #: "region=host:port,…" overriding the network file's node endpoints.
-    nodes: str = ""
-    max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=64 * 1024 * 1024)
+    nodes: str = Field(default="", validation_alias="TWOINS_GATEWAY_NODES")
+    max_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        le=64 * 1024 * 1024,
+        validation_alias="TWOINS_GATEWAY_MAX_BODY_BYTES",
+    )
     #: The monitor's gRPC address (default: the network file's); the health page reads it.
     monitor_address: str = ""
     #: Prometheus, for the health page's charts; none if empty.
@@ -97,10 +97,10 @@ class GatewayConfig(BaseModel):
 def load_gateway_config(
     environment: Mapping[str, str], overrides: Mapping[str, object] | None = None
 ) -> GatewayConfig:
-    values: dict[str, object] = {
-        setting: environment[name] for name, setting in ENVIRONMENT.items() if environment.get(name)
-    }
-    values.update({key: value for key, value in (overrides or {}).items() if value is not None})
+    """The environment, then the command line's overrides, validated together."""
+    values: dict[str, object] = {}
+    for _origin, layer in read_layers(GatewayConfig, environment=environment, overrides=overrides):
+        values.update(layer)
     try:
         return GatewayConfig.model_validate(values)
     except ValidationError as error:

@@ -17,41 +17,14 @@ from twoins.common.network import (
     Region,
     describe_validation_error,
     load_network,
-    read_yaml_mapping,
 )
 from twoins.common.realm_config import API_AUDIENCE
-
-#: Environment variables the node reads, and the settings they fill.
-ENVIRONMENT = {
-    "TWOINS_LISTEN": "listen",
-    "TWOINS_DATABASE_URL": "database_url",
-    "TWOINS_DATA_DIR": "data_dir",
-    "TWOINS_LOG_FORMAT": "log_format",
-    "TWOINS_LOG_LEVEL": "log_level",
-    "TWOINS_NATS_URL": "nats_url",
-    "TWOINS_NATS_USER": "nats_user",
-    "TWOINS_NATS_PASSWORD": "nats_password",
-    "TWOINS_NATS_STREAM": "nats_stream",
-    "TWOINS_METRICS_LISTEN": "metrics_listen",
-    "TWOINS_HEARTBEAT_SECONDS": "heartbeat_seconds",
-    "TWOINS_AUTH_ISSUER": "auth_issuer",
-    "TWOINS_AUTH_JWKS_URL": "auth_jwks_url",
-    "TWOINS_AUTH_AUDIENCE": "auth_audience",
-    "TWOINS_ALLOW_UNAUTHENTICATED": "allow_unauthenticated",
-    "TWOINS_NODE_CLIENT_SECRET": "auth_client_secret",
-    "TWOINS_PEERS": "peers",
-    "TWOINS_REFERRAL_ANSWER_DAYS": "referral_answer_days",
-    "TWOINS_SIGNING_KEY_FILE": "signing_key_file",
-    "TWOINS_KEYRING_URL": "keyring_url",
-    "TWOINS_KEYRING_ROOT_KEY": "keyring_root_key",
-    "TWOINS_KEYRING_ROOT_KEY_FILE": "keyring_root_key_file",
-}
+from twoins.common.settings import LayeredSettings, read_layers
 
 
-class NodeSettings(BaseModel):
-    """What a config file (YAML) may set; every key is optional."""
-
-    model_config = ConfigDict(extra="forbid")
+class NodeSettings(LayeredSettings):
+    """What a config file (YAML), the environment (TWOINS_<NAME>) or a flag may set; every
+    key is optional."""
 
     region: str | None = None
     listen: HostPort | None = None
@@ -76,7 +49,9 @@ class NodeSettings(BaseModel):
     auth_audience: str | None = Field(default=None, min_length=1)
     auth_leeway_seconds: float | None = Field(default=None, ge=0, le=300)
     allow_unauthenticated: bool | None = None
-    auth_client_secret: str | None = Field(default=None, max_length=256)
+    auth_client_secret: str | None = Field(
+        default=None, max_length=256, validation_alias="TWOINS_NODE_CLIENT_SECRET"
+    )
     peers: str | None = None
     referral_answer_days: int | None = Field(default=None, ge=1, le=60)
     signing_key_file: Path | None = None
@@ -167,23 +142,10 @@ def load_node_config(
     """Merges, lowest first: defaults from the region's network entry, the config file, the
     environment, then command-line overrides. Raises ConfigError with a one-line reason."""
     merged: dict[str, Any] = {}
-    sources: list[tuple[Path | str, Mapping[str, Any]]] = []
-    if config_file is not None:
-        sources.append((config_file, read_yaml_mapping(config_file)))
-    env = environment or {}
-    sources.append(
-        (
-            "environment",
-            {setting: env[name] for name, setting in ENVIRONMENT.items() if env.get(name)},
-        )
+    layers = read_layers(
+        NodeSettings, config_file=config_file, environment=environment, overrides=overrides
     )
-    sources.append(
-        (
-            "command line",
-            {key: value for key, value in (overrides or {}).items() if value is not None},
-        )
-    )
-    for origin, values in sources:
+    for origin, values in layers:
         try:
             settings = NodeSettings.model_validate(values)
         except ValidationError as error:
