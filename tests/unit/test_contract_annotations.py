@@ -4,41 +4,30 @@ document them say the same as the annotations."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 
 from twoins.gateway.contract import description, is_output_only, is_required
 from twoins.gateway.operations import API_PREFIX, OPERATIONS, _operation
-from twoins.v1 import (
-    assessment_pb2,
-    business_plan_pb2,
-    common_pb2,
-    disclosure_pb2,
-    events_pb2,
-    expert_offer_pb2,
-    knowledge_pb2,
-    need_pb2,
-    network_health_pb2,
-    network_pb2,
-    organisation_pb2,
-    referral_pb2,
-)
+from twoins.v1 import network_health_pb2
 
-MODULES = (
-    assessment_pb2,
-    business_plan_pb2,
-    common_pb2,
-    disclosure_pb2,
-    events_pb2,
-    expert_offer_pb2,
-    knowledge_pb2,
-    need_pb2,
-    network_health_pb2,
-    network_pb2,
-    organisation_pb2,
-    referral_pb2,
+CONTRACT_FILES = (
+    "assessment",
+    "business_plan",
+    "common",
+    "disclosure",
+    "events",
+    "expert_offer",
+    "knowledge",
+    "need",
+    "network_health",
+    "network",
+    "organisation",
+    "referral",
 )
+MODULES = tuple(importlib.import_module(f"twoins.v1.{name}_pb2") for name in CONTRACT_FILES)
 
 
 def _messages(message: Descriptor) -> Iterator[Descriptor]:
