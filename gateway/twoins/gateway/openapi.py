@@ -4,6 +4,7 @@ and the JSON Schema validators of its request and response bodies."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass
 from functools import cache
@@ -173,7 +174,10 @@ def _operation_document(operation: Operation, registry: SchemaRegistry) -> dict[
     elif operation.file:
         responses["200"] = {
             "description": "The file.",
-            "content": {"text/markdown": {"schema": {"type": "string"}}},
+            "content": {
+                media_type: {"schema": {"type": "string"}}
+                for media_type in file_media_types(operation)
+            },
         }
     else:
         responses[str(operation.status)] = {
@@ -186,6 +190,19 @@ def _operation_document(operation: Operation, registry: SchemaRegistry) -> dict[
         responses[status] = {"$ref": f"#/components/responses/Problem{status}"}
     document["responses"] = responses
     return document
+
+
+_MEDIA_TYPE = re.compile(r'"([a-z]+/[a-z0-9.+-]+)')
+
+
+def file_media_types(operation: Operation) -> list[str]:
+    """The media types a file response may have, as its `media_type` field's comment in the
+    contract lists them (in quotes)."""
+    field = operation.method.output_type.fields_by_name["media_type"]
+    found = _MEDIA_TYPE.findall(description(field.full_name))
+    if not found:
+        raise ValueError(f"{field.full_name}: its comment names no media type in quotes")
+    return list(dict.fromkeys(found))
 
 
 def _validator(schema: dict[str, Any], components: dict[str, Any]) -> Draft202012Validator:

@@ -30,7 +30,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from twoins.v1 import common_pb2 as twoins_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ctwoins/v1/organisation.proto\x12\ttwoins.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16twoins/v1/common.proto\"\x89\x01\n\x07\x43onsent\x12\x30\n\x07purpose\x18\x01 \x01(\x0e\x32\x19.twoins.v1.ConsentPurposeB\x04\xe2\x41\x01\x02\x12\x15\n\x07granted\x18\x02 \x01(\x08\x42\x04\xe2\x41\x01\x02\x12\x35\n\x0brecord_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\"\xc0\x04\n\x0cOrganisation\x12\x18\n\x02id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x03\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12\x14\n\x06region\x18\x02 \x01(\tB\x04\xe2\x41\x01\x03\x12\x18\n\nlegal_name\x18\x03 \x01(\tB\x04\xe2\x41\x01\x02\x12\x15\n\rtrading_names\x18\x04 \x03(\t\x12\x0e\n\x06vat_id\x18\x05 \x01(\t\x12\x17\n\tnace_code\x18\x06 \x01(\tB\x04\xe2\x41\x01\x02\x12\x11\n\temployees\x18\x07 \x01(\r\x12\x14\n\x0cturnover_eur\x18\x08 \x01(\x04\x12\x14\n\x0cyear_founded\x18\t \x01(\r\x12.\n\rexport_status\x18\n \x01(\x0e\x32\x17.twoins.v1.ExportStatus\x12)\n\x07\x61\x64\x64ress\x18\x0b \x01(\x0b\x32\x12.twoins.v1.AddressB\x04\xe2\x41\x01\x02\x12\x0f\n\x07website\x18\x0c \x01(\t\x12$\n\x08\x63ontacts\x18\r \x03(\x0b\x32\x12.twoins.v1.Contact\x12\x11\n\tlanguages\x18\x0e \x03(\t\x12$\n\x08\x63onsents\x18\x0f \x03(\x0b\x32\x12.twoins.v1.Consent\x12.\n\nsize_class\x18\x10 \x01(\x0e\x32\x14.twoins.v1.SizeClassB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0bupdate_time\x18\x12 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\"d\n\x19\x43reateOrganisationRequest\x12\x33\n\x0corganisation\x18\x01 \x01(\x0b\x32\x17.twoins.v1.OrganisationB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"K\n\x1a\x43reateOrganisationResponse\x12-\n\x0corganisation\x18\x01 \x01(\x0b\x32\x17.twoins.v1.Organisation\"2\n\x16GetOrganisationRequest\x12\x18\n\x02id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\"H\n\x17GetOrganisationResponse\x12-\n\x0corganisation\x18\x01 \x01(\x0b\x32\x17.twoins.v1.Organisation\"P\n\x18ListOrganisationsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\r\n\x05query\x18\x03 \x01(\t\"d\n\x19ListOrganisationsResponse\x12.\n\rorganisations\x18\x01 \x03(\x0b\x32\x17.twoins.v1.Organisation\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x87\x01\n\x19UpdateOrganisationRequest\x12\x33\n\x0corganisation\x18\x01 \x01(\x0b\x32\x17.twoins.v1.OrganisationB\x04\xe2\x41\x01\x02\x12\x35\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x04\xe2\x41\x01\x02\"K\n\x1aUpdateOrganisationResponse\x12-\n\x0corganisation\x18\x01 \x01(\x0b\x32\x17.twoins.v1.Organisation\"5\n\x19\x44\x65leteOrganisationRequest\x12\x18\n\x02id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\"\x1c\n\x1a\x44\x65leteOrganisationResponse*\x80\x01\n\tSizeClass\x12\x1a\n\x16SIZE_CLASS_UNSPECIFIED\x10\x00\x12\x14\n\x10SIZE_CLASS_MICRO\x10\x01\x12\x14\n\x10SIZE_CLASS_SMALL\x10\x02\x12\x15\n\x11SIZE_CLASS_MEDIUM\x10\x03\x12\x14\n\x10SIZE_CLASS_LARGE\x10\x04*~\n\x0c\x45xportStatus\x12\x1d\n\x19\x45XPORT_STATUS_UNSPECIFIED\x10\x00\x12\x16\n\x12\x45XPORT_STATUS_NONE\x10\x01\x12\x1c\n\x18\x45XPORT_STATUS_OCCASIONAL\x10\x02\x12\x19\n\x15\x45XPORT_STATUS_REGULAR\x10\x03*\xa6\x01\n\x0e\x43onsentPurpose\x12\x1f\n\x1b\x43ONSENT_PURPOSE_UNSPECIFIED\x10\x00\x12#\n\x1f\x43ONSENT_PURPOSE_NETWORK_SHARING\x10\x01\x12\'\n#CONSENT_PURPOSE_REFERRAL_DISCLOSURE\x10\x02\x12%\n!CONSENT_PURPOSE_PROGRAMME_CONTACT\x10\x03\x32\xf9\x05\n\x13OrganisationService\x12\x9c\x01\n\x12\x43reateOrganisation\x12$.twoins.v1.CreateOrganisationRequest\x1a%.twoins.v1.CreateOrganisationResponse\"9\x82\xd3\xe4\x93\x02\x33\"\x15/api/v1/organisations:\x0corganisationb\x0corganisation\x12\x8a\x01\n\x0fGetOrganisation\x12!.twoins.v1.GetOrganisationRequest\x1a\".twoins.v1.GetOrganisationResponse\"0\x82\xd3\xe4\x93\x02*\x12\x1a/api/v1/organisations/{id}b\x0corganisation\x12}\n\x11ListOrganisations\x12#.twoins.v1.ListOrganisationsRequest\x1a$.twoins.v1.ListOrganisationsResponse\"\x1d\x82\xd3\xe4\x93\x02\x17\x12\x15/api/v1/organisations\x12\xae\x01\n\x12UpdateOrganisation\x12$.twoins.v1.UpdateOrganisationRequest\x1a%.twoins.v1.UpdateOrganisationResponse\"K\x82\xd3\xe4\x93\x02\x45\x32\'/api/v1/organisations/{organisation.id}:\x0corganisationb\x0corganisation\x12\x85\x01\n\x12\x44\x65leteOrganisation\x12$.twoins.v1.DeleteOrganisationRequest\x1a%.twoins.v1.DeleteOrganisationResponse\"\"\x82\xd3\xe4\x93\x02\x1c*\x1a/api/v1/organisations/{id}b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ctwoins/v1/organisation.proto\x12\ttwoins.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16twoins/v1/common.proto\"\x89\x01\n\x07\x43onsent\x12\x30\n\x07purpose\x18\x01 \x01(\x0e\x32\x19.twoins.v1.ConsentPurposeB\x04\xe2\x41\x01\x02\x12\x15\n\x07granted\x18\x02 \x01(\x08\x42\x04\xe2\x41\x01\x02\x12\x35\n\x0brecord_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\"\xc0\x04\n\x0cOrganisation\x12\x18\n\x02id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x03\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12\x14\n\x06region\x18\x02 \x01(\tB\x04\xe2\x41\x01\x03\x12\x18\n\nlegal_name\x18\x03 \x01(\tB\x04\xe2\x41\x01\x02\x12\x15\n\rtrading_names\x18\x04 \x03(\t\x12\x0e\n\x06vat_id\x18\x05 \x01(\t\x12\x17\n\tnace_code\x18\x06 \x01(\tB\x04\xe2\x41\x01\x02\x12\x11\n\temployees\x18\x07 \x01(\r\x12\x14\n\x0cturnover_eur\x18\x08 \x01(\x04\x12\x14\n\x0cyear_founded\x18\t \x01(\r\x12.\n\rexport_status\x18\n \x01(\x0e\x32\x17.twoins.v1.ExportStatus\x12)\n\x07\x61\x64\x64ress\x18\x0b \x01(\x0b\x32\x12.twoins.v1.AddressB\x04\xe2\x41\x01\x02\x12\x0f\n\x07website\x18\x0c \x01(\t\x12$\n\x08\x63ontacts\x18\r \x03(\x0b\x32\x12.twoins.v1.Contact\x12\x11\n\tlanguages\x18\x0e \x03(\t\x12$\n\x08\x63onsents\x18\x0f \x03(\x0b\x32\x12.twoins.v1.Consent\x12.\n\nsize_class\x18\x10 \x01(\x0e\x32\x14.twoins.v1.SizeClassB\x04\xe2\x41\x01\x03\x12\x35\n\x0b\x63reate_time\x18\x11 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0bupdate_time\x18\x12 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\"d\n\x19\x43reateOrganisationRequest\x12\x33\n\x0corganisation\x18\x01 \x01(\x0b\x32\x17.twoins.v1.OrganisationB\x04\xe2\x41\x01\x02\x12\x12\n\nrequest_id\x18\x02 \x01(\t\"K\n\x1a\x43reateOrganisationResponse\x12-\n\x0corganisation\x18\x01 \x01(\x0b\x32\x17.twoins.v1.Organisation\"2\n\x16GetOrganisationRequest\x12\x18\n\x02id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\"H\n\x17GetOrganisationResponse\x12-\n\x0corganisation\x18\x01 \x01(\x0b\x32\x17.twoins.v1.Organisation\"P\n\x18ListOrganisationsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\r\n\x05query\x18\x03 \x01(\t\"d\n\x19ListOrganisationsResponse\x12.\n\rorganisations\x18\x01 \x03(\x0b\x32\x17.twoins.v1.Organisation\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x87\x01\n\x19UpdateOrganisationRequest\x12\x33\n\x0corganisation\x18\x01 \x01(\x0b\x32\x17.twoins.v1.OrganisationB\x04\xe2\x41\x01\x02\x12\x35\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x04\xe2\x41\x01\x02\"K\n\x1aUpdateOrganisationResponse\x12-\n\x0corganisation\x18\x01 \x01(\x0b\x32\x17.twoins.v1.Organisation\"5\n\x19\x44\x65leteOrganisationRequest\x12\x18\n\x02id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\"\x1c\n\x1a\x44\x65leteOrganisationResponse\"b\n\x1d\x45xportOrganisationDataRequest\x12\x18\n\x02id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12\'\n\x06\x66ormat\x18\x02 \x01(\x0e\x32\x17.twoins.v1.ExportFormat\"X\n\x1e\x45xportOrganisationDataResponse\x12\x11\n\tfile_name\x18\x01 \x01(\t\x12\x12\n\nmedia_type\x18\x02 \x01(\t\x12\x0f\n\x07\x63ontent\x18\x03 \x01(\x0c\"J\n\x18\x45raseOrganisationRequest\x12\x18\n\x02id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12\x14\n\x06reason\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\"@\n\x19\x45raseOrganisationResponse\x12#\n\x07\x65rasure\x18\x01 \x01(\x0b\x32\x12.twoins.v1.Erasure\"\xa2\x03\n\x07\x45rasure\x12\x18\n\x02id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x03\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12*\n\x04kind\x18\x02 \x01(\x0e\x32\x16.twoins.v1.ErasureKindB\x04\xe2\x41\x01\x03\x12\x1d\n\x0forganisation_id\x18\x03 \x01(\tB\x04\xe2\x41\x01\x03\x12\x14\n\x06reason\x18\x04 \x01(\tB\x04\xe2\x41\x01\x03\x12\x1a\n\x0crequested_by\x18\x05 \x01(\tB\x04\xe2\x41\x01\x03\x12\x34\n\nerase_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x34\n\x06\x65rased\x18\x07 \x03(\x0b\x32\x1e.twoins.v1.Erasure.ErasedEntryB\x04\xe2\x41\x01\x03\x12 \n\x12withdrawn_need_ids\x18\x08 \x03(\tB\x04\xe2\x41\x01\x03\x12+\n\x05peers\x18\t \x03(\x0b\x32\x16.twoins.v1.PeerErasureB\x04\xe2\x41\x01\x03\x12\x16\n\x08\x63omplete\x18\n \x01(\x08\x42\x04\xe2\x41\x01\x03\x1a-\n\x0b\x45rasedEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\x05:\x02\x38\x01\"\x9d\x01\n\x0bPeerErasure\x12\x0e\n\x06region\x18\x01 \x01(\t\x12\x13\n\x0breferral_id\x18\x02 \x01(\t\x12\x11\n\tconfirmed\x18\x03 \x01(\x08\x12\x30\n\x0c\x63onfirm_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08\x61ttempts\x18\x05 \x01(\x05\x12\x12\n\nlast_error\x18\x06 \x01(\t\"<\n\x13ListErasuresRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"U\n\x14ListErasuresResponse\x12$\n\x08\x65rasures\x18\x01 \x03(\x0b\x32\x12.twoins.v1.Erasure\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*\x80\x01\n\tSizeClass\x12\x1a\n\x16SIZE_CLASS_UNSPECIFIED\x10\x00\x12\x14\n\x10SIZE_CLASS_MICRO\x10\x01\x12\x14\n\x10SIZE_CLASS_SMALL\x10\x02\x12\x15\n\x11SIZE_CLASS_MEDIUM\x10\x03\x12\x14\n\x10SIZE_CLASS_LARGE\x10\x04*~\n\x0c\x45xportStatus\x12\x1d\n\x19\x45XPORT_STATUS_UNSPECIFIED\x10\x00\x12\x16\n\x12\x45XPORT_STATUS_NONE\x10\x01\x12\x1c\n\x18\x45XPORT_STATUS_OCCASIONAL\x10\x02\x12\x19\n\x15\x45XPORT_STATUS_REGULAR\x10\x03*\xa6\x01\n\x0e\x43onsentPurpose\x12\x1f\n\x1b\x43ONSENT_PURPOSE_UNSPECIFIED\x10\x00\x12#\n\x1f\x43ONSENT_PURPOSE_NETWORK_SHARING\x10\x01\x12\'\n#CONSENT_PURPOSE_REFERRAL_DISCLOSURE\x10\x02\x12%\n!CONSENT_PURPOSE_PROGRAMME_CONTACT\x10\x03*\\\n\x0c\x45xportFormat\x12\x1d\n\x19\x45XPORT_FORMAT_UNSPECIFIED\x10\x00\x12\x16\n\x12\x45XPORT_FORMAT_JSON\x10\x01\x12\x15\n\x11\x45XPORT_FORMAT_PDF\x10\x02*x\n\x0b\x45rasureKind\x12\x1c\n\x18\x45RASURE_KIND_UNSPECIFIED\x10\x00\x12\x18\n\x14\x45RASURE_KIND_REQUEST\x10\x01\x12\x1a\n\x16\x45RASURE_KIND_RETENTION\x10\x02\x12\x15\n\x11\x45RASURE_KIND_PEER\x10\x03\x32\xa6\t\n\x13OrganisationService\x12\x9c\x01\n\x12\x43reateOrganisation\x12$.twoins.v1.CreateOrganisationRequest\x1a%.twoins.v1.CreateOrganisationResponse\"9\x82\xd3\xe4\x93\x02\x33\"\x15/api/v1/organisations:\x0corganisationb\x0corganisation\x12\x8a\x01\n\x0fGetOrganisation\x12!.twoins.v1.GetOrganisationRequest\x1a\".twoins.v1.GetOrganisationResponse\"0\x82\xd3\xe4\x93\x02*\x12\x1a/api/v1/organisations/{id}b\x0corganisation\x12}\n\x11ListOrganisations\x12#.twoins.v1.ListOrganisationsRequest\x1a$.twoins.v1.ListOrganisationsResponse\"\x1d\x82\xd3\xe4\x93\x02\x17\x12\x15/api/v1/organisations\x12\xae\x01\n\x12UpdateOrganisation\x12$.twoins.v1.UpdateOrganisationRequest\x1a%.twoins.v1.UpdateOrganisationResponse\"K\x82\xd3\xe4\x93\x02\x45\x32\'/api/v1/organisations/{organisation.id}:\x0corganisationb\x0corganisation\x12\x85\x01\n\x12\x44\x65leteOrganisation\x12$.twoins.v1.DeleteOrganisationRequest\x1a%.twoins.v1.DeleteOrganisationResponse\"\"\x82\xd3\xe4\x93\x02\x1c*\x1a/api/v1/organisations/{id}\x12\xa6\x01\n\x16\x45xportOrganisationData\x12(.twoins.v1.ExportOrganisationDataRequest\x1a).twoins.v1.ExportOrganisationDataResponse\"7\x82\xd3\xe4\x93\x02\x31\x12&/api/v1/organisations/{id}/data-exportb\x07\x63ontent\x12\x96\x01\n\x11\x45raseOrganisation\x12#.twoins.v1.EraseOrganisationRequest\x1a$.twoins.v1.EraseOrganisationResponse\"6\x82\xd3\xe4\x93\x02\x30\"\"/api/v1/organisations/{id}/erasure:\x01*b\x07\x65rasure\x12i\n\x0cListErasures\x12\x1e.twoins.v1.ListErasuresRequest\x1a\x1f.twoins.v1.ListErasuresResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/api/v1/erasuresb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -69,6 +69,34 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_UPDATEORGANISATIONREQUEST'].fields_by_name['update_mask']._serialized_options = b'\342A\001\002'
   _globals['_DELETEORGANISATIONREQUEST'].fields_by_name['id']._loaded_options = None
   _globals['_DELETEORGANISATIONREQUEST'].fields_by_name['id']._serialized_options = b'\342A\001\002\342\214\317\327\010\002\010\001'
+  _globals['_EXPORTORGANISATIONDATAREQUEST'].fields_by_name['id']._loaded_options = None
+  _globals['_EXPORTORGANISATIONDATAREQUEST'].fields_by_name['id']._serialized_options = b'\342A\001\002\342\214\317\327\010\002\010\001'
+  _globals['_ERASEORGANISATIONREQUEST'].fields_by_name['id']._loaded_options = None
+  _globals['_ERASEORGANISATIONREQUEST'].fields_by_name['id']._serialized_options = b'\342A\001\002\342\214\317\327\010\002\010\001'
+  _globals['_ERASEORGANISATIONREQUEST'].fields_by_name['reason']._loaded_options = None
+  _globals['_ERASEORGANISATIONREQUEST'].fields_by_name['reason']._serialized_options = b'\342A\001\002'
+  _globals['_ERASURE_ERASEDENTRY']._loaded_options = None
+  _globals['_ERASURE_ERASEDENTRY']._serialized_options = b'8\001'
+  _globals['_ERASURE'].fields_by_name['id']._loaded_options = None
+  _globals['_ERASURE'].fields_by_name['id']._serialized_options = b'\342A\001\003\342\214\317\327\010\002\010\001'
+  _globals['_ERASURE'].fields_by_name['kind']._loaded_options = None
+  _globals['_ERASURE'].fields_by_name['kind']._serialized_options = b'\342A\001\003'
+  _globals['_ERASURE'].fields_by_name['organisation_id']._loaded_options = None
+  _globals['_ERASURE'].fields_by_name['organisation_id']._serialized_options = b'\342A\001\003'
+  _globals['_ERASURE'].fields_by_name['reason']._loaded_options = None
+  _globals['_ERASURE'].fields_by_name['reason']._serialized_options = b'\342A\001\003'
+  _globals['_ERASURE'].fields_by_name['requested_by']._loaded_options = None
+  _globals['_ERASURE'].fields_by_name['requested_by']._serialized_options = b'\342A\001\003'
+  _globals['_ERASURE'].fields_by_name['erase_time']._loaded_options = None
+  _globals['_ERASURE'].fields_by_name['erase_time']._serialized_options = b'\342A\001\003'
+  _globals['_ERASURE'].fields_by_name['erased']._loaded_options = None
+  _globals['_ERASURE'].fields_by_name['erased']._serialized_options = b'\342A\001\003'
+  _globals['_ERASURE'].fields_by_name['withdrawn_need_ids']._loaded_options = None
+  _globals['_ERASURE'].fields_by_name['withdrawn_need_ids']._serialized_options = b'\342A\001\003'
+  _globals['_ERASURE'].fields_by_name['peers']._loaded_options = None
+  _globals['_ERASURE'].fields_by_name['peers']._serialized_options = b'\342A\001\003'
+  _globals['_ERASURE'].fields_by_name['complete']._loaded_options = None
+  _globals['_ERASURE'].fields_by_name['complete']._serialized_options = b'\342A\001\003'
   _globals['_ORGANISATIONSERVICE'].methods_by_name['CreateOrganisation']._loaded_options = None
   _globals['_ORGANISATIONSERVICE'].methods_by_name['CreateOrganisation']._serialized_options = b'\202\323\344\223\0023\"\025/api/v1/organisations:\014organisationb\014organisation'
   _globals['_ORGANISATIONSERVICE'].methods_by_name['GetOrganisation']._loaded_options = None
@@ -79,12 +107,22 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ORGANISATIONSERVICE'].methods_by_name['UpdateOrganisation']._serialized_options = b'\202\323\344\223\002E2\'/api/v1/organisations/{organisation.id}:\014organisationb\014organisation'
   _globals['_ORGANISATIONSERVICE'].methods_by_name['DeleteOrganisation']._loaded_options = None
   _globals['_ORGANISATIONSERVICE'].methods_by_name['DeleteOrganisation']._serialized_options = b'\202\323\344\223\002\034*\032/api/v1/organisations/{id}'
-  _globals['_SIZECLASS']._serialized_start=1735
-  _globals['_SIZECLASS']._serialized_end=1863
-  _globals['_EXPORTSTATUS']._serialized_start=1865
-  _globals['_EXPORTSTATUS']._serialized_end=1991
-  _globals['_CONSENTPURPOSE']._serialized_start=1994
-  _globals['_CONSENTPURPOSE']._serialized_end=2160
+  _globals['_ORGANISATIONSERVICE'].methods_by_name['ExportOrganisationData']._loaded_options = None
+  _globals['_ORGANISATIONSERVICE'].methods_by_name['ExportOrganisationData']._serialized_options = b'\202\323\344\223\0021\022&/api/v1/organisations/{id}/data-exportb\007content'
+  _globals['_ORGANISATIONSERVICE'].methods_by_name['EraseOrganisation']._loaded_options = None
+  _globals['_ORGANISATIONSERVICE'].methods_by_name['EraseOrganisation']._serialized_options = b'\202\323\344\223\0020\"\"/api/v1/organisations/{id}/erasure:\001*b\007erasure'
+  _globals['_ORGANISATIONSERVICE'].methods_by_name['ListErasures']._loaded_options = None
+  _globals['_ORGANISATIONSERVICE'].methods_by_name['ListErasures']._serialized_options = b'\202\323\344\223\002\022\022\020/api/v1/erasures'
+  _globals['_SIZECLASS']._serialized_start=2797
+  _globals['_SIZECLASS']._serialized_end=2925
+  _globals['_EXPORTSTATUS']._serialized_start=2927
+  _globals['_EXPORTSTATUS']._serialized_end=3053
+  _globals['_CONSENTPURPOSE']._serialized_start=3056
+  _globals['_CONSENTPURPOSE']._serialized_end=3222
+  _globals['_EXPORTFORMAT']._serialized_start=3224
+  _globals['_EXPORTFORMAT']._serialized_end=3316
+  _globals['_ERASUREKIND']._serialized_start=3318
+  _globals['_ERASUREKIND']._serialized_end=3438
   _globals['_CONSENT']._serialized_start=227
   _globals['_CONSENT']._serialized_end=364
   _globals['_ORGANISATION']._serialized_start=367
@@ -109,6 +147,24 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_DELETEORGANISATIONREQUEST']._serialized_end=1702
   _globals['_DELETEORGANISATIONRESPONSE']._serialized_start=1704
   _globals['_DELETEORGANISATIONRESPONSE']._serialized_end=1732
-  _globals['_ORGANISATIONSERVICE']._serialized_start=2163
-  _globals['_ORGANISATIONSERVICE']._serialized_end=2924
+  _globals['_EXPORTORGANISATIONDATAREQUEST']._serialized_start=1734
+  _globals['_EXPORTORGANISATIONDATAREQUEST']._serialized_end=1832
+  _globals['_EXPORTORGANISATIONDATARESPONSE']._serialized_start=1834
+  _globals['_EXPORTORGANISATIONDATARESPONSE']._serialized_end=1922
+  _globals['_ERASEORGANISATIONREQUEST']._serialized_start=1924
+  _globals['_ERASEORGANISATIONREQUEST']._serialized_end=1998
+  _globals['_ERASEORGANISATIONRESPONSE']._serialized_start=2000
+  _globals['_ERASEORGANISATIONRESPONSE']._serialized_end=2064
+  _globals['_ERASURE']._serialized_start=2067
+  _globals['_ERASURE']._serialized_end=2485
+  _globals['_ERASURE_ERASEDENTRY']._serialized_start=2440
+  _globals['_ERASURE_ERASEDENTRY']._serialized_end=2485
+  _globals['_PEERERASURE']._serialized_start=2488
+  _globals['_PEERERASURE']._serialized_end=2645
+  _globals['_LISTERASURESREQUEST']._serialized_start=2647
+  _globals['_LISTERASURESREQUEST']._serialized_end=2707
+  _globals['_LISTERASURESRESPONSE']._serialized_start=2709
+  _globals['_LISTERASURESRESPONSE']._serialized_end=2794
+  _globals['_ORGANISATIONSERVICE']._serialized_start=3441
+  _globals['_ORGANISATIONSERVICE']._serialized_end=4631
 # @@protoc_insertion_point(module_scope)

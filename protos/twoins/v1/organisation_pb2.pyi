@@ -36,6 +36,19 @@ class ConsentPurpose(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CONSENT_PURPOSE_NETWORK_SHARING: _ClassVar[ConsentPurpose]
     CONSENT_PURPOSE_REFERRAL_DISCLOSURE: _ClassVar[ConsentPurpose]
     CONSENT_PURPOSE_PROGRAMME_CONTACT: _ClassVar[ConsentPurpose]
+
+class ExportFormat(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    EXPORT_FORMAT_UNSPECIFIED: _ClassVar[ExportFormat]
+    EXPORT_FORMAT_JSON: _ClassVar[ExportFormat]
+    EXPORT_FORMAT_PDF: _ClassVar[ExportFormat]
+
+class ErasureKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ERASURE_KIND_UNSPECIFIED: _ClassVar[ErasureKind]
+    ERASURE_KIND_REQUEST: _ClassVar[ErasureKind]
+    ERASURE_KIND_RETENTION: _ClassVar[ErasureKind]
+    ERASURE_KIND_PEER: _ClassVar[ErasureKind]
 SIZE_CLASS_UNSPECIFIED: SizeClass
 SIZE_CLASS_MICRO: SizeClass
 SIZE_CLASS_SMALL: SizeClass
@@ -49,6 +62,13 @@ CONSENT_PURPOSE_UNSPECIFIED: ConsentPurpose
 CONSENT_PURPOSE_NETWORK_SHARING: ConsentPurpose
 CONSENT_PURPOSE_REFERRAL_DISCLOSURE: ConsentPurpose
 CONSENT_PURPOSE_PROGRAMME_CONTACT: ConsentPurpose
+EXPORT_FORMAT_UNSPECIFIED: ExportFormat
+EXPORT_FORMAT_JSON: ExportFormat
+EXPORT_FORMAT_PDF: ExportFormat
+ERASURE_KIND_UNSPECIFIED: ErasureKind
+ERASURE_KIND_REQUEST: ErasureKind
+ERASURE_KIND_RETENTION: ErasureKind
+ERASURE_KIND_PEER: ErasureKind
 
 class Consent(_message.Message):
     __slots__ = ("purpose", "granted", "record_time")
@@ -167,3 +187,98 @@ class DeleteOrganisationRequest(_message.Message):
 class DeleteOrganisationResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class ExportOrganisationDataRequest(_message.Message):
+    __slots__ = ("id", "format")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    format: ExportFormat
+    def __init__(self, id: _Optional[str] = ..., format: _Optional[_Union[ExportFormat, str]] = ...) -> None: ...
+
+class ExportOrganisationDataResponse(_message.Message):
+    __slots__ = ("file_name", "media_type", "content")
+    FILE_NAME_FIELD_NUMBER: _ClassVar[int]
+    MEDIA_TYPE_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    file_name: str
+    media_type: str
+    content: bytes
+    def __init__(self, file_name: _Optional[str] = ..., media_type: _Optional[str] = ..., content: _Optional[bytes] = ...) -> None: ...
+
+class EraseOrganisationRequest(_message.Message):
+    __slots__ = ("id", "reason")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    reason: str
+    def __init__(self, id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class EraseOrganisationResponse(_message.Message):
+    __slots__ = ("erasure",)
+    ERASURE_FIELD_NUMBER: _ClassVar[int]
+    erasure: Erasure
+    def __init__(self, erasure: _Optional[_Union[Erasure, _Mapping]] = ...) -> None: ...
+
+class Erasure(_message.Message):
+    __slots__ = ("id", "kind", "organisation_id", "reason", "requested_by", "erase_time", "erased", "withdrawn_need_ids", "peers", "complete")
+    class ErasedEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: int
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[int] = ...) -> None: ...
+    ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    ORGANISATION_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    REQUESTED_BY_FIELD_NUMBER: _ClassVar[int]
+    ERASE_TIME_FIELD_NUMBER: _ClassVar[int]
+    ERASED_FIELD_NUMBER: _ClassVar[int]
+    WITHDRAWN_NEED_IDS_FIELD_NUMBER: _ClassVar[int]
+    PEERS_FIELD_NUMBER: _ClassVar[int]
+    COMPLETE_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    kind: ErasureKind
+    organisation_id: str
+    reason: str
+    requested_by: str
+    erase_time: _timestamp_pb2.Timestamp
+    erased: _containers.ScalarMap[str, int]
+    withdrawn_need_ids: _containers.RepeatedScalarFieldContainer[str]
+    peers: _containers.RepeatedCompositeFieldContainer[PeerErasure]
+    complete: bool
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[ErasureKind, str]] = ..., organisation_id: _Optional[str] = ..., reason: _Optional[str] = ..., requested_by: _Optional[str] = ..., erase_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., erased: _Optional[_Mapping[str, int]] = ..., withdrawn_need_ids: _Optional[_Iterable[str]] = ..., peers: _Optional[_Iterable[_Union[PeerErasure, _Mapping]]] = ..., complete: _Optional[bool] = ...) -> None: ...
+
+class PeerErasure(_message.Message):
+    __slots__ = ("region", "referral_id", "confirmed", "confirm_time", "attempts", "last_error")
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    REFERRAL_ID_FIELD_NUMBER: _ClassVar[int]
+    CONFIRMED_FIELD_NUMBER: _ClassVar[int]
+    CONFIRM_TIME_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
+    LAST_ERROR_FIELD_NUMBER: _ClassVar[int]
+    region: str
+    referral_id: str
+    confirmed: bool
+    confirm_time: _timestamp_pb2.Timestamp
+    attempts: int
+    last_error: str
+    def __init__(self, region: _Optional[str] = ..., referral_id: _Optional[str] = ..., confirmed: _Optional[bool] = ..., confirm_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., attempts: _Optional[int] = ..., last_error: _Optional[str] = ...) -> None: ...
+
+class ListErasuresRequest(_message.Message):
+    __slots__ = ("page_size", "page_token")
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    page_token: str
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListErasuresResponse(_message.Message):
+    __slots__ = ("erasures", "next_page_token")
+    ERASURES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    erasures: _containers.RepeatedCompositeFieldContainer[Erasure]
+    next_page_token: str
+    def __init__(self, erasures: _Optional[_Iterable[_Union[Erasure, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...

@@ -61,6 +61,21 @@ class OrganisationServiceStub:
                 request_serializer=twoins_dot_v1_dot_organisation__pb2.DeleteOrganisationRequest.SerializeToString,
                 response_deserializer=twoins_dot_v1_dot_organisation__pb2.DeleteOrganisationResponse.FromString,
                 _registered_method=True)
+        self.ExportOrganisationData = channel.unary_unary(
+                '/twoins.v1.OrganisationService/ExportOrganisationData',
+                request_serializer=twoins_dot_v1_dot_organisation__pb2.ExportOrganisationDataRequest.SerializeToString,
+                response_deserializer=twoins_dot_v1_dot_organisation__pb2.ExportOrganisationDataResponse.FromString,
+                _registered_method=True)
+        self.EraseOrganisation = channel.unary_unary(
+                '/twoins.v1.OrganisationService/EraseOrganisation',
+                request_serializer=twoins_dot_v1_dot_organisation__pb2.EraseOrganisationRequest.SerializeToString,
+                response_deserializer=twoins_dot_v1_dot_organisation__pb2.EraseOrganisationResponse.FromString,
+                _registered_method=True)
+        self.ListErasures = channel.unary_unary(
+                '/twoins.v1.OrganisationService/ListErasures',
+                request_serializer=twoins_dot_v1_dot_organisation__pb2.ListErasuresRequest.SerializeToString,
+                response_deserializer=twoins_dot_v1_dot_organisation__pb2.ListErasuresResponse.FromString,
+                _registered_method=True)
 
 
 class OrganisationServiceServicer:
@@ -103,6 +118,36 @@ class OrganisationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ExportOrganisationData(self, request, context):
+        """Every record the region holds about one SME (GDPR art. 15): its record with contacts and
+        consents, assessments, business plans with every revision, needs, referrals with their
+        moves, the contacts disclosed and received, and the audit entries about them; as JSON or
+        as a readable PDF in the SME's language. Nothing of another SME.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EraseOrganisation(self, request, context):
+        """Erases an SME with everything derived from it (GDPR art. 17): its record, contacts,
+        assessments, plans, needs and referrals here; each of its needs the network sees is
+        withdrawn from every region's catalogue (NeedRemoved); each peer its contact was
+        disclosed to erases its copy and confirms, retried until it does; the personal fields of
+        its audit entries are erased (the entries and the chain stay) and the erasure is an entry
+        itself. Only the cluster manager. Returns the erasure's report.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListErasures(self, request, context):
+        """The region's erasures, newest first: asked for, done by the retention sweep, or asked of
+        this region by a peer, each with what is still pending at which peer.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_OrganisationServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -130,6 +175,21 @@ def add_OrganisationServiceServicer_to_server(servicer, server):
                     servicer.DeleteOrganisation,
                     request_deserializer=twoins_dot_v1_dot_organisation__pb2.DeleteOrganisationRequest.FromString,
                     response_serializer=twoins_dot_v1_dot_organisation__pb2.DeleteOrganisationResponse.SerializeToString,
+            ),
+            'ExportOrganisationData': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportOrganisationData,
+                    request_deserializer=twoins_dot_v1_dot_organisation__pb2.ExportOrganisationDataRequest.FromString,
+                    response_serializer=twoins_dot_v1_dot_organisation__pb2.ExportOrganisationDataResponse.SerializeToString,
+            ),
+            'EraseOrganisation': grpc.unary_unary_rpc_method_handler(
+                    servicer.EraseOrganisation,
+                    request_deserializer=twoins_dot_v1_dot_organisation__pb2.EraseOrganisationRequest.FromString,
+                    response_serializer=twoins_dot_v1_dot_organisation__pb2.EraseOrganisationResponse.SerializeToString,
+            ),
+            'ListErasures': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListErasures,
+                    request_deserializer=twoins_dot_v1_dot_organisation__pb2.ListErasuresRequest.FromString,
+                    response_serializer=twoins_dot_v1_dot_organisation__pb2.ListErasuresResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -269,6 +329,87 @@ class OrganisationService:
             '/twoins.v1.OrganisationService/DeleteOrganisation',
             twoins_dot_v1_dot_organisation__pb2.DeleteOrganisationRequest.SerializeToString,
             twoins_dot_v1_dot_organisation__pb2.DeleteOrganisationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportOrganisationData(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/twoins.v1.OrganisationService/ExportOrganisationData',
+            twoins_dot_v1_dot_organisation__pb2.ExportOrganisationDataRequest.SerializeToString,
+            twoins_dot_v1_dot_organisation__pb2.ExportOrganisationDataResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EraseOrganisation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/twoins.v1.OrganisationService/EraseOrganisation',
+            twoins_dot_v1_dot_organisation__pb2.EraseOrganisationRequest.SerializeToString,
+            twoins_dot_v1_dot_organisation__pb2.EraseOrganisationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListErasures(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/twoins.v1.OrganisationService/ListErasures',
+            twoins_dot_v1_dot_organisation__pb2.ListErasuresRequest.SerializeToString,
+            twoins_dot_v1_dot_organisation__pb2.ListErasuresResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -45,6 +45,24 @@ class OrganisationServiceStub:
     """Changes the fields named in `update_mask`."""
     DeleteOrganisation: _grpc.UnaryUnaryMultiCallable[_organisation_pb2.DeleteOrganisationRequest, _organisation_pb2.DeleteOrganisationResponse]
     """Erases an SME and everything recorded about it (right to erasure)."""
+    ExportOrganisationData: _grpc.UnaryUnaryMultiCallable[_organisation_pb2.ExportOrganisationDataRequest, _organisation_pb2.ExportOrganisationDataResponse]
+    """Every record the region holds about one SME (GDPR art. 15): its record with contacts and
+    consents, assessments, business plans with every revision, needs, referrals with their
+    moves, the contacts disclosed and received, and the audit entries about them; as JSON or
+    as a readable PDF in the SME's language. Nothing of another SME.
+    """
+    EraseOrganisation: _grpc.UnaryUnaryMultiCallable[_organisation_pb2.EraseOrganisationRequest, _organisation_pb2.EraseOrganisationResponse]
+    """Erases an SME with everything derived from it (GDPR art. 17): its record, contacts,
+    assessments, plans, needs and referrals here; each of its needs the network sees is
+    withdrawn from every region's catalogue (NeedRemoved); each peer its contact was
+    disclosed to erases its copy and confirms, retried until it does; the personal fields of
+    its audit entries are erased (the entries and the chain stay) and the erasure is an entry
+    itself. Only the cluster manager. Returns the erasure's report.
+    """
+    ListErasures: _grpc.UnaryUnaryMultiCallable[_organisation_pb2.ListErasuresRequest, _organisation_pb2.ListErasuresResponse]
+    """The region's erasures, newest first: asked for, done by the retention sweep, or asked of
+    this region by a peer, each with what is still pending at which peer.
+    """
 
 @_typing.type_check_only
 class OrganisationServiceAsyncStub(OrganisationServiceStub):
@@ -63,6 +81,24 @@ class OrganisationServiceAsyncStub(OrganisationServiceStub):
     """Changes the fields named in `update_mask`."""
     DeleteOrganisation: _aio.UnaryUnaryMultiCallable[_organisation_pb2.DeleteOrganisationRequest, _organisation_pb2.DeleteOrganisationResponse]  # type: ignore[assignment]
     """Erases an SME and everything recorded about it (right to erasure)."""
+    ExportOrganisationData: _aio.UnaryUnaryMultiCallable[_organisation_pb2.ExportOrganisationDataRequest, _organisation_pb2.ExportOrganisationDataResponse]  # type: ignore[assignment]
+    """Every record the region holds about one SME (GDPR art. 15): its record with contacts and
+    consents, assessments, business plans with every revision, needs, referrals with their
+    moves, the contacts disclosed and received, and the audit entries about them; as JSON or
+    as a readable PDF in the SME's language. Nothing of another SME.
+    """
+    EraseOrganisation: _aio.UnaryUnaryMultiCallable[_organisation_pb2.EraseOrganisationRequest, _organisation_pb2.EraseOrganisationResponse]  # type: ignore[assignment]
+    """Erases an SME with everything derived from it (GDPR art. 17): its record, contacts,
+    assessments, plans, needs and referrals here; each of its needs the network sees is
+    withdrawn from every region's catalogue (NeedRemoved); each peer its contact was
+    disclosed to erases its copy and confirms, retried until it does; the personal fields of
+    its audit entries are erased (the entries and the chain stay) and the erasure is an entry
+    itself. Only the cluster manager. Returns the erasure's report.
+    """
+    ListErasures: _aio.UnaryUnaryMultiCallable[_organisation_pb2.ListErasuresRequest, _organisation_pb2.ListErasuresResponse]  # type: ignore[assignment]
+    """The region's erasures, newest first: asked for, done by the retention sweep, or asked of
+    this region by a peer, each with what is still pending at which peer.
+    """
 
 class OrganisationServiceServicer(metaclass=_abc_1.ABCMeta):
     """Manages the SMEs registered with one region's cluster. Every field of an
@@ -108,5 +144,41 @@ class OrganisationServiceServicer(metaclass=_abc_1.ABCMeta):
         context: _ServicerContext,
     ) -> _typing.Union[_organisation_pb2.DeleteOrganisationResponse, _abc.Awaitable[_organisation_pb2.DeleteOrganisationResponse]]:
         """Erases an SME and everything recorded about it (right to erasure)."""
+
+    @_abc_1.abstractmethod
+    def ExportOrganisationData(
+        self,
+        request: _organisation_pb2.ExportOrganisationDataRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_organisation_pb2.ExportOrganisationDataResponse, _abc.Awaitable[_organisation_pb2.ExportOrganisationDataResponse]]:
+        """Every record the region holds about one SME (GDPR art. 15): its record with contacts and
+        consents, assessments, business plans with every revision, needs, referrals with their
+        moves, the contacts disclosed and received, and the audit entries about them; as JSON or
+        as a readable PDF in the SME's language. Nothing of another SME.
+        """
+
+    @_abc_1.abstractmethod
+    def EraseOrganisation(
+        self,
+        request: _organisation_pb2.EraseOrganisationRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_organisation_pb2.EraseOrganisationResponse, _abc.Awaitable[_organisation_pb2.EraseOrganisationResponse]]:
+        """Erases an SME with everything derived from it (GDPR art. 17): its record, contacts,
+        assessments, plans, needs and referrals here; each of its needs the network sees is
+        withdrawn from every region's catalogue (NeedRemoved); each peer its contact was
+        disclosed to erases its copy and confirms, retried until it does; the personal fields of
+        its audit entries are erased (the entries and the chain stay) and the erasure is an entry
+        itself. Only the cluster manager. Returns the erasure's report.
+        """
+
+    @_abc_1.abstractmethod
+    def ListErasures(
+        self,
+        request: _organisation_pb2.ListErasuresRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_organisation_pb2.ListErasuresResponse, _abc.Awaitable[_organisation_pb2.ListErasuresResponse]]:
+        """The region's erasures, newest first: asked for, done by the retention sweep, or asked of
+        this region by a peer, each with what is still pending at which peer.
+        """
 
 def add_OrganisationServiceServicer_to_server(servicer: OrganisationServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

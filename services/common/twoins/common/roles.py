@@ -40,6 +40,10 @@ SERVICE_ROLES: dict[str, frozenset[str]] = {
 METHOD_ROLES: dict[str, frozenset[str]] = {
     "twoins.v1.NeedService/PublishNeed": frozenset({CLUSTER_MANAGER}),
     "twoins.v1.NeedService/ReturnNeed": frozenset({CLUSTER_MANAGER}),
+    # An SME's data rights: its export and its erasure are the cluster manager's.
+    "twoins.v1.OrganisationService/ExportOrganisationData": frozenset({CLUSTER_MANAGER}),
+    "twoins.v1.OrganisationService/EraseOrganisation": frozenset({CLUSTER_MANAGER}),
+    "twoins.v1.OrganisationService/ListErasures": frozenset({CLUSTER_MANAGER}),
     # The SME's consent is its region's staff's to record and to withdraw.
     "twoins.v1.ReferralService/WithdrawReferralConsent": frozenset({FACILITATOR, CLUSTER_MANAGER}),
     # A region's staff read its figures; coordinators (and any region's staff) read each

@@ -32,6 +32,7 @@ from twoins.node.domain.referral import Action, Move, Referral, ReferralState, S
 from twoins.node.messages.convert import contact_to_proto
 from twoins.node.messages.referrals import move_event
 from twoins.node.store.audit import HeadSigner
+from twoins.node.store.erasures import ErasureRecord
 from twoins.node.store.repositories import Repositories
 from twoins.v1 import common_pb2, disclosure_pb2, disclosure_pb2_grpc
 
@@ -205,6 +206,18 @@ class DisclosureServicer(disclosure_pb2_grpc.DisclosureServiceServicer):
                 )
             erased = repositories.disclosed_contacts.erase(referral_id)
             if erased:
+                repositories.erasures.add(
+                    ErasureRecord(
+                        id=str(uuid.uuid4()),
+                        kind="PEER",
+                        organisation_id="",
+                        reason=f"{caller} erased its SME or the SME withdrew its consent",
+                        requested_by=f"node:{caller}",
+                        erase_time=now,
+                        erased={"disclosed_contacts_received": 1},
+                        referral_ids=(referral_id,),
+                    )
+                )
                 audit(
                     repositories,
                     referral,

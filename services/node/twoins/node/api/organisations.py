@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import grpc
 
+from twoins.node.api.access import current_principal
+from twoins.node.api.data_export_pdf import export_pdf
 from twoins.node.api.request_checks import mask_paths, require_id
+from twoins.node.api.sme_rights import erase_organisation, erasure_to_proto, export_data
 from twoins.node.context import NodeContext
 from twoins.node.domain.errors import FailedPrecondition
 from twoins.node.domain.organisation import (
@@ -111,3 +115,51 @@ class OrganisationServicer(organisation_pb2_grpc.OrganisationServiceServicer):
                 )
             repositories.organisations.delete(organisation_id)
         return pb.DeleteOrganisationResponse()
+
+    def ExportOrganisationData(
+        self, request: pb.ExportOrganisationDataRequest, context: grpc.ServicerContext
+    ) -> pb.ExportOrganisationDataResponse:
+        organisation_id = require_id(request.id)
+        document = export_data(self._node, organisation_id)
+        if request.format == pb.EXPORT_FORMAT_PDF:
+            languages = document["organisation"].get("languages") or ["en"]
+            return pb.ExportOrganisationDataResponse(
+                file_name=f"sme-data-{organisation_id}.pdf",
+                media_type="application/pdf",
+                content=export_pdf(document, str(languages[0])),
+            )
+        return pb.ExportOrganisationDataResponse(
+            file_name=f"sme-data-{organisation_id}.json",
+            media_type="application/json",
+            content=json.dumps(document, ensure_ascii=False, indent=2).encode(),
+        )
+
+    def EraseOrganisation(
+        self, request: pb.EraseOrganisationRequest, context: grpc.ServicerContext
+    ) -> pb.EraseOrganisationResponse:
+        organisation_id = require_id(request.id)
+        principal = current_principal()
+        actor = principal.subject if principal is not None else f"node:{self._node.region.id}"
+        record = erase_organisation(self._node, organisation_id, request.reason, actor)
+        with self._node.store.read() as repositories:
+            peers = repositories.pending_erasures.of_referrals(list(record.referral_ids))
+        return pb.EraseOrganisationResponse(erasure=erasure_to_proto(record, peers))
+
+    def ListErasures(
+        self, request: pb.ListErasuresRequest, context: grpc.ServicerContext
+    ) -> pb.ListErasuresResponse:
+        page = page_request(request.page_size, request.page_token, ("erasures",))
+        with self._node.store.read() as repositories:
+            records, last, more = repositories.erasures.page(page)
+            reports = [
+                erasure_to_proto(
+                    record,
+                    repositories.pending_erasures.of_referrals(list(record.referral_ids))
+                    if record.kind != "PEER"
+                    else (),  # a peer's erasure: done here, nothing pending elsewhere
+                )
+                for record in records
+            ]
+        return pb.ListErasuresResponse(
+            erasures=reports, next_page_token=next_page_token(page, last, more)
+        )

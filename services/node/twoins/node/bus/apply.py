@@ -298,6 +298,8 @@ class EventApplier:
         )
         referrals = repositories.referrals
         existing = referrals.find(moved.referral_id)
+        if existing is None and repositories.erasures.erased_referral(moved.referral_id):
+            return False  # erased here with its SME: nothing of it is kept again
         if existing is None:
             if move.action is not Action.PROPOSE:
                 raise EnvelopeError(

@@ -39,6 +39,10 @@ class AuditEntry:
     entry_hash: str = ""
     #: A person's reason, where the entry records a decision ("publication.override").
     note: str = ""
+    #: SHA-256 of the note; the hash covers it instead of the note, so that erasing the note
+    #: (personal data) leaves the chain valid. Empty for entries written before notes could be
+    #: erased: their hash covers the note itself.
+    note_digest: str = ""
 
 
 def entry_hash(entry: AuditEntry) -> str:
@@ -53,7 +57,9 @@ def entry_hash(entry: AuditEntry) -> str:
         "data_digest": entry.data_digest,
         "previous_hash": entry.previous_hash,
     }
-    if entry.note:
+    if entry.note_digest:
+        fields["note_digest"] = entry.note_digest
+    elif entry.note:
         # Only where there is one: the hashes of entries without a note stay what they were.
         fields["note"] = entry.note
     canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -87,6 +93,8 @@ def verify_chain(entries: Iterable[AuditEntry]) -> tuple[int, Break | None]:
             )
         if entry_hash(entry) != entry.entry_hash:
             return checked, Break(entry.sequence, "its content was changed (hash differs)")
+        if entry.note and entry.note_digest and digest(entry.note.encode()) != entry.note_digest:
+            return checked, Break(entry.sequence, "its note was changed (digest differs)")
         previous = entry.entry_hash
         expected_sequence += 1
         checked += 1

@@ -18,6 +18,7 @@ from twoins.node.domain.audit import (
     Countersignature,
     SignatureCheck,
     SignedHead,
+    digest,
     entry_hash,
     head_message,
     verify_chain,
@@ -59,6 +60,7 @@ def entry_of_row(row: AuditEntryRow) -> AuditEntry:
         previous_hash=row.previous_hash,
         entry_hash=row.entry_hash,
         note=row.note,
+        note_digest=row.note_digest,
     )
 
 
@@ -92,6 +94,7 @@ class AuditLog:
             data_digest,
             previous,
             note=note,
+            note_digest=digest(note.encode()) if note else "",
         )
         entry = replace(entry, entry_hash=entry_hash(entry))
         self._session.add(
@@ -107,6 +110,7 @@ class AuditLog:
                 previous_hash=entry.previous_hash,
                 entry_hash=entry.entry_hash,
                 note=entry.note,
+                note_digest=entry.note_digest,
             )
         )
         if head is None:
@@ -231,6 +235,38 @@ class AuditLog:
     def entries(self) -> list[AuditEntry]:
         rows = self._session.scalars(select(AuditEntryRow).order_by(AuditEntryRow.sequence))
         return [entry_of_row(row) for row in rows]
+
+    def about(self, ids: list[str]) -> list[AuditEntry]:
+        """The entries about these referrals or needs, in order."""
+        if not ids:
+            return []
+        rows = self._session.scalars(
+            select(AuditEntryRow)
+            .where(AuditEntryRow.referral_id.in_(ids))
+            .order_by(AuditEntryRow.sequence)
+        )
+        return [entry_of_row(row) for row in rows]
+
+    def erase_notes(self, ids: list[str]) -> tuple[int, int]:
+        """Erases the notes (a person's words, personal data) of the entries about these
+        referrals or needs; the entries stay and the chain with them, since their hashes cover
+        the notes' digests. Returns (erased, kept): notes written before notes could be erased
+        are covered by their hash themselves and are kept."""
+        erased = kept = 0
+        if not ids:
+            return erased, kept
+        rows = self._session.scalars(
+            select(AuditEntryRow).where(
+                AuditEntryRow.referral_id.in_(ids), AuditEntryRow.note != ""
+            )
+        )
+        for row in rows:
+            if row.note_digest:
+                row.note = ""
+                erased += 1
+            else:
+                kept += 1
+        return erased, kept
 
     def verify(self) -> tuple[int, Break | None]:
         """How many entries hold, and the first break (None when the log is whole)."""

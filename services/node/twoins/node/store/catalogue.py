@@ -7,9 +7,9 @@ The rule, the same for every kind:
 - the newest event wins: an event older (by its occur time) than the last one applied to the
   entry changes nothing, so events may arrive in any order and any number of times;
 - an end (a need closed, withdrawn or expired; an offer or a knowledge item withdrawn) is kept
-  as a tombstone with its time, so a publication older than the end, arriving late, cannot
-  bring the entry back; an end that arrives before its entry's publication leaves a tombstone
-  too;
+  as a tombstone with its time and without its content (text, words, embedding), so a
+  publication older than the end, arriving late, cannot bring the entry back; an end that
+  arrives before its entry's publication leaves a tombstone too;
 - a publication newer than the end publishes the entry again. Whether an entry may be published
   again at all is its origin's rule: needs and offers may be republished after a withdrawal,
   knowledge items may not (their domain), so no such event is ever sent for them.
@@ -151,6 +151,12 @@ class CatalogueRepository:
                 **shelf.tombstone,
             )
             self._session.add(row)
+        elif state not in shelf.visible_states:
+            # An end keeps no content: the text, its words and its embedding go.
+            for name, value in {**shelf.tombstone, "search_text": "", "message": b""}.items():
+                setattr(row, name, value)
+            if hasattr(row, "embedding"):
+                row.embedding = b""
         row.state = state
         row.version_time = version_time
         self._record(shelf, entry_id, row)

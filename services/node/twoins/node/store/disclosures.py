@@ -82,6 +82,7 @@ class PendingErasure:
     region: str
     attempts: int
     last_error: str
+    confirm_time: datetime | None = None
 
 
 class PendingErasureRepository:
@@ -108,6 +109,22 @@ class PendingErasureRepository:
         )
         return [
             PendingErasure(row.referral_id, row.region, row.attempts, row.last_error)
+            for row in rows
+        ]
+
+    def of_referrals(self, referral_ids: list[str]) -> list[PendingErasure]:
+        """The erasures asked for these referrals, confirmed or not."""
+        if not referral_ids:
+            return []
+        rows = self._session.scalars(
+            select(PendingErasureRow)
+            .where(PendingErasureRow.referral_id.in_(referral_ids))
+            .order_by(PendingErasureRow.create_time, PendingErasureRow.referral_id)
+        )
+        return [
+            PendingErasure(
+                row.referral_id, row.region, row.attempts, row.last_error, row.confirm_time
+            )
             for row in rows
         ]
 

@@ -18,6 +18,7 @@ from twoins.node.store.tables import (
     AssessmentRow,
     BusinessPlanRow,
     CatalogueKnowledgeRow,
+    ErasureRow,
     ExpertOfferRow,
     KnowledgeItemRow,
     NeedRow,
@@ -97,6 +98,7 @@ RowT = TypeVar(
     ReferralRow,
     KnowledgeItemRow,
     CatalogueKnowledgeRow,
+    ErasureRow,
 )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from twoins.node.domain.errors import NotFound
@@ -195,6 +195,35 @@ class ReferralRepository:
             )
         )
         return [_referral(row) for row in rows]
+
+    def of_needs(self, need_ids: Sequence[str]) -> list[Referral]:
+        """The referrals of these needs (of this region's SMEs)."""
+        if not need_ids:
+            return []
+        rows = self._session.scalars(
+            select(ReferralRow)
+            .where(ReferralRow.need_id.in_(list(need_ids)))
+            .order_by(ReferralRow.create_time)
+        )
+        return [_referral(row) for row in rows]
+
+    def ended_before(self, before: datetime, states: Sequence[str]) -> list[Referral]:
+        """Referrals that ended (in one of `states`) before `before`."""
+        rows = self._session.scalars(
+            select(ReferralRow).where(
+                ReferralRow.state.in_(list(states)), ReferralRow.update_time < before
+            )
+        )
+        return [_referral(row) for row in rows]
+
+    def erase(self, referral_ids: Sequence[str]) -> int:
+        """Deletes the referrals and their moves; how many referrals there were."""
+        if not referral_ids:
+            return 0
+        ids = list(referral_ids)
+        self._session.execute(delete(ReferralMoveRow).where(ReferralMoveRow.referral_id.in_(ids)))
+        result = self._session.execute(delete(ReferralRow).where(ReferralRow.id.in_(ids)))
+        return int(getattr(result, "rowcount", 0) or 0)
 
     def all(self) -> list[Referral]:
         return [_referral(row) for row in self._session.scalars(select(ReferralRow))]

@@ -32,6 +32,7 @@ from twoins.node.domain.support import ServiceType
 from twoins.node.store.audit import AuditLog
 from twoins.node.store.catalogue import CatalogueRepository
 from twoins.node.store.disclosures import DisclosedContactRepository, PendingErasureRepository
+from twoins.node.store.erasures import ErasureRepository
 from twoins.node.store.knowledge import KnowledgeItemRepository
 from twoins.node.store.pagination import PagePosition, PageRequest, fetch_page
 from twoins.node.store.referrals import ReferralRepository
@@ -251,6 +252,14 @@ class AssessmentRepository:
         )
         return [_assessment(row) for row in rows], last, more
 
+    def of_organisation(self, organisation_id: str) -> list[Assessment]:
+        rows = self._session.scalars(
+            select(AssessmentRow)
+            .where(AssessmentRow.organisation_id == organisation_id)
+            .order_by(AssessmentRow.create_time)
+        )
+        return [_assessment(row) for row in rows]
+
 
 # --- business plans ----------------------------------------------------------------------------
 
@@ -338,6 +347,16 @@ class BusinessPlanRepository:
             [BusinessPlanRow.organisation_id == organisation_id],
         )
         return [self.get(row.id) for row in rows], last, more
+
+    def every_revision_of_organisation(self, organisation_id: str) -> list[BusinessPlan]:
+        """Every revision of every plan of the SME, oldest first."""
+        query = (
+            select(BusinessPlanRow, BusinessPlanRevisionRow)
+            .join(BusinessPlanRevisionRow, BusinessPlanRevisionRow.plan_id == BusinessPlanRow.id)
+            .where(BusinessPlanRow.organisation_id == organisation_id)
+            .order_by(BusinessPlanRow.id, BusinessPlanRevisionRow.revision)
+        )
+        return [_business_plan(plan, revision) for plan, revision in self._session.execute(query)]
 
     def revisions(
         self, plan_id: str, page: PageRequest
@@ -431,6 +450,14 @@ class NeedRepository(_EntityRepository[Need]):
             conditions.append(NeedRow.state.in_(_names(states)))
         rows, last, more = fetch_page(self._session, NeedRow, page, conditions)
         return [_need(row) for row in rows], last, more
+
+    def of_organisation(self, organisation_id: str) -> list[Need]:
+        rows = self._session.scalars(
+            select(NeedRow)
+            .where(NeedRow.organisation_id == organisation_id)
+            .order_by(NeedRow.create_time)
+        )
+        return [_need(row) for row in rows]
 
     def count_open_published_by(self, organisation_id: str) -> int:
         states = _names([NeedState.PUBLISHED, NeedState.MATCHED])
@@ -664,3 +691,4 @@ class Repositories:
         self.audit = AuditLog(session)
         self.disclosed_contacts = DisclosedContactRepository(session)
         self.pending_erasures = PendingErasureRepository(session)
+        self.erasures = ErasureRepository(session)

@@ -389,6 +389,9 @@ class AuditEntryRow(Base):
     previous_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: SHA-256 of the note, which the hash covers instead of the note: an erased note leaves
+    #: the chain valid. Empty for entries written before (their hash covers the note itself).
+    note_digest: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class AuditHeadRow(Base):
@@ -453,3 +456,32 @@ class PendingErasureRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_error: Mapped[str] = mapped_column(Text, default="", server_default="")
     confirm_time: Mapped[datetime | None]
+
+
+class ErasureRow(Base):
+    """An erasure's report: what was erased here, and the referrals whose copies at peers
+    must be erased (their state is in `pending_erasures`)."""
+
+    __tablename__ = "erasures"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[str] = mapped_column(ID)
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by: Mapped[str] = mapped_column(String(80))
+    #: When the erasure was done here.
+    create_time: Mapped[datetime]
+    erased: Mapped[dict[str, Any]]
+    withdrawn_need_ids: Mapped[list[Any]]
+    referral_ids: Mapped[list[Any]]
+
+    __table_args__ = (Index("ix_erasures_create_time", "create_time", "id"),)
+
+
+class ErasedReferralRow(Base):
+    """A referral this region erased with its SME: a move of it that still arrives is stale."""
+
+    __tablename__ = "erased_referrals"
+
+    referral_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    erasure_id: Mapped[str] = mapped_column(ID)
