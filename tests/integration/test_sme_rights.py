@@ -9,6 +9,7 @@ import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
@@ -22,9 +23,10 @@ from tests.support.identity import Identity
 from tests.support.nats import NatsServer
 from tests.support.postgres import free_port
 from twoins.cli.node_client import NodeClient
+from twoins.node.api.sme_rights import erase_past_retention
 from twoins.node.server import NodeServer
 from twoins.node.store.tables import CatalogueNeedRow, DisclosedContactRow
-from twoins.v1 import expert_offer_pb2, organisation_pb2, referral_pb2
+from twoins.v1 import expert_offer_pb2, need_pb2, organisation_pb2, referral_pb2
 
 NEED, OFFER, THIRD = "it-basilicata", "gr-attica", "mt-isla"
 
@@ -80,9 +82,7 @@ def _disclosed(network: Network, manager: NodeClient, expert: NodeClient) -> tup
     offer = expert.expert_offers.CreateExpertOffer(
         expert_offer_pb2.CreateExpertOfferRequest(expert_offer=builders.expert_offer())
     ).expert_offer
-    expert.expert_offers.PublishExpertOffer(
-        expert_offer_pb2.PublishExpertOfferRequest(id=offer.id)
-    )
+    expert.expert_offers.PublishExpertOffer(expert_offer_pb2.PublishExpertOfferRequest(id=offer.id))
     wait_until(lambda: network.nodes[NEED].context.catalogue.offer(offer.id) is not None)
     referral = manager.referrals.CreateReferral(
         referral_pb2.CreateReferralRequest(
@@ -196,3 +196,29 @@ def test_an_erasure_reaches_every_region_even_one_that_was_down(network: Network
             checked, broken = repositories.audit.verify()
         assert broken is None, f"{region}: {broken}"
         assert checked > 0
+
+
+def test_the_retention_sweep_erases_what_ended_long_ago(network: Network) -> None:
+    manager = network.client(NEED, "cluster-manager")
+    expert = network.client(OFFER, "expert")
+    organisation_id, need_id, referral_id = _disclosed(network, manager, expert)
+    kept = publish_need(manager)
+    manager.referrals.WithdrawReferral(referral_pb2.WithdrawReferralRequest(id=referral_id))
+    manager.needs.WithdrawNeed(need_pb2.WithdrawNeedRequest(id=need_id, reason="found one"))
+    node = network.nodes[NEED]
+    now = node.context.clock()
+    assert erase_past_retention(node.context, now, 730) is None  # nothing ended 730 days ago
+    record = erase_past_retention(node.context, now + timedelta(days=731), 730)
+    assert record is not None
+    assert record.erased["needs"] >= 1
+    assert referral_id in record.referral_ids
+    with pytest.raises(grpc.RpcError) as gone:
+        manager.needs.GetNeed(need_pb2.GetNeedRequest(id=need_id))
+    assert gone.value.code() is grpc.StatusCode.NOT_FOUND
+    assert manager.needs.GetNeed(need_pb2.GetNeedRequest(id=kept.id)).need.id == kept.id
+    manager.organisations.GetOrganisation(  # the SME itself stays: it is not erased
+        organisation_pb2.GetOrganisationRequest(id=organisation_id)
+    )
+    wait_until(lambda: not _holds_contact(network.nodes[OFFER], referral_id), timeout=20)
+    listed = manager.organisations.ListErasures(organisation_pb2.ListErasuresRequest())
+    assert any(item.kind == organisation_pb2.ERASURE_KIND_RETENTION for item in listed.erasures)

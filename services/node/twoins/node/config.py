@@ -54,6 +54,7 @@ class NodeSettings(LayeredSettings):
     )
     peers: str | None = None
     referral_answer_days: int | None = Field(default=None, ge=1, le=60)
+    retention_days: int | None = Field(default=None, ge=0, le=36500)
     signing_key_file: Path | None = None
     keyring_url: str | None = Field(default=None, min_length=1)
     keyring_root_key: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{43}$")
@@ -104,6 +105,9 @@ class NodeConfig(BaseModel):
     auth_client_secret: str = ""
     #: Working days a region has to answer a referral proposed to it.
     referral_answer_days: int = 5
+    #: Days after their end that needs, referrals and the contacts disclosed for them are
+    #: kept; the sweep erases them after that. 0 keeps them until an SME is erased.
+    retention_days: int = 730
     #: Other regions' nodes by region id (from the network file; `peers` overrides some).
     peer_addresses: dict[str, str] = Field(default_factory=dict)
     #: The node's Ed25519 key (PEM), which signs every event it publishes.

@@ -30,6 +30,7 @@ from twoins.node.api.referrals import (
     expire_overdue_referrals,
     follow_up_referrals,
 )
+from twoins.node.api.sme_rights import erase_past_retention
 from twoins.node.bus.worker import BusSettings, BusWorker
 from twoins.node.config import NodeConfig
 from twoins.node.context import NodeContext, TaxonomyCodeLists
@@ -280,6 +281,7 @@ class NodeServer:
                 count = expire_due_needs(self.context, now)
                 follow_up_referrals(self.context, now)
                 referrals = expire_overdue_referrals(self.context, now)
+                retained = erase_past_retention(self.context, now, self.config.retention_days)
             except Exception:
                 logger.exception("expiry sweep failed; retrying at the next interval")
                 continue
@@ -287,6 +289,11 @@ class NodeServer:
                 logger.info("needs expired", extra={"count": count})
             if referrals:
                 logger.info("referrals expired", extra={"count": referrals})
+            if retained is not None:
+                logger.info(
+                    "erased what ended before the retention limit",
+                    extra={"erasure": retained.id, **retained.erased},
+                )
 
 
 def build_server(config: NodeConfig) -> NodeServer:

@@ -18,7 +18,7 @@ import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from google.protobuf import json_format
@@ -30,7 +30,14 @@ from twoins.node.context import NodeContext
 from twoins.node.domain.audit import NETWORK, digest
 from twoins.node.domain.errors import FieldViolation, IllegalTransition, InvalidArgument
 from twoins.node.domain.need import NeedState
-from twoins.node.domain.referral import Action, Move, Referral, Side, check_move
+from twoins.node.domain.referral import (
+    TERMINAL_STATES,
+    Action,
+    Move,
+    Referral,
+    Side,
+    check_move,
+)
 from twoins.node.messages.convert import (
     assessment_to_proto,
     business_plan_to_proto,
@@ -45,6 +52,7 @@ from twoins.node.store.repositories import Repositories
 from twoins.v1 import organisation_pb2
 
 MAX_REASON = 500
+ENDED_REFERRALS = tuple(sorted(state.name for state in TERMINAL_STATES))
 
 
 def _json(message: Message) -> dict[str, Any]:
@@ -242,4 +250,58 @@ def erase_organisation(
         )
     if referral_ids:
         erase_at_peers(node)  # at once where the peers answer; the job retries the others
+    return record
+
+
+def erase_past_retention(node: NodeContext, now: datetime, days: int) -> ErasureRecord | None:
+    """Erases what ended more than `days` ago: needs closed, withdrawn or expired (with their
+    referrals, once these ended too) and ended referrals with the contacts disclosed for them,
+    here and, for this region's SMEs' contacts, at the other region. None when nothing was
+    due (or no limit is set)."""
+    if days <= 0:
+        return None
+    before = now - timedelta(days=days)
+    own = node.region.id
+    with node.store.write() as repositories:
+        needs = repositories.needs.ended_before(before)
+        of_needs = repositories.referrals.of_needs([need.id for need in needs])
+        open_needs = {referral.need_id for referral in of_needs if not referral.state.is_terminal}
+        needs = [need for need in needs if need.id not in open_needs]
+        referrals = {
+            referral.id: referral
+            for referral in repositories.referrals.ended_before(before, ENDED_REFERRALS)
+        }
+        if not needs and not referrals:
+            return None
+        referral_ids = sorted(referrals)
+        received = sum(repositories.disclosed_contacts.erase(rid) for rid in referral_ids)
+        # This region's SMEs' contacts, held by the expert's region: erased there too.
+        asked = [rid for rid in referral_ids if referrals[rid].need_region == own]
+        for referral_id in asked:
+            repositories.pending_erasures.add(referral_id, referrals[referral_id].offer_region, now)
+        notes_erased, notes_kept = repositories.audit.erase_notes(
+            [*(need.id for need in needs), *referral_ids]
+        )
+        record = ErasureRecord(
+            id=str(uuid.uuid4()),
+            kind="RETENTION",
+            organisation_id="",
+            reason=f"ended more than {days} days ago (the region's retention limit)",
+            requested_by=f"node:{own}",
+            erase_time=now,
+            erased={
+                "needs": len(needs),
+                "referrals": len(referral_ids),
+                "disclosed_contacts_received": received,
+                "audit_notes": notes_erased,
+                "audit_notes_kept": notes_kept,
+            },
+            referral_ids=tuple(asked),
+        )
+        repositories.erasures.add(record)
+        repositories.referrals.erase(referral_ids)
+        repositories.erasures.forget_referrals(referral_ids, record.id)
+        repositories.needs.erase([need.id for need in needs])
+    if asked:
+        erase_at_peers(node)
     return record

@@ -459,6 +459,18 @@ class NeedRepository(_EntityRepository[Need]):
         )
         return [_need(row) for row in rows]
 
+    def ended_before(self, before: datetime) -> list[Need]:
+        """Needs that ended (closed, withdrawn, expired) before `before`."""
+        states = _names([NeedState.CLOSED, NeedState.WITHDRAWN, NeedState.EXPIRED])
+        rows = self._session.scalars(
+            select(NeedRow).where(NeedRow.state.in_(states), NeedRow.update_time < before)
+        )
+        return [_need(row) for row in rows]
+
+    def erase(self, need_ids: Sequence[str]) -> None:
+        if need_ids:
+            self._session.execute(delete(NeedRow).where(NeedRow.id.in_(list(need_ids))))
+
     def count_open_published_by(self, organisation_id: str) -> int:
         states = _names([NeedState.PUBLISHED, NeedState.MATCHED])
         return (
