@@ -67,6 +67,15 @@ RECIPES: dict[str, Recipe] = {
         {"website": "https://new.example"},
     ),
     "deleteOrganisation": lambda o: (f"/organisations/{o.manager.organisation()}", None),
+    "exportOrganisationData": lambda o: (
+        f"/organisations/{o.manager.organisation()}/data-export",
+        None,
+    ),
+    "eraseOrganisation": lambda o: (
+        f"/organisations/{o.manager.organisation()}/erasure",
+        {"reason": "the SME's request"},
+    ),
+    "listErasures": lambda o: ("/erasures", None),
     "listAssessments": lambda o: (
         f"/assessments?organisation_id={o.manager.organisation()}",
         None,

@@ -27,7 +27,7 @@ from twoins.gateway.auth import SignInRequired, auth, install_sign_in
 from twoins.gateway.config import GatewayConfig, load_gateway_config
 from twoins.gateway.console import console
 from twoins.gateway.console.context import when
-from twoins.gateway.console.labels import label
+from twoins.gateway.console.labels import erased_label, label
 from twoins.gateway.console.referrals import countdown_patterns
 from twoins.gateway.health import health
 from twoins.gateway.i18n import install as install_languages
@@ -102,7 +102,9 @@ def create_app(config: GatewayConfig | None = None) -> Flask:
     install_sign_in(app, config)
     install_metrics(app)
     install_languages(app)
-    app.jinja_env.globals.update(label=label, when=when, countdown_patterns=countdown_patterns)
+    app.jinja_env.globals.update(
+        label=label, erased_label=erased_label, when=when, countdown_patterns=countdown_patterns
+    )
     for blueprint in (health, auth, api, network_kpis, api_docs, console, network_health):
         app.register_blueprint(blueprint)
     api_schemas()  # builds the document now: a broken contract fails at start, not at a call

@@ -4,6 +4,7 @@ per area adds its routes to the `console` blueprint."""
 
 from twoins.gateway.console import (  # noqa: F401 (each module adds its routes)
     assessments,
+    data_rights,
     home,
     knowledge,
     needs,

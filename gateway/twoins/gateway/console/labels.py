@@ -78,6 +78,11 @@ LABELS: dict[str, dict[int, Any]] = {
         organisation_pb2.SIZE_CLASS_MEDIUM: _l("Medium"),
         organisation_pb2.SIZE_CLASS_LARGE: _l("Large"),
     },
+    "erasure_kind": {
+        organisation_pb2.ERASURE_KIND_REQUEST: _l("Erased on request"),
+        organisation_pb2.ERASURE_KIND_RETENTION: _l("Retention limit"),
+        organisation_pb2.ERASURE_KIND_PEER: _l("Asked by another region"),
+    },
     "consent": {
         organisation_pb2.CONSENT_PURPOSE_NETWORK_SHARING: _l(
             "Share the anonymised needs with the network"
@@ -131,6 +136,27 @@ LABELS: dict[str, dict[int, Any]] = {
 def label(kind: str, value: int) -> str:
     """The name of one value, e.g. label("need_state", 3) → "Published"."""
     return str(LABELS[kind].get(value, "—"))
+
+
+#: What an erasure's report counts, by the node's names for them.
+ERASED_RECORDS = {
+    "organisation": _l("SME record"),
+    "contacts": _l("contacts"),
+    "consents": _l("consents"),
+    "assessments": _l("assessments"),
+    "business_plan_revisions": _l("business plan revisions"),
+    "needs": _l("needs"),
+    "needs_withdrawn_from_the_network": _l("needs withdrawn from the network"),
+    "referrals": _l("referrals"),
+    "referrals_withdrawn": _l("referrals withdrawn"),
+    "disclosed_contacts_received": _l("contacts received"),
+    "audit_notes": _l("audit notes"),
+    "audit_notes_kept": _l("audit notes kept (written before notes could be erased)"),
+}
+
+
+def erased_label(name: str) -> str:
+    return str(ERASED_RECORDS.get(name, name))
 
 
 def options(kind: str) -> list[tuple[int, str]]:
