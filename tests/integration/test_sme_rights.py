@@ -16,7 +16,7 @@ from pathlib import Path
 import grpc
 import pytest
 
-from tests.integration.test_disclosure import start
+from tests.integration.test_disclosure import _state_is, start
 from tests.integration.test_exchange import publish_need, wait_until
 from tests.support import builders
 from tests.support.identity import Identity
@@ -55,14 +55,6 @@ def network(
     yield Network(nodes, ports, folder, identity, broker)
     for node in nodes.values():
         node.stop(grace=1)
-
-
-def _state_is(client: NodeClient, referral_id: str, state: int) -> bool:
-    try:
-        found = client.referrals.GetReferral(referral_pb2.GetReferralRequest(id=referral_id))
-    except grpc.RpcError:
-        return False
-    return bool(found.referral.state == state)
 
 
 def _in_catalogue(node: NodeServer, need_id: str) -> bool:

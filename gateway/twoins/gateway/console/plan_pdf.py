@@ -3,35 +3,16 @@ matplotlib carries, so Greek and every Latin script print)."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from fpdf import FPDF
 
+from twoins.common.pdf import FONT, new_document
 from twoins.gateway.console.labels import label
 from twoins.v1 import business_plan_pb2 as pb
 
-FONT = "DejaVu"
-
-
-def _font_dir() -> Path:
-    spec = importlib.util.find_spec("matplotlib")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("matplotlib (which carries the PDF font) is missing: run make setup")
-    return Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
-
 
 def plan_pdf(plan: pb.BusinessPlan, organisation_name: str) -> bytes:
-    document = FPDF(format="A4")
-    document.set_title(plan.title)
-    document.set_creator("2InS Clusters")
-    fonts = _font_dir()
-    document.add_font(FONT, "", str(fonts / "DejaVuSans.ttf"))
-    document.add_font(FONT, "B", str(fonts / "DejaVuSans-Bold.ttf"))
-    document.set_auto_page_break(auto=True, margin=18)
-    document.add_page()
+    document = new_document(plan.title)
     width = document.epw
     document.set_font(FONT, "B", 18)
     document.multi_cell(width, 9, plan.title, new_x="LMARGIN", new_y="NEXT")

@@ -4,14 +4,10 @@ its heading, each record's fields as `name: value` lines."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 from typing import Any
 
-from fpdf import FPDF
-
-FONT = "DejaVu"
+from twoins.common.pdf import FONT, new_document
 
 #: The export's headings in the network's languages.
 HEADINGS: dict[str, dict[str, str]] = {
@@ -108,13 +104,6 @@ PARTS = (
 )
 
 
-def _font_dir() -> Path:
-    spec = importlib.util.find_spec("matplotlib")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("matplotlib (which carries the PDF font) is missing: run make setup")
-    return Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
-
-
 def _lines(record: Any, indent: str = "") -> list[str]:
     if not isinstance(record, dict):
         return [f"{indent}{record}"]
@@ -133,14 +122,7 @@ def _lines(record: Any, indent: str = "") -> list[str]:
 def export_pdf(document: dict[str, Any], language: str) -> bytes:
     """The export `document` (as `export_data` builds it) as a PDF in `language` (or English)."""
     words = {key: texts.get(language, texts["en"]) for key, texts in HEADINGS.items()}
-    pdf = FPDF(format="A4")
-    pdf.set_title(words["title"])
-    pdf.set_creator("2InS Clusters")
-    fonts = _font_dir()
-    pdf.add_font(FONT, "", str(fonts / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(fonts / "DejaVuSans-Bold.ttf"))
-    pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.add_page()
+    pdf = new_document(words["title"])
     width = pdf.epw
     pdf.set_font(FONT, "B", 18)
     pdf.multi_cell(width, 9, words["title"], new_x="LMARGIN", new_y="NEXT")
