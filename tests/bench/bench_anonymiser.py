@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.bench.report import latency_summary, record
+from tests.bench.sizes import size
 from tests.support import builders
 from twoins.cli.node_client import NodeClient
 from twoins.node.anonymiser_cli import planted_towns
@@ -38,10 +39,10 @@ from twoins.node.server import NodeServer, build_server
 from twoins.v1 import common_pb2, need_pb2, organisation_pb2
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "data" / "pii-dev.jsonl"
-TEXTS = 2_000
-WARM_UP = 200
+TEXTS = size(2_000, 5)
+WARM_UP = size(200, 2)
 TEXT_LENGTH = 1_000
-SMES_PER_REGION = 150
+SMES_PER_REGION = size(150, 6)
 K = 5
 #: Where a record of each language is published: its region, and that region's NUTS 2.
 REGION_OF = {

@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 from tests.bench.report import latency_summary, percentile, record
+from tests.bench.sizes import size
 from twoins.common.envelope import wrap
 from twoins.common.network import load_network
 from twoins.node.api.network import NetworkServicer
@@ -28,8 +29,8 @@ from twoins.node.store.database import Database
 from twoins.node.store.node_store import NodeStore
 from twoins.v1 import common_pb2, events_pb2, expert_offer_pb2, need_pb2, network_pb2
 
-SIZES = (1_000, 10_000)
-QUERIES = 200
+SIZES = size((1_000, 10_000), (100,))
+QUERIES = size(200, 8)
 WORDS = (
     "olive",
     "oil",

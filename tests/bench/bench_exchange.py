@@ -26,6 +26,7 @@ import pytest
 from nats.js import JetStreamContext
 
 from tests.bench.report import latency_summary, record
+from tests.bench.sizes import size
 from tests.support import builders
 from tests.support.nats import NatsServer, running_nats
 from tests.support.postgres import free_port
@@ -36,8 +37,8 @@ from twoins.common.stream import STREAM_NAME
 from twoins.v1 import need_pb2, organisation_pb2
 
 RATE = 100  # events a second for the latency run
-LATENCY_EVENTS = 500
-BURST_EVENTS = 1000
+LATENCY_EVENTS = size(500, 14)
+BURST_EVENTS = size(1000, 28)
 EMBEDDINGS = os.environ.get("TWOINS_BENCH_EMBEDDINGS", "") == "1"
 REGIONS = load_network().region_ids
 ORIGIN = REGIONS[0]

@@ -25,13 +25,14 @@ from pathlib import Path
 import pytest
 
 from tests.bench.report import record
+from tests.bench.sizes import size
 from tests.support.api import Caller
 from tests.support.identity import Identity, running_identity
 from tests.support.postgres import free_port
 from twoins.common.realm_config import DEV_CONSOLE_SECRET
 
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
-DURATION_SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+DURATION_SECONDS = int(os.environ.get("BENCH_SECONDS", size("10", "1")))
 WORKERS = int(os.environ.get("BENCH_GATEWAY_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_GATEWAY_THREADS", "8"))
 REGION = "it-basilicata"

@@ -26,12 +26,13 @@ from tests.bench.bench_gateway import (
     identity,
 )
 from tests.bench.report import record
+from tests.bench.sizes import size
 from tests.support.api import Caller, organisation_body
 from tests.support.identity import Identity
 from tests.support.postgres import free_port
 
-SLICES = int(os.environ.get("BENCH_LOAD_SLICES", "6"))
-SLICE_SECONDS = 30
+SLICES = int(os.environ.get("BENCH_LOAD_SLICES", size("6", "1")))
+SLICE_SECONDS = size(30, 2)
 #: Creates a second alongside the reads, through the same gateway.
 WRITE_RATE = 10
 

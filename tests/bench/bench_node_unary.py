@@ -6,11 +6,13 @@ Run with `make bench`. Figures are printed and written to bench-results/latest.j
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import grpc
@@ -18,14 +20,16 @@ import pytest
 
 from tests.bench.echo_server import ECHO_METHOD
 from tests.bench.report import latency_summary, record
+from tests.bench.sizes import size
 from tests.support import builders
+from tests.support.identity import Identity
 from tests.support.postgres import free_port
 from twoins.cli.node_client import NodeClient
 from twoins.v1 import organisation_pb2
 
-CLIENT_THREADS = int(__import__("os").environ.get("BENCH_THREADS", "8"))
-DURATION_SECONDS = 5.0
-MAX_CALLS = 20_000
+CLIENT_THREADS = int(os.environ.get("BENCH_THREADS", "8"))
+DURATION_SECONDS = size(5.0, 0.3)
+MAX_CALLS = size(20_000, 200)
 
 
 def run_load(call: Callable[[], None], threads: int = CLIENT_THREADS) -> tuple[float, list[float]]:
@@ -53,9 +57,15 @@ def run_load(call: Callable[[], None], threads: int = CLIENT_THREADS) -> tuple[f
 
 
 @pytest.fixture(scope="module")
-def node_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def node_address(tmp_path_factory: pytest.TempPathFactory, identity: Identity) -> Iterator[str]:
+    """A node checking the caller's token on every call, as in production."""
     address = f"127.0.0.1:{free_port()}"
     database = tmp_path_factory.mktemp("bench") / "node.db"
+    environment = {
+        **os.environ,
+        "TWOINS_AUTH_ISSUER": identity.issuer,
+        "TWOINS_AUTH_JWKS_URL": identity.jwks_url,
+    }
     process = subprocess.Popen(
         [
             sys.executable,
@@ -70,11 +80,12 @@ def node_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "--database",
             f"sqlite:///{database}",
         ],
+        env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     with grpc.insecure_channel(address) as channel:
-        grpc.channel_ready_future(channel).result(timeout=30)
+        grpc.channel_ready_future(channel).result(timeout=60)
     yield address
     process.terminate()
     process.wait(20)
@@ -95,10 +106,16 @@ def echo_address() -> Iterator[str]:
     process.wait(20)
 
 
-def test_unary_create_and_get_against_bare_echo(node_address: str, echo_address: str) -> None:
+def test_unary_create_and_get_against_bare_echo(
+    node_address: str, echo_address: str, identity: Identity
+) -> None:
     request = organisation_pb2.CreateOrganisationRequest(organisation=builders.organisation())
     payload = request.SerializeToString()
-    with NodeClient(node_address) as client, grpc.insecure_channel(echo_address) as channel:
+    token = partial(identity.access_token, "facilitator.it-basilicata")
+    with (
+        NodeClient(node_address, token) as client,
+        grpc.insecure_channel(echo_address) as channel,
+    ):
         echo = channel.unary_unary(ECHO_METHOD, request_serializer=None, response_deserializer=None)
         created_ids: list[str] = []
 
@@ -127,7 +144,10 @@ def test_unary_create_and_get_against_bare_echo(node_address: str, echo_address:
         "a bare gRPC echo server, same client threads: the reference of the node's calls",
         samples_ms=[value * 1000 for value in echo_latencies],
     )
-    note = f"{CLIENT_THREADS} client threads, SQLite (WAL, synchronous=FULL)"
+    note = (
+        f"{CLIENT_THREADS} client threads, SQLite (WAL, synchronous=FULL), "
+        "the caller's access token verified on every call"
+    )
     record(
         "node_unary_create",
         {"calls_per_second": round(create_rate, 1), **latency_summary(create_latencies)},

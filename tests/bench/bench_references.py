@@ -14,11 +14,12 @@ from nats.aio.msg import Msg
 
 from tests.bench.bench_gateway import THREADS, WORKERS, _process, _wait_http, _wrk
 from tests.bench.report import latency_summary, record
+from tests.bench.sizes import size
 from tests.support.nats import NatsServer, running_nats
 from tests.support.postgres import free_port
 
-CORE_MESSAGES = 20_000
-JETSTREAM_MESSAGES = 2_000
+CORE_MESSAGES = size(20_000, 200)
+JETSTREAM_MESSAGES = size(2_000, 20)
 PAYLOAD = b"x" * 1024
 
 

@@ -17,6 +17,7 @@ import pytest
 
 from tests.bench.bench_catalogue import NO_CONTEXT, WORDS, _vector, catalogue_events, timed
 from tests.bench.report import latency_summary, record
+from tests.bench.sizes import size
 from twoins.common.network import load_network
 from twoins.node.api.network import NetworkServicer
 from twoins.node.bus.apply import EventApplier
@@ -26,13 +27,13 @@ from twoins.node.store.node_store import NodeStore
 from twoins.v1 import network_pb2
 
 BATCH = 256
-QUERIES = 100
-CATALOGUE_SIZES = (1_000, 10_000, 100_000)
-REGION_COUNTS = (7, 20, 50)
+QUERIES = size(100, 5)
+CATALOGUE_SIZES = size((1_000, 10_000, 100_000), (100,))
+REGION_COUNTS = size((7, 20, 50), (7,))
 #: Entries per kind in the region curve.
-REGION_CURVE_SIZE = 10_000
+REGION_CURVE_SIZE = size(10_000, 100)
 #: A bounded pool of vectors, reused: generating 200,000 would time the random generator.
-VECTOR_POOL = 2_000
+VECTOR_POOL = size(2_000, 50)
 
 
 def _regions(count: int) -> list[str]:

@@ -10,7 +10,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-RESULTS = Path(__file__).resolve().parents[2] / "bench-results" / "latest.json"
+RESULTS = Path(
+    os.environ.get("TWOINS_BENCH_RESULTS")
+    or Path(__file__).resolve().parents[2] / "bench-results" / "latest.json"
+)
 SAMPLES = RESULTS.parent / "samples"
 
 
