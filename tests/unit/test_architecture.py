@@ -100,11 +100,13 @@ NODE = SERVICES / "node" / "twoins" / "node"
 
 # Inside the node, `api → (bus, store) → domain`: what each part must never import. Beside
 # them: `messages` (the contract as domain values) under api and bus; `context` (what the
-# servicers and the bus worker share) under both; `jobs` (background work) above api; the
+# servicers and the bus worker share) under both; `notify` (what each change mails whom)
+# under context; `jobs` (background work) above api; the
 # server that wires it all at the top.
 _ABOVE = {
-    "store": ("api", "bus", "jobs", "messages", "context", "server"),
-    "messages": ("api", "bus", "store", "jobs", "context", "server"),
+    "store": ("api", "bus", "jobs", "messages", "notify", "context", "server"),
+    "messages": ("api", "bus", "store", "jobs", "notify", "context", "server"),
+    "notify": ("api", "bus", "jobs", "context", "server"),
     "bus": ("api", "jobs", "server"),
     "api": ("jobs", "server"),
     "context": ("api", "bus", "jobs", "server"),

@@ -24,6 +24,7 @@ CONTRACT_FILES = (
     "need",
     "network_health",
     "network",
+    "notification",
     "organisation",
     "referral",
 )

@@ -25,6 +25,8 @@ from twoins.v1 import (
     need_pb2_grpc,
     network_pb2,
     network_pb2_grpc,
+    notification_pb2,
+    notification_pb2_grpc,
     organisation_pb2,
     organisation_pb2_grpc,
     referral_pb2,
@@ -132,6 +134,7 @@ _SERVICES: tuple[tuple[Any, Any, str], ...] = (
     (referral_pb2, referral_pb2_grpc, "Referrals"),
     (network_pb2, network_pb2_grpc, "Network"),
     (knowledge_pb2, knowledge_pb2_grpc, "Knowledge"),
+    (notification_pb2, notification_pb2_grpc, "Notifications"),
 )
 _VERBS = ("get", "put", "post", "delete", "patch")
 _TEMPLATE_FIELD = re.compile(r"{([\w.]+)}")

@@ -31,6 +31,8 @@ SERVICE_ROLES: dict[str, frozenset[str]] = {
     "twoins.v1.ReferralService": frozenset({FACILITATOR, CLUSTER_MANAGER, EXPERT}),
     # Node to node only: the caller must be the other region of the referral.
     "twoins.v1.DisclosureService": frozenset({NODE}),
+    # Each person's own settings and saved searches; the region's mails are narrower.
+    "twoins.v1.NotificationService": frozenset({FACILITATOR, CLUSTER_MANAGER, EXPERT}),
     "twoins.v1.NetworkService": frozenset(
         {FACILITATOR, CLUSTER_MANAGER, EXPERT, NETWORK_COORDINATOR, NODE}
     ),
@@ -44,6 +46,8 @@ METHOD_ROLES: dict[str, frozenset[str]] = {
     "twoins.v1.OrganisationService/ExportOrganisationData": frozenset({CLUSTER_MANAGER}),
     "twoins.v1.OrganisationService/EraseOrganisation": frozenset({CLUSTER_MANAGER}),
     "twoins.v1.OrganisationService/ListErasures": frozenset({CLUSTER_MANAGER}),
+    # Who was mailed what, and what failed: the cluster manager follows the region's mail.
+    "twoins.v1.NotificationService/ListMails": frozenset({CLUSTER_MANAGER}),
     # The SME's consent is its region's staff's to record and to withdraw.
     "twoins.v1.ReferralService/WithdrawReferralConsent": frozenset({FACILITATOR, CLUSTER_MANAGER}),
     # A region's staff read its figures; coordinators (and any region's staff) read each
@@ -60,6 +64,11 @@ NETWORK_WIDE_SERVICES = frozenset({"twoins.v1.NetworkService", "twoins.v1.Disclo
 
 #: Methods of other services open to callers of any region (the servicer narrows them).
 NETWORK_WIDE_METHODS = frozenset({"twoins.v1.ReferralService/GetReferralKpis"})
+
+
+#: Methods called without a sign-in: the request carries its own credential (the signed token
+#: of an unsubscribe link), which the servicer checks.
+OPEN_METHODS = frozenset({"twoins.v1.NotificationService/Unsubscribe"})
 
 
 def allowed_roles(method: str) -> frozenset[str]:

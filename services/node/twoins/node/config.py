@@ -61,6 +61,17 @@ class NodeSettings(LayeredSettings):
     keyring_refresh_seconds: float | None = Field(default=None, gt=0, le=86400)
     #: A file holding the root's public key, where it is handed over as a file (containers).
     keyring_root_key_file: Path | None = None
+    smtp_host: str | None = Field(default=None, pattern=r"^[A-Za-z0-9.:_-]*$")
+    smtp_port: int | None = Field(default=None, ge=1, le=65535)
+    smtp_starttls: bool | None = None
+    smtp_user: str | None = None
+    #: A file holding the relay's password: the credential is named, not written here.
+    smtp_password_file: Path | None = None
+    smtp_timeout_seconds: float | None = Field(default=None, gt=0, le=300)
+    mail_from: str | None = Field(default=None, min_length=3, max_length=320)
+    console_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    mail_link_key_file: Path | None = None
+    mail_digest_hour: int | None = Field(default=None, ge=0, le=23)
 
 
 class NodeConfig(BaseModel):
@@ -118,6 +129,24 @@ class NodeConfig(BaseModel):
     keyring_root_key: str = ""
     #: How often the key ring is fetched again (seconds).
     keyring_refresh_seconds: float = 30.0
+    #: Display names of the network's regions, for what people read.
+    region_names: dict[str, str] = Field(default_factory=dict)
+    #: The SMTP relay mails go through; empty sends no mail (and writes none).
+    smtp_host: str = ""
+    smtp_port: int = 25
+    #: Upgrade the connection with STARTTLS before anything else (the relay must offer it).
+    smtp_starttls: bool = False
+    smtp_user: str = ""
+    smtp_password_file: Path | None = None
+    smtp_timeout_seconds: float = 20.0
+    #: The sender of every mail, e.g. "2InS Basilicata <noreply@basilicata.example.org>".
+    mail_from: str = ""
+    #: Where people open the console: the links in mails start with it.
+    console_url: str = ""
+    #: The key that signs unsubscribe links (made on first start when missing).
+    mail_link_key_file: Path | None = None
+    #: The hour (UTC) from which each day's digests of daily saved searches are sent.
+    mail_digest_hour: int = 7
 
     @property
     def token_url(self) -> str:
@@ -190,6 +219,14 @@ def load_node_config(
                 f"the bus needs {', '.join(missing)}: every event is signed by its node and "
                 "checked against the network key ring (`twoins keys init` makes them)"
             )
+    merged.setdefault("console_url", network.network.gateway_url)
+    merged.setdefault("mail_from", f"2InS {region.name} <noreply@{region.id}.2ins-clusters.eu>")
+    if merged.get("smtp_host"):
+        merged.setdefault("mail_link_key_file", data_dir / region.id / "mail-link.key")
     return NodeConfig(
-        region=region, network_regions=network.region_ids, peer_addresses=peers, **merged
+        region=region,
+        network_regions=network.region_ids,
+        region_names={other.id: other.name for other in network.regions},
+        peer_addresses=peers,
+        **merged,
     )

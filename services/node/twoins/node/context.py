@@ -14,6 +14,7 @@ from typing import TypeVar
 from google.protobuf.message import Message
 
 from twoins.common import taxonomy
+from twoins.common.auth import Principal
 from twoins.common.envelope import subject_for, wrap
 from twoins.common.network import Region
 from twoins.node.domain.anonymiser.localities import Localities
@@ -22,6 +23,7 @@ from twoins.node.domain.audit import SignatureCheck
 from twoins.node.domain.errors import FieldViolation, InvalidArgument
 from twoins.node.domain.text import utc_now
 from twoins.node.messages.embedding import attach_embedding
+from twoins.node.notify.notifier import Caller, Notifier
 from twoins.node.peers import Peers
 from twoins.node.places import partner_localities
 from twoins.node.request_ids import REQUEST_ID_PATTERN, request_fingerprint
@@ -76,6 +78,30 @@ class NodeContext:
     signatures: SignatureCheck | None = None
     #: The partner regions' towns, generalised in the text of what leaves the region.
     localities: Localities = field(default_factory=partner_localities)
+    #: Writes the mails each change tells of; None when the node sends no mail.
+    notifier: Notifier | None = None
+
+    def note_caller(self, principal: Principal) -> None:
+        """Keeps who a verified token names, for mail to them: written only when new or
+        changed, so a call costs a dictionary lookup."""
+        if self.notifier is None or principal.node_region is not None:
+            return
+        caller = Caller(
+            principal.subject,
+            principal.email,
+            principal.name,
+            principal.roles,
+            principal.locale or "",
+        )
+        if self.notifier.needs_recording(caller):
+            with self.store.write() as repositories:
+                self.notifier.record_caller(repositories, caller)
+
+    def follow(self, repositories: Repositories, record: str, subject: str | None) -> None:
+        """The person is told of the record's changes (a need they wrote, a referral they made
+        or answered)."""
+        if self.notifier is not None and subject:
+            repositories.people.follow(record, subject)
 
     def emit(self, repositories: Repositories, payloads: list[Message]) -> None:
         """Writes events to the outbox in the caller's transaction, complete: a published

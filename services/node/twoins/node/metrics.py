@@ -53,6 +53,19 @@ class _OutboxCollector(Collector):
             "Proposals past their answer deadline",
             value=vitals.overdue_referrals,
         )
+        mails = GaugeMetricFamily(
+            "twoins_node_mails",
+            "Mails of the outbox by kind and state (queued, retrying, sent, failed)",
+            labels=["kind", "state"],
+        )
+        for (kind, mail_state), count in sorted(vitals.mails.items()):
+            mails.add_metric([kind.lower(), mail_state.lower()], count)
+        yield mails
+        yield GaugeMetricFamily(
+            "twoins_node_mail_oldest_queued_age_seconds",
+            "Age of the oldest mail waiting to be sent; 0 when none waits",
+            value=vitals.mail_oldest_age_seconds,
+        )
         yield GaugeMetricFamily(
             "twoins_node_open_needs",
             "The region's needs in an open state (draft, in review, published, matched)",
@@ -109,6 +122,12 @@ class NodeMetrics:
         self.bus_connected = Gauge(
             "twoins_bus_connected",
             "1 while the node is connected to its NATS server",
+            registry=self.registry,
+        )
+        self.mail_attempts = Counter(
+            "twoins_node_mail_attempts",
+            "Attempts to hand a mail to the relay, by kind and outcome (sent, retry, failed)",
+            ["kind", "outcome"],
             registry=self.registry,
         )
         self.registry.register(_OutboxCollector(store))

@@ -24,6 +24,7 @@ from twoins.node.api.interceptor import NodeServerInterceptor
 from twoins.node.api.knowledge import KnowledgeServicer
 from twoins.node.api.needs import NeedServicer, expire_due_needs
 from twoins.node.api.network import NetworkServicer
+from twoins.node.api.notifications import NotificationServicer
 from twoins.node.api.organisations import OrganisationServicer
 from twoins.node.api.referrals import (
     ReferralServicer,
@@ -34,8 +35,14 @@ from twoins.node.api.sme_rights import erase_past_retention
 from twoins.node.bus.worker import BusSettings, BusWorker
 from twoins.node.config import NodeConfig
 from twoins.node.context import NodeContext, TaxonomyCodeLists
+from twoins.node.domain.text import utc_now
 from twoins.node.jobs.disclosure_exchange import DisclosureWorker
+from twoins.node.jobs.mail_delivery import MailDelivery
 from twoins.node.metrics import NodeMetrics
+from twoins.node.notify.links import LinkSigner, load_or_create_key
+from twoins.node.notify.notifier import Notifier
+from twoins.node.notify.render import MailRenderer
+from twoins.node.notify.smtp import RelaySettings, SmtpRelay
 from twoins.node.peers import Peers
 from twoins.node.semantic import TextEmbedder
 from twoins.node.store.audit import HeadSigner
@@ -56,6 +63,8 @@ from twoins.v1 import (
     need_pb2_grpc,
     network_pb2,
     network_pb2_grpc,
+    notification_pb2,
+    notification_pb2_grpc,
     organisation_pb2,
     organisation_pb2_grpc,
     referral_pb2,
@@ -76,6 +85,7 @@ SERVICE_NAMES = tuple(
         (knowledge_pb2, "KnowledgeService"),
         (referral_pb2, "ReferralService"),
         (disclosure_pb2, "DisclosureService"),
+        (notification_pb2, "NotificationService"),
     )
 )
 
@@ -150,7 +160,9 @@ class NodeServer:
             futures.ThreadPoolExecutor(
                 max_workers=config.max_workers, thread_name_prefix=f"node-{config.region.id}"
             ),
-            interceptors=[NodeServerInterceptor(self.access, self.metrics)],
+            interceptors=[
+                NodeServerInterceptor(self.access, self.metrics, on_caller=context.note_caller)
+            ],
             options=[
                 ("grpc.max_receive_message_length", config.max_message_bytes),
                 ("grpc.max_send_message_length", config.max_message_bytes),
@@ -182,7 +194,20 @@ class NodeServer:
         disclosure_pb2_grpc.add_DisclosureServiceServicer_to_server(
             DisclosureServicer(context), self._server
         )
+        notification_pb2_grpc.add_NotificationServiceServicer_to_server(
+            NotificationServicer(context), self._server
+        )
         self.disclosure = DisclosureWorker(context) if context.peers is not None else None
+        self.mail: MailDelivery | None = None
+        if context.notifier is not None:
+            self.mail = MailDelivery(
+                context.store,
+                context.notifier,
+                SmtpRelay(relay_settings(config)),
+                context.clock,
+                metrics=self.metrics,
+                digest_hour=config.mail_digest_hour,
+            )
         health_pb2_grpc.add_HealthServicer_to_server(self._health, self._server)
         enable_reflection(
             self._server,
@@ -228,6 +253,8 @@ class NodeServer:
             self.bus.start()
         if self.disclosure is not None:
             self.disclosure.start()
+        if self.mail is not None:
+            self.mail.start()
         if self.access.open:
             logger.warning(
                 "node serving WITHOUT identity checks: any caller may read and change the "
@@ -263,6 +290,8 @@ class NodeServer:
         self._server.stop(grace).wait()
         if self.disclosure is not None:
             self.disclosure.stop()
+        if self.mail is not None:
+            self.mail.stop()
         if self.context.peers is not None:
             self.context.peers.close()
         if self.bus is not None:
@@ -296,6 +325,43 @@ class NodeServer:
                 )
 
 
+def relay_settings(config: NodeConfig) -> RelaySettings:
+    _name, _, address = config.mail_from.rpartition("<")
+    domain = address.rstrip(">").rpartition("@")[2] or f"{config.region.id}.twoins"
+    return RelaySettings(
+        host=config.smtp_host,
+        port=config.smtp_port,
+        starttls=config.smtp_starttls,
+        user=config.smtp_user,
+        password_file=config.smtp_password_file,
+        timeout_seconds=config.smtp_timeout_seconds,
+        sender=config.mail_from,
+        message_id_domain=domain,
+    )
+
+
+def _notifier(config: NodeConfig) -> Notifier | None:
+    """What writes the region's mails; None when no relay is configured."""
+    if not config.smtp_host:
+        return None
+    if config.mail_link_key_file is None:
+        raise NodeStartError("mail needs mail_link_key_file, the key of unsubscribe links")
+    try:
+        key = load_or_create_key(config.mail_link_key_file)
+    except (OSError, ValueError) as error:
+        raise NodeStartError(f"the unsubscribe links' key is not usable: {error}") from None
+    region = config.region
+    return Notifier(
+        region.id,
+        config.region_names,
+        region.languages[0],
+        MailRenderer(region.name, region.country),
+        LinkSigner(region.id, key),
+        config.console_url,
+        utc_now,
+    )
+
+
 def build_server(config: NodeConfig) -> NodeServer:
     """The node for `config`, built and not started."""
     database = Database(config.database_url)
@@ -325,5 +391,6 @@ def build_server(config: NodeConfig) -> NodeServer:
         referral_answer_days=config.referral_answer_days,
         audit_signer=audit_signer,
         signatures=signatures,
+        notifier=_notifier(config),
     )
     return NodeServer(config, database, context, signing)

@@ -14,7 +14,12 @@ from contextvars import ContextVar
 
 from twoins.common.auth import InvalidToken, Principal, TokenVerifier, bearer_token
 from twoins.common.realm_config import CLUSTER_MANAGER, NODE
-from twoins.common.roles import NETWORK_WIDE_METHODS, NETWORK_WIDE_SERVICES, allowed_roles
+from twoins.common.roles import (
+    NETWORK_WIDE_METHODS,
+    NETWORK_WIDE_SERVICES,
+    OPEN_METHODS,
+    allowed_roles,
+)
 from twoins.node.domain.errors import NotFound, PermissionDenied, Unauthenticated
 
 AUTHORIZATION_HEADER = "authorization"
@@ -40,7 +45,7 @@ class AccessPolicy:
     def authorise(
         self, method: str, metadata: Sequence[tuple[str, str | bytes]]
     ) -> Principal | None:
-        if self.verifier is None:
+        if self.verifier is None or method.strip("/") in OPEN_METHODS:
             return None
         header = next((value for key, value in metadata if key == AUTHORIZATION_HEADER), None)
         try:

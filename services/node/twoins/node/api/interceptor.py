@@ -12,6 +12,7 @@ from typing import Any
 import grpc
 from grpc_status import rpc_status
 
+from twoins.common.auth import Principal
 from twoins.common.logs import request_id_var
 from twoins.node.api.access import AccessPolicy, calling_as
 from twoins.node.api.errors import grpc_code, status_for, status_for_unexpected
@@ -36,9 +37,16 @@ class NodeServerInterceptor(grpc.ServerInterceptor):  # type: ignore[type-arg]
     Servicers report failures by raising NodeError, never by calling `context.abort`.
     """
 
-    def __init__(self, access: AccessPolicy, metrics: NodeMetrics | None = None) -> None:
+    def __init__(
+        self,
+        access: AccessPolicy,
+        metrics: NodeMetrics | None = None,
+        on_caller: Callable[[Principal], None] | None = None,
+    ) -> None:
         self._access = access
         self._metrics = metrics
+        #: Told of every verified caller (the notifier learns the region's people from it).
+        self._on_caller = on_caller
 
     def intercept_service(
         self,
@@ -62,6 +70,8 @@ class NodeServerInterceptor(grpc.ServerInterceptor):  # type: ignore[type-arg]
                 context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id),))
                 principal = self._access.authorise(method, context.invocation_metadata())
                 caller = principal.subject if principal is not None else ""
+                if principal is not None and self._on_caller is not None:
+                    self._on_caller(principal)
                 with calling_as(principal):
                     return inner(request, context)
             except NodeError as error:

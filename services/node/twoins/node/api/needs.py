@@ -38,6 +38,7 @@ from twoins.node.domain.need import (
 )
 from twoins.node.domain.organisation import ConsentPurpose, Organisation
 from twoins.node.messages.convert import enums_from_proto, need_from_proto, need_to_proto
+from twoins.node.notify.notifier import need_record
 from twoins.node.store.pagination import next_page_token, page_request
 from twoins.node.store.repositories import Repositories
 from twoins.v1 import need_pb2 as pb
@@ -74,6 +75,7 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
             require_id(need.organisation_id, "need.organisation_id")
             repositories.organisations.get(need.organisation_id)
             repositories.needs.add(need)
+            self._follow(repositories, need.id)
             return need
 
         def load(repositories: Repositories, first_id: str) -> Need:
@@ -143,7 +145,20 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
             need = transition(before, action, now, reason)
             repositories.needs.save(need)
             self._node.emit(repositories, need_events(before, need, None))
+            if action is NeedAction.SUBMIT:
+                self._follow(repositories, need.id)
+            if action is NeedAction.RETURN and self._node.notifier is not None:
+                self._node.notifier.need_returned(
+                    repositories, need, reason, f"{need.id}:{now.isoformat()}"
+                )
         return need_to_proto(need)
+
+    def _follow(self, repositories: Repositories, need_id: str) -> None:
+        """Whoever writes or submits a need hears of it: returned, referred, answered."""
+        principal = current_principal()
+        self._node.follow(
+            repositories, need_record(need_id), principal.subject if principal else None
+        )
 
     def _guard(self, repositories: Repositories, need: Need) -> tuple[GuardDecision, Organisation]:
         """The k-anonymity guard's decision on the need's SME, and the SME."""

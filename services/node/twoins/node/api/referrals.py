@@ -42,6 +42,7 @@ from twoins.node.domain.referral import (
 from twoins.node.domain.support import ServiceType
 from twoins.node.messages.convert import enum_from_proto, enums_from_proto
 from twoins.node.messages.referrals import move_event, referral_to_proto
+from twoins.node.notify.notifier import referral_record
 from twoins.node.store.pagination import next_page_token, page_request
 from twoins.node.store.repositories import Repositories
 from twoins.v1 import referral_pb2 as pb
@@ -113,6 +114,7 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
             proposal = Move(str(uuid.uuid4()), new_id, 1, Action.PROPOSE, referral.initiator, now)
             repositories.referrals.create(referral, proposal, now)
             self._node.emit(repositories, [move_event(referral, proposal)])
+            self._follow(repositories, new_id)
             return referral
 
         def load(repositories: Repositories, first_id: str) -> Referral:
@@ -267,7 +269,15 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
         )
         after, _changed = repositories.referrals.record(referral_id, move, now)
         self._node.emit(repositories, [move_event(after, move)])
+        self._follow(repositories, referral_id)
         return after
+
+    def _follow(self, repositories: Repositories, referral_id: str) -> None:
+        """Whoever makes or answers a referral hears of the other side's next moves."""
+        principal = current_principal()
+        self._node.follow(
+            repositories, referral_record(referral_id), principal.subject if principal else None
+        )
 
     def AcceptReferral(
         self, request: pb.AcceptReferralRequest, context: grpc.ServicerContext
@@ -401,6 +411,8 @@ def follow_up_referrals(node: NodeContext, now: datetime) -> tuple[int, int]:
             if after == referral:
                 continue
             repositories.referrals.save_follow_up(after)
+            if node.notifier is not None:
+                node.notifier.referral_followed_up(repositories, referral, after)
             if after.reminded_time != referral.reminded_time:
                 reminded += 1
                 logger.info("referral answer due soon", extra={"referral": referral.id})

@@ -20,6 +20,7 @@ from twoins.node.domain.support import ServiceType
 from twoins.node.messages.convert import enum_name, known_enum_names
 from twoins.node.messages.embedding import need_text, offer_text
 from twoins.node.messages.referrals import side_from_proto
+from twoins.node.notify.notifier import Notifier
 from twoins.node.semantic import MODEL_NAME
 from twoins.node.store.catalogue import KNOWLEDGE, NEEDS, OFFERS
 from twoins.node.store.catalogue_index import CatalogueChange
@@ -122,8 +123,11 @@ class EventApplier:
         own_region: str = "",
         *,
         verify: EventVerifier | None,
+        notifier: Notifier | None = None,
     ) -> None:
         self._store = store
+        # Writes the mails the other regions' moves and new catalogue entries tell of.
+        self._notifier = notifier
         # Proves each event's origin (its signature); None only where a test applies events
         # it made itself.
         self._verify = verify
@@ -186,6 +190,8 @@ class EventApplier:
                 repositories.inbox.record(envelope.event_id, subject, self._clock())
                 results.append(("applied" if changed else "stale", ""))
             changes = repositories.catalogue.changes
+            if self._notifier is not None and changes:
+                self._notifier.catalogue_changed(repositories, changes)
         if self._on_change is not None and changes:
             self._on_change(changes)
         return results
@@ -339,10 +345,14 @@ class EventApplier:
                 move,
                 now,
             )
+            if self._notifier is not None:
+                self._notifier.referral_moved(repositories, referrals.get(moved.referral_id), move)
             return True
         if move.action is Action.PROPOSE:
             return False
-        _after, changed = referrals.record(moved.referral_id, move, now)
+        after, changed = referrals.record(moved.referral_id, move, now)
+        if changed and self._notifier is not None:
+            self._notifier.referral_moved(repositories, after, move)
         return changed
 
     def _embedding(self, shipped: bytes, model: str, text: str) -> bytes:

@@ -72,6 +72,7 @@ class BusWorker:
             on_change=context.catalogue.apply,
             own_region=context.region.id,
             verify=keyring.verify_event,
+            notifier=context.notifier,
         )
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None

@@ -15,6 +15,7 @@ from twoins.node.domain import business_plan as plan_domain
 from twoins.node.domain import expert_offer as offer_domain
 from twoins.node.domain import knowledge as knowledge_domain
 from twoins.node.domain import need as need_domain
+from twoins.node.domain import notification as notification_domain
 from twoins.node.domain import organisation as organisation_domain
 from twoins.node.domain import referral as referral_domain
 from twoins.node.domain.anonymiser.generalise import TurnoverBand
@@ -27,6 +28,7 @@ from twoins.v1 import (
     expert_offer_pb2,
     knowledge_pb2,
     need_pb2,
+    notification_pb2,
     organisation_pb2,
     referral_pb2,
 )
@@ -56,6 +58,13 @@ _PROTO_ENUMS: dict[type[enum.Enum], tuple[Any, str]] = {
         knowledge_pb2.KnowledgeItemState,
         "KNOWLEDGE_ITEM_STATE_",
     ),
+    notification_domain.NotificationKind: (
+        notification_pb2.NotificationKind,
+        "NOTIFICATION_KIND_",
+    ),
+    notification_domain.AlertFrequency: (notification_pb2.AlertFrequency, "ALERT_FREQUENCY_"),
+    notification_domain.SearchTarget: (notification_pb2.SavedSearchTarget, "SAVED_SEARCH_TARGET_"),
+    notification_domain.MailState: (notification_pb2.MailState, "MAIL_STATE_"),
 }
 
 

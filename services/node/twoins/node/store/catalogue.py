@@ -100,6 +100,13 @@ class CatalogueRepository:
         self._session = session
         self.changes: list[CatalogueChange] = []
 
+    def message_of(self, shelf: Shelf, entry_id: str) -> bytes | None:
+        """The entry's anonymised message as published; None for a tombstone or no entry."""
+        row = self._session.get(shelf.row_type, entry_id)
+        if row is None or row.state not in shelf.visible_states:
+            return None
+        return bytes(row.message)
+
     def _owned_and_older(
         self, shelf: Shelf, entry_id: str, origin_region: str, version_time: datetime
     ) -> tuple[bool, Any]:

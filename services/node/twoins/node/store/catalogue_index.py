@@ -68,6 +68,19 @@ class IndexedEntry:
         return (self.publish_time, self.id)
 
 
+def admits(wanted: CatalogueFilter, entry: IndexedEntry, *, words_checked: bool = False) -> bool:
+    """Whether the entry passes every filter given (its words too, unless the caller found it
+    by them): the one test of search and of saved searches."""
+    return not (
+        (not words_checked and not words_of(wanted.query) <= entry.words)
+        or (wanted.types and not entry.kinds & set(wanted.types))
+        or (wanted.region and entry.origin_region != wanted.region)
+        or (wanted.nace_division and wanted.nace_division not in entry.nace_divisions)
+        or (wanted.country and wanted.country not in entry.countries)
+        or (wanted.language and wanted.language not in entry.languages)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class CatalogueChange:
     """An entry an event changed: its kind ("need", "offer" or "knowledge"), its id and what
@@ -110,13 +123,7 @@ class _Shelf:
         chosen = []
         for entry_id in candidates:
             entry = self.entries[entry_id]
-            if (
-                (wanted.types and not entry.kinds & set(wanted.types))
-                or (wanted.region and entry.origin_region != wanted.region)
-                or (wanted.nace_division and wanted.nace_division not in entry.nace_divisions)
-                or (wanted.country and wanted.country not in entry.countries)
-                or (wanted.language and wanted.language not in entry.languages)
-            ):
+            if not admits(wanted, entry, words_checked=True):
                 continue
             if page.after is not None and entry.position >= (page.after.create_time, page.after.id):
                 continue

@@ -21,6 +21,7 @@ from twoins.node.store.tables import (
     ErasureRow,
     ExpertOfferRow,
     KnowledgeItemRow,
+    MailRow,
     NeedRow,
     OrganisationRow,
     ReferralRow,
@@ -99,6 +100,7 @@ RowT = TypeVar(
     KnowledgeItemRow,
     CatalogueKnowledgeRow,
     ErasureRow,
+    MailRow,
 )
 
 

@@ -34,6 +34,11 @@ from twoins.node.store.catalogue import CatalogueRepository
 from twoins.node.store.disclosures import DisclosedContactRepository, PendingErasureRepository
 from twoins.node.store.erasures import ErasureRepository
 from twoins.node.store.knowledge import KnowledgeItemRepository
+from twoins.node.store.notifications import (
+    MailRepository,
+    PeopleRepository,
+    SavedSearchRepository,
+)
 from twoins.node.store.pagination import PagePosition, PageRequest, fetch_page
 from twoins.node.store.referrals import ReferralRepository
 from twoins.node.store.tables import (
@@ -704,3 +709,6 @@ class Repositories:
         self.disclosed_contacts = DisclosedContactRepository(session)
         self.pending_erasures = PendingErasureRepository(session)
         self.erasures = ErasureRepository(session)
+        self.people = PeopleRepository(session)
+        self.saved_searches = SavedSearchRepository(session)
+        self.mails = MailRepository(session)

@@ -485,3 +485,98 @@ class ErasedReferralRow(Base):
 
     referral_id: Mapped[str] = mapped_column(ID, primary_key=True)
     erasure_id: Mapped[str] = mapped_column(ID)
+
+
+class PersonRow(Base):
+    """A person of the region as their last access token named them, with their notification
+    settings: the node mails only people it has seen."""
+
+    __tablename__ = "people"
+
+    subject: Mapped[str] = mapped_column(String(80), primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    name: Mapped[str] = mapped_column(String(200))
+    #: The person's roles in the region, space-separated.
+    roles: Mapped[str] = mapped_column(String(200))
+    #: The locale of their account, if it names one.
+    account_language: Mapped[str] = mapped_column(String(8), default="", server_default="")
+    seen_time: Mapped[datetime]
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    muted_kinds: Mapped[list[Any]]
+    language: Mapped[str] = mapped_column(String(8), default="", server_default="")
+    alert_frequency: Mapped[str] = mapped_column(String(20))
+    settings_time: Mapped[datetime | None]
+
+
+class FollowRow(Base):
+    """A person told of a record's changes: the facilitator of a need, whoever made or
+    answered a referral."""
+
+    __tablename__ = "follows"
+
+    record: Mapped[str] = mapped_column(String(80), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(80), primary_key=True)
+
+
+class SavedSearchRow(Base):
+    """A person's saved search of the network catalogue."""
+
+    __tablename__ = "saved_searches"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    subject: Mapped[str] = mapped_column(String(80), index=True)
+    target: Mapped[str] = mapped_column(String(20))
+    query: Mapped[str] = mapped_column(String(200))
+    nace_division: Mapped[str] = mapped_column(String(2))
+    country: Mapped[str] = mapped_column(String(2))
+    language: Mapped[str] = mapped_column(String(3))
+    frequency: Mapped[str] = mapped_column(String(20))
+    create_time: Mapped[datetime]
+    match_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class SavedSearchHitRow(Base):
+    """A catalogue entry that matched a saved search: each entry is mailed once per search,
+    at once or in the next daily digest (`mail_id` set once it was)."""
+
+    __tablename__ = "saved_search_hits"
+
+    saved_search_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    entry_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    origin_region: Mapped[str] = mapped_column(String(40))
+    hit_time: Mapped[datetime]
+    mail_id: Mapped[str | None] = mapped_column(ID)
+
+    __table_args__ = (Index("ix_saved_search_hits_undigested", "mail_id", "hit_time"),)
+
+
+class MailRow(Base):
+    """A mail written in the same transaction as the change it tells of; the delivery job
+    sends it with `id` as its Message-ID, retries it with backoff and records the outcome."""
+
+    __tablename__ = "mails"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    #: What caused it, e.g. "REFERRAL_RECEIVED:<move id>:<subject>": the same cause never
+    #: writes two mails.
+    cause: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    recipient: Mapped[str] = mapped_column(String(320))
+    language: Mapped[str] = mapped_column(String(8))
+    subject: Mapped[str] = mapped_column(String(300))
+    text_body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str] = mapped_column(Text)
+    #: The recipient's link that turns this kind of mail off (its List-Unsubscribe header).
+    unsubscribe_url: Mapped[str] = mapped_column(Text, default="", server_default="")
+    state: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str] = mapped_column(Text, default="", server_default="")
+    create_time: Mapped[datetime]
+    next_attempt_time: Mapped[datetime | None]
+    sent_time: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("ix_mails_due", "state", "next_attempt_time"),
+        Index("ix_mails_create_time", "create_time", "id"),
+    )

@@ -25,6 +25,10 @@ class Vitals:
     referrals: dict[str, int] = field(default_factory=dict)
     #: Proposals past their answer deadline.
     overdue_referrals: int = 0
+    #: Mails of the outbox by (kind, state) name.
+    mails: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: Age of the oldest mail waiting to be sent (queued or retrying); 0 when none waits.
+    mail_oldest_age_seconds: float = 0.0
 
     @property
     def open_referrals(self) -> int:
@@ -55,8 +59,21 @@ def read_vitals(store: NodeStore, now: datetime | None = None) -> Vitals:
                 ReferralRow.state == ReferralState.PROPOSED.name, ReferralRow.answer_due < now
             )
         ).scalar_one()
-    age = 0.0
-    if oldest is not None:
-        oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
-        age = max(0.0, (now - oldest).total_seconds())
-    return Vitals(int(count), age, int(open_needs), referrals, int(overdue))
+        mails = {(kind, state): count for kind, state, count in repositories.mails.counts_by_kind()}
+        oldest_mail = repositories.mails.oldest_waiting()
+    return Vitals(
+        int(count),
+        _age(oldest, now),
+        int(open_needs),
+        referrals,
+        int(overdue),
+        mails,
+        _age(oldest_mail, now),
+    )
+
+
+def _age(oldest: datetime | None, now: datetime) -> float:
+    if oldest is None:
+        return 0.0
+    oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
+    return max(0.0, (now - oldest).total_seconds())
