@@ -8,6 +8,7 @@ import click
 
 from twoins.cli.deploy_commands import bus_group, probe_group
 from twoins.cli.keys import keys_group
+from twoins.cli.mailcatcher import mailcatcher
 from twoins.cli.network import network_group, seed
 from twoins.cli.people import people_group
 from twoins.monitor.cli import monitor_group
@@ -32,6 +33,7 @@ cli.add_command(bus_group)
 cli.add_command(probe_group)
 cli.add_command(keys_group)
 cli.add_command(people_group)
+cli.add_command(mailcatcher)
 # Parts that services must not import (the gateway) plug in their commands by entry point.
 for _entry in entry_points(group="twoins.commands"):
     cli.add_command(_entry.load())
