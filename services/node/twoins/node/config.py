@@ -72,6 +72,7 @@ class NodeSettings(LayeredSettings):
     console_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
     mail_link_key_file: Path | None = None
     mail_digest_hour: int | None = Field(default=None, ge=0, le=23)
+    mail_retry_first_seconds: float | None = Field(default=None, gt=0, le=3600)
 
 
 class NodeConfig(BaseModel):
@@ -147,6 +148,8 @@ class NodeConfig(BaseModel):
     mail_link_key_file: Path | None = None
     #: The hour (UTC) from which each day's digests of daily saved searches are sent.
     mail_digest_hour: int = 7
+    #: The wait after a mail's first failed attempt; it doubles up to two hours, ten attempts.
+    mail_retry_first_seconds: float = 30.0
 
     @property
     def token_url(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from concurrent import futures
+from datetime import timedelta
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -35,6 +36,7 @@ from twoins.node.api.sme_rights import erase_past_retention
 from twoins.node.bus.worker import BusSettings, BusWorker
 from twoins.node.config import NodeConfig
 from twoins.node.context import NodeContext, TaxonomyCodeLists
+from twoins.node.domain.notification import Backoff
 from twoins.node.domain.text import utc_now
 from twoins.node.jobs.disclosure_exchange import DisclosureWorker
 from twoins.node.jobs.mail_delivery import MailDelivery
@@ -207,6 +209,7 @@ class NodeServer:
                 context.clock,
                 metrics=self.metrics,
                 digest_hour=config.mail_digest_hour,
+                backoff=Backoff(first=timedelta(seconds=config.mail_retry_first_seconds)),
             )
         health_pb2_grpc.add_HealthServicer_to_server(self._health, self._server)
         enable_reflection(
