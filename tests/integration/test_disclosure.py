@@ -48,7 +48,12 @@ class Pair:
 
 
 def start(
-    identity: Identity, broker: NatsServer, region: str, ports: dict[str, int], folder: Path
+    identity: Identity,
+    broker: NatsServer,
+    region: str,
+    ports: dict[str, int],
+    folder: Path,
+    extra: dict[str, object] | None = None,
 ) -> NodeServer:
     peers = ",".join(
         f"{other}=127.0.0.1:{port}" for other, port in ports.items() if other != region
@@ -69,6 +74,7 @@ def start(
             "auth_leeway_seconds": LEEWAY_SECONDS,
             "auth_client_secret": dev_node_secret(region),
             "peers": peers,
+            **(extra or {}),
         },
     )
     server = build_server(config)

@@ -16,6 +16,7 @@ from twoins.v1 import (
     knowledge_pb2_grpc,
     need_pb2_grpc,
     network_pb2_grpc,
+    notification_pb2_grpc,
     organisation_pb2_grpc,
     referral_pb2_grpc,
 )
@@ -41,6 +42,7 @@ class NodeClient:
         self.network = network_pb2_grpc.NetworkServiceStub(self.channel)
         self.referrals = referral_pb2_grpc.ReferralServiceStub(self.channel)
         self.knowledge = knowledge_pb2_grpc.KnowledgeServiceStub(self.channel)
+        self.notifications = notification_pb2_grpc.NotificationServiceStub(self.channel)
 
     def is_serving(self, timeout: float = 1.0) -> bool:
         try:

@@ -331,7 +331,7 @@ class Notifier:
             )
             if mail_id is not None:
                 written = mail_id
-                self.mail_written.set()
+                repositories.after_commit(self.mail_written.set)
         return written
 
     @property

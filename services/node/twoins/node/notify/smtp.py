@@ -56,11 +56,12 @@ def build_message(mail: Mail, settings: RelaySettings) -> EmailMessage:
     # The same id on every attempt: a mail the relay took twice (its answer lost) is one mail.
     message["Message-ID"] = message_id(mail.id, settings.message_id_domain)
     message["Auto-Submitted"] = "auto-generated"
-    message["Content-Language"] = mail.language
     if mail.unsubscribe_url:
         message["List-Unsubscribe"] = f"<{mail.unsubscribe_url}>"
     message.set_content(mail.text_body)
     message.add_alternative(mail.html_body, subtype="html")
+    # After the body: setting the content replaces every Content- header.
+    message["Content-Language"] = mail.language
     return message
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, delete, event, func, select, update
 from sqlalchemy.orm import Session
 
 from twoins.node.domain.assessment import Assessment, DimensionScore, ReadinessDimension
@@ -712,3 +712,7 @@ class Repositories:
         self.people = PeopleRepository(session)
         self.saved_searches = SavedSearchRepository(session)
         self.mails = MailRepository(session)
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Calls `callback` once this transaction committed (never if it rolls back)."""
+        event.listen(self.session, "after_commit", lambda _session: callback(), once=True)
