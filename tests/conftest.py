@@ -17,6 +17,7 @@ from tests.support.identity import (
     running_identity,
     start_secured_node,
 )
+from tests.support.mail import mail_catcher
 from tests.support.nats import running_nats
 from tests.support.postgres import (
     PostgresServer,
@@ -72,10 +73,19 @@ def secured_nodes(
     """Nodes of two regions that check every caller's token, exchanging over their own bus."""
     folder = tmp_path_factory.mktemp("secured")
     ports = {region: free_port() for region in SECURED_REGIONS}
-    with running_nats(folder / "jetstream") as bus:
+    with running_nats(folder / "jetstream") as bus, mail_catcher() as mail:
         nodes = {
             region: start_secured_node(
-                identity, region, f"sqlite:///{folder / region}.db", bus, ports
+                identity,
+                region,
+                f"sqlite:///{folder / region}.db",
+                bus,
+                ports,
+                {
+                    "smtp_host": "127.0.0.1",
+                    "smtp_port": mail.smtp_port,
+                    "mail_link_key_file": folder / f"{region}-mail-link.key",
+                },
             )
             for region in SECURED_REGIONS
         }

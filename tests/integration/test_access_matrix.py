@@ -133,7 +133,23 @@ RECIPES: dict[str, Recipe] = {
         {},
     ),
     "searchKnowledgeItems": lambda o: ("/network/knowledge-items", None),
+    "getNotificationSettings": lambda o: ("/notification-settings", None),
+    "updateNotificationSettings": lambda o: (
+        "/notification-settings",
+        {"enabled": True, "language": "en"},
+    ),
+    "createSavedSearch": lambda o: (
+        "/saved-searches",
+        {"target": "SAVED_SEARCH_TARGET_NEEDS", "query": "wine export"},
+    ),
+    "listSavedSearches": lambda o: ("/saved-searches", None),
+    "deleteSavedSearch": lambda o: (f"/saved-searches/{o.manager.saved_search()}", None),
+    "listMails": lambda o: ("/mails", None),
+    "unsubscribe": lambda o: ("/unsubscribe", {"token": f"{OWN}.e30.not-a-signature"}),
 }
+
+#: A person's own records: anybody else, of any region, finds nothing there.
+PERSONAL = {"deleteSavedSearch"}
 
 #: Operations whose request names a record of the region (in the path or the body).
 NAMES_A_RECORD = {
@@ -156,6 +172,10 @@ def expected_status(operation: Operation, role: str, where: str) -> int:
         return 403
     if operation.network_wide:
         return 200
+    if operation.operation_id in PERSONAL and (role, where) != ("cluster-manager", "own"):
+        return 404
+    if operation.operation_id == "unsubscribe":
+        return 400  # the link's token is the credential, and this one is forged
     if where == "other" and operation.operation_id in NAMES_A_RECORD:
         return 404
     return operation.status

@@ -111,6 +111,10 @@ class Caller:
             self.ok("POST", f"/knowledge-items/{item_id}/publish", {})
         return item_id
 
+    def saved_search(self) -> str:
+        body = {"target": "SAVED_SEARCH_TARGET_NEEDS", "query": "olive oil"}
+        return str(self.ok("POST", "/saved-searches", body)["id"])
+
     def plan(self) -> str:
         return str(self.ok("POST", "/business-plans", plan_body(self.organisation()))["id"])
 

@@ -133,6 +133,7 @@ def start_secured_node(
     database_url: str,
     broker: NatsServer | None = None,
     ports: dict[str, int] | None = None,
+    extra: dict[str, object] | None = None,
 ) -> NodeServer:
     """A node that checks every caller's token against the session's Keycloak, on the bus
     when a broker is given; with `ports` (region → port) on its own port, knowing the other
@@ -167,6 +168,7 @@ def start_secured_node(
             "auth_issuer": identity.issuer,
             "auth_jwks_url": identity.jwks_url,
             "auth_leeway_seconds": LEEWAY_SECONDS,
+            **(extra or {}),
         },
     )
     server = build_server(config)

@@ -68,7 +68,10 @@ class RegionNodes:
         stub = self._stubs.get((region, stub_type))
         if stub is None:
             stub = self._stubs.setdefault((region, stub_type), stub_type(self.channel(region)))
-        metadata = (("authorization", f"Bearer {token}"), ("x-request-id", request_id))
+        # A call without a token (an unsubscribe link's) carries its credential in the request.
+        metadata: tuple[tuple[str, str], ...] = (("x-request-id", request_id),)
+        if token:
+            metadata = (("authorization", f"Bearer {token}"), *metadata)
         try:
             response: Message = getattr(stub, method)(
                 request, metadata=metadata, timeout=self.timeout

@@ -13,6 +13,7 @@ from twoins.v1 import (
     expert_offer_pb2,
     knowledge_pb2,
     need_pb2,
+    notification_pb2,
     organisation_pb2,
     referral_pb2,
 )
@@ -77,6 +78,45 @@ LABELS: dict[str, dict[int, Any]] = {
         organisation_pb2.SIZE_CLASS_SMALL: _l("Small"),
         organisation_pb2.SIZE_CLASS_MEDIUM: _l("Medium"),
         organisation_pb2.SIZE_CLASS_LARGE: _l("Large"),
+    },
+    "notification_kind": {
+        notification_pb2.NOTIFICATION_KIND_REFERRAL_RECEIVED: _l("A referral for my region"),
+        notification_pb2.NOTIFICATION_KIND_REFERRAL_REMINDER: _l("A referral's answer is due soon"),
+        notification_pb2.NOTIFICATION_KIND_REFERRAL_ESCALATED: _l(
+            "A referral's answer is late (cluster managers)"
+        ),
+        notification_pb2.NOTIFICATION_KIND_REFERRAL_ACCEPTED: _l("The other region accepted"),
+        notification_pb2.NOTIFICATION_KIND_REFERRAL_DECLINED: _l("The other region declined"),
+        notification_pb2.NOTIFICATION_KIND_REFERRAL_CONSENT_RECORDED: _l(
+            "The SME's consent was recorded"
+        ),
+        notification_pb2.NOTIFICATION_KIND_REFERRAL_CONTACTS_DISCLOSED: _l(
+            "Contacts were disclosed to my region"
+        ),
+        notification_pb2.NOTIFICATION_KIND_REFERRAL_OUTCOME_RECORDED: _l(
+            "The support's outcome was recorded"
+        ),
+        notification_pb2.NOTIFICATION_KIND_REFERRAL_CHANGED: _l(
+            "A referral was withdrawn, expired or engaged"
+        ),
+        notification_pb2.NOTIFICATION_KIND_NEED_RETURNED: _l("My need was returned from review"),
+        notification_pb2.NOTIFICATION_KIND_SAVED_SEARCH_MATCH: _l(
+            "New matches of my saved searches"
+        ),
+    },
+    "alert_frequency": {
+        notification_pb2.ALERT_FREQUENCY_IMMEDIATE: _l("At once"),
+        notification_pb2.ALERT_FREQUENCY_DAILY: _l("Once a day"),
+    },
+    "mail_state": {
+        notification_pb2.MAIL_STATE_QUEUED: _l("Queued"),
+        notification_pb2.MAIL_STATE_RETRYING: _l("Retrying"),
+        notification_pb2.MAIL_STATE_SENT: _l("Sent"),
+        notification_pb2.MAIL_STATE_FAILED: _l("Failed"),
+    },
+    "saved_search_target": {
+        notification_pb2.SAVED_SEARCH_TARGET_NEEDS: _l("Needs"),
+        notification_pb2.SAVED_SEARCH_TARGET_EXPERT_OFFERS: _l("Expert offers"),
     },
     "erasure_kind": {
         organisation_pb2.ERASURE_KIND_REQUEST: _l("Erased on request"),
