@@ -58,6 +58,8 @@ def two_region_network(tmp_path: Path) -> Path:
     data["network"]["monitor_grpc"] = f"127.0.0.1:{free_port()}"
     data["network"]["monitor_metrics"] = f"127.0.0.1:{free_port()}"
     data["network"]["prometheus_url"] = f"http://localhost:{free_port()}"
+    data["network"]["mail_smtp"] = f"127.0.0.1:{free_port()}"
+    data["network"]["mail_url"] = f"http://localhost:{free_port()}"
     data["regions"] = [region for region in data["regions"] if region["id"] in REGIONS]
     for region in data["regions"]:
         region["endpoints"]["grpc"] = f"127.0.0.1:{free_port()}"
@@ -114,6 +116,18 @@ def test_network_up_seeds_once_and_down_stops_it(tmp_path: Path) -> None:
         if shutil.which("prometheus"):
             assert services["prometheus"]["status"] == "healthy"
         assert services["gateway"]["url"] == info["gateway_url"]
+        assert services["mail"]["status"] == "healthy"
+        # The demo's referrals mailed the receiving regions' people.
+        mail_port = info["mail_url"].rsplit(":", 1)[1]
+        deadline = time.monotonic() + 60
+        mails: list[dict[str, object]] = []
+        while not mails and time.monotonic() < deadline:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{mail_port}/api/messages", timeout=10
+            ) as response:
+                mails = json.load(response)
+            time.sleep(0.5)
+        assert mails, "the demo data produced no mail"
         # The console and API answer, and the demo users sign in.
         gateway_port = info["gateway_url"].rsplit(":", 1)[1]
         with urllib.request.urlopen(

@@ -40,6 +40,7 @@ from twoins.cli.front_door import (
 )
 from twoins.cli.keycloak import KeycloakError, KeycloakServer
 from twoins.cli.keys import init_network_keys
+from twoins.cli.mail import MAIL, mail_ready, node_mail_environment, start_mail_catcher
 from twoins.cli.node_client import NodeClient
 from twoins.cli.observability import (
     MONITOR,
@@ -142,6 +143,12 @@ def _service_statuses(network: Network) -> list[dict[str, str]]:
             "url": info.identity_url,
             "realm": REALM,
             "issuer": issuer(network),
+        },
+        {
+            "name": MAIL,
+            "status": _health(mail_ready(network)),
+            "url": info.mail_url,
+            "smtp": info.mail_smtp,
         },
         {
             "name": MONITOR,
@@ -270,6 +277,7 @@ def _print_table(network: Network) -> None:
     console.print(
         f"\n[bold]Console[/]: {info.gateway_url}/   [bold]API[/]: {info.gateway_url}/api/docs"
         f"   [bold]Keycloak admin[/]: {info.identity_url}/admin (admin / admin)"
+        f"   [bold]Mail[/]: {info.mail_url}/"
     )
     example = network.regions[0].id
     console.print(
@@ -340,6 +348,17 @@ def up(
     console.print(f"  [green]✓[/] signing keys and the network key ring in {signing.folder}")
     bus = _start_bus(network, data_dir, passwords)
     identity = _start_identity(network, data_dir, bus)
+    mail = start_mail_catcher(network, data_dir)
+    try:
+        wait_ready(partial(mail_ready, network), mail, "the mail catcher")
+    except BaseException as error:
+        stopping: list[ManagedProcess | KeycloakServer] = [mail, identity, *reversed(bus)]
+        for service in stopping:
+            service.stop()
+        if isinstance(error, RuntimeError):
+            raise click.ClickException(str(error)) from None
+        raise
+    console.print(f"  [green]✓[/] mail catcher on {network.network.mail_url}")
     # Stopped in this order: the gateway, then the nodes (they leave the bus before it goes),
     # then Keycloak and the bus.
     processes: dict[str, ManagedProcess | KeycloakServer] = {}
@@ -359,6 +378,7 @@ def up(
                 "TWOINS_NODE_CLIENT_SECRET": dev_node_secret(region.id),
                 "TWOINS_METRICS_LISTEN": region.endpoints.metrics or "",
                 **node_auth_environment(network),
+                **node_mail_environment(network),
             }
         )
         nodes[region.id] = process
@@ -397,6 +417,7 @@ def up(
         started: list[ManagedProcess | KeycloakServer] = [
             *watchers.values(),
             *nodes.values(),
+            mail,
             identity,
             *reversed(bus),
         ]
@@ -409,6 +430,7 @@ def up(
         GATEWAY: gateway,
         **nodes,
         **watchers,
+        MAIL: mail,
         IDENTITY: identity,
         **{server.name: server for server in reversed(bus)},
     }

@@ -101,6 +101,9 @@ class NetworkInfo(BaseModel):
     prometheus_url: str = Field(default="http://localhost:9090", pattern=r"^https?://[^/\s]+$")
     #: Where a local run's gateway listens.
     gateway_url: str = Field(default="http://localhost:8000", pattern=r"^https?://[^/\s]+$")
+    #: Where a local run's mail catcher takes the nodes' mail (SMTP), and shows it (web).
+    mail_smtp: HostPort = "127.0.0.1:1025"
+    mail_url: str = Field(default="http://localhost:8025", pattern=r"^https?://[^/\s]+$")
 
 
 class Network(BaseModel):
