@@ -11,13 +11,14 @@ import uuid
 from pathlib import Path
 
 from tests.bench.report import record
+from tests.bench.sizes import size
 from twoins.cli.keys import init_network_keys
 from twoins.common.envelope import open_envelope, subject_for, wrap
 from twoins.common.signing import KeyRingCache, load_signing_key, parse_public_key
 from twoins.v1 import events_pb2, need_pb2
 
 REGION = "it-basilicata"
-EVENTS = 20_000
+EVENTS = size(20_000, 500)
 
 
 def _envelopes(count: int) -> list[tuple[str, bytes]]:

@@ -16,7 +16,7 @@ from datetime import datetime
 from twoins.node.domain.notification import Backoff, Mail, MailState
 from twoins.node.metrics import NodeMetrics
 from twoins.node.notify.notifier import Notifier
-from twoins.node.notify.smtp import DeliveryError, SmtpRelay, build_message
+from twoins.node.notify.smtp import DeliveryError, RelaySettings, SmtpRelay, build_message
 from twoins.node.store.node_store import NodeStore
 
 logger = logging.getLogger(__name__)
@@ -71,6 +71,10 @@ class MailDelivery:
                     pass
             except Exception:  # the job must outlive any one failure; it is logged and retried
                 logger.exception("mail delivery failed; trying again shortly")
+
+    @property
+    def relay_settings(self) -> RelaySettings:
+        return self._relay.settings
 
     def digest_if_due(self) -> int:
         now = self._clock()
