@@ -35,6 +35,7 @@ DEMO_REFERRALS = (
     DemoReferral("fr-marseille", "es-balears", ("accept",)),
     DemoReferral("es-balears", "it-basilicata", ("decline",)),
     DemoReferral("gr-west", "fr-antipolis", ("accept", "consent", "engage", "complete")),
+    DemoReferral("mt-isla", "it-basilicata", ("accept",)),
 )
 
 
