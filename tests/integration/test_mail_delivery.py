@@ -180,3 +180,64 @@ def test_mails_per_second_through_the_outbox(tmp_path: Path) -> None:
     print(
         f"\n200 mails through the outbox to a local relay in {seconds:.2f} s: {200 / seconds:.0f}/s"
     )
+
+
+def test_a_daily_saved_search_mails_one_digest_a_day(tmp_path: Path) -> None:
+    from twoins.node.domain.notification import AlertFrequency, Person, SavedSearch, SearchTarget
+    from twoins.node.store.catalogue_index import CatalogueChange, IndexedEntry
+    from twoins.v1 import need_pb2
+
+    store = _store(tmp_path)
+    with mail_catcher() as catcher:
+        delivery = _delivery(store, catcher)
+        notifier = delivery.notifier
+        now = datetime.now(UTC)
+        person = Person("subject-1", "giulia@example.org", "Giulia", frozenset({"expert"}))
+        with store.write() as repositories:
+            repositories.people.seen(person, now)
+            repositories.saved_searches.add(
+                SavedSearch(
+                    "00000000-0000-4000-8000-000000000001",
+                    person.subject,
+                    SearchTarget.NEEDS,
+                    query="olive oil",
+                    frequency=AlertFrequency.DAILY,
+                ),
+                now,
+            )
+
+        def entry(number: int, title: str) -> CatalogueChange:
+            message = need_pb2.AnonymisedNeed(title=title).SerializeToString()
+            entry_id = f"00000000-0000-4000-8000-1000000000{number:02d}"
+            return CatalogueChange(
+                "need",
+                entry_id,
+                IndexedEntry(
+                    entry_id,
+                    "gr-attica",
+                    frozenset({"BUSINESS_PARTNER"}),
+                    frozenset(),
+                    frozenset(),
+                    frozenset(),
+                    frozenset(title.casefold().split()),
+                    now,
+                    message,
+                    None,
+                    None,
+                ),
+            )
+
+        changes = [entry(1, "Olive oil press"), entry(2, "Olive oil exports"), entry(3, "Wine")]
+        with store.write() as repositories:
+            notifier.catalogue_changed(repositories, changes)
+            notifier.catalogue_changed(repositories, changes)  # the same entries again
+        with store.write() as repositories:
+            assert notifier.send_digests(repositories, datetime.now(UTC)) == 1
+        with store.write() as repositories:
+            assert notifier.send_digests(repositories, datetime.now(UTC)) == 0  # nothing new
+        _run_until_settled(delivery, store)
+        received = catcher.messages()
+    assert len(received) == 1
+    assert received[0]["subject"] == "2 nuovi risultati per la vostra ricerca salvata «olive oil»"
+    assert "Olive oil press" in received[0]["text"]
+    assert "Wine" not in received[0]["text"]

@@ -14,6 +14,7 @@ from functools import partial
 
 import grpc
 import pytest
+from prometheus_client import generate_latest
 
 from tests.integration.test_disclosure import _state_is, start
 from tests.integration.test_exchange import wait_until
@@ -180,6 +181,9 @@ def test_a_referral_s_life_mails_each_side_in_its_language(network: Network) -> 
     assert len(message_ids) == len(set(message_ids))
     # No mail holds the SME's identity: needs travel by their anonymised title.
     assert not [m for m in mails if SME_NAME in str(m["text"]) + str(m["html"])]
+    metrics = generate_latest(network.nodes[OFFER].metrics.registry).decode()
+    assert 'twoins_node_mails{kind="referral_received",state="sent"}' in metrics
+    assert "twoins_node_mail_oldest_queued_age_seconds 0.0" in metrics
     latencies.sort()
     print(
         f"\nfrom a move to its mail at the other region ({len(latencies)} mails): "

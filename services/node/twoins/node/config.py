@@ -67,6 +67,7 @@ class NodeSettings(LayeredSettings):
     smtp_user: str | None = None
     #: A file holding the relay's password: the credential is named, not written here.
     smtp_password_file: Path | None = None
+    smtp_ca_file: Path | None = None
     smtp_timeout_seconds: float | None = Field(default=None, gt=0, le=300)
     mail_from: str | None = Field(default=None, min_length=3, max_length=320)
     console_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
@@ -139,6 +140,8 @@ class NodeConfig(BaseModel):
     smtp_starttls: bool = False
     smtp_user: str = ""
     smtp_password_file: Path | None = None
+    #: CA certificates of the relay's TLS certificate, for a relay with a private CA.
+    smtp_ca_file: Path | None = None
     smtp_timeout_seconds: float = 20.0
     #: The sender of every mail, e.g. "2InS Basilicata <noreply@basilicata.example.org>".
     mail_from: str = ""

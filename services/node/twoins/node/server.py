@@ -337,6 +337,7 @@ def relay_settings(config: NodeConfig) -> RelaySettings:
         starttls=config.smtp_starttls,
         user=config.smtp_user,
         password_file=config.smtp_password_file,
+        ca_file=config.smtp_ca_file,
         timeout_seconds=config.smtp_timeout_seconds,
         sender=config.mail_from,
         message_id_domain=domain,

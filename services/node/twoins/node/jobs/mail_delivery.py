@@ -73,6 +73,10 @@ class MailDelivery:
                 logger.exception("mail delivery failed; trying again shortly")
 
     @property
+    def notifier(self) -> Notifier:
+        return self._notifier
+
+    @property
     def relay_settings(self) -> RelaySettings:
         return self._relay.settings
 

@@ -274,9 +274,12 @@ class Notifier:
             digest_count=len(hits) if digest else 0,
             unsubscribe=Unsubscription(person.subject, saved_search_id=search.id),
         )
-        repositories.saved_searches.mark_mailed(
-            search.id, [entry_id for entry_id, _title, _region in hits], mail_id or "-"
-        )
+        # A digest already written today leaves later hits for tomorrow's; hits a person does
+        # not want mailed are done with.
+        if mail_id is not None or not digest or not person.wants(kind):
+            repositories.saved_searches.mark_mailed(
+                search.id, [entry_id for entry_id, _title, _region in hits], mail_id or "-"
+            )
         return mail_id is not None
 
     def _write(

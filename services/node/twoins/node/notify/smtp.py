@@ -22,6 +22,8 @@ class RelaySettings:
     starttls: bool = False
     user: str = ""
     password_file: Path | None = None
+    #: The CA certificates that sign the relay's (a private CA); the system's when None.
+    ca_file: Path | None = None
     timeout_seconds: float = 20.0
     sender: str = "noreply@localhost"
     #: The domain of Message-IDs: "<mail id>@<domain>".
@@ -65,6 +67,11 @@ def build_message(mail: Mail, settings: RelaySettings) -> EmailMessage:
     return message
 
 
+#: Refusals of the session, not of the mail (TLS or a login required, credentials refused):
+#: the operator's to fix, so the mail waits for a retry.
+_SESSION_CODES = frozenset({530, 534, 535, 538})
+
+
 def _reason(code: int, text: bytes | str) -> str:
     shown = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
     return f"{code} {shown}".strip()
@@ -98,7 +105,11 @@ class SmtpRelay:
         try:
             client.ehlo()
             if settings.starttls:
-                client.starttls(context=ssl.create_default_context())
+                client.starttls(
+                    context=ssl.create_default_context(
+                        cafile=str(settings.ca_file) if settings.ca_file else None
+                    )
+                )
                 client.ehlo()
             if settings.user:
                 client.login(settings.user, self._password())
@@ -132,8 +143,15 @@ class SmtpRelay:
                 f"the relay refused the recipient: {_reason(code, text)}", permanent=code >= 500
             ) from None
         except smtplib.SMTPResponseException as error:
+            reason = _reason(error.smtp_code, error.smtp_error)
+            if error.smtp_code in _SESSION_CODES:
+                raise DeliveryError(
+                    f"the relay refused the session: {reason}; it wants STARTTLS or a login: "
+                    "check smtp_starttls, smtp_user and smtp_password_file",
+                    permanent=False,
+                ) from None
             raise DeliveryError(
-                f"the relay refused the mail: {_reason(error.smtp_code, error.smtp_error)}",
+                f"the relay refused the mail: {reason}",
                 permanent=500 <= error.smtp_code < 600,
             ) from None
         except (TimeoutError, smtplib.SMTPServerDisconnected, OSError) as error:
