@@ -242,6 +242,9 @@ class NodeServer:
             raise NodeStartError(
                 f"cannot listen on {self.config.listen}; is another process using it?"
             )
+        recounted = self.context.store.count_profiles_if_needed()
+        if recounted is not None:
+            logger.info("the region's SMEs counted by profile", extra={"smes": recounted})
         self.context.catalogue.load(self.context.store)
         if self.config.metrics_listen:
             self.metrics_server = serve_metrics(self.config.metrics_listen, self.metrics.registry)

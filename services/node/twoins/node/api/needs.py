@@ -18,7 +18,7 @@ from twoins.node.domain.anonymiser.publication import (
     AnonymisedNeed,
     GuardDecision,
     anonymise_need,
-    k_anonymity,
+    k_anonymity_counted,
 )
 from twoins.node.domain.audit import NETWORK, digest
 from twoins.node.domain.errors import (
@@ -164,9 +164,9 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
         """The k-anonymity guard's decision on the need's SME, and the SME."""
         organisation = repositories.organisations.get(need.organisation_id)
         nuts2 = self._node.region.nuts2
-        decision = k_anonymity(
+        decision = k_anonymity_counted(
             generalise(organisation, nuts2),
-            (generalise(other, nuts2) for other in repositories.organisations.all()),
+            repositories.organisations.profiles.count,
             self._node.k_anonymity,
         )
         return decision, organisation

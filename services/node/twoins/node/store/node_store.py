@@ -27,6 +27,15 @@ class NodeStore:
         with self.database.writing() as session:
             yield Repositories(session)
 
+    def count_profiles_if_needed(self) -> int | None:
+        """Counts the SMEs by profile again when the kept counts do not add up (the upgrade
+        that adds them, a restored or hand-edited database); how many SMEs, or None."""
+        with self.write() as repositories:
+            profiles = repositories.organisations.profiles
+            if profiles.is_current():
+                return None
+            return profiles.rebuild(repositories.organisations.all())
+
     @contextmanager
     def read(self) -> Iterator[Repositories]:
         with self.database.reading() as session:

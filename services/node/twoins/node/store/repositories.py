@@ -40,6 +40,7 @@ from twoins.node.store.notifications import (
     SavedSearchRepository,
 )
 from twoins.node.store.pagination import PagePosition, PageRequest, fetch_page
+from twoins.node.store.profile_counts import ProfileCounts
 from twoins.node.store.referrals import ReferralRepository
 from twoins.node.store.tables import (
     AssessmentRow,
@@ -185,8 +186,25 @@ class OrganisationRepository(_EntityRepository[Organisation]):
     def _entity(self, row: Any) -> Organisation:
         return _organisation(row)
 
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self.profiles = ProfileCounts(session)
+
+    def add(self, entity: Organisation) -> None:
+        super().add(entity)
+        self.profiles.change(None, entity)
+
+    def save(self, entity: Organisation) -> None:
+        row = self._session.get(OrganisationRow, entity.id)
+        before = _organisation(row) if row is not None else None
+        super().save(entity)
+        self.profiles.change(before, entity)
+
     def delete(self, organisation_id: str) -> None:
+        before = self.find(organisation_id)
         self._session.execute(delete(OrganisationRow).where(OrganisationRow.id == organisation_id))
+        if before is not None:
+            self.profiles.change(before, None)
 
     def all(self) -> list[Organisation]:
         """Every SME of the region (for the k-anonymity guard: at most a few thousand)."""

@@ -580,3 +580,15 @@ class MailRow(Base):
         Index("ix_mails_due", "state", "next_attempt_time"),
         Index("ix_mails_create_time", "create_time", "id"),
     )
+
+
+class ProfileCountRow(Base):
+    """How many of the region's SMEs have a generalised profile, at each level of widening:
+    kept as SMEs are added, changed and erased, so the k-anonymity guard reads a few counts
+    instead of every SME."""
+
+    __tablename__ = "profile_counts"
+
+    level: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)

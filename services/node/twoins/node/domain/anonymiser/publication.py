@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -192,18 +193,34 @@ def anonymise_need(
     )
 
 
-def k_anonymity(
-    profile: GeneralisedProfile, region_profiles: Iterable[GeneralisedProfile], k: int = DEFAULT_K
+#: How many of the region's SMEs have a profile at a level of widening: (level, key) -> count.
+ProfileCount = Callable[[int, tuple[str, ...]], int]
+
+
+def widened_keys(profile: GeneralisedProfile) -> list[tuple[int, tuple[str, ...]]]:
+    """The profile's key at every level of GENERALISATION_STEPS: what a count is kept of."""
+    return [(level, widen(profile, level).key()) for level in range(len(GENERALISATION_STEPS))]
+
+
+def k_anonymity_counted(
+    profile: GeneralisedProfile, count: ProfileCount, k: int = DEFAULT_K
 ) -> GuardDecision:
     """Widens the profile step by step (GENERALISATION_STEPS, the region's SMEs widened
     alike) until at least k of the region's SMEs (the need's own included) share it; the
-    decision at the first level that does, or at the widest, which then holds back."""
-    others = list(region_profiles)
+    decision at the first level that does, or at the widest, which then holds back. `count`
+    answers from counts kept as SMEs change, so the decision costs the same for any region."""
     decision = GuardDecision(matching_smes=0, k=k)
     for level in range(len(GENERALISATION_STEPS)):
         widened = widen(profile, level)
-        matching = sum(1 for other in others if widen(other, level).key() == widened.key())
-        decision = GuardDecision(matching, k, level, widened)
+        decision = GuardDecision(count(level, widened.key()), k, level, widened)
         if not decision.holds_back:
             break
     return decision
+
+
+def k_anonymity(
+    profile: GeneralisedProfile, region_profiles: Iterable[GeneralisedProfile], k: int = DEFAULT_K
+) -> GuardDecision:
+    """The same decision from the region's profiles themselves (counted here)."""
+    counts = Counter(key for other in region_profiles for key in widened_keys(other))
+    return k_anonymity_counted(profile, lambda level, key: counts[(level, key)], k)

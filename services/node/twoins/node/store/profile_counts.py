@@ -1,0 +1,72 @@
+"""The region's SMEs counted by generalised profile at every level of widening, changed in the
+same transaction as the SME's record: the k-anonymity guard reads at most one count per level.
+
+Stored SMEs always have a country, so their location never falls back to the region's NUTS 2
+code: the profile is computed here without the region."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from twoins.node.domain.anonymiser.generalise import generalise
+from twoins.node.domain.anonymiser.publication import widened_keys
+from twoins.node.domain.organisation import Organisation
+from twoins.node.store.tables import OrganisationRow, ProfileCountRow
+
+_SEPARATOR = "\x1f"
+
+
+def _keys(organisation: Organisation) -> list[tuple[int, str]]:
+    return [
+        (level, _SEPARATOR.join(key)) for level, key in widened_keys(generalise(organisation, ""))
+    ]
+
+
+class ProfileCounts:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def change(self, before: Organisation | None, after: Organisation | None) -> None:
+        """Moves one SME from its old profile to its new one (None: added, or erased)."""
+        delta: Counter[tuple[int, str]] = Counter()
+        for level_key in _keys(before) if before is not None else ():
+            delta[level_key] -= 1
+        for level_key in _keys(after) if after is not None else ():
+            delta[level_key] += 1
+        for (level, key), change in delta.items():
+            if change == 0:
+                continue
+            row = self._session.get(ProfileCountRow, (level, key))
+            if row is None:
+                self._session.add(ProfileCountRow(level=level, key=key, count=max(change, 0)))
+            else:
+                row.count = max(row.count + change, 0)
+
+    def count(self, level: int, key: tuple[str, ...]) -> int:
+        row = self._session.get(ProfileCountRow, (level, _SEPARATOR.join(key)))
+        return row.count if row is not None else 0
+
+    def is_current(self) -> bool:
+        """Whether the counts at the first level add up to the region's SMEs."""
+        counted = self._session.scalar(
+            select(func.coalesce(func.sum(ProfileCountRow.count), 0)).where(
+                ProfileCountRow.level == 0
+            )
+        )
+        smes = self._session.scalar(select(func.count()).select_from(OrganisationRow))
+        return int(counted or 0) == int(smes or 0)
+
+    def rebuild(self, organisations: list[Organisation]) -> int:
+        """Counts every SME again (after the upgrade that adds the counts, or a restore)."""
+        self._session.execute(delete(ProfileCountRow))
+        counts = Counter(
+            level_key for organisation in organisations for level_key in _keys(organisation)
+        )
+        self._session.add_all(
+            ProfileCountRow(level=level, key=key, count=count)
+            for (level, key), count in counts.items()
+        )
+        return len(organisations)
