@@ -159,8 +159,10 @@ def test_authenticated_reads_through_the_gateway(
         f"sqlite:///{folder / 'node.db'}",
     ]
     gateway_port, reference_port = identity.gateway_port, free_port()
+    chain_port, echo_port = free_port(), free_port()
     gateway_url = f"http://127.0.0.1:{gateway_port}"
     reference_url = f"http://127.0.0.1:{reference_port}"
+    chain_url = f"http://127.0.0.1:{chain_port}"
     environment = _gateway_environment(identity, node_address, identity.gateway_url)
     server_options = ["--workers", str(WORKERS), "--threads", str(THREADS)]
     with (
@@ -182,32 +184,63 @@ def test_authenticated_reads_through_the_gateway(
             environment,
             folder / "reference.log",
         ) as reference,
+        _process(
+            [sys.executable, "-m", "tests.bench.echo_server", str(echo_port)],
+            {},
+            folder / "echo.log",
+        ),
+        _process(
+            [
+                sys.executable,
+                "-m",
+                "tests.bench.reference_gateway",
+                "--listen",
+                f"127.0.0.1:{chain_port}",
+                "--echo",
+                f"127.0.0.1:{echo_port}",
+                *server_options,
+            ],
+            environment,
+            folder / "chain.log",
+        ) as chain,
     ):
         _wait_http(f"{gateway_url}/readyz", gateway)
         _wait_http(f"{reference_url}/api/v1/organisations/x", reference)
+        _wait_http(f"{chain_url}/api/v1/organisations/x", chain)
         caller = Caller(identity, gateway_url, f"facilitator.{REGION}")
         organisation_id = caller.organisation()
         token = identity.access_token(f"facilitator.{REGION}")
         path = f"/api/v1/organisations/{organisation_id}"
         _wrk(gateway_url + path, token)  # warm-up: keys fetched, channels open
         _wrk(reference_url + path, token)
+        _wrk(chain_url + path, token)
         workers = _workers(gateway.pid)
         before = {pid: _cpu_seconds(pid) for pid in workers}
         measured = _wrk(gateway_url + path, token)
         spent = {pid: _cpu_seconds(pid) - before[pid] for pid in workers}
         baseline = _wrk(reference_url + path, token)
+        echo_chain = _wrk(chain_url + path, token)
     total = sum(spent.values()) or 1.0
     shares = sorted(round(value / total, 3) for value in spent.values())
     measured["worker_cpu_shares"] = shares  # type: ignore[assignment]
+    rate = measured["requests_per_second"]
+    measured["ratio_to_constant"] = round(rate / baseline["requests_per_second"], 3)
+    measured["ratio_to_echo_chain"] = round(rate / echo_chain["requests_per_second"], 3)
+    references = {
+        **{f"constant_{key}": value for key, value in baseline.items()},
+        **{f"echo_chain_{key}": value for key, value in echo_chain.items()},
+    }
     record(
         "gateway_authenticated_read",
         measured,
         "requests/s",
-        baseline,
-        measured["requests_per_second"] / baseline["requests_per_second"],
-        f"GET {path} through the gateway to a node vs the same gunicorn + Flask stack "
-        f"verifying the token and answering a constant; {CONNECTIONS} connections, "
+        references,
+        rate / echo_chain["requests_per_second"],
+        f"GET {path} through the gateway to a node, against two gunicorn + Flask references "
+        f"verifying the same token: one that makes one gRPC call to a bare echo server (the "
+        f"ratio) and one answering a constant (ratio_to_constant); {CONNECTIONS} connections, "
         f"{WORKERS} workers × {THREADS} threads, {DURATION_SECONDS}s each",
     )
     assert measured["non_2xx"] == 0
     assert baseline["non_2xx"] == 0
+    assert echo_chain["non_2xx"] == 0

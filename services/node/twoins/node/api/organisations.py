@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from typing import Any
 
 import grpc
 
 from twoins.node.api.access import current_principal
-from twoins.node.api.data_export_pdf import export_pdf
 from twoins.node.api.request_checks import mask_paths, require_id
 from twoins.node.api.sme_rights import erase_organisation, erasure_to_proto, export_data
 from twoins.node.context import NodeContext
@@ -126,7 +126,7 @@ class OrganisationServicer(organisation_pb2_grpc.OrganisationServiceServicer):
             return pb.ExportOrganisationDataResponse(
                 file_name=f"sme-data-{organisation_id}.pdf",
                 media_type="application/pdf",
-                content=export_pdf(document, str(languages[0])),
+                content=_pdf(document, str(languages[0])),
             )
         return pb.ExportOrganisationDataResponse(
             file_name=f"sme-data-{organisation_id}.json",
@@ -163,3 +163,11 @@ class OrganisationServicer(organisation_pb2_grpc.OrganisationServiceServicer):
         return pb.ListErasuresResponse(
             erasures=reports, next_page_token=next_page_token(page, last, more)
         )
+
+
+def _pdf(document: dict[str, Any], language: str) -> bytes:
+    """The export as PDF; the PDF library (with its fonts and images, tens of MB) is loaded
+    at the first export, not by every node at start."""
+    from twoins.node.api.data_export_pdf import export_pdf
+
+    return export_pdf(document, language)
