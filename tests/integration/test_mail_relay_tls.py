@@ -118,21 +118,23 @@ def _send(settings: RelaySettings) -> None:
         relay.send(client, build_message(_mail(), settings))
 
 
+def _with_login(port: int, ca_file: Path, folder: Path, password: str) -> RelaySettings:
+    password_file = folder / "smtp-password"
+    password_file.write_text(password, encoding="utf-8")
+    return RelaySettings(
+        "localhost",
+        port,
+        starttls=True,
+        user=USER,
+        password_file=password_file,
+        ca_file=ca_file,
+        timeout_seconds=5,
+    )
+
+
 def test_starttls_and_login_then_the_mail(relay: tuple[int, Path, _Keep], tmp_path: Path) -> None:
     port, ca_file, keep = relay
-    password_file = tmp_path / "smtp-password"
-    password_file.write_text(PASSWORD + "\n", encoding="utf-8")
-    _send(
-        RelaySettings(
-            "localhost",
-            port,
-            starttls=True,
-            user=USER,
-            password_file=password_file,
-            ca_file=ca_file,
-            timeout_seconds=5,
-        )
-    )
+    _send(_with_login(port, ca_file, tmp_path, PASSWORD + "\n"))
     assert len(keep.mails) == 1
 
 
@@ -140,20 +142,8 @@ def test_a_wrong_password_or_no_tls_is_kept_for_a_retry_with_the_reason(
     relay: tuple[int, Path, _Keep], tmp_path: Path
 ) -> None:
     port, ca_file, keep = relay
-    password_file = tmp_path / "smtp-password"
-    password_file.write_text("wrong", encoding="utf-8")
     with pytest.raises(DeliveryError) as refused:
-        _send(
-            RelaySettings(
-                "localhost",
-                port,
-                starttls=True,
-                user=USER,
-                password_file=password_file,
-                ca_file=ca_file,
-                timeout_seconds=5,
-            )
-        )
+        _send(_with_login(port, ca_file, tmp_path, "wrong"))
     assert not refused.value.permanent
     assert "refused the login" in str(refused.value)
     assert "smtp_password_file" in str(refused.value)
