@@ -64,6 +64,16 @@ class GatewayServer(BaseApplication):  # type: ignore[misc]
         return (self._app_factory or create_app)(self._config)
 
 
+def _load_shared() -> None:
+    """Imports the gateway's modules and builds its API document in the master, before the
+    workers fork, so that they share those pages (copy-on-write) instead of each loading its
+    own. Nothing here opens a channel, a socket or a thread: those stay the workers' own."""
+    from twoins.gateway.app import create_app  # noqa: F401 - loaded to be shared
+    from twoins.gateway.openapi import api_schemas
+
+    api_schemas()
+
+
 def serve(
     config: GatewayConfig,
     listen: str,
@@ -75,6 +85,8 @@ def serve(
     """Runs until SIGTERM or SIGINT; `app_factory` replaces the gateway's app (benchmarks
     measure a reference app on the very same server set-up)."""
     use_multiprocess_metrics()
+    if app_factory is None:
+        _load_shared()
     options = {
         "bind": listen,
         "workers": workers,
