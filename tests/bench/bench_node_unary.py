@@ -19,6 +19,7 @@ import grpc
 import pytest
 
 from tests.bench.echo_server import ECHO_METHOD
+from tests.bench.flames import flame_graph
 from tests.bench.report import latency_summary, record
 from tests.bench.sizes import size
 from tests.support import builders
@@ -30,13 +31,16 @@ from twoins.v1 import organisation_pb2
 CLIENT_THREADS = int(os.environ.get("BENCH_THREADS", "8"))
 DURATION_SECONDS = size(5.0, 0.3)
 MAX_CALLS = size(20_000, 200)
+FLAME_SECONDS = size(3.0, 0.1)
 
 
-def run_load(call: Callable[[], None], threads: int = CLIENT_THREADS) -> tuple[float, list[float]]:
-    """Calls `call` from `threads` threads for DURATION_SECONDS (at most MAX_CALLS calls);
+def run_load(
+    call: Callable[[], None], threads: int = CLIENT_THREADS, duration: float = DURATION_SECONDS
+) -> tuple[float, list[float]]:
+    """Calls `call` from `threads` threads for `duration` seconds (at most MAX_CALLS calls);
     returns calls per second and every call's latency."""
     latencies: list[list[float]] = [[] for _ in range(threads)]
-    deadline = time.monotonic() + DURATION_SECONDS
+    deadline = time.monotonic() + duration
     budget = MAX_CALLS // threads
 
     def worker(samples: list[float]) -> None:
@@ -57,7 +61,9 @@ def run_load(call: Callable[[], None], threads: int = CLIENT_THREADS) -> tuple[f
 
 
 @pytest.fixture(scope="module")
-def node_address(tmp_path_factory: pytest.TempPathFactory, identity: Identity) -> Iterator[str]:
+def node_process(
+    tmp_path_factory: pytest.TempPathFactory, identity: Identity
+) -> Iterator[tuple[str, int]]:
     """A node checking the caller's token on every call, as in production."""
     address = f"127.0.0.1:{free_port()}"
     database = tmp_path_factory.mktemp("bench") / "node.db"
@@ -86,7 +92,7 @@ def node_address(tmp_path_factory: pytest.TempPathFactory, identity: Identity) -
     )
     with grpc.insecure_channel(address) as channel:
         grpc.channel_ready_future(channel).result(timeout=60)
-    yield address
+    yield address, process.pid
     process.terminate()
     process.wait(20)
 
@@ -107,8 +113,9 @@ def echo_address() -> Iterator[str]:
 
 
 def test_unary_create_and_get_against_bare_echo(
-    node_address: str, echo_address: str, identity: Identity
+    node_process: tuple[str, int], echo_address: str, identity: Identity
 ) -> None:
+    node_address, node_pid = node_process
     request = organisation_pb2.CreateOrganisationRequest(organisation=builders.organisation())
     payload = request.SerializeToString()
     token = partial(identity.access_token, "facilitator.it-basilicata")
@@ -133,6 +140,11 @@ def test_unary_create_and_get_against_bare_echo(
         echo_rate, echo_latencies = run_load(bare_echo)
         create_rate, create_latencies = run_load(create)
         get_rate, get_latencies = run_load(get)
+        # Sampled apart from the measured runs: py-spy costs the process a little.
+        with flame_graph("node_unary_create", node_pid):
+            run_load(create, duration=FLAME_SECONDS)
+        with flame_graph("node_unary_get", node_pid):
+            run_load(get, duration=FLAME_SECONDS)
 
     reference = {"calls_per_second": round(echo_rate, 1), **latency_summary(echo_latencies)}
     record(

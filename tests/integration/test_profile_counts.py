@@ -10,6 +10,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from tests.support import builders
 from twoins.node.domain.anonymiser.generalise import generalise
 from twoins.node.domain.anonymiser.publication import k_anonymity, k_anonymity_counted
@@ -47,8 +49,17 @@ def _decisions_agree(store: NodeStore, k: int) -> int:
     return checked
 
 
-def test_counts_follow_every_change_and_decide_as_a_scan(tmp_path: Path) -> None:
-    database = Database(f"sqlite:///{tmp_path / 'node.db'}")
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Both databases a node runs on: the counts are changed by a dialect's own upsert."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'node.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+def test_counts_follow_every_change_and_decide_as_a_scan(database_url: str) -> None:
+    database = Database(database_url)
     database.upgrade()
     store = NodeStore(database)
     generator = random.Random(7)

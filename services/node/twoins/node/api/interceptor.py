@@ -24,8 +24,8 @@ REQUEST_ID_HEADER = "x-request-id"
 logger = logging.getLogger("twoins.node.rpc")
 
 
-def _request_id(context: grpc.ServicerContext) -> str:
-    for key, value in context.invocation_metadata():
+def _request_id(metadata: Any) -> str:
+    for key, value in metadata:
         if key == REQUEST_ID_HEADER and isinstance(value, str) and 0 < len(value) <= 128:
             return value
     return uuid.uuid4().hex
@@ -47,28 +47,46 @@ class NodeServerInterceptor(grpc.ServerInterceptor):  # type: ignore[type-arg]
         self._metrics = metrics
         #: Told of every verified caller (the notifier learns the region's people from it).
         self._on_caller = on_caller
+        self._wrapped: dict[str, grpc.RpcMethodHandler[Any, Any]] = {}
 
     def intercept_service(
         self,
         continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler[Any, Any] | None],
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler[Any, Any] | None:
-        handler = continuation(handler_call_details)
         method: str = handler_call_details.method
+        # gRPC asks on every call; the wrapped handler of a method is made once.
+        wrapped = self._wrapped.get(method)
+        if wrapped is not None:
+            return wrapped
+        handler = continuation(handler_call_details)
         # Health and reflection keep their own behaviour.
         if handler is None or not method.startswith("/twoins.") or handler.unary_unary is None:
             return handler
-        inner = handler.unary_unary
+        wrapped = grpc.unary_unary_rpc_method_handler(
+            self._wrap(method, handler.unary_unary),
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+        self._wrapped[method] = wrapped
+        return wrapped
+
+    def _wrap(self, method: str, inner: Callable[[Any, grpc.ServicerContext], Any]) -> Any:
+        short = method.rsplit(".", 1)[-1]  # "NeedService/PublishNeed"
+        duration_metric = (
+            self._metrics.request_duration.labels(method=short) if self._metrics else None
+        )
 
         def wrapped(request: Any, context: grpc.ServicerContext) -> Any:
-            request_id = _request_id(context)
+            metadata = context.invocation_metadata()
+            request_id = _request_id(metadata)
             token = request_id_var.set(request_id)
             started = time.perf_counter()
             outcome = "OK"
             caller = ""
             try:
                 context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id),))
-                principal = self._access.authorise(method, context.invocation_metadata())
+                principal = self._access.authorise(method, metadata)
                 caller = principal.subject if principal is not None else ""
                 if principal is not None and self._on_caller is not None:
                     self._on_caller(principal)
@@ -85,10 +103,9 @@ class NodeServerInterceptor(grpc.ServerInterceptor):  # type: ignore[type-arg]
                 context.abort_with_status(rpc_status.to_status(status))
             finally:
                 duration = time.perf_counter() - started
-                if self._metrics is not None:
-                    short = method.rsplit(".", 1)[-1]  # "NeedService/PublishNeed"
+                if self._metrics is not None and duration_metric is not None:
                     self._metrics.requests.labels(method=short, outcome=outcome).inc()
-                    self._metrics.request_duration.labels(method=short).observe(duration)
+                    duration_metric.observe(duration)
                 logger.info(
                     "rpc",
                     extra={
@@ -100,8 +117,4 @@ class NodeServerInterceptor(grpc.ServerInterceptor):  # type: ignore[type-arg]
                 )
                 request_id_var.reset(token)
 
-        return grpc.unary_unary_rpc_method_handler(
-            wrapped,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
-        )
+        return wrapped

@@ -57,11 +57,15 @@ def _configure_sqlite(engine: Engine, *, immediate: bool) -> None:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
 
+    begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # A writer takes the write lock up front, so two writers never deadlock upgrading
         # a read lock; readers start deferred and never block writers in WAL mode.
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # Straight to the driver: the statement needs none of SQLAlchemy's execution path,
+        # which cost a read a tenth of its time.
+        connection.connection.driver_connection.execute(begin)
 
 
 class Database:

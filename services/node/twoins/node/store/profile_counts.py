@@ -7,8 +7,11 @@ code: the profile is computed here without the region."""
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, case, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from twoins.node.domain.anonymiser.generalise import generalise
@@ -25,6 +28,21 @@ def _keys(organisation: Organisation) -> list[tuple[int, str]]:
     ]
 
 
+@cache
+def _upsert(dialect_name: str) -> Any:
+    """Adds each row's `change` to its count (never below 0), inserting missing rows."""
+    table = ProfileCountRow.__table__
+    dialect = sqlite if dialect_name == "sqlite" else postgresql
+    statement = dialect.insert(table).values(
+        level=bindparam("level"), key=bindparam("key"), count=bindparam("count")
+    )
+    moved = table.c.count + bindparam("change")
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.level, table.c.key],
+        set_={"count": case((moved < 0, 0), else_=moved)},
+    )
+
+
 class ProfileCounts:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -36,14 +54,16 @@ class ProfileCounts:
             delta[level_key] -= 1
         for level_key in _keys(after) if after is not None else ():
             delta[level_key] += 1
-        for (level, key), change in delta.items():
-            if change == 0:
-                continue
-            row = self._session.get(ProfileCountRow, (level, key))
-            if row is None:
-                self._session.add(ProfileCountRow(level=level, key=key, count=max(change, 0)))
-            else:
-                row.count = max(row.count + change, 0)
+        changes = [
+            {"level": level, "key": key, "count": max(change, 0), "change": change}
+            for (level, key), change in delta.items()
+            if change != 0
+        ]
+        if changes:
+            # One upsert for every level, without loading a row: the counts of one profile are
+            # the hottest rows of the region, changed by every SME added to it.
+            dialect = self._session.get_bind().dialect.name
+            self._session.execute(_upsert(dialect), changes)
 
     def count(self, level: int, key: tuple[str, ...]) -> int:
         row = self._session.get(ProfileCountRow, (level, _SEPARATOR.join(key)))

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import datetime
+from functools import cached_property
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, delete, event, func, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, event, func, select, update
 from sqlalchemy.orm import Session
 
 from twoins.node.domain.assessment import Assessment, DimensionScore, ReadinessDimension
@@ -125,6 +126,18 @@ def _organisation(row: OrganisationRow) -> Organisation:
     )
 
 
+_SELECT_BY_ID: dict[str, Any] = {}
+
+
+def _select_by_id(row_type: type[Any]) -> Any:
+    """`SELECT * FROM <table> WHERE id = :id`, built once per table."""
+    table = row_type.__table__
+    statement = _SELECT_BY_ID.get(table.name)
+    if statement is None:
+        statement = _SELECT_BY_ID[table.name] = select(table).where(table.c.id == bindparam("id"))
+    return statement
+
+
 class _EntityRepository(Generic[EntityT]):
     """Add, get and save of one aggregate stored in one row; subclasses name the row type,
     the two conversions and how a missing record is described."""
@@ -157,9 +170,8 @@ class _EntityRepository(Generic[EntityT]):
             row = self._session.get(self.row_type, entity_id, with_for_update=True)
         else:
             # A plain read needs no ORM object (identity map, change tracking): a Core row
-            # has the same attributes and costs a fraction.
-            table = self.row_type.__table__
-            row = self._session.execute(select(table).where(table.c.id == entity_id)).first()
+            # has the same attributes and costs a fraction; the statement is built once.
+            row = self._session.execute(_select_by_id(self.row_type), {"id": entity_id}).first()
         if row is None:
             raise NotFound(
                 f"{self.label} {entity_id} does not exist in this region",
@@ -707,29 +719,87 @@ class DeadLetterRepository:
 
 
 class Repositories:
-    """Every repository, bound to one transaction's session."""
+    """Every repository, bound to one transaction's session; each is made when first used (a
+    read touches one or two of them)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.organisations = OrganisationRepository(session)
-        self.assessments = AssessmentRepository(session)
-        self.business_plans = BusinessPlanRepository(session)
-        self.needs = NeedRepository(session)
-        self.expert_offers = ExpertOfferRepository(session)
-        self.idempotency = IdempotencyRepository(session)
-        self.outbox = OutboxRepository(session)
-        self.inbox = InboxRepository(session)
-        self.dead_letters = DeadLetterRepository(session)
-        self.catalogue = CatalogueRepository(session)
-        self.referrals = ReferralRepository(session)
-        self.knowledge_items = KnowledgeItemRepository(session)
-        self.audit = AuditLog(session)
-        self.disclosed_contacts = DisclosedContactRepository(session)
-        self.pending_erasures = PendingErasureRepository(session)
-        self.erasures = ErasureRepository(session)
-        self.people = PeopleRepository(session)
-        self.saved_searches = SavedSearchRepository(session)
-        self.mails = MailRepository(session)
+
+    @cached_property
+    def organisations(self) -> OrganisationRepository:
+        return OrganisationRepository(self.session)
+
+    @cached_property
+    def assessments(self) -> AssessmentRepository:
+        return AssessmentRepository(self.session)
+
+    @cached_property
+    def business_plans(self) -> BusinessPlanRepository:
+        return BusinessPlanRepository(self.session)
+
+    @cached_property
+    def needs(self) -> NeedRepository:
+        return NeedRepository(self.session)
+
+    @cached_property
+    def expert_offers(self) -> ExpertOfferRepository:
+        return ExpertOfferRepository(self.session)
+
+    @cached_property
+    def idempotency(self) -> IdempotencyRepository:
+        return IdempotencyRepository(self.session)
+
+    @cached_property
+    def outbox(self) -> OutboxRepository:
+        return OutboxRepository(self.session)
+
+    @cached_property
+    def inbox(self) -> InboxRepository:
+        return InboxRepository(self.session)
+
+    @cached_property
+    def dead_letters(self) -> DeadLetterRepository:
+        return DeadLetterRepository(self.session)
+
+    @cached_property
+    def catalogue(self) -> CatalogueRepository:
+        return CatalogueRepository(self.session)
+
+    @cached_property
+    def referrals(self) -> ReferralRepository:
+        return ReferralRepository(self.session)
+
+    @cached_property
+    def knowledge_items(self) -> KnowledgeItemRepository:
+        return KnowledgeItemRepository(self.session)
+
+    @cached_property
+    def audit(self) -> AuditLog:
+        return AuditLog(self.session)
+
+    @cached_property
+    def disclosed_contacts(self) -> DisclosedContactRepository:
+        return DisclosedContactRepository(self.session)
+
+    @cached_property
+    def pending_erasures(self) -> PendingErasureRepository:
+        return PendingErasureRepository(self.session)
+
+    @cached_property
+    def erasures(self) -> ErasureRepository:
+        return ErasureRepository(self.session)
+
+    @cached_property
+    def people(self) -> PeopleRepository:
+        return PeopleRepository(self.session)
+
+    @cached_property
+    def saved_searches(self) -> SavedSearchRepository:
+        return SavedSearchRepository(self.session)
+
+    @cached_property
+    def mails(self) -> MailRepository:
+        return MailRepository(self.session)
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Calls `callback` once this transaction committed (never if it rolls back)."""
