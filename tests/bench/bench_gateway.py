@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.bench.flames import flame_graph
 from tests.bench.report import record
 from tests.bench.sizes import size
 from tests.support.api import Caller
@@ -33,6 +34,7 @@ from twoins.common.realm_config import DEV_CONSOLE_SECRET
 
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
 DURATION_SECONDS = int(os.environ.get("BENCH_SECONDS", size("10", "1")))
+FLAME_SECONDS = size(5, 1)
 WORKERS = int(os.environ.get("BENCH_GATEWAY_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_GATEWAY_THREADS", "8"))
 REGION = "it-basilicata"
@@ -166,7 +168,7 @@ def test_authenticated_reads_through_the_gateway(
     environment = _gateway_environment(identity, node_address, identity.gateway_url)
     server_options = ["--workers", str(WORKERS), "--threads", str(THREADS)]
     with (
-        _process(node_command, node_environment, folder / "node.log"),
+        _process(node_command, node_environment, folder / "node.log") as node,
         _process(
             [*TWOINS, "gateway", "serve", "--listen", f"127.0.0.1:{gateway_port}", *server_options],
             environment,
@@ -220,6 +222,12 @@ def test_authenticated_reads_through_the_gateway(
         spent = {pid: _cpu_seconds(pid) - before[pid] for pid in workers}
         baseline = _wrk(reference_url + path, token)
         echo_chain = _wrk(chain_url + path, token)
+        # Sampled apart from the measured runs: py-spy costs the processes a little.
+        with (
+            flame_graph("gateway_read_gateway", gateway.pid, subprocesses=True),
+            flame_graph("gateway_read_node", node.pid),
+        ):
+            _wrk(gateway_url + path, token, FLAME_SECONDS)
     total = sum(spent.values()) or 1.0
     shares = sorted(round(value / total, 3) for value in spent.values())
     measured["worker_cpu_shares"] = shares  # type: ignore[assignment]

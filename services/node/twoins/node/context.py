@@ -76,10 +76,15 @@ class NodeContext:
     audit_signer: HeadSigner | None = None
     #: Checks another region's signature against the network key ring; None without one.
     signatures: SignatureCheck | None = None
-    #: The partner regions' towns, generalised in the text of what leaves the region.
-    localities: Localities = field(default_factory=partner_localities)
+    #: The partner regions' towns, generalised in the text of what leaves the region: read at
+    #: the first publication (about 16 MB a node holds only once it publishes).
+    places: Callable[[], Localities] = partner_localities
     #: Writes the mails each change tells of; None when the node sends no mail.
     notifier: Notifier | None = None
+
+    @property
+    def localities(self) -> Localities:
+        return self.places()
 
     def note_caller(self, principal: Principal) -> None:
         """Keeps who a verified token names, for mail to them: written only when new or

@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
-import jinja2
 from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -88,12 +88,22 @@ class MailRenderer:
         self._zone = ZoneInfo(_TIME_ZONES.get(country, "UTC"))
         self._translations: dict[str, NullTranslations] = {}
         self._lock = threading.Lock()
-        self._environment = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(_HERE / "templates"),
-            autoescape=jinja2.select_autoescape(["html"]),
-            undefined=jinja2.StrictUndefined,
-            keep_trailing_newline=True,
-        )
+        self._environment: Any = None
+
+    def _templates(self) -> Any:
+        """The templates' environment, made at the first mail: Jinja costs a node about 9 MB,
+        and a region may send none for days."""
+        import jinja2
+
+        with self._lock:
+            if self._environment is None:
+                self._environment = jinja2.Environment(
+                    loader=jinja2.FileSystemLoader(_HERE / "templates"),
+                    autoescape=jinja2.select_autoescape(["html"]),
+                    undefined=jinja2.StrictUndefined,
+                    keep_trailing_newline=True,
+                )
+            return self._environment
 
     def translations(self, language: str) -> NullTranslations:
         with self._lock:
@@ -174,9 +184,12 @@ class MailRenderer:
             "unsubscribe_text": self._fill(language, unsubscribe, {"link": ""}).strip(" :"),
             "unsubscribe_link": unsubscribe_link,
         }
+        templates = self._templates()
+        from jinja2 import TemplateError  # loaded by _templates()
+
         try:
-            plain = self._environment.get_template("mail.txt").render(context)
-            html = self._environment.get_template("mail.html").render(context)
-        except jinja2.TemplateError as error:
+            plain = templates.get_template("mail.txt").render(context)
+            html = templates.get_template("mail.html").render(context)
+        except TemplateError as error:
             raise RenderError(f"the {kind.name} mail failed to render: {error}") from None
         return RenderedMail(subject.replace("\n", " ").strip(), plain, html)
