@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
+import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nats
@@ -21,8 +24,12 @@ from twoins.cli.broker import (
     wait_healthy,
 )
 from twoins.cli.edge import (
+    ROUTE_USER,
+    ClusterMember,
     LeafAccess,
     ensure_edge_streams,
+    hub_cluster_environment,
+    hub_cluster_files,
     hub_environment,
     hub_files,
     leaf_environment,
@@ -49,16 +56,25 @@ class NatsServer:
     environment: dict[str, str]
     log_path: Path | None = None
     process: subprocess.Popen[bytes] | None = None
+    #: The server's folder name in a topology (hub-0, it-basilicata, ...): its server name in
+    #: a clustered hub.
+    name: str = ""
 
     def password(self, user: str) -> str:
         return self.passwords[user]
 
     def start(self) -> None:
         """Starts the server and returns once it reports healthy."""
+        self.launch()
+        self.wait_started()
+
+    def launch(self) -> None:
         with Path(self.log_path or os.devnull).open("ab") as log:  # the child keeps its copy
             self.process = subprocess.Popen(
                 self.command, env=self.environment, stdout=subprocess.DEVNULL, stderr=log
             )
+
+    def wait_started(self) -> None:
         try:
             wait_healthy(self.monitor_port)
         except RuntimeError:
@@ -102,7 +118,7 @@ def _server(
 def edge_passwords() -> dict[str, str]:
     """Every password of the test network, by user (what each server gets is chosen from it)."""
     regions = load_network().region_ids
-    users = dict.fromkeys([*regions, "ops", "monitor", *network_users(regions)])
+    users = dict.fromkeys([*regions, "ops", "monitor", ROUTE_USER, *network_users(regions)])
     return {user: f"test-{user}-secret" for user in users}
 
 
@@ -132,10 +148,16 @@ def running_nats(store_dir: Path) -> Iterator[NatsServer]:
 
 @dataclass
 class EdgeTopology:
-    """A hub and one leaf server per region, each a real nats-server process."""
+    """A hub and one leaf server per region, each a real nats-server process. A clustered
+    hub is several servers (`hub_cluster`); `hub` is the first of them."""
 
     hub: NatsServer
     leaves: dict[str, NatsServer]
+    hub_cluster: list[NatsServer] = field(default_factory=list)
+
+    @property
+    def hub_urls(self) -> list[str]:
+        return [server.url for server in self.hub_cluster or [self.hub]]
 
 
 def _write(folder: Path, files: dict[str, str]) -> None:
@@ -145,22 +167,19 @@ def _write(folder: Path, files: dict[str, str]) -> None:
 
 
 @contextmanager
-def running_edge(folder: Path, regions: list[str]) -> Iterator[EdgeTopology]:
-    """Starts the hub, then each region's leaf, then the streams: each region's own stream
-    on its leaf, the hub's network stream sourcing them, and each leaf's mirror of it. The
-    same files and environments as `make run`: each server gets only its own secrets."""
+def running_edge(
+    folder: Path, regions: list[str], hub_servers: int = 1, leaf_host: str = "127.0.0.1"
+) -> Iterator[EdgeTopology]:
+    """Starts the hub (one server, or a cluster of `hub_servers` with the network stream kept
+    on every one), then each region's leaf, then the streams: each region's own stream on its
+    leaf, the hub's network stream sourcing them, and each leaf's mirror of it. The same files
+    and environments as `make run`: each server gets only its own secrets. The hub takes the
+    leaves' connections on `leaf_host` (another address than loopback where a test puts a
+    leaf behind a link of its own)."""
     passwords = edge_passwords()
     started: list[NatsServer] = []
     try:
-        hub_dir = folder / "hub"
-        _write(hub_dir, hub_files(regions))
-        leaf_port = free_port()
-        hub = _start(
-            hub_dir / "hub.conf",
-            passwords,
-            hub_environment(regions, passwords, hub_dir / "jetstream", leaf_port),
-        )
-        started.append(hub)
+        cluster = _start_hub(folder, regions, passwords, hub_servers, leaf_host, started)
         leaves = {}
         for region in regions:
             leaf_dir = folder / region
@@ -169,33 +188,135 @@ def running_edge(folder: Path, regions: list[str]) -> Iterator[EdgeTopology]:
                 leaf_dir / "leaf.conf",
                 {**passwords, "ops": passwords[leaf_operations_user(region)]},
                 leaf_environment(
-                    region, passwords, leaf_dir / "jetstream", f"nats://127.0.0.1:{leaf_port}"
+                    region,
+                    passwords,
+                    leaf_dir / "jetstream",
+                    [f"nats://{leaf_host}:{port}" for port in cluster.leaf_ports],
                 ),
             )
             started.append(leaves[region])
+        clustered = cluster.servers if hub_servers > 1 else []
+        topology = EdgeTopology(cluster.servers[0], leaves, clustered)
         ensure_edge_streams(
-            hub.url,
+            topology.hub_urls,
             passwords["ops"],
             {
                 region: LeafAccess(leaf.url, passwords[leaf_operations_user(region)])
                 for region, leaf in leaves.items()
             },
+            hub_replicas=hub_servers,
         )
-        yield EdgeTopology(hub, leaves)
+        yield topology
     finally:
         for server in started:
             server.stop()
 
 
-def _start(config: Path, passwords: dict[str, str], environment: dict[str, str]) -> NatsServer:
+@dataclass
+class _Hub:
+    servers: list[NatsServer]
+    leaf_ports: list[int]
+
+
+def _start_hub(
+    folder: Path,
+    regions: list[str],
+    passwords: dict[str, str],
+    size: int,
+    leaf_host: str,
+    started: list[NatsServer],
+) -> _Hub:
+    """The hub's servers, started and healthy; each added to `started` as it starts."""
+    leaf_ports = [free_port() for _ in range(size)]
+    if size == 1:
+        hub_dir = folder / "hub"
+        _write(hub_dir, hub_files(regions))
+        environment = hub_environment(
+            regions, passwords, hub_dir / "jetstream", leaf_ports[0], leaf_host
+        )
+        started.append(_start(hub_dir / "hub.conf", passwords, environment))
+        return _Hub(started[-1:], leaf_ports)
+    members = [ClusterMember(f"hub-{index}", "127.0.0.1", free_port()) for index in range(size)]
+    servers = []
+    for member, leaf_port in zip(members, leaf_ports, strict=True):
+        hub_dir = folder / member.name
+        _write(hub_dir, hub_cluster_files(regions))
+        hub = hub_environment(regions, passwords, hub_dir / "jetstream", leaf_port, leaf_host)
+        server = _prepare(
+            hub_dir / "hub-cluster.conf",
+            passwords,
+            hub_cluster_environment(member, members, hub, passwords),
+        )
+        # Started together: a server alone has no quorum to report JetStream ready.
+        server.launch()
+        servers.append(server)
+        started.append(server)
+    for server in servers:
+        server.wait_started()
+        wait_current(server.monitor_port)  # the cluster has its JetStream leader
+    return _Hub(servers, leaf_ports)
+
+
+def _prepare(config: Path, passwords: dict[str, str], environment: dict[str, str]) -> NatsServer:
     port, monitor_port = free_port(), free_port()
-    server = NatsServer(
+    return NatsServer(
         f"nats://127.0.0.1:{port}",
         monitor_port,
         passwords,
         server_command(config, port, monitor_port),
         {**os.environ, **environment},
         config.parent / "server.log",
+        name=config.parent.name,
     )
+
+
+def _start(config: Path, passwords: dict[str, str], environment: dict[str, str]) -> NatsServer:
+    server = _prepare(config, passwords, environment)
     server.start()
     return server
+
+
+def stream_leader(topology: EdgeTopology, stream: str, timeout: float = 30.0) -> str:
+    """The name of the hub server leading `stream` (a clustered hub's); asked again while the
+    cluster is between leaders and does not answer."""
+
+    async def ask() -> str:
+        client = await nats.connect(
+            topology.hub_urls, user="ops", password=topology.hub.password("ops")
+        )
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                try:
+                    info = await client.jetstream().stream_info(stream)
+                except nats.errors.TimeoutError:
+                    if time.monotonic() > deadline:
+                        raise
+                    continue
+                if info.cluster is not None and info.cluster.leader:
+                    return info.cluster.leader
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{stream} has no leader after {timeout:.0f}s")
+                await asyncio.sleep(0.2)
+        finally:
+            await client.close()
+
+    return asyncio.run(ask())
+
+
+def wait_current(monitor_port: int, timeout: float = 30.0) -> None:
+    """Waits until the server's `/healthz` says its JetStream is current: a cluster member
+    that returned has caught up with its peers' streams and consumers."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{monitor_port}/healthz", timeout=1
+            ) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the server (monitoring port {monitor_port}) is not current")
+        time.sleep(0.1)

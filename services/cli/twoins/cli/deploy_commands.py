@@ -34,6 +34,14 @@ def bus_group() -> None:
     help="REGION=nats://host:port of a region's leaf server; once per region.",
 )
 @click.option(
+    "--replicas",
+    type=click.IntRange(1, 5),
+    default=1,
+    show_default=True,
+    help="Servers of a clustered hub that keep a copy of the network stream (3 on a cluster "
+    "of three: it stays whole while one is down).",
+)
+@click.option(
     "--ops-password",
     envvar="TWOINS_NATS_OPS_PASSWORD",
     default="",
@@ -41,7 +49,11 @@ def bus_group() -> None:
     help="Password of the hub's operations user (needed with --hub).",
 )
 def streams(
-    hub_url: str, regions: tuple[str, ...], leaves: tuple[str, ...], ops_password: str
+    hub_url: str,
+    regions: tuple[str, ...],
+    leaves: tuple[str, ...],
+    replicas: int,
+    ops_password: str,
 ) -> None:
     """Create or update the regions' streams on their leaves, the hub's network stream that
     sources them with one consumer per region, and the leaves' mirrors of it.
@@ -67,7 +79,7 @@ def streams(
         leaf_access[region] = LeafAccess(url, password)
     try:
         ensure_edge_streams(
-            hub_url or None, ops_password or None, leaf_access, list(regions) or None
+            hub_url or None, ops_password or None, leaf_access, list(regions) or None, replicas
         )
     except Exception as error:
         raise click.ClickException(

@@ -35,6 +35,8 @@ from twoins.common.stream import (
 
 DEPLOY = Path(__file__).resolve().parents[4] / "deploy" / "nats"
 HUB = "nats-hub"
+#: The user the servers of a clustered hub join each other's routes as.
+ROUTE_USER = "route"
 #: Where the hub listens for the leaves' connections (loopback only).
 HUB_LEAF_PORT = 7422
 #: A region's leaf listens on the hub's client and monitoring ports plus this and its index.
@@ -86,7 +88,10 @@ def _write(folder: Path, files: dict[str, str]) -> None:
 
 
 def _ensure(
-    url: str, ops_password: str, configs: list[object], mirror_consumers: Sequence[str] = ()
+    url: str | list[str],
+    ops_password: str,
+    configs: list[object],
+    mirror_consumers: Sequence[str] = (),
 ) -> None:
     async def run() -> None:
         client = await nats.connect(url, user="ops", password=ops_password, connect_timeout=5)
@@ -111,10 +116,11 @@ class LeafAccess:
 
 
 def ensure_edge_streams(
-    hub_url: str | None,
+    hub_url: str | list[str] | None,
     hub_ops_password: str | None,
     leaves: dict[str, LeafAccess],
     hub_regions: list[str] | None = None,
+    hub_replicas: int = 1,
 ) -> None:
     """Each region's stream on its leaf, the hub's network stream sourcing the regions (those
     of `hub_regions`, else of the leaves) with one consumer per region for its mirror, and
@@ -127,7 +133,7 @@ def ensure_edge_streams(
         if not hub_ops_password:
             raise ValueError("the hub's operations password is needed to make its stream")
         regions = hub_regions or list(leaves)
-        _ensure(hub_url, hub_ops_password, [hub_stream_config(regions)], regions)
+        _ensure(hub_url, hub_ops_password, [hub_stream_config(regions, hub_replicas)], regions)
     for region, leaf in leaves.items():
         _ensure(leaf.url, leaf.ops_password, [network_mirror_config(region)])
 
@@ -154,28 +160,77 @@ def _secrets(passwords: dict[str, str], users: list[str]) -> dict[str, str]:
 
 
 def hub_environment(
-    regions: list[str], passwords: dict[str, str], store_dir: Path, leaf_port: int
+    regions: list[str],
+    passwords: dict[str, str],
+    store_dir: Path,
+    leaf_port: int,
+    leaf_host: str = "127.0.0.1",
 ) -> dict[str, str]:
     """The hub's environment: its store, its leaf port and only the passwords it checks."""
     return {
         "TWOINS_NATS_STORE_DIR": str(store_dir),
-        "TWOINS_NATS_LEAF_HOST": "127.0.0.1",
+        "TWOINS_NATS_LEAF_HOST": leaf_host,
         "TWOINS_NATS_LEAF_PORT": str(leaf_port),
         **_secrets(passwords, hub_users(regions)),
     }
 
 
-def leaf_environment(
-    region: str, passwords: dict[str, str], store_dir: Path, hub_leaf_url: str
+@dataclass(frozen=True)
+class ClusterMember:
+    """One server of a clustered hub: its name and the address other servers route to."""
+
+    name: str
+    route_host: str
+    route_port: int
+
+
+def hub_cluster_files(regions: list[str]) -> dict[str, str]:
+    """A clustered hub server's configuration files: the hub's, and hub-cluster.conf."""
+    return {
+        **hub_files(regions),
+        "hub-cluster.conf": (DEPLOY / "hub-cluster.conf").read_text(encoding="utf-8"),
+    }
+
+
+def hub_cluster_environment(
+    member: ClusterMember,
+    cluster: list[ClusterMember],
+    hub: dict[str, str],
+    passwords: dict[str, str],
 ) -> dict[str, str]:
-    """A region leaf's environment: its region's passwords and no other region's."""
-    host = hub_leaf_url.removeprefix("nats://")
+    """One cluster server's environment: the hub's (`hub`, from `hub_environment`), its name,
+    where it takes routes, every server's route and the password the servers share."""
+    password = passwords[ROUTE_USER]
+    routes = ", ".join(
+        f"nats://{ROUTE_USER}:{password}@{other.route_host}:{other.route_port}" for other in cluster
+    )
+    return {
+        **hub,
+        "TWOINS_NATS_SERVER_NAME": member.name,
+        "TWOINS_NATS_CLUSTER_HOST": member.route_host,
+        "TWOINS_NATS_CLUSTER_PORT": str(member.route_port),
+        "TWOINS_NATS_CLUSTER_ROUTES": f"[{routes}]",
+        password_variable(ROUTE_USER): password,
+    }
+
+
+def leaf_environment(
+    region: str, passwords: dict[str, str], store_dir: Path, hub_leaf_url: str | list[str]
+) -> dict[str, str]:
+    """A region leaf's environment: its region's passwords and no other region's. A clustered
+    hub is given as the list of its servers' leaf URLs; the leaf moves to another of them
+    when the one it is joined to goes down."""
+    credentials = f"{leaf_user(region)}:{passwords[leaf_user(region)]}@"
+    urls = [
+        "nats://" + credentials + url.removeprefix("nats://")
+        for url in ([hub_leaf_url] if isinstance(hub_leaf_url, str) else hub_leaf_url)
+    ]
     return {
         "TWOINS_NATS_STORE_DIR": str(store_dir),
         "TWOINS_NATS_SERVER_NAME": leaf_name(region),
         "TWOINS_NATS_DOMAIN": region,
-        "TWOINS_NATS_HUB_LEAF_URL": f"nats://{leaf_user(region)}:"
-        f"{passwords[leaf_user(region)]}@{host}",
+        # The server reads a bracketed list in a variable as a list of URLs.
+        "TWOINS_NATS_HUB_LEAF_URL": urls[0] if len(urls) == 1 else f"[{', '.join(urls)}]",
         **_secrets(passwords, leaf_users(region)),
     }
 

@@ -92,13 +92,15 @@ def regional_stream_config(region: str) -> StreamConfig:
     )
 
 
-def hub_stream_config(regions: list[str]) -> StreamConfig:
+def hub_stream_config(regions: list[str], replicas: int = 1) -> StreamConfig:
     """On the hub: the network stream, sourcing each region's stream from its leaf's domain
     through the region's account. The filter takes only the region's own subjects, whatever
-    its stream holds."""
+    its stream holds. On a clustered hub `replicas` servers keep a copy of every message (3
+    keeps it while any one server is down); the regions' mirror consumers inherit it."""
     return StreamConfig(
         name=STREAM_NAME,
         subjects=[],
+        num_replicas=replicas,
         retention=RetentionPolicy.LIMITS,
         storage=StorageType.FILE,
         discard=DiscardPolicy.OLD,

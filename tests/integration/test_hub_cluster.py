@@ -1,0 +1,144 @@
+"""A clustered hub: three nats-server processes forming one JetStream cluster, the network
+stream kept on all three (`replicas: 3`), each region's leaf joined to the cluster with every
+server's URL. While regions publish, the server leading the network stream is killed with
+SIGKILL, then, after it returns, the new leader: every acknowledged event reaches every other
+region, once."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.integration.test_edge_topology import node_on_leaf
+from tests.integration.test_exchange import publish_need, wait_until
+from tests.support.nats import EdgeTopology, NatsServer, running_edge, stream_leader, wait_current
+from twoins.cli.node_client import NodeClient
+from twoins.common.stream import STREAM_NAME
+from twoins.node.server import NodeServer
+from twoins.node.store.tables import CatalogueNeedRow, InboxRow, OutboxRow
+
+REGIONS = ["it-basilicata", "gr-attica", "mt-isla"]
+ORIGINS = ["it-basilicata", "mt-isla"]
+NEEDS_PER_ORIGIN = 30
+
+
+@pytest.fixture
+def clustered(tmp_path: Path) -> Iterator[tuple[EdgeTopology, dict[str, NodeServer]]]:
+    with running_edge(tmp_path / "nats", REGIONS, hub_servers=3) as topology:
+        nodes: dict[str, NodeServer] = {}
+        try:
+            for region in REGIONS:
+                nodes[region] = node_on_leaf(
+                    topology.leaves[region], region, tmp_path / f"{region}.db"
+                )
+            yield topology, nodes
+        finally:
+            for node in nodes.values():
+                node.stop(grace=1)
+
+
+def _arrived(receiver: NodeServer, need_ids: list[str]) -> int:
+    with receiver.database.reading() as session:
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(CatalogueNeedRow)
+                .where(CatalogueNeedRow.need_id.in_(need_ids))
+            )
+            or 0
+        )
+
+
+def _applied_publications(receiver: NodeServer, origin: str) -> int:
+    with receiver.database.reading() as session:
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(InboxRow)
+                .where(InboxRow.subject.like(f"%.{origin}.need.published"))
+            )
+            or 0
+        )
+
+
+def _unpublished(node: NodeServer) -> int:
+    with node.database.reading() as session:
+        return int(
+            session.scalar(
+                select(func.count()).select_from(OutboxRow).where(OutboxRow.publish_time.is_(None))
+            )
+            or 0
+        )
+
+
+def _kill_the_leader(topology: EdgeTopology) -> tuple[NatsServer, float]:
+    """SIGKILLs the server leading the network stream, waits, starts it again and waits until
+    it is current with the cluster; returns it with the seconds it was away."""
+    leader_name = stream_leader(topology, STREAM_NAME)
+    leader = next(s for s in topology.hub_cluster if s.name == leader_name)
+    started = time.monotonic()
+    leader.kill()
+    time.sleep(2.0)
+    leader.restart()
+    wait_current(leader.monitor_port, timeout=60)
+    return leader, time.monotonic() - started
+
+
+def test_every_acknowledged_event_reaches_every_region_once_while_hub_servers_die(
+    clustered: tuple[EdgeTopology, dict[str, NodeServer]],
+) -> None:
+    topology, nodes = clustered
+    published: dict[str, list[str]] = {origin: [] for origin in ORIGINS}
+    failures: list[BaseException] = []
+
+    def publish(origin: str) -> None:
+        try:
+            with NodeClient(nodes[origin].address) as client:
+                for _ in range(NEEDS_PER_ORIGIN):
+                    published[origin].append(publish_need(client).id)
+                    time.sleep(0.05)
+        except BaseException as error:  # reported by the test below
+            failures.append(error)
+
+    writers = [threading.Thread(target=publish, args=(origin,)) for origin in ORIGINS]
+    for writer in writers:
+        writer.start()
+    wait_until(lambda: sum(map(len, published.values())) >= NEEDS_PER_ORIGIN // 2, timeout=60)
+    first, first_away = _kill_the_leader(topology)
+    second, second_away = _kill_the_leader(topology)
+    for writer in writers:
+        writer.join(120)
+    assert not failures, failures
+    # Every publication was acknowledged to its caller while the hub's servers died.
+    assert all(len(ids) == NEEDS_PER_ORIGIN for ids in published.values())
+
+    expected = [
+        (nodes[receiver], published[origin])
+        for receiver in REGIONS
+        for origin in ORIGINS
+        if origin != receiver
+    ]
+    started = time.monotonic()
+    wait_until(lambda: all(_arrived(node, ids) == len(ids) for node, ids in expected), timeout=120)
+    caught_up = time.monotonic() - started
+    for origin in ORIGINS:
+        assert _unpublished(nodes[origin]) == 0
+    doubled = {
+        (receiver, origin): _applied_publications(nodes[receiver], origin) - NEEDS_PER_ORIGIN
+        for receiver in REGIONS
+        for origin in ORIGINS
+        if origin != receiver
+    }
+    print(
+        f"\nclustered hub: killed {first.name} ({first_away:.1f}s away) then {second.name} "
+        f"({second_away:.1f}s away); {NEEDS_PER_ORIGIN * len(ORIGINS)} needs published, "
+        f"all at every other region {caught_up:.1f}s after the last was acknowledged; "
+        f"applied twice: {sum(doubled.values())}"
+    )
+    assert first.name != second.name  # the leadership moved, and the second kill followed it
+    assert all(extra == 0 for extra in doubled.values()), doubled
