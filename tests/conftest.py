@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -23,7 +20,7 @@ from tests.support.postgres import (
     PostgresServer,
     PostgresUnavailable,
     free_port,
-    running_postgres,
+    throwaway_postgres,
 )
 from twoins.node.server import NodeServer
 
@@ -34,17 +31,13 @@ def postgres() -> Iterator[PostgresServer | str]:
     if url := os.environ.get("TWOINS_TEST_POSTGRES_URL"):
         yield url
         return
-    # Not under pytest's tmp folder: that is private to root, and the server runs as postgres.
-    base_dir = Path(tempfile.mkdtemp(prefix="twoins-postgres-"))
     try:
-        with running_postgres(base_dir) as server:
+        with throwaway_postgres() as server:
             yield server
     except PostgresUnavailable as error:
         if os.environ.get("CI"):
             raise
         pytest.skip(str(error))
-    finally:
-        shutil.rmtree(base_dir, ignore_errors=True)
 
 
 @pytest.fixture

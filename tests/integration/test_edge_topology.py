@@ -23,13 +23,14 @@ from twoins.node.server import NodeServer, build_server
 ORIGIN, RECEIVER = "it-basilicata", "gr-attica"
 
 
-def node_on_leaf(leaf: NatsServer, region: str, database: Path) -> NodeServer:
+def node_on_leaf(leaf: NatsServer, region: str, database: Path | str) -> NodeServer:
+    """A node on its region's leaf; `database` is a SQLite file or a database URL."""
     config = load_node_config(
         region_id=region,
         overrides={
             "listen": "127.0.0.1:0",
             "allow_unauthenticated": True,
-            "database_url": f"sqlite:///{database}",
+            "database_url": database if isinstance(database, str) else f"sqlite:///{database}",
             "shutdown_grace_seconds": 1,
             "k_anonymity": 1,
             "nats_url": leaf.url,

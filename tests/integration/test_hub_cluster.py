@@ -2,7 +2,7 @@
 stream kept on all three (`replicas: 3`), each region's leaf joined to the cluster with every
 server's URL. While regions publish, the server leading the network stream is killed with
 SIGKILL, then, after it returns, the new leader: every acknowledged event reaches every other
-region, once."""
+region, once. The same while a node's PostgreSQL crashes and starts again under load."""
 
 from __future__ import annotations
 
@@ -11,12 +11,14 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import grpc
 import pytest
 from sqlalchemy import func, select
 
 from tests.integration.test_edge_topology import node_on_leaf
 from tests.integration.test_exchange import publish_need, wait_until
 from tests.support.nats import EdgeTopology, NatsServer, running_edge, stream_leader, wait_current
+from tests.support.postgres import throwaway_postgres
 from twoins.cli.node_client import NodeClient
 from twoins.common.stream import STREAM_NAME
 from twoins.node.server import NodeServer
@@ -142,3 +144,77 @@ def test_every_acknowledged_event_reaches_every_region_once_while_hub_servers_di
     )
     assert first.name != second.name  # the leadership moved, and the second kill followed it
     assert all(extra == 0 for extra in doubled.values()), doubled
+
+
+def _count_published(node: NodeServer) -> int:
+    with node.database.reading() as session:
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(OutboxRow)
+                .where(OutboxRow.subject.like("%.need.published"))
+            )
+            or 0
+        )
+
+
+def test_a_node_database_crash_under_load_loses_and_repeats_nothing(tmp_path: Path) -> None:
+    """The origin's PostgreSQL crashes while it takes publications, then the receiver's while
+    it applies them: writes in flight are refused (never acknowledged and lost), every
+    acknowledged publication reaches the receiver, each applied once."""
+    origin, receiver = "it-basilicata", "gr-attica"
+    with (
+        running_edge(tmp_path / "nats", [origin, receiver], hub_servers=3) as topology,
+        throwaway_postgres() as origin_database,
+        throwaway_postgres() as receiver_database,
+    ):
+        databases = {origin: origin_database, receiver: receiver_database}
+        nodes = {
+            region: node_on_leaf(
+                topology.leaves[region], region, databases[region].create_database()
+            )
+            for region in (origin, receiver)
+        }
+        acknowledged: list[str] = []
+        refused: list[str] = []
+        try:
+
+            def publish() -> None:
+                with NodeClient(nodes[origin].address) as client:
+                    deadline = time.monotonic() + 90
+                    while len(acknowledged) < NEEDS_PER_ORIGIN and time.monotonic() < deadline:
+                        try:
+                            acknowledged.append(publish_need(client).id)
+                        except grpc.RpcError as error:
+                            refused.append(error.code().name)
+                            time.sleep(0.1)
+                        time.sleep(0.05)
+
+            writer = threading.Thread(target=publish)
+            writer.start()
+            for region in (origin, receiver):
+                wait_until(lambda: len(acknowledged) >= len(refused) + 5, timeout=60)
+                databases[region].crash()
+                time.sleep(1.5)
+                databases[region].start()
+            writer.join(120)
+            assert len(acknowledged) == NEEDS_PER_ORIGIN
+            wait_until(lambda: _arrived(nodes[receiver], acknowledged) == len(acknowledged), 60)
+            # Whatever the origin committed (a publication whose answer was lost included)
+            # is sent, and applied once.
+            wait_until(lambda: _unpublished(nodes[origin]) == 0, timeout=30)
+            published = _count_published(nodes[origin])
+            wait_until(
+                lambda: _applied_publications(nodes[receiver], origin) >= published, timeout=30
+            )
+            applied = _applied_publications(nodes[receiver], origin)
+            print(
+                f"\nPostgreSQL crashed under the origin, then under the receiver: "
+                f"{len(acknowledged)} publications acknowledged, {len(refused)} calls refused "
+                f"({', '.join(sorted(set(refused)))}), {published} published, {applied} applied"
+            )
+            assert published >= len(acknowledged)
+            assert applied == published
+        finally:
+            for node in nodes.values():
+                node.stop(grace=1)

@@ -9,6 +9,7 @@ import random
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -72,10 +73,15 @@ def _as_postgres_user(command: list[str]) -> list[str]:
 
 
 class PostgresServer:
-    def __init__(self, port: int, data_dir: Path, bin_dir: Path) -> None:
+    """A PostgreSQL server process on a data folder of its own; it can be crashed and started
+    again on the same data, as a database host that loses power would be."""
+
+    def __init__(self, port: int, data_dir: Path, bin_dir: Path, log: Path | None = None) -> None:
         self.port = port
         self.data_dir = data_dir
         self.bin_dir = bin_dir
+        self.log = log or data_dir.parent / "postgres.log"
+        self.process: subprocess.Popen[bytes] | None = None
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
@@ -86,6 +92,63 @@ class PostgresServer:
         with psycopg.connect(self.url(), autocommit=True) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
+
+    def start(self) -> None:
+        """Starts the server and returns once it takes connections."""
+        with self.log.open("ab") as log:  # the child keeps its copy
+            self.process = subprocess.Popen(
+                _as_postgres_user(
+                    [
+                        str(self.bin_dir / "postgres"),
+                        "-D",
+                        str(self.data_dir),
+                        "-p",
+                        str(self.port),
+                        "-h",
+                        "127.0.0.1",
+                        "-k",
+                        str(self.data_dir.parent),
+                        "-c",
+                        "fsync=off",
+                    ]
+                ),
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                psycopg.connect(self.url(), connect_timeout=1).close()
+                return
+            except psycopg.OperationalError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"PostgreSQL did not start: {self.log.read_text()[-2000:]}"
+                    ) from None
+                time.sleep(0.1)
+
+    def crash(self) -> None:
+        """Stops every server process at once, without a checkpoint (`pg_ctl stop -m
+        immediate`): the next start recovers from the write-ahead log."""
+        subprocess.run(
+            _as_postgres_user(
+                [str(self.bin_dir / "pg_ctl"), "stop", "-D", str(self.data_dir), "-m", "immediate"]
+            ),
+            check=True,
+            capture_output=True,
+        )
+        if self.process is not None:
+            self.process.wait(15)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 @contextmanager
@@ -114,47 +177,21 @@ def running_postgres(base_dir: Path) -> Iterator[PostgresServer]:
         check=True,
         capture_output=True,
     )
-    port = free_port()
-    log = base_dir / "postgres.log"
-    log_file = log.open("wb")
-    server = subprocess.Popen(
-        _as_postgres_user(
-            [
-                str(bin_dir / "postgres"),
-                "-D",
-                str(data_dir),
-                "-p",
-                str(port),
-                "-h",
-                "127.0.0.1",
-                "-k",
-                str(base_dir),
-                "-c",
-                "fsync=off",
-            ]
-        ),
-        stdout=subprocess.DEVNULL,
-        stderr=log_file,
-    )
-    instance = PostgresServer(port, data_dir, bin_dir)
+    instance = PostgresServer(free_port(), data_dir, bin_dir, base_dir / "postgres.log")
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                psycopg.connect(instance.url(), connect_timeout=1).close()
-                break
-            except psycopg.OperationalError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"PostgreSQL did not start: {log.read_text()[-2000:]}"
-                    ) from None
-                time.sleep(0.1)
+        instance.start()
         yield instance
     finally:
-        server.terminate()
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log_file.close()
+        instance.stop()
+
+
+@contextmanager
+def throwaway_postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of its own, in a temporary folder that goes with it (not pytest's:
+    that is private to root, and the server runs as postgres)."""
+    base_dir = Path(tempfile.mkdtemp(prefix="twoins-postgres-"))
+    try:
+        with running_postgres(base_dir) as server:
+            yield server
+    finally:
+        shutil.rmtree(base_dir, ignore_errors=True)

@@ -97,9 +97,12 @@ class NodeServerInterceptor(grpc.ServerInterceptor):  # type: ignore[type-arg]
                 outcome = grpc_code(status).name
                 context.abort_with_status(rpc_status.to_status(status))
             except Exception as error:
-                logger.exception("unexpected error", extra={"method": method})
                 status = status_for_unexpected(error)
                 outcome = grpc_code(status).name
+                if outcome == "UNAVAILABLE":  # the database is down or read-only: no bug
+                    logger.warning("request refused: %s", status.message, extra={"method": method})
+                else:
+                    logger.exception("unexpected error", extra={"method": method})
                 context.abort_with_status(rpc_status.to_status(status))
             finally:
                 duration = time.perf_counter() - started

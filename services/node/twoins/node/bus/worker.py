@@ -20,6 +20,7 @@ import nats
 from nats.aio.client import Client
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
+from sqlalchemy.exc import OperationalError
 
 from twoins.common.broker_config import inbox_prefix
 from twoins.common.envelope import SUBJECT_PREFIX, heartbeat_subject, wrap
@@ -163,6 +164,13 @@ class BusWorker:
                 await loop(js)
             except asyncio.CancelledError:
                 raise
+            except OperationalError as error:
+                # The database is down or restarting: nothing to debug here, only to wait.
+                logger.warning(
+                    f"bus {name} paused: the node's database is unavailable; retrying in 1 s",
+                    extra={"error": _first_line(error)},
+                )
+                await asyncio.sleep(1)
             except Exception:
                 logger.exception(f"bus {name} failed; restarting it in 1 s")
                 await asyncio.sleep(1)
@@ -297,9 +305,16 @@ class BusWorker:
                         for message in messages
                     ],
                 )
-            except Exception:
+            except Exception as error:
                 # Nothing of the batch was committed: ask for it again shortly.
-                logger.exception("applying events failed; they will come again")
+                if isinstance(error, OperationalError):
+                    logger.warning(
+                        "applying events paused: the node's database is unavailable; "
+                        "they will come again",
+                        extra={"error": _first_line(error)},
+                    )
+                else:
+                    logger.exception("applying events failed; they will come again")
                 for message in messages:
                     await message.nak(delay=1)
                 await asyncio.sleep(1)
@@ -313,3 +328,8 @@ class BusWorker:
                     if reason:
                         self._metrics.dead_letters.labels(reason=reason).inc()
                 await message.ack()
+
+
+def _first_line(error: OperationalError) -> str:
+    """What the database driver said, without the statement and its parameters."""
+    return str(error.orig or error).strip().split("\n", 1)[0]
