@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need when they are missing: PostgreSQL (server),
 # Java and Maven (Keycloak is fetched from Maven Central and runs on Java 17+), Prometheus
-# (promtool and the monitoring test), wrk (benchmarks), Chromium (the console's browser tests).
+# (promtool and the monitoring test), wrk (benchmarks), Chromium (the console's browser tests),
+# iproute2 and nftables (the partition tests' network namespaces, cut and lossy links).
 set -euo pipefail
 
 missing=()
@@ -12,6 +13,8 @@ command -v wrk >/dev/null || missing+=(wrk)
 command -v promtool >/dev/null || missing+=(prometheus)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
+command -v ip >/dev/null || missing+=(iproute2)
+command -v nft >/dev/null || missing+=(nftables)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "==> system packages present"

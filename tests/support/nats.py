@@ -11,10 +11,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import nats
 from nats.aio.client import Client
 
+from tests.support.netns import Namespace
 from tests.support.postgres import free_port
 from twoins.cli.broker import (
     CONFIG,
@@ -74,9 +76,13 @@ class NatsServer:
                 self.command, env=self.environment, stdout=subprocess.DEVNULL, stderr=log
             )
 
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).hostname or "127.0.0.1"
+
     def wait_started(self) -> None:
         try:
-            wait_healthy(self.monitor_port)
+            wait_healthy(self.monitor_port, host=self.host)
         except RuntimeError:
             self.stop()
             raise
@@ -166,37 +172,57 @@ def _write(folder: Path, files: dict[str, str]) -> None:
         (folder / name).write_text(text, encoding="utf-8")
 
 
+@dataclass(frozen=True)
+class LeafPlacement:
+    """A region's leaf run inside a test namespace instead of on loopback: it listens on
+    `host` (the namespace's end of a link) and joins the hub at `hub_leaf_url` (through
+    another link of the test's)."""
+
+    namespace: Namespace
+    host: str
+    hub_leaf_url: str
+
+
 @contextmanager
 def running_edge(
-    folder: Path, regions: list[str], hub_servers: int = 1, leaf_host: str = "127.0.0.1"
+    folder: Path,
+    regions: list[str],
+    hub_servers: int = 1,
+    hub_leaf_port: int | None = None,
+    placements: dict[str, LeafPlacement] | None = None,
 ) -> Iterator[EdgeTopology]:
     """Starts the hub (one server, or a cluster of `hub_servers` with the network stream kept
     on every one), then each region's leaf, then the streams: each region's own stream on its
     leaf, the hub's network stream sourcing them, and each leaf's mirror of it. The same files
-    and environments as `make run`: each server gets only its own secrets. The hub takes the
-    leaves' connections on `leaf_host` (another address than loopback where a test puts a
-    leaf behind a link of its own)."""
+    and environments as `make run`: each server gets only its own secrets. A single hub takes
+    the leaves on `hub_leaf_port` when given (a test relaying to it needs it beforehand); the
+    leaves of `placements` run where those say."""
     passwords = edge_passwords()
+    placements = placements or {}
     started: list[NatsServer] = []
     try:
-        cluster = _start_hub(folder, regions, passwords, hub_servers, leaf_host, started)
+        leaf_ports = [hub_leaf_port or free_port()] + [free_port() for _ in range(hub_servers - 1)]
+        cluster = _start_hub(folder, regions, passwords, leaf_ports, started)
         leaves = {}
         for region in regions:
             leaf_dir = folder / region
             _write(leaf_dir, leaf_files(region))
-            leaves[region] = _start(
+            placement = placements.get(region)
+            hub_urls = (
+                [placement.hub_leaf_url]
+                if placement
+                else [f"nats://127.0.0.1:{port}" for port in leaf_ports]
+            )
+            leaves[region] = _prepare(
                 leaf_dir / "leaf.conf",
                 {**passwords, "ops": passwords[leaf_operations_user(region)]},
-                leaf_environment(
-                    region,
-                    passwords,
-                    leaf_dir / "jetstream",
-                    [f"nats://{leaf_host}:{port}" for port in cluster.leaf_ports],
-                ),
+                leaf_environment(region, passwords, leaf_dir / "jetstream", hub_urls),
+                placement,
             )
             started.append(leaves[region])
-        clustered = cluster.servers if hub_servers > 1 else []
-        topology = EdgeTopology(cluster.servers[0], leaves, clustered)
+            leaves[region].start()
+        clustered = cluster if hub_servers > 1 else []
+        topology = EdgeTopology(cluster[0], leaves, clustered)
         ensure_edge_streams(
             topology.hub_urls,
             passwords["ops"],
@@ -212,36 +238,27 @@ def running_edge(
             server.stop()
 
 
-@dataclass
-class _Hub:
-    servers: list[NatsServer]
-    leaf_ports: list[int]
-
-
 def _start_hub(
     folder: Path,
     regions: list[str],
     passwords: dict[str, str],
-    size: int,
-    leaf_host: str,
+    leaf_ports: list[int],
     started: list[NatsServer],
-) -> _Hub:
-    """The hub's servers, started and healthy; each added to `started` as it starts."""
-    leaf_ports = [free_port() for _ in range(size)]
-    if size == 1:
+) -> list[NatsServer]:
+    """The hub's servers (one per leaf port), started and healthy; each added to `started`
+    as it starts."""
+    if len(leaf_ports) == 1:
         hub_dir = folder / "hub"
         _write(hub_dir, hub_files(regions))
-        environment = hub_environment(
-            regions, passwords, hub_dir / "jetstream", leaf_ports[0], leaf_host
-        )
+        environment = hub_environment(regions, passwords, hub_dir / "jetstream", leaf_ports[0])
         started.append(_start(hub_dir / "hub.conf", passwords, environment))
-        return _Hub(started[-1:], leaf_ports)
-    members = [ClusterMember(f"hub-{index}", "127.0.0.1", free_port()) for index in range(size)]
+        return started[-1:]
+    members = [ClusterMember(f"hub-{index}", "127.0.0.1", free_port()) for index in leaf_ports]
     servers = []
     for member, leaf_port in zip(members, leaf_ports, strict=True):
         hub_dir = folder / member.name
         _write(hub_dir, hub_cluster_files(regions))
-        hub = hub_environment(regions, passwords, hub_dir / "jetstream", leaf_port, leaf_host)
+        hub = hub_environment(regions, passwords, hub_dir / "jetstream", leaf_port)
         server = _prepare(
             hub_dir / "hub-cluster.conf",
             passwords,
@@ -254,16 +271,23 @@ def _start_hub(
     for server in servers:
         server.wait_started()
         wait_current(server.monitor_port)  # the cluster has its JetStream leader
-    return _Hub(servers, leaf_ports)
+    return servers
 
 
-def _prepare(config: Path, passwords: dict[str, str], environment: dict[str, str]) -> NatsServer:
+def _prepare(
+    config: Path,
+    passwords: dict[str, str],
+    environment: dict[str, str],
+    placement: LeafPlacement | None = None,
+) -> NatsServer:
+    host = placement.host if placement else "127.0.0.1"
     port, monitor_port = free_port(), free_port()
+    command = server_command(config, port, monitor_port, host)
     return NatsServer(
-        f"nats://127.0.0.1:{port}",
+        f"nats://{host}:{port}",
         monitor_port,
         passwords,
-        server_command(config, port, monitor_port),
+        placement.namespace.command(command) if placement else command,
         {**os.environ, **environment},
         config.parent / "server.log",
         name=config.parent.name,

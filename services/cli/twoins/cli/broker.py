@@ -66,13 +66,16 @@ def server_environment(passwords: dict[str, str], store_dir: Path) -> dict[str, 
     }
 
 
-def server_command(config: Path, port: int, monitor_port: int) -> list[str]:
+def server_command(
+    config: Path, port: int, monitor_port: int, host: str = "127.0.0.1"
+) -> list[str]:
+    """The server on `host` (client and monitoring ports), loopback unless said otherwise."""
     return [
         nats_server_binary(),
         "-c",
         str(config),
         "-a",
-        "127.0.0.1",
+        host,
         "-p",
         str(port),
         "-m",
@@ -80,19 +83,19 @@ def server_command(config: Path, port: int, monitor_port: int) -> list[str]:
     ]
 
 
-def is_healthy(monitor_port: int) -> bool:
+def is_healthy(monitor_port: int, host: str = "127.0.0.1") -> bool:
     try:
         with urllib.request.urlopen(
-            f"http://127.0.0.1:{monitor_port}/healthz?js-enabled-only=true", timeout=1
+            f"http://{host}:{monitor_port}/healthz?js-enabled-only=true", timeout=1
         ) as response:
             return bool(response.status == 200)
     except OSError:
         return False
 
 
-def wait_healthy(monitor_port: int, timeout: float = 20.0) -> None:
+def wait_healthy(monitor_port: int, timeout: float = 20.0, host: str = "127.0.0.1") -> None:
     deadline = time.monotonic() + timeout
-    while not is_healthy(monitor_port):
+    while not is_healthy(monitor_port, host):
         if time.monotonic() > deadline:
             raise RuntimeError(
                 f"nats-server (monitoring port {monitor_port}) did not become "

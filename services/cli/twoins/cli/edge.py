@@ -160,16 +160,12 @@ def _secrets(passwords: dict[str, str], users: list[str]) -> dict[str, str]:
 
 
 def hub_environment(
-    regions: list[str],
-    passwords: dict[str, str],
-    store_dir: Path,
-    leaf_port: int,
-    leaf_host: str = "127.0.0.1",
+    regions: list[str], passwords: dict[str, str], store_dir: Path, leaf_port: int
 ) -> dict[str, str]:
     """The hub's environment: its store, its leaf port and only the passwords it checks."""
     return {
         "TWOINS_NATS_STORE_DIR": str(store_dir),
-        "TWOINS_NATS_LEAF_HOST": leaf_host,
+        "TWOINS_NATS_LEAF_HOST": "127.0.0.1",
         "TWOINS_NATS_LEAF_PORT": str(leaf_port),
         **_secrets(passwords, hub_users(regions)),
     }
