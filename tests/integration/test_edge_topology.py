@@ -23,8 +23,11 @@ from twoins.node.server import NodeServer, build_server
 ORIGIN, RECEIVER = "it-basilicata", "gr-attica"
 
 
-def node_on_leaf(leaf: NatsServer, region: str, database: Path | str) -> NodeServer:
-    """A node on its region's leaf; `database` is a SQLite file or a database URL."""
+def node_on_leaf(
+    leaf: NatsServer, region: str, database: Path | str, **settings: object
+) -> NodeServer:
+    """A node on its region's leaf; `database` is a SQLite file or a database URL, `settings`
+    any other of the node's settings."""
     config = load_node_config(
         region_id=region,
         overrides={
@@ -37,6 +40,7 @@ def node_on_leaf(leaf: NatsServer, region: str, database: Path | str) -> NodeSer
             "nats_password": leaf.password(region),
             **signing_overrides(region),
             "nats_stream": NETWORK_MIRROR,
+            **settings,
         },
     )
     server = build_server(config)

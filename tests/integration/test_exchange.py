@@ -82,7 +82,8 @@ SECRETS = (
 )
 
 
-def node_on_bus(broker: NatsServer, region: str, database: Path) -> NodeServer:
+def node_on_bus(broker: NatsServer, region: str, database: Path, **settings: object) -> NodeServer:
+    """A node on the single-server bus; `settings` are any other of the node's settings."""
     config = load_node_config(
         region_id=region,
         overrides={
@@ -94,6 +95,7 @@ def node_on_bus(broker: NatsServer, region: str, database: Path) -> NodeServer:
             "nats_url": broker.url,
             "nats_password": broker.password(region),
             **signing_overrides(region),
+            **settings,
         },
     )
     server = build_server(config)

@@ -253,7 +253,9 @@ def _start_hub(
         environment = hub_environment(regions, passwords, hub_dir / "jetstream", leaf_ports[0])
         started.append(_start(hub_dir / "hub.conf", passwords, environment))
         return started[-1:]
-    members = [ClusterMember(f"hub-{index}", "127.0.0.1", free_port()) for index in leaf_ports]
+    members = [
+        ClusterMember(f"hub-{index}", "127.0.0.1", free_port()) for index in range(len(leaf_ports))
+    ]
     servers = []
     for member, leaf_port in zip(members, leaf_ports, strict=True):
         hub_dir = folder / member.name
