@@ -181,8 +181,11 @@ def test_every_acknowledged_event_arrives_once_across_five_broker_kills(
         writer.start()
     killed = []
     for kill in range(1, KILLS + 1):
-        threshold = EVENTS * kill // (KILLS + 1)
-        wait_until(lambda: sum(map(len, acknowledged.values())) >= threshold, timeout=600)
+
+        def reached(threshold: int = EVENTS * kill // (KILLS + 1)) -> bool:
+            return sum(map(len, acknowledged.values())) >= threshold
+
+        wait_until(reached, timeout=600)
         kill_started = time.monotonic()
         killed.append(f"{running.kill_once()} {time.monotonic() - kill_started:.1f}s")
     for writer in writers:
