@@ -10,7 +10,7 @@ DATA_DIR ?= var
 # while protos/ has uncommitted changes, else the one before it; CONTRACT_BEFORE=<ref> to choose.
 CONTRACT_BEFORE ?= $(shell git diff --quiet HEAD -- protos 2>/dev/null && echo HEAD~1 || echo HEAD)
 
-.PHONY: help setup translations messages system-packages tools run test test-unit test-integration soak lint format protos openapi lock bench clean
+.PHONY: help setup translations messages system-packages tools run test test-unit test-integration soak containers lint format protos openapi lock bench clean
 
 help:
 	@echo "make run    - run the whole network locally (nodes on SQLite, demo data)"
@@ -20,6 +20,7 @@ help:
 	@echo "make messages - extract the console's texts into its catalogues"
 	@echo "make bench  - run the benchmarks in tests/bench and print their figures"
 	@echo "make soak   - 10,000 events across five broker kills, single server and clustered hub"
+	@echo "make containers - build the images with podman (no registry needed) and run a journey through them"
 	@echo "make lock   - re-resolve requirements.lock from pyproject.toml"
 
 $(STAMP): pyproject.toml requirements.lock setup.py
@@ -79,6 +80,10 @@ soak: setup system-packages
 	@TWOINS_SOAK_EVENTS=$(SOAK_EVENTS) $(BIN)/python -m pytest tests/integration/test_durability_at_volume.py -s -q -p no:cacheprovider --timeout=1800 $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "==> the soak collected no tests: nothing was checked" >&2; exit 1; fi; \
 	exit $$status
+
+# The images built with podman from package registries, and a journey through them (root).
+containers: setup
+	@bash scripts/containers.sh
 
 lint: setup
 	@echo "==> ruff" && $(BIN)/ruff check .

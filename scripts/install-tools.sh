@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the tools the deployment tests need into .tools/ once: docker-compose (to check the
-# compose file with `docker-compose config`; no Docker engine needed) and helm (to lint and
-# render the charts). Both come from package registries: docker-compose from PyPI into its own
-# virtual environment, helm with `go install` from the Go module proxy.
+# compose file with `docker-compose config`; no Docker engine needed), podman-compose (to run
+# it with podman, `make containers`) and helm (to lint and render the charts). All come from
+# package registries: the two compose tools from PyPI, each into its own virtual environment,
+# helm with `go install` from the Go module proxy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TOOLS="$PWD/.tools"
@@ -17,6 +18,14 @@ if [ ! -x "$TOOLS/bin/docker-compose" ]; then
   "$TOOLS/compose/bin/pip" install --quiet --no-build-isolation "pyyaml==5.4.1"
   "$TOOLS/compose/bin/pip" install --quiet "docker-compose==1.29.2"
   ln -sf "$TOOLS/compose/bin/docker-compose" "$TOOLS/bin/docker-compose"
+fi
+
+if [ ! -x "$TOOLS/bin/podman-compose" ]; then
+  echo "==> installing podman-compose 1.6.0 into .tools/podman-compose"
+  python3 -m venv "$TOOLS/podman-compose"
+  "$TOOLS/podman-compose/bin/pip" install --quiet --upgrade pip
+  "$TOOLS/podman-compose/bin/pip" install --quiet "podman-compose==1.6.0"
+  ln -sf "$TOOLS/podman-compose/bin/podman-compose" "$TOOLS/bin/podman-compose"
 fi
 
 if [ ! -x "$TOOLS/bin/helm" ]; then

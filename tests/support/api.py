@@ -5,14 +5,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 from google.protobuf import json_format
 from google.protobuf.message import Message
 
 from tests.support import builders
-from tests.support.identity import Identity
 
 
 def as_json(message: Message) -> dict[str, Any]:
@@ -47,11 +46,17 @@ def assessment_body(organisation_id: str) -> dict[str, Any]:
     }
 
 
+class TokenSource(Protocol):
+    """Where a caller's access tokens come from: the session's Keycloak, or another one."""
+
+    def access_token(self, username: str) -> str: ...
+
+
 @dataclass
 class Caller:
     """One signed-in user of the API."""
 
-    identity: Identity
+    identity: TokenSource
     base_url: str
     username: str
 

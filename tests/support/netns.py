@@ -1,6 +1,6 @@
 """Test hosts of the tests' own: Linux network namespaces joined to this one by veth pairs,
 with links a test can cut, restore or make lossy. Needs root, iproute2 and (for loss)
-nftables. Every address is in 198.18.0.0/15, the range set aside for network tests
+nftables. Every address is in 198.18.0.0/16, of the range set aside for network tests
 (RFC 2544): it names no real host, and exists only while a test's namespace does."""
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-TEST_RANGE = ipaddress.IPv4Network("198.18.0.0/15")
+#: The links' half of the test range; the container journey's network takes the other half.
+TEST_RANGE = ipaddress.IPv4Network("198.18.0.0/16")
 #: /30 subnets of the range already handed out by this process.
 _GIVEN: set[ipaddress.IPv4Network] = set()
 

@@ -71,7 +71,13 @@ def test_dev_realm_is_production_plus_demo_users(
         client["clientId"] for client in production["clients"]
     }
     assert extra == {DEV_CLI_CLIENT}
-    assert {key for key in dev if dev[key] != production[key]} == {"clients", "users"}
+    assert {key for key in dev if dev[key] != production[key]} == {
+        "clients",
+        "users",
+        "sslRequired",
+    }
+    # The dev realm's HTTPS rule comes from the environment, the production one's by default.
+    assert dev["sslRequired"] == "${TWOINS_KEYCLOAK_SSL_REQUIRED:external}"
 
 
 def test_security_settings(production: dict[str, Any]) -> None:

@@ -29,14 +29,22 @@ from twoins.common.broker_config import (
 )
 from twoins.common.network import DEFAULT_NETWORK_FILE, Network, load_network
 from twoins.common.prometheus_config import render as render_prometheus
-from twoins.common.realm_config import DEV_CONSOLE_SECRET, REALM, dev_node_secret
+from twoins.common.realm_config import (
+    DEV_CONSOLE_SECRET,
+    REALM,
+    SSL_REQUIRED_VARIABLE,
+    dev_node_secret,
+)
 from twoins.common.stream import NETWORK_MIRROR
 
 ROOT = DEFAULT_NETWORK_FILE.parents[1]
 IMAGE = "twoins:local"
-NATS_IMAGE = "nats:2.15-alpine"
-POSTGRES_IMAGE = "postgres:16-alpine"
-KEYCLOAK_IMAGE = "quay.io/keycloak/keycloak:26.7.3"
+#: The official images by default; TWOINS_IMAGE_REGISTRY=localhost takes the stand-ins that
+#: `make containers` builds from packages (deploy/containers/) under the same names instead.
+REGISTRY = "TWOINS_IMAGE_REGISTRY"
+NATS_IMAGE = f"${{{REGISTRY}:-docker.io}}/library/nats:2.15-alpine"
+POSTGRES_IMAGE = f"${{{REGISTRY}:-docker.io}}/library/postgres:16-alpine"
+KEYCLOAK_IMAGE = f"${{{REGISTRY}:-quay.io}}/keycloak/keycloak:26.7.3"
 PROMETHEUS_IMAGE = "prom/prometheus:v3.5.0"
 GRAFANA_IMAGE = "grafana/grafana:12.1.0"
 NODE_GRPC, NODE_METRICS = 50051, 9100
@@ -68,6 +76,12 @@ def _signing(region: str) -> dict[str, str]:
         "TWOINS_KEYRING_URL": "/keys/keyring.json",
         "TWOINS_KEYRING_ROOT_KEY_FILE": "/keys/root.pub",
     }
+
+
+def _published(variable: str, host_port: int, container_port: int) -> str:
+    """A published port: every address of the host and the usual port unless the environment
+    says otherwise (TWOINS_PUBLISH_ADDRESS=127.0.0.1 keeps it to this machine)."""
+    return f"${{TWOINS_PUBLISH_ADDRESS:-0.0.0.0}}:${{{variable}:-{host_port}}}:{container_port}"
 
 
 def _healthcheck(*command: str, start: str = "20s") -> dict[str, Any]:
@@ -183,6 +197,9 @@ def services(network: Network) -> dict[str, Any]:
         "command": [
             "start-dev",
             "--import-realm",
+            # Dev mode listens on localhost only: the nodes and the gateway come from other
+            # containers, and the published port from the bridge.
+            "--http-host=0.0.0.0",
             f"--hostname={PUBLIC_IDENTITY}",
             "--hostname-backchannel-dynamic=true",
             "--health-enabled=true",
@@ -192,6 +209,7 @@ def services(network: Network) -> dict[str, Any]:
             "KC_BOOTSTRAP_ADMIN_PASSWORD": _secret("TWOINS_KEYCLOAK_ADMIN_PASSWORD"),
             # The realm file reads the clients' secrets and the console's URL from these.
             "TWOINS_GATEWAY_URL": PUBLIC_GATEWAY,
+            SSL_REQUIRED_VARIABLE: f"${{{SSL_REQUIRED_VARIABLE}:-external}}",
             "TWOINS_CONSOLE_CLIENT_SECRET": _secret("TWOINS_CONSOLE_CLIENT_SECRET"),
             **{
                 _node_secret_variable(region): _secret(_node_secret_variable(region))
@@ -199,7 +217,7 @@ def services(network: Network) -> dict[str, Any]:
             },
         },
         "volumes": ["./deploy/keycloak/dev:/opt/keycloak/data/import:ro"],
-        "ports": ["8180:8080"],
+        "ports": [_published("TWOINS_KEYCLOAK_PORT", 8180, 8080)],
         "restart": "unless-stopped",
     }
     for region in regions:
@@ -274,7 +292,7 @@ def services(network: Network) -> dict[str, Any]:
             "TWOINS_MONITOR_ADDRESS": "monitor:7200",
             "TWOINS_PROMETHEUS_URL": "http://prometheus:9090",
         },
-        ports=["8000:8000"],
+        ports=[_published("TWOINS_GATEWAY_PORT", 8000, 8000)],
         depends_on={f"node-{region}": {"condition": "service_healthy"} for region in regions},
         healthcheck=_healthcheck("twoins", "probe", "http", "http://127.0.0.1:8000/healthz"),
     )
@@ -286,7 +304,7 @@ def services(network: Network) -> dict[str, Any]:
             "./deploy/prometheus/rules:/etc/prometheus/rules:ro",
             "prometheus:/prometheus",
         ],
-        "ports": ["9090:9090"],
+        "ports": [_published("TWOINS_PROMETHEUS_PORT", 9090, 9090)],
         "restart": "unless-stopped",
     }
     found["grafana"] = {
@@ -299,7 +317,7 @@ def services(network: Network) -> dict[str, Any]:
             "./deploy/grafana/provisioning:/etc/grafana/provisioning:ro",
             "./deploy/grafana/dashboards:/var/lib/grafana/dashboards:ro",
         ],
-        "ports": ["3000:3000"],
+        "ports": [_published("TWOINS_GRAFANA_PORT", 3000, 3000)],
         "depends_on": ["prometheus"],
         "restart": "unless-stopped",
     }

@@ -64,6 +64,7 @@ def node_secret_variable(region_id: str) -> str:
 
 CONSOLE_SECRET_VARIABLE = "TWOINS_CONSOLE_CLIENT_SECRET"  # noqa: S105 - a name
 GATEWAY_URL_VARIABLE = "TWOINS_GATEWAY_URL"
+SSL_REQUIRED_VARIABLE = "TWOINS_KEYCLOAK_SSL_REQUIRED"
 
 
 def dev_node_secret(region_id: str) -> str:
@@ -219,7 +220,10 @@ def render_realm(network: Network, *, dev: bool) -> dict[str, Any]:
         "realm": REALM,
         "displayName": network.network.name,
         "enabled": True,
-        "sslRequired": "external",
+        # HTTPS for every address Keycloak does not count as private. The dev realm takes the
+        # rule from the environment: the container journey's network uses the test range
+        # (198.18.0.0/15), which Keycloak counts as public, and sets it to "none".
+        "sslRequired": _placeholder(SSL_REQUIRED_VARIABLE, "external") if dev else "external",
         "registrationAllowed": False,
         "resetPasswordAllowed": True,
         "loginWithEmailAllowed": True,
