@@ -3,7 +3,10 @@ edge topology's streams, `twoins probe grpc|http` is a health check that exits 0
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
+import signal
 import urllib.request
 
 import click
@@ -11,6 +14,7 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from twoins.cli.edge import LeafAccess, ensure_edge_streams
+from twoins.cli.source_keeper import keep_sourcing
 from twoins.common.broker_config import leaf_operations_user, password_variable
 
 
@@ -91,6 +95,57 @@ def streams(
         f"streams ready: {len(leaf_access)} leaves"
         + (f", the hub sourcing {sourced} regions" if hub_url else "")
     )
+
+
+@bus_group.command("keeper")
+@click.option(
+    "--hub",
+    "hub_urls",
+    multiple=True,
+    required=True,
+    help="nats://host:port of the hub (of each server of a clustered hub); repeatable.",
+)
+@click.option(
+    "--ops-password",
+    envvar="TWOINS_NATS_OPS_PASSWORD",
+    default="",
+    show_envvar=True,
+    help="Password of the hub's operations user.",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(0.2, 60),
+    default=2.0,
+    show_default=True,
+    help="Seconds between two looks at the network stream's sources.",
+)
+def keeper(hub_urls: tuple[str, ...], ops_password: str, interval: float) -> None:
+    """Keep the hub's network stream sourcing every region on line: after a restart of the
+    hub, a region's events reach the others within seconds instead of about 40 s (see
+    twoins.cli.source_keeper). Runs until stopped; any number may run."""
+    if not ops_password:
+        raise click.UsageError("give the hub's --ops-password (TWOINS_NATS_OPS_PASSWORD)")
+    for url in hub_urls:
+        if not url.startswith("nats://"):
+            raise click.BadParameter(f"{url!r} is not nats://host:port", param_hint="--hub")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    click.echo(f"keeping the network stream's sources at {', '.join(hub_urls)}")
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signal_number in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signal_number, stop.set)
+        await keep_sourcing(list(hub_urls), ops_password, stop, interval)
+
+    try:
+        asyncio.run(run())
+    except OSError as error:
+        raise click.ClickException(
+            f"the hub at {', '.join(hub_urls)} cannot be reached ({error}); check that it runs "
+            "and that the operations password is its own"
+        ) from None
+    click.echo("source keeper stopped")
 
 
 @click.group("probe")
