@@ -82,7 +82,7 @@ def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ComposeNetwork
         running.wait_http(f"{running.keycloak_url}/realms/{REALM}/.well-known/openid-configuration")
         stages.append(("streams and Keycloak", time.monotonic() - started))
         nodes = [f"node-{region}" for region in (ORIGIN, EXPERT_REGION)]
-        running.start([*nodes, "monitor", "gateway"])
+        running.start([*nodes, "bus-keeper", "monitor", "gateway"])
         running.wait_healthy([*nodes, "monitor", "gateway"])
         stages.append(("nodes, monitor and gateway", time.monotonic() - started))
         print("\ncompose network up: " + ", ".join(f"{name} {at:.0f}s" for name, at in stages))

@@ -93,7 +93,7 @@ def test_docker_compose_config_accepts_the_file() -> None:
     resolved = yaml.safe_load(result.stdout)
     # Per region a database, a leaf and a node; once the hub, the keys job, the streams job,
     # Keycloak, the monitor, the gateway, Prometheus and Grafana.
-    assert len(resolved["services"]) == 8 + 3 * len(load_network().region_ids)
+    assert len(resolved["services"]) == 9 + 3 * len(load_network().region_ids)
     # Without the secrets, it refuses and names what is missing.
     empty = {key: value for key, value in os.environ.items() if not key.startswith("TWOINS_")}
     missing = subprocess.run(

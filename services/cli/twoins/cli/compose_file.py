@@ -3,10 +3,11 @@ deploy/network.yaml (`python -m twoins.cli.compose_file` rewrites them; a test k
 current and checks the result with `docker-compose config`).
 
 Per region: a PostgreSQL server, a NATS leaf server and the node. Once: the NATS hub, a
-one-shot job that makes the streams, Keycloak with the dev realm, the monitor, the gateway,
-Prometheus and Grafana with the dashboards provisioned. Secrets come from the environment;
-deploy/compose/dev.env holds the demo values (`docker-compose --env-file deploy/compose/dev.env
-up`)."""
+one-shot job that makes the streams, the keeper of the hub's sources, Keycloak with the dev
+realm, the monitor, the gateway, Prometheus and Grafana with the dashboards provisioned.
+Secrets come from the environment; deploy/compose/dev.env holds the demo values
+(`docker-compose --env-file deploy/compose/dev.env up`). TWOINS_IMAGE_REGISTRY=localhost takes
+the stand-ins of `make containers` for the official NATS, PostgreSQL and Keycloak images."""
 
 from __future__ import annotations
 
@@ -191,6 +192,12 @@ def services(network: Network) -> dict[str, Any]:
             for name in ["nats-hub", *(f"nats-leaf-{region}" for region in regions)]
         },
         restart="on-failure",
+    )
+    # Resumes the hub's sources of the regions after a restart of the hub (seconds, not 40 s).
+    found["bus-keeper"] = _twoins(
+        ["bus", "keeper", "--hub", "nats://nats-hub:4222"],
+        _nats_passwords(["ops"]),
+        depends_on={"bus-setup": {"condition": "service_completed_successfully"}},
     )
     found["keycloak"] = {
         "image": KEYCLOAK_IMAGE,

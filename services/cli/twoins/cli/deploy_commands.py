@@ -12,9 +12,10 @@ import urllib.request
 import click
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+from prometheus_client import start_http_server
 
 from twoins.cli.edge import LeafAccess, ensure_edge_streams
-from twoins.cli.source_keeper import keep_sourcing
+from twoins.cli.source_keeper import KeeperMetrics, keep_sourcing
 from twoins.common.broker_config import leaf_operations_user, password_variable
 
 
@@ -119,7 +120,14 @@ def streams(
     show_default=True,
     help="Seconds between two looks at the network stream's sources.",
 )
-def keeper(hub_urls: tuple[str, ...], ops_password: str, interval: float) -> None:
+@click.option(
+    "--metrics-listen",
+    default="",
+    help="HOST:PORT to serve the keeper's Prometheus metrics on (and to probe it); none if empty.",
+)
+def keeper(
+    hub_urls: tuple[str, ...], ops_password: str, interval: float, metrics_listen: str
+) -> None:
     """Keep the hub's network stream sourcing every region on line: after a restart of the
     hub, a region's events reach the others within seconds instead of about 40 s (see
     twoins.cli.source_keeper). Runs until stopped; any number may run."""
@@ -128,7 +136,15 @@ def keeper(hub_urls: tuple[str, ...], ops_password: str, interval: float) -> Non
     for url in hub_urls:
         if not url.startswith("nats://"):
             raise click.BadParameter(f"{url!r} is not nats://host:port", param_hint="--hub")
+    host, _, port = metrics_listen.rpartition(":")
+    if metrics_listen and not (host and port.isdigit()):
+        raise click.BadParameter(
+            f"{metrics_listen!r} is not HOST:PORT", param_hint="--metrics-listen"
+        )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    metrics = KeeperMetrics()
+    if metrics_listen:
+        start_http_server(int(port), host, registry=metrics.registry)
     click.echo(f"keeping the network stream's sources at {', '.join(hub_urls)}")
 
     async def run() -> None:
@@ -136,7 +152,7 @@ def keeper(hub_urls: tuple[str, ...], ops_password: str, interval: float) -> Non
         loop = asyncio.get_running_loop()
         for signal_number in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signal_number, stop.set)
-        await keep_sourcing(list(hub_urls), ops_password, stop, interval)
+        await keep_sourcing(list(hub_urls), ops_password, stop, interval, metrics)
 
     try:
         asyncio.run(run())

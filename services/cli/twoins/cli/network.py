@@ -100,7 +100,14 @@ def _start_bus(network: Network, data_dir: Path, passwords: dict[str, str]) -> l
         f"  [green]✓[/] NATS hub with JetStream on {network.network.bus_url}, "
         f"{len(servers) - 1} regional leaf servers"
     )
-    return list(servers.values())
+    # Beside the hub, so that a restart of the hub costs the regions seconds, not 40 s.
+    keeper = ManagedProcess(
+        "bus-keeper",
+        twoins_command("bus", "keeper", "--hub", network.network.bus_url),
+        data_dir / "logs" / "bus-keeper.log",
+    )
+    keeper.start({"TWOINS_NATS_OPS_PASSWORD": passwords["ops"]})
+    return [*servers.values(), keeper]
 
 
 def _health(healthy: bool) -> str:

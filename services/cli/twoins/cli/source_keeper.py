@@ -25,6 +25,7 @@ import nats
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import StreamConfig, StreamInfo
+from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from twoins.common.envelope import HEARTBEAT_PREFIX
 from twoins.common.stream import STREAM_NAME, regional_stream_name
@@ -38,6 +39,24 @@ STALLED_AFTER_SECONDS = 15.0
 ON_LINE_WITHIN_SECONDS = 30.0
 #: A source is resumed at most this often.
 RESUME_AT_MOST_EVERY_SECONDS = 60.0
+
+
+class KeeperMetrics:
+    """What the keeper did, for Prometheus: resumes by region and the time of its last look."""
+
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        self.resumed = Counter(
+            "twoins_bus_sources_resumed",
+            "Sources of the network stream resumed by the keeper, by region",
+            ["region"],
+            registry=self.registry,
+        )
+        self.last_look = Gauge(
+            "twoins_bus_keeper_last_look_timestamp_seconds",
+            "When the keeper last read the network stream's sources (Unix time)",
+            registry=self.registry,
+        )
 
 
 @dataclass
@@ -93,11 +112,12 @@ async def keep_sourcing(
     ops_password: str,
     stop: asyncio.Event,
     interval: float = 2.0,
-    watch: SourceWatch | None = None,
+    metrics: KeeperMetrics | None = None,
 ) -> None:
     """Runs until `stop` is set: listens to the heartbeats, looks at the sources every
     `interval` seconds, resumes the stalled sources of regions on line."""
-    watch = watch or SourceWatch()
+    watch = SourceWatch()
+    metrics = metrics or KeeperMetrics()
 
     async def on_heartbeat(message: Msg) -> None:
         watch.heartbeat(message.subject.removeprefix(f"{HEARTBEAT_PREFIX}."))
@@ -116,11 +136,13 @@ async def keep_sourcing(
         while not stop.is_set():
             try:
                 info = await js.stream_info(STREAM_NAME)
+                metrics.last_look.set_to_current_time()
                 due = watch.to_resume(info)
                 if due:
                     await resume_sources(js, info.config, due)
                     for region in due:
                         watch.resumed[region] = watch.clock()
+                        metrics.resumed.labels(region=region).inc()
                     logger.info("resumed the network stream's sources of %s", ", ".join(due))
             except (TimeoutError, nats.errors.Error) as error:
                 logger.warning("the hub did not answer (%s); asking again", error)
