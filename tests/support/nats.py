@@ -6,7 +6,6 @@ import asyncio
 import os
 import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ import nats
 from nats.aio.client import Client
 
 from tests.support.netns import Namespace
+from tests.support.polling import wait_http_ok
 from tests.support.postgres import free_port
 from twoins.cli.broker import (
     CONFIG,
@@ -333,16 +333,4 @@ def stream_leader(topology: EdgeTopology, stream: str, timeout: float = 30.0) ->
 def wait_current(monitor_port: int, timeout: float = 30.0) -> None:
     """Waits until the server's `/healthz` says its JetStream is current: a cluster member
     that returned has caught up with its peers' streams and consumers."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(
-                f"http://127.0.0.1:{monitor_port}/healthz", timeout=1
-            ) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"the server (monitoring port {monitor_port}) is not current")
-        time.sleep(0.1)
+    wait_http_ok(f"http://127.0.0.1:{monitor_port}/healthz", timeout, interval=0.1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import filecmp
 import importlib.util
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -239,3 +240,19 @@ def test_generated_code_is_current_with_the_protos(tmp_path: Path) -> None:
 def test_every_proto_file_has_generated_code(name: str) -> None:
     assert (GENERATED / f"{name}.proto").exists()
     assert (GENERATED / f"{name}_pb2.py").exists()
+
+
+def test_the_command_line_imports_no_metrics_library_before_a_command_runs() -> None:
+    """`twoins gateway serve` sets the metrics folder its workers share before anything
+    imports prometheus_client; a command module that imports it at load breaks the gateway."""
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, twoins.cli.main; print('prometheus_client' in sys.modules)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert loaded == "False"

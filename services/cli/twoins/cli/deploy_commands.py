@@ -12,10 +12,8 @@ import urllib.request
 import click
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from prometheus_client import start_http_server
 
 from twoins.cli.edge import LeafAccess, ensure_edge_streams
-from twoins.cli.source_keeper import KeeperMetrics, keep_sourcing
 from twoins.common.broker_config import leaf_operations_user, password_variable
 
 
@@ -136,6 +134,12 @@ def keeper(
     for url in hub_urls:
         if not url.startswith("nats://"):
             raise click.BadParameter(f"{url!r} is not nats://host:port", param_hint="--hub")
+    # Imported here: the gateway's server must set its metrics folder before anything in the
+    # process imports prometheus_client, and every command shares this module.
+    from prometheus_client import start_http_server
+
+    from twoins.cli.source_keeper import KeeperMetrics, keep_sourcing
+
     host, _, port = metrics_listen.rpartition(":")
     if metrics_listen and not (host and port.isdigit()):
         raise click.BadParameter(
