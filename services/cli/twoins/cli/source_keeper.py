@@ -73,13 +73,15 @@ class SourceWatch:
     def to_resume(self, info: StreamInfo) -> list[str]:
         """The regions whose sources to resume now: on line, stalled, not resumed lately."""
         now = self.clock()
+        on_line = {
+            regional_stream_name(region): region
+            for region, heard in self.heard.items()
+            if now - heard <= ON_LINE_WITHIN_SECONDS
+        }
         due = []
         for source in info.sources or []:
-            region = _region_of(source.name)
-            if (
-                region is None
-                or now - self.heard.get(region, float("-inf")) > ON_LINE_WITHIN_SECONDS
-            ):
+            region = on_line.get(source.name or "")
+            if region is None:
                 continue
             # `active` is nanoseconds since the source last heard from its stream; -1: never.
             active = source.active if source.active is not None else -1
@@ -91,15 +93,9 @@ class SourceWatch:
         return due
 
 
-def _region_of(stream_name: str | None) -> str | None:
-    """The region whose regional stream this is (TWOINS_IT_BASILICATA -> it-basilicata)."""
-    if not stream_name or not stream_name.startswith("TWOINS_"):
-        return None
-    return stream_name.removeprefix("TWOINS_").lower().replace("_", "-")
-
-
 async def resume_sources(js: JetStreamContext, config: StreamConfig, regions: list[str]) -> None:
-    """Removes the regions' sources from the network stream and adds them back as they were."""
+    """Removes the regions' sources from the network stream and adds them back as they were
+    (`config`, the stream's configuration before)."""
     names = {regional_stream_name(region) for region in regions}
     without = copy.deepcopy(config)
     without.sources = [source for source in config.sources or [] if source.name not in names]
@@ -133,13 +129,21 @@ async def keep_sourcing(
     try:
         await client.subscribe(f"{HEARTBEAT_PREFIX}.*", cb=on_heartbeat)
         js = client.jetstream()
+        # The configuration to put back when a resume removed sources and did not get to add
+        # them again (the hub went away between the two updates).
+        unfinished: StreamConfig | None = None
         while not stop.is_set():
             try:
+                if unfinished is not None:
+                    await js.update_stream(unfinished)
+                    unfinished = None
                 info = await js.stream_info(STREAM_NAME)
                 metrics.last_look.set_to_current_time()
                 due = watch.to_resume(info)
                 if due:
+                    unfinished = info.config
                     await resume_sources(js, info.config, due)
+                    unfinished = None
                     for region in due:
                         watch.resumed[region] = watch.clock()
                         metrics.resumed.labels(region=region).inc()
