@@ -1,5 +1,6 @@
 """Commands for deployments in containers or Kubernetes: `twoins bus streams` creates the
-edge topology's streams, `twoins probe grpc|http` is a health check that exits 0 or 1."""
+edge topology's streams, `twoins bus keeper` keeps the hub sourcing them, `twoins probe
+grpc|http` is a health check that exits 0 or 1."""
 
 from __future__ import annotations
 
@@ -15,6 +16,15 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from twoins.cli.edge import LeafAccess, ensure_edge_streams
 from twoins.common.broker_config import leaf_operations_user, password_variable
+
+#: The hub's operations password, which both bus commands take.
+hub_ops_password = click.option(
+    "--ops-password",
+    envvar="TWOINS_NATS_OPS_PASSWORD",
+    default="",
+    show_envvar=True,
+    help="Password of the hub's operations user (needed with --hub).",
+)
 
 
 @click.group("bus")
@@ -44,13 +54,7 @@ def bus_group() -> None:
     help="Servers of a clustered hub that keep a copy of the network stream (3 on a cluster "
     "of three: it stays whole while one is down).",
 )
-@click.option(
-    "--ops-password",
-    envvar="TWOINS_NATS_OPS_PASSWORD",
-    default="",
-    show_envvar=True,
-    help="Password of the hub's operations user (needed with --hub).",
-)
+@hub_ops_password
 def streams(
     hub_url: str,
     regions: tuple[str, ...],
@@ -104,13 +108,7 @@ def streams(
     required=True,
     help="nats://host:port of the hub (of each server of a clustered hub); repeatable.",
 )
-@click.option(
-    "--ops-password",
-    envvar="TWOINS_NATS_OPS_PASSWORD",
-    default="",
-    show_envvar=True,
-    help="Password of the hub's operations user.",
-)
+@hub_ops_password
 @click.option(
     "--interval",
     type=click.FloatRange(0.2, 60),
