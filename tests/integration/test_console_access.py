@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.support.api import Caller
+from tests.support.api import Caller, wait_until
 from tests.support.identity import Identity, RunningGateway
 from tests.support.web_session import Browser, sign_in
 
@@ -122,3 +122,25 @@ def test_a_facilitator_cannot_publish_and_is_told_why(
     # Still waiting for the cluster manager: it was not published.
     assert f'action="/console/needs/{records["need"]}/publish"' not in done.text
     assert "/submit" not in done.text
+
+
+def test_the_network_coordinator_reads_the_network_catalogue_and_nothing_more(
+    identity: Identity, gateway: RunningGateway, people: dict[str, Browser]
+) -> None:
+    """The coordinator belongs to no region: the catalogue comes from the lead region's node
+    (every node holds the same), read only: no referral to propose, no search to save."""
+    expert = Caller(identity, gateway.url, f"expert.{REGION}")
+    expert.offer(published=True)
+    coordinator = people["network-coordinator"]
+    url = f"{gateway.url}/console/network?kind=offers&q=food"
+
+    def offer_listed() -> bool:
+        return "Export strategy for food SMEs" in coordinator.open(url).text
+
+    wait_until(offer_listed, what="the offer in the coordinator's catalogue")
+    page = coordinator.open(url)
+    assert page.status == 200
+    assert 'href="/console/network"' in page.text  # in the coordinator's navigation
+    assert "/console/referrals/new" not in page.text
+    assert "/console/saved-searches" not in page.text
+    assert coordinator.open(f"{gateway.url}/console/network?kind=needs").status == 200

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from flask import flash, g, request
+from flask import current_app, flash, g, request
 from flask_babel import gettext as _
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -33,6 +33,16 @@ def user(*roles: str) -> Principal:
     return principal
 
 
+def catalogue_reader(*roles: str) -> Principal:
+    """The signed-in user for a page of the network's anonymised catalogue: one of `roles`,
+    of a region or not (the network coordinator belongs to none; every node holds the same
+    catalogue, and the lead region's answers)."""
+    principal = signed_in_principal()
+    if not principal.has_role(*roles):
+        raise Problem(403, _("Your role does not give access to this page."))
+    return principal
+
+
 def posted(*roles: str) -> Principal:
     """`user` for a form post, after its CSRF token is checked."""
     principal = user(*roles)
@@ -41,9 +51,11 @@ def posted(*roles: str) -> Principal:
 
 
 def call(principal: Principal, stub: Any, method: str, message: Message, response: type[M]) -> M:
-    """One RPC on the node of the user's region, with the user's token."""
+    """One RPC on the node of the user's region (the lead region's for a user of none, who
+    may only read the network's catalogue), with the user's token."""
+    region = principal.region or str(current_app.config["TWOINS_LEAD_REGION"])
     answer = services().nodes.call(
-        str(principal.region), stub, method, message, token=principal.token, request_id=g.request_id
+        region, stub, method, message, token=principal.token, request_id=g.request_id
     )
     if not isinstance(answer, response):
         raise Problem(502, f"the node answered {method} with an unexpected message")

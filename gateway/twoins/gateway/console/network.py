@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from twoins.common.auth import Principal
-from twoins.common.realm_config import CLUSTER_MANAGER, EXPERT, FACILITATOR
+from twoins.common.realm_config import CLUSTER_MANAGER, EXPERT, FACILITATOR, NETWORK_COORDINATOR
 from twoins.gateway.auth import safe_next
 from twoins.gateway.console.blueprint import console
-from twoins.gateway.console.context import call, posted, user
+from twoins.gateway.console.context import call, catalogue_reader, posted
 from twoins.gateway.console.labels import LABELS, options
 from twoins.gateway.problems import Problem
 from twoins.v1 import (
@@ -83,7 +83,8 @@ def own_published_needs(principal: Principal) -> list[need_pb2.Need]:
 
 @console.get("/console/network")
 def network() -> str:
-    principal = user(*PEOPLE)
+    # The network coordinator reads the catalogue too; referring is for a region's people.
+    principal = catalogue_reader(*PEOPLE, NETWORK_COORDINATOR)
     filters = _filters()
     results: list[object]
     if filters["kind"] == "needs":
