@@ -100,7 +100,13 @@ class NodeServerInterceptor(grpc.ServerInterceptor):  # type: ignore[type-arg]
                 status = status_for_unexpected(error)
                 outcome = grpc_code(status).name
                 if outcome == "UNAVAILABLE":  # the database is down or read-only: no bug
-                    logger.warning("request refused: %s", status.message, extra={"method": method})
+                    # The driver's first line says why (no statement, no parameters).
+                    reason = str(error).strip().split("\n", 1)[0]
+                    logger.warning(
+                        "request refused: %s",
+                        status.message,
+                        extra={"method": method, "error": reason},
+                    )
                 else:
                     logger.exception("unexpected error", extra={"method": method})
                 context.abort_with_status(rpc_status.to_status(status))
