@@ -40,7 +40,7 @@ from tests.support.nats import (
 from tests.support.postgres import free_port
 from tests.support.signing import network_keys, signed_headers
 from twoins.cli.broker import server_command
-from twoins.cli.keys import rotate_key, set_key_status
+from twoins.cli.keys import add_key, rotate_key, set_key_status
 from twoins.cli.node_client import NodeClient
 from twoins.common.broker_config import leaf_user, leaf_users
 from twoins.common.envelope import heartbeat_subject, subject_for, wrap
@@ -49,6 +49,7 @@ from twoins.common.signing import (
     SIGNATURE_HEADER,
     generate_signing_key,
     load_signing_key,
+    public_key_text,
 )
 from twoins.common.stream import (
     NETWORK_MIRROR,
@@ -56,6 +57,7 @@ from twoins.common.stream import (
     mirror_consumer,
     regional_stream_name,
 )
+from twoins.node.bus.worker import KEY_WAIT_DELIVERIES, KEY_WAIT_SECONDS
 from twoins.node.server import NodeServer
 from twoins.node.store.tables import DeadLetterRow, InboxRow
 from twoins.v1 import events_pb2, need_pb2
@@ -447,7 +449,9 @@ def test_events_without_their_regions_signature_are_dead_lettered(network: Netwo
         now = _dead_letter_reasons(victim)
         return all(now[reason] > before[reason] for reason in attempts)
 
-    wait_until(all_dead_lettered, timeout=20)
+    # An unknown key is given two more deliveries, KEY_WAIT_SECONDS apart, in case it is a
+    # rotation the receiver's key ring has not caught up with.
+    wait_until(all_dead_lettered, timeout=20 + KEY_WAIT_DELIVERIES * KEY_WAIT_SECONDS)
     for reason in attempts:
         network.ledger.record(f"signature: {reason.lower()}", True)
     # Legitimate traffic still flows, signed by the origin.
@@ -527,6 +531,30 @@ def test_rotated_and_revoked_keys(network: Network) -> None:
     _publish_as_attacker(network, data, old.event_headers(data))
     wait_until(lambda: _dead_letter_reasons(victim)["REVOKED_KEY"] > before["REVOKED_KEY"], 60)
     network.ledger.record("signature: revoked_key", True)
+
+
+def test_an_event_signed_before_the_receiver_knows_the_key_waits_for_it(network: Network) -> None:
+    """A region signs with a key the receiver's copy of the key ring does not list yet (a
+    rotation it has not caught up with): the event is asked for again, not set aside, and is
+    applied once the ring lists the key."""
+    victim = network.nodes[VICTIM]
+    assert victim.bus is not None
+    bus = victim.bus
+    keys = network_keys()
+    newcomer = generate_signing_key(ATTACKER)
+    deferred_before = bus.outcomes["deferred"]
+    dead_before = _dead_letter_reasons(victim)
+    data = _another_valid_need(network)
+    _publish_as_attacker(network, data, newcomer.event_headers(data))
+    wait_until(lambda: bus.outcomes["deferred"] > deferred_before, timeout=20)
+    add_key(keys.folder, ATTACKER, public_key_text(newcomer.public_key), "retired")
+    event_id = events_pb2.EventEnvelope.FromString(data).event_id
+    wait_until(
+        lambda: _inbox_has(victim, event_id), timeout=KEY_WAIT_DELIVERIES * KEY_WAIT_SECONDS + 20
+    )
+    assert _dead_letter_reasons(victim)["UNKNOWN_KEY"] == dead_before["UNKNOWN_KEY"]
+    set_key_status(keys.folder, newcomer.kid, "revoked")
+    network.ledger.record("rotation: an event under a key not yet listed waits for the ring", True)
 
 
 def _inbox_has(node: NodeServer, event_id: str) -> bool:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from twoins.common.envelope import wrap
+from twoins.common.signing import SigningError
 from twoins.node.bus.apply import EventApplier
 from twoins.node.store.database import Database
 from twoins.node.store.node_store import NodeStore
-from twoins.node.store.tables import CatalogueNeedRow
+from twoins.node.store.tables import CatalogueNeedRow, DeadLetterRow, InboxRow
 from twoins.v1 import events_pb2, need_pb2
 
 REGION = "it-basilicata"
@@ -82,3 +84,28 @@ def test_a_batch_with_a_bad_event_keeps_the_good_ones(store: NodeStore) -> None:
         assert row is not None
         assert row.state == "MATCHED"
         assert repositories.dead_letters.counts() == {"UNDECODABLE": 1}
+
+
+def test_an_event_under_a_key_not_yet_known_is_deferred_then_dead_lettered(
+    store: NodeStore,
+) -> None:
+    """While the caller allows it, an event whose key the ring does not list comes back
+    deferred and nothing is written; on its last delivery it is set aside with its reason.
+    Other refusals are never deferred."""
+
+    def unknown_key(_region: str, _data: bytes, _headers: Mapping[str, str]) -> str:
+        raise SigningError("UNKNOWN_KEY", "key 'x' is not in the network key ring")
+
+    applier = EventApplier(store, frozenset({REGION}), verify=unknown_key)
+    subject, data = history(str(uuid.uuid4()))[0]
+    garbled = (subject, b"\x00not an envelope")
+    assert applier.apply_batch([(subject, data, {}), (*garbled, {})], [True, True]) == [
+        ("deferred", "UNKNOWN_KEY"),
+        ("dead_lettered", "UNDECODABLE"),
+    ]
+    with store.database.reading() as session:
+        assert session.query(DeadLetterRow).count() == 1
+        assert session.query(InboxRow).count() == 0
+    assert applier.apply_batch([(subject, data, {})], [False]) == [("dead_lettered", "UNKNOWN_KEY")]
+    with pytest.raises(ValueError, match="one entry per event"):
+        applier.apply_batch([(subject, data, {})], [])

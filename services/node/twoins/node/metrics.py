@@ -99,7 +99,8 @@ class NodeMetrics:
         )
         self.events_consumed = Counter(
             "twoins_bus_events_consumed",
-            "Network events received, by outcome: applied, stale, duplicate, dead_lettered",
+            "Network events received, by outcome: applied, stale, duplicate, dead_lettered, "
+            "deferred (signed with a key the node's key ring does not list yet)",
             ["outcome"],
             registry=self.registry,
         )

@@ -30,9 +30,13 @@ from twoins.v1 import events_pb2, knowledge_pb2, need_pb2
 
 logger = logging.getLogger(__name__)
 
-Outcome = Literal["applied", "duplicate", "stale", "dead_lettered"]
+Outcome = Literal["applied", "duplicate", "stale", "dead_lettered", "deferred"]
 #: An event as it came off the bus: subject, envelope bytes and message headers.
 ReceivedEvent = tuple[str, bytes, Mapping[str, str]]
+#: Refusals that a newer key ring may lift: a key made since this node last read the ring,
+#: or no ring at hand. Such an event is deferred (asked for again) rather than set aside,
+#: as long as the caller allows it.
+WAIT_FOR_KEYRING = frozenset({"UNKNOWN_KEY", "NO_KEYRING"})
 
 
 def _check_id(value: str, what: str) -> None:
@@ -146,14 +150,23 @@ class EventApplier:
         """What happened to the event, and the dead-letter reason when it was set aside."""
         return self.apply_batch([(subject, data, headers or {})])[0]
 
-    def apply_batch(self, events: Sequence[ReceivedEvent]) -> list[tuple[Outcome, str]]:
+    def apply_batch(
+        self, events: Sequence[ReceivedEvent], may_defer: Sequence[bool] | None = None
+    ) -> list[tuple[Outcome, str]]:
         """Applies events in one transaction (one disk sync for the batch): the caller
         acknowledges them only after this returns. Every check runs before anything is
-        written, so one bad event is dead-lettered without undoing the others."""
+        written, so one bad event is dead-lettered without undoing the others.
+
+        An event whose `may_defer` entry is true and whose signing key this node cannot
+        check yet (WAIT_FOR_KEYRING) comes back "deferred", with nothing written: the caller
+        asks for it again once the key ring can have been read anew."""
         results: list[tuple[Outcome, str]] = []
         opened: list[
             tuple[str, bytes, tuple[events_pb2.EventEnvelope, Message] | EnvelopeError]
         ] = []
+        deferrable = list(may_defer) if may_defer is not None else [False] * len(events)
+        if len(deferrable) != len(events):
+            raise ValueError("may_defer must have one entry per event")
         for subject, data, headers in events:
             try:
                 envelope, payload = open_envelope(
@@ -167,8 +180,11 @@ class EventApplier:
             already = repositories.inbox.seen_among(
                 [item[2][0].event_id for item in opened if isinstance(item[2], tuple)]
             )
-            for subject, data, outcome in opened:
+            for (subject, data, outcome), defer in zip(opened, deferrable, strict=True):
                 if isinstance(outcome, EnvelopeError):
+                    if defer and outcome.reason in WAIT_FOR_KEYRING:
+                        results.append(("deferred", outcome.reason))
+                        continue
                     results.append(self._dead_letter(repositories, subject, data, outcome))
                     continue
                 envelope, payload = outcome

@@ -18,6 +18,7 @@ from datetime import datetime
 
 import nats
 from nats.aio.client import Client
+from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from sqlalchemy.exc import OperationalError
@@ -37,6 +38,12 @@ logger = logging.getLogger(__name__)
 
 RELAY_BATCH = 200
 FETCH_BATCH = 200
+#: An event signed with a key this node does not know yet (a region's rotation that the
+#: node's copy of the key ring has not caught up with) is delivered this many times, this
+#: many seconds apart, before it is dead-lettered. The wait is no shorter than the key ring's
+#: pause between two fetches on an unknown key, so the second delivery meets a fresh ring.
+KEY_WAIT_DELIVERIES = 3
+KEY_WAIT_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -304,6 +311,7 @@ class BusWorker:
                         (message.subject, message.data, message.headers or {})
                         for message in messages
                     ],
+                    [_deliveries(message) < KEY_WAIT_DELIVERIES for message in messages],
                 )
             except Exception as error:
                 # Nothing of the batch was committed: ask for it again shortly.
@@ -325,9 +333,20 @@ class BusWorker:
                 self.outcomes[outcome] += 1
                 if self._metrics is not None:
                     self._metrics.events_consumed.labels(outcome=outcome).inc()
-                    if reason:
+                    if reason and outcome == "dead_lettered":
                         self._metrics.dead_letters.labels(reason=reason).inc()
-                await message.ack()
+                if outcome == "deferred":
+                    await message.nak(delay=KEY_WAIT_SECONDS)
+                else:
+                    await message.ack()
+
+
+def _deliveries(message: Msg) -> int:
+    """How many times the stream has delivered this message, this time included."""
+    try:
+        return int(message.metadata.num_delivered or 1)
+    except Exception:  # a message without JetStream metadata: its first delivery
+        return 1
 
 
 def _first_line(error: OperationalError) -> str:
