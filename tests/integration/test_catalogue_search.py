@@ -16,8 +16,11 @@ from twoins.node.api.network import NetworkServicer
 from twoins.node.bus.apply import EventApplier
 from twoins.node.context import NodeContext, TaxonomyCodeLists
 from twoins.node.domain.errors import InvalidArgument
+from twoins.node.store import catalogue_index
+from twoins.node.store.catalogue_index import CatalogueFilter, CatalogueIndex
 from twoins.node.store.database import Database
 from twoins.node.store.node_store import NodeStore
+from twoins.node.store.pagination import PageRequest
 from twoins.v1 import events_pb2, need_pb2, network_pb2
 
 NO_CONTEXT = cast(grpc.ServicerContext, None)
@@ -98,3 +101,81 @@ def test_bad_filters_name_their_fields(servicer: NetworkServicer) -> None:
         "country",
         "language",
     }
+
+
+def test_pages_are_the_same_whether_the_shelf_is_walked_or_sorted(
+    servicer: NetworkServicer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search that finds few entries sorts them; one that finds many walks the shelf
+    newest first: both give the same pages."""
+
+    def every_page(query: str) -> list[str]:
+        seen, token = [], ""
+        while True:
+            page = servicer.SearchNeeds(
+                network_pb2.SearchNeedsRequest(
+                    query=query, target_country="FR", page_size=2, page_token=token
+                ),
+                NO_CONTEXT,
+            )
+            seen += [need.need_id for need in page.needs]
+            token = page.next_page_token
+            if not token:
+                return seen
+
+    sorted_pages = {query: every_page(query) for query in ("", "olive", "importers oil")}
+    monkeypatch.setattr(catalogue_index, "_SORT_AT_MOST", 0)
+    assert {query: every_page(query) for query in sorted_pages} == sorted_pages
+    assert len(sorted_pages["olive"]) == 4
+
+
+def _searchable(tmp_path: Path, texts: dict[str, tuple[str, str]]) -> CatalogueIndex:
+    """An index holding one need per text: {title: (description, language)}."""
+    database = Database(f"sqlite:///{tmp_path / 'words.db'}")
+    database.upgrade()
+    store = NodeStore(database)
+    index = CatalogueIndex()
+    applier = EventApplier(store, frozenset({"it-basilicata"}), on_change=index.apply, verify=None)
+    for title, (description, language) in texts.items():
+        need = need_pb2.AnonymisedNeed(
+            need_id=str(uuid.uuid4()),
+            origin_region="it-basilicata",
+            type=need_pb2.NEED_TYPE_MARKET_ENTRY,
+            title=title,
+            description=description,
+            languages=[language],
+        )
+        applier.apply(
+            "twoins.v1.it-basilicata.need.published",
+            wrap(events_pb2.NeedPublished(need=need), "it-basilicata").SerializeToString(),
+        )
+    return index
+
+
+def test_words_are_found_in_their_other_forms_and_without_accents(tmp_path: Path) -> None:
+    index = _searchable(
+        tmp_path,
+        {
+            "Distributore di vini": (
+                "Cerchiamo un distributore per i nostri vini in Francia",
+                "it",
+            ),
+            "Εξαγωγές κρασιού": ("Ζητούμε συνεργάτες για τις εξαγωγές του κρασιού μας", "el"),
+            "Exporting wines": ("We are looking for partners for exporting our wines", "en"),
+            "Distribución de vinos": ("Buscamos un socio para la exportación de los vinos", "es"),
+        },
+    )
+
+    def titles(query: str) -> set[str]:
+        entries, _last, _more = index.search_needs(
+            CatalogueFilter(query=query), PageRequest(size=50, after=None, filter_key="")
+        )
+        return {need_pb2.AnonymisedNeed.FromString(entry.message).title for entry in entries}
+
+    assert titles("vino") == {"Distributore di vini", "Distribución de vinos"}
+    assert titles("wine export") == {"Exporting wines"}
+    assert titles("εξαγωγες κρασια") == {"Εξαγωγές κρασιού"}
+    # A stem shared across languages finds both: "exportación" and "exporting" are "export".
+    assert titles("exportacion") == {"Distribución de vinos", "Exporting wines"}
+    assert titles("distributori") == {"Distributore di vini"}
+    assert titles("wine vino") == set()  # every word must be found

@@ -8,7 +8,14 @@ from twoins.node.api.request_checks import require_id
 from twoins.node.context import NodeContext
 from twoins.node.domain.errors import FieldViolation, InvalidArgument, NotFound
 from twoins.node.domain.knowledge import KnowledgeKind
-from twoins.node.domain.matching import Match, NeedTraits, OfferTraits, best_matches
+from twoins.node.domain.matching import (
+    SHORTLIST_FACTOR,
+    Match,
+    NeedTraits,
+    OfferTraits,
+    match,
+    rank,
+)
 from twoins.node.domain.need import NeedType
 from twoins.node.domain.support import ServiceType
 from twoins.node.messages.convert import enums_from_proto
@@ -137,10 +144,10 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
                 metadata={"resource": "need", "id": need_id},
             )
         traits = _need_traits(need)
-        candidates = self._catalogue.offers_with_cosines(need.vector)
+        candidates = self._catalogue.offers_for(need, limit * SHORTLIST_FACTOR)
         by_id = {entry.id: entry for entry, _cosine in candidates}
-        found = best_matches(
-            [(traits, _offer_traits(entry), cosine) for entry, cosine in candidates], limit
+        found = rank(
+            [match(traits, _offer_traits(entry), cosine) for entry, cosine in candidates], limit
         )
         return pb.MatchExpertOffersResponse(
             matches=[
@@ -167,10 +174,10 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
                 metadata={"resource": "expert_offer", "id": offer_id},
             )
         traits = _offer_traits(offer)
-        candidates = self._catalogue.needs_with_cosines(offer.vector)
+        candidates = self._catalogue.needs_for(offer, limit * SHORTLIST_FACTOR)
         by_id = {entry.id: entry for entry, _cosine in candidates}
-        found = best_matches(
-            [(_need_traits(entry), traits, cosine) for entry, cosine in candidates], limit
+        found = rank(
+            [match(_need_traits(entry), traits, cosine) for entry, cosine in candidates], limit
         )
         return pb.MatchNeedsResponse(
             matches=[

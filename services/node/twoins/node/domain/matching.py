@@ -45,6 +45,16 @@ SERVICES_FOR_NEED = {
     NeedType.EXPERT_ADVICE: {ServiceType.CONSULTING, ServiceType.LEGAL_ADVICE},
 }
 
+
+def needs_answered_by(services: frozenset[ServiceType]) -> frozenset[NeedType]:
+    """The kinds of need that an offer of these kinds of support answers."""
+    return frozenset(
+        need_type
+        for need_type, answering in SERVICES_FOR_NEED.items()
+        if not answering.isdisjoint(services)
+    )
+
+
 # Cosine similarities of multilingual-e5 texts sit between about 0.75 (unrelated) and 0.95
 # (the same thing said in two languages); this range is stretched to 0..1.
 CONTENT_FLOOR = 0.78
@@ -136,6 +146,10 @@ def quick_score(need: NeedTraits, offer: OfferTraits, cosine: float | None) -> f
     return score
 
 
+#: How many candidates, per match asked for, the quick score passes on to the full scoring.
+SHORTLIST_FACTOR = 2
+
+
 def best_matches(
     pairs: list[tuple[NeedTraits, OfferTraits, float | None]], limit: int
 ) -> list[Match]:
@@ -147,7 +161,9 @@ def best_matches(
         ),
         key=lambda item: -item[0],
     )
-    shortlist = [match(*pairs[index]) for score, index in scored[: limit * 2] if score > 0]
+    shortlist = [
+        match(*pairs[index]) for score, index in scored[: limit * SHORTLIST_FACTOR] if score > 0
+    ]
     return rank(shortlist, limit)
 
 

@@ -8,10 +8,13 @@ shelves that search alike.
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
+import functools
 import gc
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -20,9 +23,16 @@ import numpy as np
 import numpy.typing as npt
 
 from twoins.node.domain.matching import EMBEDDING_DIMENSIONS as DIMENSIONS
-from twoins.node.domain.matching import NeedTraits, OfferTraits
+from twoins.node.domain.matching import (
+    SERVICES_FOR_NEED,
+    NeedTraits,
+    OfferTraits,
+    needs_answered_by,
+)
 from twoins.node.domain.need import NeedType
+from twoins.node.domain.search_terms import document_terms, query_alternatives
 from twoins.node.domain.support import ServiceType
+from twoins.node.store.match_columns import MatchColumns
 from twoins.node.store.pagination import PagePosition, PageRequest
 from twoins.node.store.tables import CatalogueKnowledgeRow, CatalogueNeedRow, CatalogueOfferRow
 
@@ -40,11 +50,16 @@ class CatalogueFilter:
     region: str = ""
 
 
-_WORD = re.compile(r"\w+")
+@functools.lru_cache(maxsize=1024)
+def _query_terms(query: str) -> tuple[frozenset[str], ...]:
+    """Each query word's alternatives (`search_terms.query_alternatives`), kept for the
+    queries asked again: saved searches test every new entry against theirs."""
+    return tuple(query_alternatives(query))
 
 
-def words_of(text: str) -> set[str]:
-    return {word for word in _WORD.findall(text.casefold()) if len(word) > 1}
+def has_terms(query: str, terms: Set[str]) -> bool:
+    """Whether an entry with these terms is found by every word of the query."""
+    return all(not alternatives.isdisjoint(terms) for alternatives in _query_terms(query))
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +70,12 @@ class IndexedEntry:
     nace_divisions: frozenset[str]
     countries: frozenset[str]
     languages: frozenset[str]
+    #: What search finds it by: its words and their stems (`search_terms.document_terms`).
     words: frozenset[str]
     publish_time: datetime
     message: bytes
+    #: The text embedding as read from the table; the index keeps it in its matching
+    #: columns and drops it from the entry it holds.
     vector: npt.NDArray[np.float32] | None
     #: What matching compares, built once here rather than on every query; None for
     #: knowledge items, which are searched, not matched.
@@ -72,7 +90,7 @@ def admits(wanted: CatalogueFilter, entry: IndexedEntry, *, words_checked: bool 
     """Whether the entry passes every filter given (its words too, unless the caller found it
     by them): the one test of search and of saved searches."""
     return not (
-        (not words_checked and not words_of(wanted.query) <= entry.words)
+        (not words_checked and not has_terms(wanted.query, entry.words))
         or (wanted.types and not entry.kinds & set(wanted.types))
         or (wanted.region and entry.origin_region != wanted.region)
         or (wanted.nace_division and wanted.nace_division not in entry.nace_divisions)
@@ -91,68 +109,116 @@ class CatalogueChange:
     entry: IndexedEntry | None
 
 
+#: Below this many entries found by their words, a search sorts them; above it, it walks the
+#: shelf newest first until the page is full, which stops early however many match.
+_SORT_AT_MOST = 2_000
+
+
 @dataclass
 class _Shelf:
-    """One kind of entry (needs or offers) with its word index and embedding matrix."""
+    """One kind of entry with its word index, its entries newest last and, for needs and
+    offers, its matching columns."""
 
     entries: dict[str, IndexedEntry] = field(default_factory=dict)
     by_word: dict[str, set[str]] = field(default_factory=dict)
-    _matrix: tuple[list[str], npt.NDArray[np.float32]] | None = None
+    columns: MatchColumns | None = None
+    #: Every entry's position, (publish time, id), in ascending order.
+    order: list[tuple[datetime, str]] = field(default_factory=list)
 
-    def put(self, entry: IndexedEntry | None, entry_id: str) -> None:
+    def put(self, entry: IndexedEntry | None, entry_id: str, *, in_order: bool = True) -> None:
+        """Adds, replaces or (None) removes the entry. `in_order=False` leaves its position
+        out of `order`, for a load that sorts every position once at its end."""
         old = self.entries.pop(entry_id, None)
         if old is not None:
             for word in old.words:
                 self.by_word.get(word, set()).discard(entry_id)
-        if entry is not None:
-            self.entries[entry_id] = entry
-            for word in entry.words:
-                self.by_word.setdefault(word, set()).add(entry_id)
-        self._matrix = None
+            where = bisect.bisect_left(self.order, old.position)
+            if where < len(self.order) and self.order[where] == old.position:
+                del self.order[where]
+        if entry is None:
+            if self.columns is not None:
+                self.columns.discard(entry_id)
+            return
+        if self.columns is not None and entry.traits is not None:
+            self.columns.put(entry_id, **_match_values(entry), vector=entry.vector)
+        self.entries[entry_id] = dataclasses.replace(entry, vector=None)
+        for word in entry.words:
+            self.by_word.setdefault(word, set()).add(entry_id)
+        if in_order:
+            bisect.insort(self.order, entry.position)
+
+    def sort(self) -> None:
+        self.order = sorted(entry.position for entry in self.entries.values())
 
     def search(
         self, wanted: CatalogueFilter, page: PageRequest
     ) -> tuple[list[IndexedEntry], PagePosition | None, bool]:
-        candidates: Iterable[str]
-        query_words = words_of(wanted.query)
-        if query_words:
-            sets = sorted((self.by_word.get(word, set()) for word in query_words), key=len)
-            candidates = set.intersection(*sets) if sets else set()
+        found = self._found_by_words(wanted.query)
+        if found is not None and len(found) <= _SORT_AT_MOST:
+            chosen = [
+                entry
+                for entry in map(self.entries.__getitem__, found)
+                if admits(wanted, entry, words_checked=True)
+                and (page.after is None or entry.position < (page.after.create_time, page.after.id))
+            ]
+            chosen.sort(key=lambda entry: entry.position, reverse=True)
         else:
-            candidates = self.entries.keys()
-        chosen = []
-        for entry_id in candidates:
-            entry = self.entries[entry_id]
-            if not admits(wanted, entry, words_checked=True):
-                continue
-            if page.after is not None and entry.position >= (page.after.create_time, page.after.id):
-                continue
-            chosen.append(entry)
-        chosen.sort(key=lambda entry: entry.position, reverse=True)
+            chosen = self._walk(wanted, page, found)
         shown = chosen[: page.size]
         last = PagePosition(*shown[-1].position) if shown else None
         return shown, last, len(chosen) > page.size
 
-    def cosines(self, vector: npt.NDArray[np.float32] | None) -> dict[str, float]:
-        if vector is None:
-            return {}
-        if self._matrix is None:
-            rows = [
-                (entry_id, entry.vector)
-                for entry_id, entry in self.entries.items()
-                if entry.vector is not None
-            ]
-            ids = [entry_id for entry_id, _vector in rows]
-            matrix = (
-                np.stack([vector for _id, vector in rows])
-                if rows
-                else np.zeros((0, DIMENSIONS), dtype=np.float32)
-            )
-            self._matrix = (ids, matrix)
-        ids, matrix = self._matrix
-        if not ids:
-            return {}
-        return dict(zip(ids, (matrix @ vector).tolist(), strict=True))
+    def _found_by_words(self, query: str) -> Set[str] | None:
+        """The ids of the entries every word of the query finds; None without words."""
+        alternatives = _query_terms(query)
+        if not alternatives:
+            return None
+        per_word: list[Set[str]] = []
+        for terms in alternatives:
+            sets = [self.by_word[term] for term in terms if self.by_word.get(term)]
+            per_word.append(sets[0] if len(sets) == 1 else set().union(*sets))
+        per_word.sort(key=len)
+        return per_word[0] if len(per_word) == 1 else set(per_word[0]).intersection(*per_word[1:])
+
+    def _walk(
+        self, wanted: CatalogueFilter, page: PageRequest, found: Set[str] | None
+    ) -> list[IndexedEntry]:
+        """Up to one more than a page of admitted entries, newest first, from the page's
+        position."""
+        end = len(self.order)
+        if page.after is not None:
+            end = bisect.bisect_left(self.order, (page.after.create_time, page.after.id))
+        chosen: list[IndexedEntry] = []
+        for index in range(end - 1, -1, -1):
+            entry_id = self.order[index][1]
+            if found is not None and entry_id not in found:
+                continue
+            entry = self.entries[entry_id]
+            if admits(wanted, entry, words_checked=True):
+                chosen.append(entry)
+                if len(chosen) > page.size:
+                    break
+        return chosen
+
+
+def _match_values(entry: IndexedEntry) -> dict[str, frozenset[str]]:
+    """What the matching columns keep of an entry: its criteria's values."""
+    return {
+        "sectors": entry.nace_divisions,
+        "countries": entry.countries,
+        "languages": entry.languages,
+        "kinds": entry.kinds,
+    }
+
+
+def _answering_kinds(entry: IndexedEntry) -> frozenset[str]:
+    """The kinds of entry on the other shelf that answer this one: the services a need
+    calls for, or the needs an offer's services answer."""
+    if isinstance(entry.traits, NeedTraits):
+        return frozenset(service.name for service in SERVICES_FOR_NEED.get(entry.traits.type, ()))
+    if isinstance(entry.traits, OfferTraits):
+        return frozenset(kind.name for kind in needs_answered_by(entry.traits.service_types))
+    return frozenset()
 
 
 def _vector(data: bytes) -> npt.NDArray[np.float32] | None:
@@ -174,7 +240,7 @@ def need_entry(row: CatalogueNeedRow) -> IndexedEntry:
         nace,
         countries,
         languages,
-        frozenset(words_of(row.search_text)),
+        document_terms(row.search_text, languages),
         row.publish_time,
         row.message,
         _vector(row.embedding),
@@ -196,7 +262,7 @@ def offer_entry(row: CatalogueOfferRow) -> IndexedEntry:
         nace,
         countries,
         languages,
-        frozenset(words_of(row.search_text)),
+        document_terms(row.search_text, languages),
         row.publish_time,
         row.message,
         _vector(row.embedding),
@@ -216,7 +282,7 @@ def knowledge_entry(row: CatalogueKnowledgeRow) -> IndexedEntry:
         frozenset(),
         frozenset(),
         frozenset(row.languages),
-        frozenset(words_of(_LANGUAGE_TOKEN.sub(" ", row.search_text))),
+        document_terms(_LANGUAGE_TOKEN.sub(" ", row.search_text), row.languages),
         row.create_time,
         row.message,
         None,
@@ -229,7 +295,7 @@ class CatalogueIndex:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._shelves = {"need": _Shelf(), "offer": _Shelf(), "knowledge": _Shelf()}
+        self._shelves = _empty_shelves()
 
     @property
     def _needs(self) -> _Shelf:
@@ -242,9 +308,11 @@ class CatalogueIndex:
     def load(self, store: NodeStore) -> None:
         with store.read() as repositories:
             visible = repositories.catalogue.visible()
-        shelves = {kind: _Shelf() for kind in self._shelves}
+        shelves = _empty_shelves()
         for change in visible:
-            shelves[change.kind].put(change.entry, change.id)
+            shelves[change.kind].put(change.entry, change.id, in_order=False)
+        for shelf in shelves.values():
+            shelf.sort()
         with self._lock:
             self._shelves = shelves
         # The index lives as long as the process: moved out of the collector's reach, it no
@@ -284,16 +352,32 @@ class CatalogueIndex:
         with self._lock:
             return self._offers.entries.get(offer_id)
 
-    def offers_with_cosines(
-        self, vector: npt.NDArray[np.float32] | None
-    ) -> list[tuple[IndexedEntry, float | None]]:
-        with self._lock:
-            cosines = self._offers.cosines(vector)
-            return [(entry, cosines.get(entry.id)) for entry in self._offers.entries.values()]
+    def offers_for(self, need: IndexedEntry, count: int) -> list[tuple[IndexedEntry, float | None]]:
+        """The `count` offers with the best quick score for the need, best first, each with
+        the similarity of their texts (None when either has no embedding)."""
+        return self._shortlist(self._needs, self._offers, need, count)
 
-    def needs_with_cosines(
-        self, vector: npt.NDArray[np.float32] | None
+    def needs_for(self, offer: IndexedEntry, count: int) -> list[tuple[IndexedEntry, float | None]]:
+        """The `count` needs with the best quick score for the offer, best first."""
+        return self._shortlist(self._offers, self._needs, offer, count)
+
+    def _shortlist(
+        self, own: _Shelf, other: _Shelf, entry: IndexedEntry, count: int
     ) -> list[tuple[IndexedEntry, float | None]]:
         with self._lock:
-            cosines = self._needs.cosines(vector)
-            return [(entry, cosines.get(entry.id)) for entry in self._needs.entries.values()]
+            assert own.columns is not None
+            assert other.columns is not None
+            found = other.columns.shortlist(
+                **{**_match_values(entry), "kinds": _answering_kinds(entry)},
+                vector=own.columns.vector(entry.id),
+                count=count,
+            )
+            return [(other.entries[entry_id], cosine) for entry_id, cosine in found]
+
+
+def _empty_shelves() -> dict[str, _Shelf]:
+    return {
+        "need": _Shelf(columns=MatchColumns()),
+        "offer": _Shelf(columns=MatchColumns()),
+        "knowledge": _Shelf(),
+    }

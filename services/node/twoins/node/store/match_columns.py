@@ -1,0 +1,194 @@
+"""What matching compares of one kind of catalogue entry, kept column by column.
+
+Matching ranks every entry of the other kind for one need or offer. Kept as Python objects,
+that is a loop over every entry on every request (708 ms at 100,000 offers); kept here as
+columns (a bit set per criterion and one matrix of text embeddings), the quick score of every
+entry is a handful of array operations and one matrix product, and only the shortlist goes on
+to the full scoring with its reasons (`domain.matching.match`).
+
+The columns grow by doubling and reuse the rows of removed entries, so a change costs the
+same at 100 or 100,000 entries and no change rebuilds the matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import numpy.typing as npt
+
+from twoins.node.domain.matching import (
+    CONTENT_CEILING,
+    CONTENT_FLOOR,
+    EMBEDDING_DIMENSIONS,
+    WEIGHTS,
+    MatchCriterion,
+)
+
+Vector = npt.NDArray[np.float32]
+_FIRST_CAPACITY = 64
+_WORD_BITS = 64
+
+
+class _BitColumn:
+    """One criterion's values per row (sectors, countries, languages or kinds) as bit sets,
+    each distinct value given a bit when first seen."""
+
+    def __init__(self, capacity: int) -> None:
+        self._bits: dict[str, int] = {}
+        self.words = np.zeros((capacity, 1), dtype=np.uint64)
+
+    def grow(self, capacity: int) -> None:
+        grown = np.zeros((capacity, self.words.shape[1]), dtype=np.uint64)
+        grown[: self.words.shape[0]] = self.words
+        self.words = grown
+
+    def set(self, row: int, values: Iterable[str]) -> None:
+        for value in values:
+            if value not in self._bits:
+                self._bits[value] = len(self._bits)
+                if len(self._bits) > self.words.shape[1] * _WORD_BITS:
+                    extra = np.zeros((self.words.shape[0], 1), dtype=np.uint64)
+                    self.words = np.hstack([self.words, extra])
+        self.words[row] = self.mask(values)
+
+    def mask(self, values: Iterable[str]) -> npt.NDArray[np.uint64]:
+        """The bit set of `values`; values no row has are left out (they share nothing)."""
+        mask = [0] * self.words.shape[1]
+        for value in values:
+            bit = self._bits.get(value)
+            if bit is not None:
+                mask[bit // _WORD_BITS] |= 1 << (bit % _WORD_BITS)
+        return np.array(mask, dtype=np.uint64)
+
+    def shares(self, rows: int, values: Iterable[str]) -> npt.NDArray[np.bool_]:
+        """For each of the first `rows` rows, whether it holds one of `values`."""
+        mask = self.mask(values)
+        if not mask.any():
+            return np.zeros(rows, dtype=np.bool_)
+        return np.asarray((self.words[:rows] & mask).any(axis=1), dtype=np.bool_)
+
+
+class MatchColumns:
+    """The matching traits and text embeddings of one kind of entry (needs or offers). Not
+    thread-safe: the catalogue index holds its lock around every call."""
+
+    def __init__(self) -> None:
+        capacity = _FIRST_CAPACITY
+        self._ids: list[str | None] = []
+        self._row_of: dict[str, int] = {}
+        self._free: list[int] = []
+        self._sectors = _BitColumn(capacity)
+        self._countries = _BitColumn(capacity)
+        self._languages = _BitColumn(capacity)
+        self._kinds = _BitColumn(capacity)
+        self._vectors = np.zeros((capacity, EMBEDDING_DIMENSIONS), dtype=np.float32)
+        self._has_vector = np.zeros(capacity, dtype=np.bool_)
+        self._alive = np.zeros(capacity, dtype=np.bool_)
+
+    def __len__(self) -> int:
+        return len(self._row_of)
+
+    def put(
+        self,
+        entry_id: str,
+        *,
+        sectors: Iterable[str],
+        countries: Iterable[str],
+        languages: Iterable[str],
+        kinds: Iterable[str],
+        vector: Vector | None,
+    ) -> None:
+        """Adds the entry, or replaces what was kept of it."""
+        row = self._row_of.get(entry_id)
+        if row is None:
+            row = self._free.pop() if self._free else self._new_row()
+            self._row_of[entry_id] = row
+            self._ids[row] = entry_id
+        self._sectors.set(row, sectors)
+        self._countries.set(row, countries)
+        self._languages.set(row, languages)
+        self._kinds.set(row, kinds)
+        if vector is not None and vector.shape == (EMBEDDING_DIMENSIONS,):
+            self._vectors[row] = vector
+            self._has_vector[row] = True
+        else:
+            self._vectors[row] = 0.0
+            self._has_vector[row] = False
+        self._alive[row] = True
+
+    def discard(self, entry_id: str) -> None:
+        row = self._row_of.pop(entry_id, None)
+        if row is None:
+            return
+        self._ids[row] = None
+        self._alive[row] = False
+        self._has_vector[row] = False
+        self._free.append(row)
+
+    def vector(self, entry_id: str) -> Vector | None:
+        """The entry's text embedding (a copy), None when it has none."""
+        row = self._row_of.get(entry_id)
+        if row is None or not self._has_vector[row]:
+            return None
+        return np.array(self._vectors[row])
+
+    def shortlist(
+        self,
+        *,
+        sectors: Iterable[str],
+        countries: Iterable[str],
+        languages: Iterable[str],
+        kinds: Iterable[str],
+        vector: Vector | None,
+        count: int,
+    ) -> list[tuple[str, float | None]]:
+        """The `count` entries with the best quick score (the weights of `domain.matching`)
+        that score above zero, best first, each with its text similarity (None when either
+        side has no embedding)."""
+        rows = len(self._ids)
+        if rows == 0 or count <= 0:
+            return []
+        score = np.zeros(rows, dtype=np.float32)
+        for column, values, criterion in (
+            (self._sectors, sectors, MatchCriterion.SECTOR),
+            (self._countries, countries, MatchCriterion.COUNTRY),
+            (self._languages, languages, MatchCriterion.LANGUAGE),
+            (self._kinds, kinds, MatchCriterion.SERVICE_TYPE),
+        ):
+            score += np.float32(WEIGHTS[criterion]) * column.shares(rows, values)
+        cosines: Vector | None = None
+        if vector is not None:
+            cosines = self._vectors[:rows] @ vector.astype(np.float32, copy=False)
+            content = np.clip(
+                (cosines - CONTENT_FLOOR) / (CONTENT_CEILING - CONTENT_FLOOR), 0.0, 1.0
+            )
+            score += np.float32(WEIGHTS[MatchCriterion.CONTENT]) * np.where(
+                self._has_vector[:rows], content, 0.0
+            ).astype(np.float32)
+        score[~self._alive[:rows]] = -1.0
+        count = min(count, rows)
+        best = np.argpartition(-score, count - 1)[:count]
+        best = best[np.argsort(-score[best], kind="stable")]
+        shortlist: list[tuple[str, float | None]] = []
+        for row in best.tolist():
+            entry_id = self._ids[row]
+            if score[row] <= 0 or entry_id is None:
+                continue
+            cosine = float(cosines[row]) if cosines is not None and self._has_vector[row] else None
+            shortlist.append((entry_id, cosine))
+        return shortlist
+
+    def _new_row(self) -> int:
+        row = len(self._ids)
+        if row == self._vectors.shape[0]:
+            capacity = 2 * row
+            for column in (self._sectors, self._countries, self._languages, self._kinds):
+                column.grow(capacity)
+            vectors = np.zeros((capacity, EMBEDDING_DIMENSIONS), dtype=np.float32)
+            vectors[:row] = self._vectors
+            self._vectors = vectors
+            self._has_vector = np.concatenate([self._has_vector, np.zeros(row, dtype=np.bool_)])
+            self._alive = np.concatenate([self._alive, np.zeros(row, dtype=np.bool_)])
+        self._ids.append(None)
+        return row
