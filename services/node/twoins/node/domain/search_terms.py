@@ -11,6 +11,7 @@ words are found as written (accents folded).
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -46,6 +47,7 @@ _MIN_COMMON_HITS = 2
 _local = threading.local()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(word: str) -> str:
     """Case folded, accents dropped: "Exportación" -> "exportacion", "Εξαγωγές" ->
     "εξαγωγεσ" (case folding writes every sigma alike)."""
@@ -92,9 +94,10 @@ def _stems(found: Iterable[str], language: str) -> list[str]:
 def document_terms(text: str, declared_languages: Iterable[str] = ()) -> frozenset[str]:
     """What an entry is found by: its folded words and their stems in its language."""
     found = words(text)
-    terms = {fold(word) for word in found}
+    distinct = list(dict.fromkeys(found))
+    terms = set(map(fold, distinct))
     for language in text_language(found, declared_languages):
-        terms.update(_stems(found, language))
+        terms.update(_stems(distinct, language))
     return frozenset(terms)
 
 

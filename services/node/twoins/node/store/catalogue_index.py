@@ -154,35 +154,44 @@ class _Shelf:
         self, wanted: CatalogueFilter, page: PageRequest
     ) -> tuple[list[IndexedEntry], PagePosition | None, bool]:
         found = self._found_by_words(wanted.query)
-        if found is not None and len(found) <= _SORT_AT_MOST:
+        if found is not None:
             chosen = [
                 entry
                 for entry in map(self.entries.__getitem__, found)
                 if admits(wanted, entry, words_checked=True)
-                and (page.after is None or entry.position < (page.after.create_time, page.after.id))
+                and (
+                    page.after is None
+                    or entry.position < (page.after.create_time, page.after.id)
+                )
             ]
             chosen.sort(key=lambda entry: entry.position, reverse=True)
         else:
-            chosen = self._walk(wanted, page, found)
+            chosen = self._walk(wanted, page)
         shown = chosen[: page.size]
         last = PagePosition(*shown[-1].position) if shown else None
         return shown, last, len(chosen) > page.size
 
     def _found_by_words(self, query: str) -> Set[str] | None:
-        """The ids of the entries every word of the query finds; None without words."""
+        """The ids of the entries every word of the query finds, when that is few enough to
+        sort; None without words, or when a walk of the shelf will find a page sooner."""
         alternatives = _query_terms(query)
         if not alternatives:
             return None
-        per_word: list[Set[str]] = []
-        for terms in alternatives:
-            sets = [self.by_word[term] for term in terms if self.by_word.get(term)]
-            per_word.append(sets[0] if len(sets) == 1 else set().union(*sets))
-        per_word.sort(key=len)
-        return per_word[0] if len(per_word) == 1 else set(per_word[0]).intersection(*per_word[1:])
+        per_word: list[list[set[str]]] = [
+            [self.by_word[term] for term in terms if self.by_word.get(term)]
+            for terms in alternatives
+        ]
+        fewest = min(per_word, key=lambda sets: sum(map(len, sets)))
+        if sum(map(len, fewest)) > _SORT_AT_MOST:
+            return None
+        found = set().union(*fewest)
+        return {
+            entry_id
+            for entry_id in found
+            if all(any(entry_id in hits for hits in sets) for sets in per_word)
+        }
 
-    def _walk(
-        self, wanted: CatalogueFilter, page: PageRequest, found: Set[str] | None
-    ) -> list[IndexedEntry]:
+    def _walk(self, wanted: CatalogueFilter, page: PageRequest) -> list[IndexedEntry]:
         """Up to one more than a page of admitted entries, newest first, from the page's
         position."""
         end = len(self.order)
@@ -190,11 +199,8 @@ class _Shelf:
             end = bisect.bisect_left(self.order, (page.after.create_time, page.after.id))
         chosen: list[IndexedEntry] = []
         for index in range(end - 1, -1, -1):
-            entry_id = self.order[index][1]
-            if found is not None and entry_id not in found:
-                continue
-            entry = self.entries[entry_id]
-            if admits(wanted, entry, words_checked=True):
+            entry = self.entries[self.order[index][1]]
+            if admits(wanted, entry):
                 chosen.append(entry)
                 if len(chosen) > page.size:
                     break
