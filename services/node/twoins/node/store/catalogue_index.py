@@ -159,10 +159,7 @@ class _Shelf:
                 entry
                 for entry in map(self.entries.__getitem__, found)
                 if admits(wanted, entry, words_checked=True)
-                and (
-                    page.after is None
-                    or entry.position < (page.after.create_time, page.after.id)
-                )
+                and (page.after is None or entry.position < (page.after.create_time, page.after.id))
             ]
             chosen.sort(key=lambda entry: entry.position, reverse=True)
         else:
