@@ -12,6 +12,7 @@ words are found as written (accents folded).
 from __future__ import annotations
 
 import functools
+from collections import Counter
 import re
 import threading
 import unicodedata
@@ -75,8 +76,10 @@ def words(text: str) -> list[str]:
 def text_language(found: list[str], declared: Iterable[str] = ()) -> tuple[str, ...]:
     """The language(s) to stem a text in: the one whose common words it uses most (at least
     two of them), else the declared ones."""
+    counts = Counter(found)
     hits = {
-        language: sum(1 for word in found if word in common) for language, common in _COMMON.items()
+        language: sum(counts[word] for word in common.intersection(counts))
+        for language, common in _COMMON.items()
     }
     best = max(hits, key=lambda language: hits[language])
     if hits[best] >= _MIN_COMMON_HITS:
