@@ -12,10 +12,10 @@ words are found as written (accents folded).
 from __future__ import annotations
 
 import functools
-from collections import Counter
 import re
 import threading
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 
 import Stemmer
