@@ -20,14 +20,16 @@ from twoins.node.semantic import TextEmbedder
 
 def test_the_labelled_set_is_whole() -> None:
     data = load_eval_set()
-    assert len(data.needs) >= 120 and len(data.offers) >= 200
+    assert len(data.needs) >= 120
+    assert len(data.offers) >= 200
     languages = {"el", "en", "es", "fr", "it", "mt"}
     assert {need["lang"] for need in data.needs} == languages
     assert {offer["lang"] for offer in data.offers} == languages
     by_id = {offer["id"]: offer for offer in data.offers}
     for need in data.needs:
         answers = [by_id[offer_id] for offer_id in need["answered_by"]]
-        assert answers and all(grade(need, offer) == 3 for offer in answers), need["id"]
+        assert answers, need["id"]
+        assert all(grade(need, offer) == 3 for offer in answers), need["id"]
     tune, report = data.half("tune"), data.half("report")
     assert len(tune) == len(report) == len(data.needs) // 2
     assert not {need["topic"] for need in tune} & {need["topic"] for need in report}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -156,13 +156,12 @@ def rankings(
     for row, need in enumerate(needs):
         traits = data.need_traits(need)
         structured = np.array([match(traits, offer, None).score for offer in offers])
-        content = calibration.content(cosines[row])
-        score: Callable[[int], float] = {
-            "structured": lambda column: float(structured[column]),
-            "text": lambda column: float(cosines[row, column]),
-            "blended": lambda column: float(structured[column] + content_weight * content[column]),
+        scores = {
+            "structured": structured,
+            "text": cosines[row].astype(np.float64),
+            "blended": structured + content_weight * calibration.content(cosines[row]),
         }[method]
-        order = sorted(range(len(ids)), key=lambda column: (-score(column), ids[column]))
+        order = sorted(range(len(ids)), key=lambda column: (-float(scores[column]), ids[column]))
         ranked[need["id"]] = [ids[column] for column in order]
     return ranked
 

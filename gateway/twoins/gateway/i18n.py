@@ -9,14 +9,10 @@ from pathlib import Path
 from flask import Flask, g, request, session
 from flask_babel import Babel, get_locale
 
+from twoins.common.languages import READING_LANGUAGES
+
 #: The network's languages; English is the source language of the catalogues.
-LANGUAGES: dict[str, str] = {
-    "en": "English",
-    "it": "Italiano",
-    "el": "Ελληνικά",
-    "fr": "Français",
-    "es": "Español",
-}
+LANGUAGES: dict[str, str] = READING_LANGUAGES
 DEFAULT_LANGUAGE = "en"
 TRANSLATIONS = Path(__file__).parent / "translations"
 SESSION_KEY = "lang"

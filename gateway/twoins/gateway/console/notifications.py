@@ -10,6 +10,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from twoins.common.languages import READING_LANGUAGES
 from twoins.common.realm_config import CLUSTER_MANAGER, EXPERT, FACILITATOR
 from twoins.gateway.console.blueprint import console
 from twoins.gateway.console.context import Form, call, posted, submit, user
@@ -20,7 +21,7 @@ from twoins.v1 import notification_pb2, notification_pb2_grpc
 
 PEOPLE = (FACILITATOR, CLUSTER_MANAGER, EXPERT)
 Service = notification_pb2_grpc.NotificationServiceStub
-LANGUAGES = ("", "en", "it", "el", "fr", "es")
+LANGUAGES = ("", *READING_LANGUAGES)
 _TOKEN = re.compile(r"^[a-z]{2}-[a-z0-9-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
 TARGETS = {
     "needs": notification_pb2.SAVED_SEARCH_TARGET_NEEDS,

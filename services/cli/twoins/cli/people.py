@@ -23,6 +23,7 @@ from keycloak import KeycloakAdmin, KeycloakError
 from rich.console import Console
 from rich.table import Table
 
+from twoins.common.languages import READING_LANGUAGES
 from twoins.common.network import DEFAULT_NETWORK_FILE, load_network
 from twoins.common.realm_config import CLUSTER_MANAGER, EXPERT, FACILITATOR, REALM
 
@@ -30,7 +31,7 @@ from twoins.common.realm_config import CLUSTER_MANAGER, EXPERT, FACILITATOR, REA
 #: service account is made with the realm, neither through this command).
 REGIONAL_ROLES = (FACILITATOR, EXPERT, CLUSTER_MANAGER)
 #: The languages the console speaks.
-CONSOLE_LANGUAGES = ("en", "it", "el", "fr", "es")
+CONSOLE_LANGUAGES = tuple(READING_LANGUAGES)
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ADMIN_PASSWORD_VARIABLE = "TWOINS_KEYCLOAK_ADMIN_PASSWORD"  # noqa: S105 - a variable's name

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from twoins.common.languages import READING_LANGUAGES
 from twoins.common.network import DEFAULT_NETWORK_FILE, Network, Region, load_network
 
 REALM = "twoins"
@@ -49,7 +50,7 @@ DEMO_PASSWORD = "twoins-demo-pass"  # noqa: S105 - dev realm demo users only
 DEV_CONSOLE_SECRET = "dev-console-secret"  # noqa: S105 - dev realm only
 
 DEFAULT_REALM_DIR = DEFAULT_NETWORK_FILE.parent / "keycloak"
-SUPPORTED_LOCALES = ("en", "it", "el", "fr", "es")
+SUPPORTED_LOCALES = tuple(READING_LANGUAGES)
 
 
 def node_client_id(region_id: str) -> str:

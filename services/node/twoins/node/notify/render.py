@@ -20,11 +20,12 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from twoins.common.languages import READING_LANGUAGES
 from twoins.node.domain.notification import NotificationKind
 from twoins.node.notify import texts
 
 #: The languages mails are written in (the console's); others fall back to English.
-LANGUAGES = ("en", "it", "el", "fr", "es")
+LANGUAGES = tuple(READING_LANGUAGES)
 
 _HERE = Path(__file__).parent
 _CATALOGUES = _HERE / "translations"
