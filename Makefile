@@ -47,8 +47,8 @@ $(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/message
 
 # After changing the console's texts: extract them and merge them into every catalogue.
 messages: setup
-	@$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --project=twoins -o $(TRANSLATIONS)/messages.pot .
-	@$(BIN)/pybabel update --no-fuzzy-matching -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+	@$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --no-wrap --sort-output --project=twoins -o $(TRANSLATIONS)/messages.pot .
+	@$(BIN)/pybabel update --no-fuzzy-matching --no-wrap -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 	@echo "==> catalogues updated: translate the new messages in $(TRANSLATIONS)/*/LC_MESSAGES/messages.po"
 
 system-packages:

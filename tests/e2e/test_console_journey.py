@@ -51,6 +51,8 @@ class Journey:
 JOURNEYS = [
     Journey("english", "en", "en", "en", "extra virgin olive oil", True, "Completed"),
     Journey("profile-languages", None, "it", "el", "durum wheat pasta", False, "Ολοκληρώθηκε"),
+    # Malta's language, chosen in the footer, on every page.
+    Journey("maltese", "mt", "mt", "mt", "carob syrup", True, "Komplut"),
 ]
 
 
@@ -356,3 +358,4 @@ def test_referral_journey_through_the_console(
     for context in (facilitator, manager, expert):
         context.close()
     assert not checks.violations, f"accessibility violations: {checks.violations}"
+    assert not checks.untranslated, f"English texts on translated pages: {checks.untranslated}"

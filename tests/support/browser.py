@@ -1,8 +1,10 @@
 """Headless Debian Chromium driven by Playwright: sign-in through Keycloak's form,
-screenshots saved as artefacts, and an axe-core accessibility check of every page."""
+screenshots saved as artefacts, an axe-core accessibility check of every page, and a check that
+a page in another language shows none of the console's English texts."""
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -14,9 +16,11 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from babel.messages.pofile import read_po
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
 
 from twoins.common.realm_config import DEMO_PASSWORD
+from twoins.gateway.i18n import DEFAULT_LANGUAGE, TRANSLATIONS
 
 #: Debian's chromium; the pinned Playwright release expects its major version.
 CHROMIUM = os.environ.get("TWOINS_CHROMIUM", "/usr/bin/chromium")
@@ -56,13 +60,42 @@ def running_browser() -> Iterator[Browser]:
             browser.close()
 
 
+@functools.cache
+def english_texts(language: str) -> tuple[str, ...]:
+    """The console's English texts that the language's catalogue says otherwise, of two words
+    or more and without placeholders: one of them on a page in that language is a text left
+    untranslated (single words such as "SME" or "API" are the same in several languages)."""
+    with (TRANSLATIONS / language / "LC_MESSAGES" / "messages.po").open("rb") as file:
+        catalogue = read_po(file, locale=language)
+    return tuple(
+        message.id
+        for message in catalogue
+        if isinstance(message.id, str)
+        and " " in message.id.strip()
+        and "%(" not in message.id
+        and message.string
+        and message.string != message.id
+    )
+
+
+def untranslated_on(page: Page) -> list[str]:
+    """The console's English texts shown on a page that is in another language."""
+    language = page.get_attribute("html", "lang") or DEFAULT_LANGUAGE
+    if language == DEFAULT_LANGUAGE:
+        return []
+    shown = page.inner_text("body")
+    return [text for text in english_texts(language) if text in shown]
+
+
 @dataclass
 class PageChecks:
-    """Screenshots and accessibility findings of the pages a journey visits."""
+    """Screenshots, accessibility findings and English texts left on pages in another
+    language, of the pages a journey visits."""
 
     folder: Path
     axe: Axe = field(default_factory=Axe)
     violations: dict[str, list[str]] = field(default_factory=dict)
+    untranslated: dict[str, list[str]] = field(default_factory=dict)
     pages: list[str] = field(default_factory=list)
 
     def check(self, page: Page, name: str) -> None:
@@ -87,6 +120,9 @@ class PageChecks:
         ]
         if blocking:
             self.violations[name] = blocking
+        english = untranslated_on(page)
+        if english:
+            self.untranslated[name] = english
 
 
 def sign_in(browser: Browser, gateway_url: str, username: str) -> BrowserContext:

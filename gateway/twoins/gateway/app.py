@@ -22,12 +22,14 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 
 from twoins.common.auth import TokenVerifier
+from twoins.common.network import load_network
 from twoins.gateway.api import api
 from twoins.gateway.auth import SignInRequired, auth, install_sign_in
 from twoins.gateway.config import GatewayConfig, load_gateway_config
 from twoins.gateway.console import console
 from twoins.gateway.console.context import when
 from twoins.gateway.console.labels import erased_label, label
+from twoins.gateway.console.names import install as install_names
 from twoins.gateway.console.referrals import countdown_patterns
 from twoins.gateway.health import health
 from twoins.gateway.i18n import install as install_languages
@@ -102,6 +104,7 @@ def create_app(config: GatewayConfig | None = None) -> Flask:
     install_sign_in(app, config)
     install_metrics(app)
     install_languages(app)
+    install_names(app, load_network(config.network_file))
     app.jinja_env.globals.update(
         label=label, erased_label=erased_label, when=when, countdown_patterns=countdown_patterns
     )

@@ -1,0 +1,66 @@
+"""What the console calls the network's codes, in the reader's language: regions by their
+names in `deploy/network.yaml`, roles by their titles, countries and languages by Babel's
+names (CLDR). An unknown code is shown as it is rather than hidden."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from flask import Flask
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from twoins.common.network import Network
+from twoins.common.realm_config import CLUSTER_MANAGER, EXPERT, FACILITATOR, NETWORK_COORDINATOR
+
+ROLE_TITLES: dict[str, Any] = {
+    FACILITATOR: _l("Facilitator"),
+    EXPERT: _l("Expert"),
+    CLUSTER_MANAGER: _l("Cluster manager"),
+    NETWORK_COORDINATOR: _l("Network coordinator"),
+}
+
+
+def _reader() -> Locale | None:
+    try:
+        return Locale.parse(str(get_locale() or "en"))
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+def role_names(roles: Iterable[str]) -> str:
+    """A person's roles by their titles, comma-separated, in a stable order."""
+    return ", ".join(str(ROLE_TITLES.get(role, role)) for role in sorted(roles))
+
+
+def country_name(code: str) -> str:
+    reader = _reader()
+    return str(reader.territories.get(code.upper(), code)) if reader and code else code
+
+
+def language_name(code: str) -> str:
+    reader = _reader()
+    return str(reader.languages.get(code.lower(), code)) if reader and code else code
+
+
+def names(codes: Iterable[str], name: Any) -> str:
+    """Several codes by their names, comma-separated."""
+    return ", ".join(name(code) for code in codes)
+
+
+def install(app: Flask, network: Network) -> None:
+    regions = {region.id: region.name for region in network.regions}
+
+    def region_name(region_id: str) -> str:
+        return regions.get(region_id, region_id)
+
+    app.jinja_env.filters.update(
+        region_name=region_name,
+        role_names=role_names,
+        country_name=country_name,
+        language_name=language_name,
+        country_names=lambda codes: names(codes, country_name),
+        language_names=lambda codes: names(codes, language_name),
+    )
