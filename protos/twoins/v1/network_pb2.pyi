@@ -86,14 +86,22 @@ class SearchExpertOffersResponse(_message.Message):
     def __init__(self, offers: _Optional[_Iterable[_Union[_expert_offer_pb2.PublicExpertOffer, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class MatchReason(_message.Message):
-    __slots__ = ("criterion", "contribution", "detail")
+    __slots__ = ("criterion", "contribution", "detail", "codes", "service_types", "similarity", "weight")
     CRITERION_FIELD_NUMBER: _ClassVar[int]
     CONTRIBUTION_FIELD_NUMBER: _ClassVar[int]
     DETAIL_FIELD_NUMBER: _ClassVar[int]
+    CODES_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_TYPES_FIELD_NUMBER: _ClassVar[int]
+    SIMILARITY_FIELD_NUMBER: _ClassVar[int]
+    WEIGHT_FIELD_NUMBER: _ClassVar[int]
     criterion: MatchCriterion
     contribution: float
     detail: str
-    def __init__(self, criterion: _Optional[_Union[MatchCriterion, str]] = ..., contribution: _Optional[float] = ..., detail: _Optional[str] = ...) -> None: ...
+    codes: _containers.RepeatedScalarFieldContainer[str]
+    service_types: _containers.RepeatedScalarFieldContainer[_common_pb2.ServiceType]
+    similarity: float
+    weight: float
+    def __init__(self, criterion: _Optional[_Union[MatchCriterion, str]] = ..., contribution: _Optional[float] = ..., detail: _Optional[str] = ..., codes: _Optional[_Iterable[str]] = ..., service_types: _Optional[_Iterable[_Union[_common_pb2.ServiceType, str]]] = ..., similarity: _Optional[float] = ..., weight: _Optional[float] = ...) -> None: ...
 
 class MatchExpertOffersRequest(_message.Message):
     __slots__ = ("need_id", "max_results")

@@ -1,6 +1,7 @@
 """What the console calls the network's codes, in the reader's language: regions by their
 names in `deploy/network.yaml`, roles by their titles, countries and languages by Babel's
-names (CLDR). An unknown code is shown as it is rather than hidden."""
+names (CLDR), a match's reasons from their codes. An unknown code is shown as it is rather
+than hidden."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from twoins.common.network import Network
 from twoins.common.realm_config import CLUSTER_MANAGER, EXPERT, FACILITATOR, NETWORK_COORDINATOR
+from twoins.gateway.console.labels import label
+from twoins.v1 import network_pb2
 
 ROLE_TITLES: dict[str, Any] = {
     FACILITATOR: _l("Facilitator"),
@@ -63,4 +67,30 @@ def install(app: Flask, network: Network) -> None:
         language_name=language_name,
         country_names=lambda codes: names(codes, country_name),
         language_names=lambda codes: names(codes, language_name),
+        decimal=decimal,
     )
+    app.jinja_env.globals.update(reason_text=reason_text)
+
+
+def decimal(value: float) -> str:
+    """A score or a similarity with two decimals, written as the reader writes numbers."""
+    return str(format_decimal(value, format="0.00"))
+
+
+def reason_text(reason: network_pb2.MatchReason) -> str:
+    """One part of a match score, in the reader's language, from its codes; a node that sends
+    none (an older release) is shown by its English detail."""
+    criterion = reason.criterion
+    if criterion == network_pb2.MATCH_CRITERION_CONTENT and reason.similarity:
+        return str(_("Text similarity %(value)s", value=decimal(reason.similarity)))
+    if criterion == network_pb2.MATCH_CRITERION_SERVICE_TYPE and reason.service_types:
+        kinds = ", ".join(label("service_type", kind) for kind in reason.service_types)
+        return str(_("Kind of support: %(names)s", names=kinds))
+    codes = list(reason.codes)
+    if codes and criterion == network_pb2.MATCH_CRITERION_SECTOR:
+        return str(_("Sector: %(codes)s", codes=", ".join(f"NACE {code}" for code in codes)))
+    if codes and criterion == network_pb2.MATCH_CRITERION_COUNTRY:
+        return str(_("Countries: %(names)s", names=names(codes, country_name)))
+    if codes and criterion == network_pb2.MATCH_CRITERION_LANGUAGE:
+        return str(_("Languages: %(names)s", names=names(codes, language_name)))
+    return reason.detail

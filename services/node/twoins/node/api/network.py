@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import grpc
 
 from twoins.node.api.request_checks import require_id
@@ -11,14 +13,16 @@ from twoins.node.domain.knowledge import KnowledgeKind
 from twoins.node.domain.matching import (
     SHORTLIST_FACTOR,
     Match,
+    MatchCriterion,
     NeedTraits,
     OfferTraits,
+    Reason,
     match,
     rank,
 )
 from twoins.node.domain.need import NeedType
 from twoins.node.domain.support import ServiceType
-from twoins.node.messages.convert import enums_from_proto
+from twoins.node.messages.convert import enum_to_proto, enums_from_proto
 from twoins.node.store.catalogue_index import CatalogueFilter, IndexedEntry
 from twoins.node.store.pagination import next_page_token, page_request
 from twoins.v1 import expert_offer_pb2, knowledge_pb2, need_pb2, network_pb2_grpc
@@ -44,9 +48,20 @@ def _reasons_to_proto(found: Match) -> list[pb.MatchReason]:
             criterion=reason.criterion.value,  # type: ignore[arg-type]
             contribution=reason.contribution,
             detail=reason.detail,
+            weight=reason.weight,
+            **_reason_values(reason),
         )
         for reason in found.reasons
     ]
+
+
+def _reason_values(reason: Reason) -> dict[str, Any]:
+    """A reason's matched values as the contract types them."""
+    if reason.criterion is MatchCriterion.SERVICE_TYPE:
+        return {"service_types": [enum_to_proto(ServiceType[name]) for name in reason.codes]}
+    if reason.criterion is MatchCriterion.CONTENT:
+        return {"similarity": round(reason.similarity or 0.0, 4)}
+    return {"codes": list(reason.codes)}
 
 
 def _limit(value: int) -> int:

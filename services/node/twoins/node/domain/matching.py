@@ -83,7 +83,16 @@ class OfferTraits:
 class Reason:
     criterion: MatchCriterion
     contribution: float
+    #: What matched, in English (for logs and scripts).
     detail: str
+    #: What both sides share, as codes: NACE divisions, countries, languages or service types.
+    codes: tuple[str, ...] = ()
+    #: The texts' cosine similarity, for the content criterion.
+    similarity: float | None = None
+
+    @property
+    def weight(self) -> float:
+        return WEIGHTS[self.criterion]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,29 +111,43 @@ def match(need: NeedTraits, offer: OfferTraits, cosine: float | None) -> Match:
     """The score of `offer` for `need`; `cosine` is their texts' similarity, None if unknown."""
     reasons: list[Reason] = []
 
-    def add(criterion: MatchCriterion, fraction: float, detail: str) -> None:
+    def add(
+        criterion: MatchCriterion,
+        fraction: float,
+        detail: str,
+        codes: tuple[str, ...] = (),
+        similarity: float | None = None,
+    ) -> None:
         if fraction > 0:
-            reasons.append(Reason(criterion, round(WEIGHTS[criterion] * fraction, 4), detail))
+            contribution = round(WEIGHTS[criterion] * fraction, 4)
+            reasons.append(Reason(criterion, contribution, detail, codes, similarity))
 
-    sectors = need.nace_divisions & offer.nace_divisions
+    sectors = tuple(sorted(need.nace_divisions & offer.nace_divisions))
     add(
         MatchCriterion.SECTOR,
         1.0 if sectors else 0.0,
-        ", ".join(f"NACE {code}" for code in sorted(sectors)),
+        ", ".join(f"NACE {code}" for code in sectors),
+        sectors,
     )
-    countries = need.countries & offer.countries
-    add(MatchCriterion.COUNTRY, 1.0 if countries else 0.0, ", ".join(sorted(countries)))
-    languages = need.languages & offer.languages
-    add(MatchCriterion.LANGUAGE, 1.0 if languages else 0.0, ", ".join(sorted(languages)))
-    services = SERVICES_FOR_NEED.get(need.type, set()) & offer.service_types
+    countries = tuple(sorted(need.countries & offer.countries))
+    add(MatchCriterion.COUNTRY, 1.0 if countries else 0.0, ", ".join(countries), countries)
+    languages = tuple(sorted(need.languages & offer.languages))
+    add(MatchCriterion.LANGUAGE, 1.0 if languages else 0.0, ", ".join(languages), languages)
+    services = tuple(
+        sorted(
+            service.name
+            for service in SERVICES_FOR_NEED.get(need.type, set()) & offer.service_types
+        )
+    )
     add(
         MatchCriterion.SERVICE_TYPE,
         1.0 if services else 0.0,
-        ", ".join(sorted(service.name.lower().replace("_", " ") for service in services)),
+        ", ".join(service.lower().replace("_", " ") for service in services),
+        services,
     )
     if cosine is not None:
         fraction = content_score(cosine)
-        add(MatchCriterion.CONTENT, fraction, f"text similarity {cosine:.2f}")
+        add(MatchCriterion.CONTENT, fraction, f"text similarity {cosine:.2f}", similarity=cosine)
     reasons.sort(key=lambda reason: -reason.contribution)
     score = round(sum(reason.contribution for reason in reasons), 4)
     return Match(need.id, offer.id, score, tuple(reasons))
