@@ -243,6 +243,14 @@ def offer_and_refer(
 def answer_and_consent(
     facilitator: BrowserContext, base: str, path: str, checks: PageChecks
 ) -> None:
+    # The start page lists the referral among what waits, with its deadline.
+    home = facilitator.new_page()
+    home.goto(f"{base}/")
+    waiting = home.locator(f"#waiting ~ table a[href='{path}']")
+    until(home, lambda: waiting.count() == 1, "the referral waiting on the start page")
+    assert home.locator(f"tr:has(a[href='{path}']) time[data-countdown]").count() == 1
+    checks.check(home, "16b-home-waiting")
+    home.close()
     page = facilitator.new_page()
     page.goto(f"{base}/console/referrals")
     link = page.locator(f"#incoming ~ table a[href='{path}']")

@@ -1,4 +1,5 @@
-"""The start page, and the language switch."""
+"""The start page (what waits for the signed-in person, and what they can do), and the
+language switch."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from werkzeug.wrappers import Response
 
 from twoins.gateway.auth import SignInRequired, safe_next, signed_in_principal
 from twoins.gateway.console.blueprint import console
+from twoins.gateway.console.referrals import time_left
+from twoins.gateway.console.waiting import waiting_for
 from twoins.gateway.i18n import LANGUAGES, SESSION_KEY
 from twoins.gateway.security import check_csrf
 
@@ -17,7 +20,9 @@ def home() -> str:
         principal = signed_in_principal()
     except SignInRequired:
         return render_template("home.html", user=None, signed_out="signed_out" in request.args)
-    return render_template("home.html", user=principal)
+    return render_template(
+        "home.html", user=principal, waiting=waiting_for(principal), time_left=time_left
+    )
 
 
 @console.post("/console/language")

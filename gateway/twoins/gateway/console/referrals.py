@@ -100,7 +100,9 @@ def referrals() -> str:
     )
 
 
-def _actions(referral: pb.Referral, staff: bool) -> list[str]:
+def available_actions(referral: pb.Referral, staff: bool) -> list[str]:
+    """The steps the referral's page offers: `staff` are the facilitators and cluster
+    managers of the SME's region, who record its consent."""
     state, side = referral.state, referral.own_side
     actions = []
     if state == pb.REFERRAL_STATE_PROPOSED and is_incoming(referral):
@@ -149,7 +151,7 @@ def _referral_page(
         referral=referral,
         incoming=is_incoming(referral),
         contact=contact,
-        actions=_actions(referral, principal.has_role(FACILITATOR, CLUSTER_MANAGER)),
+        actions=available_actions(referral, principal.has_role(FACILITATOR, CLUSTER_MANAGER)),
         can_complete=can_complete,
         form=form or Form(),
         outcomes=options("outcome"),
