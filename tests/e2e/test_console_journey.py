@@ -93,6 +93,10 @@ def add_sme(page: Page, base: str, checks: PageChecks, name: str) -> str:
     assert page.input_value("#legal_name") == name
     assert page.locator("#locality-error").is_visible()
     assert page.locator("#contact_name-error").is_visible()
+    # The summary names each field, in the page's language, and links to it.
+    town = page.inner_text("label[for=locality]").split("(")[0].strip()
+    summary = page.locator("#form-errors a[href='#locality']")
+    assert summary.inner_text().startswith(town)
     checks.check(page, "03-sme-form-errors")
     page.fill("#nace_code", "10.41")
     page.fill("#employees", "12")

@@ -131,6 +131,8 @@ class Form:
     message: str = ""
     #: The HTTP status of the page that shows the form again.
     status: int = 400
+    #: Each field's label, as the page shows it: the summary of errors names the fields.
+    labels: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def posted(cls) -> Form:
@@ -142,6 +144,11 @@ class Form:
 
     def get(self, name: str, default: str = "") -> str:
         return self.values.get(name, default)
+
+    def label_for(self, name: str, text: str) -> str:
+        """Records a field's label as the page renders it; renders nothing."""
+        self.labels[name] = str(text)
+        return ""
 
     def text(self, name: str, *, required: bool = False, max_length: int = 500) -> str:
         value = self.values.get(name, "")
