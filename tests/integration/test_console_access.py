@@ -144,3 +144,14 @@ def test_the_network_coordinator_reads_the_network_catalogue_and_nothing_more(
     assert "/console/referrals/new" not in page.text
     assert "/console/saved-searches" not in page.text
     assert coordinator.open(f"{gateway.url}/console/network?kind=needs").status == 200
+
+
+def test_an_error_page_speaks_the_readers_language(
+    gateway: RunningGateway, people: dict[str, Browser]
+) -> None:
+    """The web server's own errors (here a page that does not exist) are written in the
+    reader's language, not in the server's English."""
+    page = people[f"expert.{OTHER}"].open(f"{gateway.url}/console/nowhere")
+    assert page.status == 404
+    assert "Δεν βρέθηκε" in page.text
+    assert "The requested URL" not in page.text

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -19,12 +21,13 @@ from flask import (
     request,
     send_from_directory,
 )
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from twoins.common.auth import TokenVerifier
 from twoins.common.network import load_network
 from twoins.gateway.api import api
-from twoins.gateway.auth import SignInRequired, auth, install_sign_in
+from twoins.gateway.auth import SignInRequired, auth, install_sign_in, signed_in_principal
 from twoins.gateway.config import GatewayConfig, load_gateway_config
 from twoins.gateway.console import console
 from twoins.gateway.console.context import when
@@ -39,7 +42,7 @@ from twoins.gateway.network_kpis import network_kpis
 from twoins.gateway.nodes import RegionNodes
 from twoins.gateway.openapi import api_schemas
 from twoins.gateway.operations import API_PREFIX
-from twoins.gateway.problems import TITLES, Problem
+from twoins.gateway.problems import Problem
 from twoins.gateway.security import install as install_security
 from twoins.gateway.services import EXTENSION, GatewayServices
 from twoins.gateway.session import EncryptedCookieSessionInterface
@@ -138,7 +141,7 @@ def create_app(config: GatewayConfig | None = None) -> Flask:
             if status == 405 and error.get_response().headers.get("Allow"):
                 response.headers["Allow"] = error.get_response().headers["Allow"]
             return response
-        return _page(status, detail)
+        return _page(status, PAGE_DETAILS.get(status, detail))
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response | tuple[str, int]:
@@ -146,13 +149,45 @@ def create_app(config: GatewayConfig | None = None) -> Flask:
         detail = "the gateway failed to handle the request; the error is in its log"
         if _is_api(request.path):
             return Problem(500, detail, reason="INTERNAL").response(g.get("request_id", ""))
-        return _page(500, detail)
+        return _page(500, PAGE_DETAILS[500])
 
     return app
 
 
-def _page(status: int, detail: str) -> tuple[str, int]:
-    return (
-        render_template("error.html", title=TITLES.get(status, "Error"), detail=detail, user=None),
-        status,
-    )
+#: An error page's heading, in the reader's language (the API's problems keep their English
+#: titles, which scripts read).
+PAGE_TITLES: dict[int, Any] = {
+    400: _l("The request could not be used"),
+    401: _l("Not signed in"),
+    403: _l("Not allowed"),
+    404: _l("Not found"),
+    405: _l("Not possible here"),
+    409: _l("Changed meanwhile"),
+    413: _l("Too large"),
+    429: _l("Too many requests"),
+    500: _l("Something went wrong"),
+    502: _l("A service did not answer"),
+    503: _l("A service did not answer"),
+    504: _l("A service did not answer"),
+}
+#: What an error page says when the error came from the web server, not from a console page
+#: (whose own messages are already in the reader's language).
+PAGE_DETAILS: dict[int, Any] = {
+    404: _l("There is no page at this address. Check the link, or go back to the start page."),
+    405: _l("This page cannot be used this way. Go back to the start page and try again."),
+    413: _l("What you sent is too large. Send less, or split it."),
+    500: _l("The console could not handle this request; the error is in its log. Try again."),
+}
+
+
+def _page(status: int, detail: Any) -> tuple[str, int]:
+    """An error page; `detail` may be a lazy text, written once the reader's language is
+    known."""
+    if "principal" not in g and status != 500:
+        # An address no console page answers: the signed-in reader's profile still chooses
+        # the page's language.
+        with contextlib.suppress(SignInRequired):
+            signed_in_principal()
+    title = str(PAGE_TITLES.get(status, PAGE_TITLES[500 if status >= 500 else 400]))
+    page = render_template("error.html", title=title, detail=str(detail), user=None)
+    return page, status
