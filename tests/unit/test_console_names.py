@@ -100,3 +100,14 @@ def test_regions_and_roles_by_their_names(app: Flask) -> None:
     assert names.role_names(["facilitator", "cluster-manager"]) == (
         "Responsabile del cluster, Facilitatore"
     )
+
+
+def test_network_health_says_when_in_the_readers_language(app: Flask) -> None:
+    from twoins.gateway import network_health
+
+    READER["language"] = "it"
+    assert network_health._ago(1_000_000 - 30, 1_000_000) == "30 secondi fa"
+    assert network_health._ago(0, 1_000_000) == "mai"
+    assert str(network_health.STATE_LABELS["down"]) == "Non attivo"
+    READER["language"] = "mt"
+    assert network_health._ago(1_000_000 - 180, 1_000_000) != "3 minutes ago"

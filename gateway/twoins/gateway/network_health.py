@@ -11,10 +11,14 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, timedelta
+from typing import Any
 
 import grpc
 from flask import Blueprint, render_template
+from flask_babel import format_datetime, format_decimal, format_timedelta
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from twoins.common.realm_config import CLUSTER_MANAGER, NETWORK_COORDINATOR
 from twoins.gateway.auth import signed_in_principal
@@ -33,11 +37,18 @@ _STATE_NAMES = {
     network_health_pb2.NODE_STATE_DEGRADED: "degraded",
     network_health_pb2.NODE_STATE_DOWN: "down",
 }
+#: A node's state as the page names it (the class names above stay in English).
+STATE_LABELS: dict[str, Any] = {
+    "up": _l("Up"),
+    "degraded": _l("Degraded"),
+    "down": _l("Down"),
+    "unknown": _l("Unknown"),
+}
 #: The charts of each region: title, and a range query whose series carry a `region` label.
-CHART_QUERIES = (
-    ("events per minute", "60 * sum by (region) (rate(twoins_monitor_events_seen_total[5m]))"),
-    ("open needs", "max by (region) (twoins_monitor_open_needs)"),
-    ("open referrals", "max by (region) (twoins_monitor_open_referrals)"),
+CHART_QUERIES: tuple[tuple[Any, str], ...] = (
+    (_l("Events per minute"), "60 * sum by (region) (rate(twoins_monitor_events_seen_total[5m]))"),
+    (_l("Open needs"), "max by (region) (twoins_monitor_open_needs)"),
+    (_l("Open referrals"), "max by (region) (twoins_monitor_open_referrals)"),
 )
 
 
@@ -48,16 +59,21 @@ class Chart:
     latest: float
     peak: float
 
+    @property
+    def now_text(self) -> str:
+        return str(format_decimal(self.latest, format="0.0"))
+
+    @property
+    def peak_text(self) -> str:
+        return str(format_decimal(self.peak, format="0.0"))
+
 
 def _ago(stamp_seconds: int, now: float) -> str:
+    """How long ago, in the reader's language ("10 seconds ago", "vor 3 Minuten")."""
     if not stamp_seconds:
-        return "never"
+        return str(_("never"))
     seconds = max(0, int(now - stamp_seconds))
-    if seconds < 120:
-        return f"{seconds} s ago"
-    if seconds < 7200:
-        return f"{seconds // 60} min ago"
-    return f"{seconds // 3600} h ago"
+    return str(format_timedelta(timedelta(seconds=-seconds), threshold=2, add_direction=True))
 
 
 def _range(prometheus: str, query: str) -> dict[str, list[float]]:
@@ -105,7 +121,9 @@ def page() -> str:
     elif principal.has_role(CLUSTER_MANAGER) and principal.region:
         visible = principal.region
     else:
-        raise Problem(403, "the network's health is for network coordinators and cluster managers")
+        raise Problem(
+            403, _("The network's health is for network coordinators and cluster managers.")
+        )
     config = services().config
     try:
         response = (
@@ -120,22 +138,18 @@ def page() -> str:
     except grpc.RpcError as error:
         raise Problem(
             503,
-            f"the monitor does not answer ({error.code().name}); retry shortly, and tell the "
-            "network coordinator if it persists",
+            _(
+                "The monitor does not answer (%(code)s). Try again shortly, and tell the "
+                "network coordinator if it goes on.",
+                code=error.code().name,
+            ),
         ) from None
     nodes = [node for node in response.nodes if visible is None or node.region == visible]
     charts: dict[str, list[Chart]] = {}
     if config.prometheus_url:
-        for title, query in (
-            (
-                "events per minute",
-                "60 * sum by (region) (rate(twoins_monitor_events_seen_total[5m]))",
-            ),
-            ("open needs", "max by (region) (twoins_monitor_open_needs)"),
-            ("open referrals", "max by (region) (twoins_monitor_open_referrals)"),
-        ):
+        for title, query in CHART_QUERIES:
             for region, values in _range(config.prometheus_url, query).items():
-                chart = _chart(title, values)
+                chart = _chart(str(title), values)
                 if chart is not None and (visible is None or region == visible):
                     charts.setdefault(region, []).append(chart)
     now = time.time()
@@ -143,8 +157,9 @@ def page() -> str:
         {
             "region": node.region,
             "state": _STATE_NAMES.get(node.state, "unknown"),
+            "state_label": STATE_LABELS[_STATE_NAMES.get(node.state, "unknown")],
             "reasons": list(node.reasons),
-            "since": node.state_since.ToDatetime(tzinfo=UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "since": format_datetime(node.state_since.ToDatetime(tzinfo=UTC), "medium"),
             "heartbeat": _ago(node.last_heartbeat_time.seconds, now),
             "lag": node.consumer_lag,
             "backlog": node.outbox_backlog,
