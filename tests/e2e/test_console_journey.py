@@ -329,6 +329,28 @@ def share_knowledge(
     checks.check(reader, "25-knowledge")
 
 
+def coordinator_pages(
+    browser: Browser, base: str, checks: PageChecks, language: str | None
+) -> None:
+    """The network coordinator, of no region: their start page, the network's figures with
+    the referral just completed among them, the catalogue and the network's health."""
+    coordinator = sign_in(browser, base, "network-coordinator")
+    choose_language(coordinator, base, language)
+    page = coordinator.new_page()
+    for path, name in (
+        ("/", "26-coordinator-home"),
+        ("/console/network-figures", "27-network-figures"),
+        ("/console/network?kind=needs", "28-coordinator-network"),
+        ("/console/network-health", "29-network-health"),
+    ):
+        page.goto(f"{base}{path}")
+        assert page.locator("main h1").count() == 1, path
+        checks.check(page, name)
+    page.goto(f"{base}/console/network-figures")
+    assert int(page.inner_text("#network-referrals")) >= 1
+    coordinator.close()
+
+
 @pytest.mark.parametrize("journey", JOURNEYS, ids=[journey.name for journey in JOURNEYS])
 def test_referral_journey_through_the_console(
     gateway: RunningGateway, browser: Browser, journey: Journey
@@ -367,6 +389,7 @@ def test_referral_journey_through_the_console(
         checks.check(page, "21-needs")
         page.goto(f"{base}/console/smes")
         checks.check(page, "22-smes")
+        coordinator_pages(browser, base, checks, journey.chosen)
     for context in (facilitator, manager, expert):
         context.close()
     assert not checks.violations, f"accessibility violations: {checks.violations}"

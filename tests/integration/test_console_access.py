@@ -155,3 +155,19 @@ def test_an_error_page_speaks_the_readers_language(
     assert page.status == 404
     assert "Δεν βρέθηκε" in page.text
     assert "The requested URL" not in page.text
+
+
+def test_the_network_figures_are_the_coordinators_and_the_cluster_managers(
+    gateway: RunningGateway, people: dict[str, Browser]
+) -> None:
+    page = people["network-coordinator"].open(f"{gateway.url}/console/network-figures")
+    assert page.status == 200
+    assert 'id="regions"' in page.text
+    assert 'id="chart-states"' in page.text
+    assert 'id="network-referrals"' in page.text
+    # Regions whose node the test does not run are named, not silently left out.
+    assert 'role="alert"' in page.text
+    assert people[f"expert.{REGION}"].open(f"{gateway.url}/console/network-figures").status == 403
+    assert (
+        people[f"facilitator.{REGION}"].open(f"{gateway.url}/console/network-figures").status == 403
+    )

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g, jsonify
 
+from twoins.common.auth import Principal
 from twoins.common.realm_config import CLUSTER_MANAGER, NETWORK_COORDINATOR
 from twoins.gateway.api import authenticate
 from twoins.gateway.openapi import NETWORK_KPIS_PATH
@@ -52,15 +53,11 @@ def add_up(shares: dict[str, referral_pb2.GetReferralKpisResponse]) -> dict[str,
     }
 
 
-@network_kpis.get(NETWORK_KPIS_PATH)
-def figures() -> Response:
-    principal = authenticate()
-    if not principal.has_role(*ROLES):
-        raise Problem(
-            403,
-            "the network's figures are for network coordinators and cluster managers",
-            reason="ROLE_NOT_ALLOWED",
-        )
+def network_shares(
+    principal: Principal,
+) -> tuple[dict[str, referral_pb2.GetReferralKpisResponse], list[str]]:
+    """Every node's network share of the referral figures, and the regions whose node did
+    not answer."""
     nodes = services().nodes
     shares: dict[str, referral_pb2.GetReferralKpisResponse] = {}
     missing: list[str] = []
@@ -79,4 +76,17 @@ def figures() -> Response:
             continue
         assert isinstance(share, referral_pb2.GetReferralKpisResponse)
         shares[region] = share
+    return shares, missing
+
+
+@network_kpis.get(NETWORK_KPIS_PATH)
+def figures() -> Response:
+    principal = authenticate()
+    if not principal.has_role(*ROLES):
+        raise Problem(
+            403,
+            "the network's figures are for network coordinators and cluster managers",
+            reason="ROLE_NOT_ALLOWED",
+        )
+    shares, missing = network_shares(principal)
     return jsonify({**add_up(shares), "regions": sorted(shares), "missing_regions": missing})

@@ -9,6 +9,7 @@ from twoins.gateway.console import (  # noqa: F401 (each module adds its routes)
     knowledge,
     needs,
     network,
+    network_figures,
     notifications,
     offers,
     plans,
