@@ -4,6 +4,7 @@ engagement and outcome."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from flask import flash, redirect, render_template, url_for
@@ -11,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
+from twoins.common.auth import Principal
 from twoins.common.realm_config import CLUSTER_MANAGER, EXPERT, FACILITATOR
 from twoins.gateway.console.blueprint import console
 from twoins.gateway.console.context import Form, call, posted, step, submit, user, when
@@ -80,17 +82,21 @@ def time_left(referral: pb.Referral, now: datetime | None = None) -> str:
     return str(_("%(span)s left", span=span))
 
 
-@console.get("/console/referrals")
-def referrals() -> str:
-    principal = user(*PEOPLE)
-    found = call(
+def region_referrals(principal: Principal) -> Sequence[pb.Referral]:
+    """The referrals the user's region takes part in (the newest 200)."""
+    return call(
         principal,
         Service,
         "ListReferrals",
         pb.ListReferralsRequest(page_size=200),
         pb.ListReferralsResponse,
     ).referrals
-    ordered = sorted(found, key=_urgency)
+
+
+@console.get("/console/referrals")
+def referrals() -> str:
+    principal = user(*PEOPLE)
+    ordered = sorted(region_referrals(principal), key=_urgency)
     return render_template(
         "referrals.html",
         user=principal,

@@ -4,9 +4,11 @@ guard held back) and the region's figures with charts."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from flask import render_template
 
+from twoins.common.auth import Principal
 from twoins.common.realm_config import CLUSTER_MANAGER, FACILITATOR
 from twoins.gateway.console.blueprint import console
 from twoins.gateway.console.charts import bars
@@ -15,16 +17,21 @@ from twoins.gateway.console.labels import LABELS, label
 from twoins.v1 import need_pb2, need_pb2_grpc, referral_pb2, referral_pb2_grpc
 
 
-@console.get("/console/review")
-def review() -> str:
-    principal = user(CLUSTER_MANAGER)
-    waiting = call(
+def region_needs(principal: Principal, state: need_pb2.NeedState) -> Sequence[need_pb2.Need]:
+    """The user's region's needs in one state (the newest 200)."""
+    return call(
         principal,
         need_pb2_grpc.NeedServiceStub,
         "ListNeeds",
-        need_pb2.ListNeedsRequest(page_size=200, states=[need_pb2.NEED_STATE_IN_REVIEW]),
+        need_pb2.ListNeedsRequest(page_size=200, states=[state]),
         need_pb2.ListNeedsResponse,
     ).needs
+
+
+@console.get("/console/review")
+def review() -> str:
+    principal = user(CLUSTER_MANAGER)
+    waiting = region_needs(principal, need_pb2.NEED_STATE_IN_REVIEW)
     return render_template(
         "review.html",
         user=principal,

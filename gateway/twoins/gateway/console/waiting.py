@@ -14,9 +14,10 @@ from flask_babel import lazy_gettext as _l
 
 from twoins.common.auth import Principal
 from twoins.common.realm_config import CLUSTER_MANAGER, EXPERT, FACILITATOR
-from twoins.gateway.console.context import call, when
-from twoins.gateway.console.referrals import available_actions
-from twoins.v1 import need_pb2, need_pb2_grpc, referral_pb2, referral_pb2_grpc
+from twoins.gateway.console.context import when
+from twoins.gateway.console.referrals import available_actions, region_referrals
+from twoins.gateway.console.review import region_needs
+from twoins.v1 import need_pb2, referral_pb2
 
 #: What a person does next on a referral, by the first action its page offers them.
 NEXT_STEP: dict[str, Any] = {
@@ -53,13 +54,7 @@ def waiting_for(principal: Principal) -> list[Waiting]:
 
 
 def _referrals(principal: Principal) -> list[Waiting]:
-    referrals = call(
-        principal,
-        referral_pb2_grpc.ReferralServiceStub,
-        "ListReferrals",
-        referral_pb2.ListReferralsRequest(page_size=200),
-        referral_pb2.ListReferralsResponse,
-    ).referrals
+    referrals = region_referrals(principal)
     staff = principal.has_role(FACILITATOR, CLUSTER_MANAGER)
     found = []
     for referral in referrals:
@@ -80,14 +75,8 @@ def _referrals(principal: Principal) -> list[Waiting]:
     return found
 
 
-def _needs(principal: Principal, state: int) -> list[Waiting]:
-    needs = call(
-        principal,
-        need_pb2_grpc.NeedServiceStub,
-        "ListNeeds",
-        need_pb2.ListNeedsRequest(page_size=200, states=[state]),  # type: ignore[list-item]
-        need_pb2.ListNeedsResponse,
-    ).needs
+def _needs(principal: Principal, state: need_pb2.NeedState) -> list[Waiting]:
+    needs = region_needs(principal, state)
     if state == need_pb2.NEED_STATE_IN_REVIEW:
         return [
             Waiting(
