@@ -70,6 +70,8 @@ def test_need_of_a_small_group_is_held_back_then_published_on_override(
         assert held.state == need_pb2.NEED_STATE_IN_REVIEW
         assert held.held_back
         assert "fewer than k=3" in held.state_reason
+        assert held.state_note.code == "HELD_K_ANONYMITY"
+        assert dict(held.state_note.params) == {"matching_smes": "1", "k": str(K)}
         assert outbox(guarded_node) == []
         published = client.needs.PublishNeed(
             need_pb2.PublishNeedRequest(
@@ -80,6 +82,15 @@ def test_need_of_a_small_group_is_held_back_then_published_on_override(
         assert not published.held_back
         assert "cluster manager's decision" in published.state_reason
         assert REASON in published.state_reason
+        assert published.state_note.code == "PUBLISHED_OVERRIDE"
+        assert dict(published.state_note.params) == {
+            "matching_smes": "1",
+            "k": str(K),
+            "reason": REASON,
+        }
+        # The note is kept with the need: a later read says the same.
+        again = client.needs.GetNeed(need_pb2.GetNeedRequest(id=need.id)).need
+        assert again.state_note == published.state_note
     [(subject, envelope)] = outbox(guarded_node)
     # The decision is in the audit log: who, what the guard said, why, and what left.
     [entry] = audit_entries(guarded_node)
@@ -208,6 +219,10 @@ def test_what_the_scrubber_leaves_identifier_shaped_is_withheld_and_held_for_rev
         assert held.state == need_pb2.NEED_STATE_IN_REVIEW
         assert held.held_back
         assert "identifier" in held.state_reason
+        assert held.state_note.code == "HELD_RESIDUALS"
+        assert dict(held.state_note.params) == {"count": "2", "kinds": "own name,digits"} or dict(
+            held.state_note.params
+        ) == {"count": "2", "kinds": "digits,own name"}
         assert outbox(open_node) == []
         published = client.needs.PublishNeed(
             need_pb2.PublishNeedRequest(
@@ -216,6 +231,7 @@ def test_what_the_scrubber_leaves_identifier_shaped_is_withheld_and_held_for_rev
         ).need
         assert published.state == need_pb2.NEED_STATE_PUBLISHED
         assert "withheld" in published.state_reason
+        assert dict(published.state_note.params) == {"withheld": "2", "reason": REASON}
     events = outbox(open_node)
     assert events
     for _subject, data in events:
@@ -248,6 +264,7 @@ def test_a_need_the_anonymiser_fails_on_is_held_with_the_reason_and_nothing_leav
             assert held.held_back
             assert "could not process" in held.state_reason
             assert "edit the text" in held.state_reason
+            assert held.state_note.code == "HELD_ANONYMISER_FAILED"
         monkeypatch.undo()
         published = client.needs.PublishNeed(need_pb2.PublishNeedRequest(id=need.id)).need
         assert published.state == need_pb2.NEED_STATE_PUBLISHED

@@ -44,10 +44,11 @@ def app(gateway: RunningGateway, monitor: MonitorServer) -> Flask:
     return create_app(gateway.config.model_copy(update={"monitor_address": monitor.address}))
 
 
-def _page(app: Flask, identity: Identity, username: str) -> tuple[int, str]:
+def _page(app: Flask, identity: Identity, username: str, language: str = "en") -> tuple[int, str]:
     client = app.test_client()
     tokens = identity.tokens(username)
     with client.session_transaction() as session:
+        session["lang"] = language
         session["tokens"] = {
             "access": tokens["access_token"],
             "refresh": tokens["refresh_token"],
@@ -64,7 +65,16 @@ def test_a_coordinator_sees_every_region(app: Flask, identity: Identity) -> None
         assert f'id="region-{region}"' in page
     assert "1 up" in page
     assert "6 down" in page
-    assert "no heartbeat yet" in page
+    assert "No heartbeat yet." in page
+
+
+def test_the_monitors_reasons_are_said_in_the_readers_language(
+    app: Flask, identity: Identity
+) -> None:
+    status, page = _page(app, identity, "network-coordinator", language="it")
+    assert status == 200
+    assert "Ancora nessun battito." in page
+    assert "heartbeat" not in page.lower()
 
 
 def test_a_cluster_manager_sees_their_region_only(app: Flask, identity: Identity) -> None:

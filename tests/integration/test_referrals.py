@@ -104,6 +104,22 @@ def test_the_journey_until_consent(
     received = _state(expert, created.id)
     assert received is not None
     assert received.own_side == referral_pb2.REFERRAL_SIDE_OFFER
+    # Each side names the need and the offer as it knows them: its own record's title, the
+    # network's anonymised one for the other side's.
+    assert created.need_title == "Colucci Meccanica: distributor wanted in Germany"
+    assert created.offer_title == "Export strategy for food SMEs"
+    wait_until(lambda: bool(getattr(_state(expert, created.id), "need_title", "")))
+    received = _state(expert, created.id)
+    assert received is not None
+    assert received.offer_title == "Export strategy for food SMEs"
+    assert received.need_title.endswith("distributor wanted in Germany")
+    assert "Colucci" not in received.need_title
+    [listed] = [
+        item
+        for item in expert.referrals.ListReferrals(referral_pb2.ListReferralsRequest()).referrals
+        if item.id == created.id
+    ]
+    assert (listed.need_title, listed.offer_title) == (received.need_title, received.offer_title)
 
     with pytest.raises(grpc.RpcError) as not_yours:
         sme.referrals.AcceptReferral(referral_pb2.AcceptReferralRequest(id=created.id))

@@ -90,3 +90,4 @@ def test_a_node_refusal_lands_next_to_its_field_or_above_the_form(app: Flask) ->
         other = Form(values={})
         other.take(Problem(409, "the need is no longer a draft"), {})
         assert other.message == "the need is no longer a draft"
+

@@ -8,7 +8,7 @@ import pytest
 
 from twoins.common.envelope import heartbeat_subject, wrap
 from twoins.monitor.server import Monitor, MonitorSettings, node_health
-from twoins.monitor.status import Beat, NetworkStatus, NodeState, Thresholds
+from twoins.monitor.status import Beat, NetworkStatus, NodeState, Note, Thresholds
 from twoins.v1 import events_pb2, network_health_pb2
 
 START = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -38,6 +38,7 @@ def test_up_then_down_after_three_missed_heartbeats_then_up_again(status: Networ
     assert down.state is NodeState.DOWN
     assert down.since == at(36)
     assert "no heartbeat for 31 s" in down.reasons[0]
+    assert down.notes == (Note("NO_HEARTBEAT_FOR", {"seconds": "31", "intervals": "3"}),)
     status.heartbeat("gr-west", Beat(received_at=at(40)))
     back = status.evaluate(at(41))["gr-west"]
     assert back.state is NodeState.UP
@@ -50,6 +51,7 @@ def test_a_stuck_outbox_or_large_lag_degrades(status: NetworkStatus) -> None:
     record = status.evaluate(at(2))["gr-west"]
     assert record.state is NodeState.DEGRADED
     assert record.reasons == ("500 events wait in its outbox",)
+    assert record.notes == (Note("OUTBOX_BACKLOG", {"events": "500"}),)
     status.heartbeat("mt-isla", Beat(received_at=at(1), consumer_lag=5000))
     assert status.evaluate(at(2))["mt-isla"].reasons == ("5000 network events wait for it",)
 
@@ -60,6 +62,7 @@ def test_a_lag_growing_at_every_heartbeat_degrades(status: NetworkStatus) -> Non
     record = status.evaluate(at(31))["gr-west"]
     assert record.state is NodeState.DEGRADED
     assert record.reasons[0].startswith("falling behind: 20 network events wait")
+    assert record.notes[0] == Note("FALLING_BEHIND", {"events": "20", "heartbeats": "4"})
     status.heartbeat("gr-west", Beat(received_at=at(40), consumer_lag=0))
     assert status.evaluate(at(41))["gr-west"].state is NodeState.UP
 

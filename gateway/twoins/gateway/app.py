@@ -33,6 +33,7 @@ from twoins.gateway.console import console
 from twoins.gateway.console.context import when
 from twoins.gateway.console.labels import erased_label, label
 from twoins.gateway.console.names import install as install_names
+from twoins.gateway.console.notes import install as install_notes
 from twoins.gateway.console.referrals import countdown_patterns
 from twoins.gateway.health import health
 from twoins.gateway.i18n import install as install_languages
@@ -108,6 +109,7 @@ def create_app(config: GatewayConfig | None = None) -> Flask:
     install_metrics(app)
     install_languages(app)
     install_names(app, load_network(config.network_file))
+    install_notes(app)
     app.jinja_env.globals.update(
         label=label, erased_label=erased_label, when=when, countdown_patterns=countdown_patterns
     )

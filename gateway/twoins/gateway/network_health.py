@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 
 from twoins.common.realm_config import CLUSTER_MANAGER, NETWORK_COORDINATOR
 from twoins.gateway.auth import signed_in_principal
+from twoins.gateway.console.notes import health_reasons
 from twoins.gateway.problems import Problem
 from twoins.gateway.services import services
 from twoins.v1 import network_health_pb2
@@ -158,7 +159,7 @@ def page() -> str:
             "region": node.region,
             "state": _STATE_NAMES.get(node.state, "unknown"),
             "state_label": STATE_LABELS[_STATE_NAMES.get(node.state, "unknown")],
-            "reasons": list(node.reasons),
+            "reasons": health_reasons(node),
             "since": format_datetime(node.state_since.ToDatetime(tzinfo=UTC), "medium"),
             "heartbeat": _ago(node.last_heartbeat_time.seconds, now),
             "lag": node.consumer_lag,

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16twoins/v1/common.proto\x12\ttwoins.v1\x1a\x1fgoogle/api/field_behavior.proto\"y\n\x07\x41\x64\x64ress\x12\x0e\n\x06street\x18\x01 \x01(\t\x12\x10\n\x08postcode\x18\x02 \x01(\t\x12\x16\n\x08locality\x18\x03 \x01(\tB\x04\xe2\x41\x01\x02\x12\x1a\n\x0c\x63ountry_code\x18\x04 \x01(\tB\x04\xe2\x41\x01\x02\x12\x18\n\nnuts2_code\x18\x05 \x01(\tB\x04\xe2\x41\x01\x03\"C\n\x07\x43ontact\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04role\x18\x02 \x01(\t\x12\r\n\x05\x65mail\x18\x03 \x01(\t\x12\r\n\x05phone\x18\x04 \x01(\t*\x91\x02\n\x0bServiceType\x12\x1c\n\x18SERVICE_TYPE_UNSPECIFIED\x10\x00\x12\x1b\n\x17SERVICE_TYPE_CONSULTING\x10\x01\x12\"\n\x1eSERVICE_TYPE_CAPACITY_BUILDING\x10\x02\x12\x1c\n\x18SERVICE_TYPE_MATCHMAKING\x10\x03\x12$\n SERVICE_TYPE_TECHNOLOGY_TRANSFER\x10\x04\x12\x1d\n\x19SERVICE_TYPE_MARKET_STUDY\x10\x05\x12!\n\x1dSERVICE_TYPE_FINANCING_ADVICE\x10\x06\x12\x1d\n\x19SERVICE_TYPE_LEGAL_ADVICE\x10\x07\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16twoins/v1/common.proto\x12\ttwoins.v1\x1a\x1fgoogle/api/field_behavior.proto\"y\n\x07\x41\x64\x64ress\x12\x0e\n\x06street\x18\x01 \x01(\t\x12\x10\n\x08postcode\x18\x02 \x01(\t\x12\x16\n\x08locality\x18\x03 \x01(\tB\x04\xe2\x41\x01\x02\x12\x1a\n\x0c\x63ountry_code\x18\x04 \x01(\tB\x04\xe2\x41\x01\x02\x12\x18\n\nnuts2_code\x18\x05 \x01(\tB\x04\xe2\x41\x01\x03\"C\n\x07\x43ontact\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04role\x18\x02 \x01(\t\x12\r\n\x05\x65mail\x18\x03 \x01(\t\x12\r\n\x05phone\x18\x04 \x01(\t\"p\n\x04Note\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12+\n\x06params\x18\x02 \x03(\x0b\x32\x1b.twoins.v1.Note.ParamsEntry\x1a-\n\x0bParamsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01*\x91\x02\n\x0bServiceType\x12\x1c\n\x18SERVICE_TYPE_UNSPECIFIED\x10\x00\x12\x1b\n\x17SERVICE_TYPE_CONSULTING\x10\x01\x12\"\n\x1eSERVICE_TYPE_CAPACITY_BUILDING\x10\x02\x12\x1c\n\x18SERVICE_TYPE_MATCHMAKING\x10\x03\x12$\n SERVICE_TYPE_TECHNOLOGY_TRANSFER\x10\x04\x12\x1d\n\x19SERVICE_TYPE_MARKET_STUDY\x10\x05\x12!\n\x1dSERVICE_TYPE_FINANCING_ADVICE\x10\x06\x12\x1d\n\x19SERVICE_TYPE_LEGAL_ADVICE\x10\x07\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -38,10 +38,16 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ADDRESS'].fields_by_name['country_code']._serialized_options = b'\342A\001\002'
   _globals['_ADDRESS'].fields_by_name['nuts2_code']._loaded_options = None
   _globals['_ADDRESS'].fields_by_name['nuts2_code']._serialized_options = b'\342A\001\003'
-  _globals['_SERVICETYPE']._serialized_start=263
-  _globals['_SERVICETYPE']._serialized_end=536
+  _globals['_NOTE_PARAMSENTRY']._loaded_options = None
+  _globals['_NOTE_PARAMSENTRY']._serialized_options = b'8\001'
+  _globals['_SERVICETYPE']._serialized_start=377
+  _globals['_SERVICETYPE']._serialized_end=650
   _globals['_ADDRESS']._serialized_start=70
   _globals['_ADDRESS']._serialized_end=191
   _globals['_CONTACT']._serialized_start=193
   _globals['_CONTACT']._serialized_end=260
+  _globals['_NOTE']._serialized_start=262
+  _globals['_NOTE']._serialized_end=374
+  _globals['_NOTE_PARAMSENTRY']._serialized_start=329
+  _globals['_NOTE_PARAMSENTRY']._serialized_end=374
 # @@protoc_insertion_point(module_scope)

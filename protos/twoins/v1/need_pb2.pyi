@@ -5,6 +5,7 @@ from google.api import field_behavior_pb2 as _field_behavior_pb2
 from google.api import field_info_pb2 as _field_info_pb2
 from google.protobuf import field_mask_pb2 as _field_mask_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from twoins.v1 import common_pb2 as _common_pb2
 from twoins.v1 import organisation_pb2 as _organisation_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
@@ -67,7 +68,7 @@ TURNOVER_BAND_FROM_10M_TO_50M: TurnoverBand
 TURNOVER_BAND_OVER_50M: TurnoverBand
 
 class Need(_message.Message):
-    __slots__ = ("id", "region", "organisation_id", "type", "title", "description", "nace_codes", "target_countries", "languages", "keywords", "expire_time", "state", "state_reason", "create_time", "update_time", "publish_time", "held_back")
+    __slots__ = ("id", "region", "organisation_id", "type", "title", "description", "nace_codes", "target_countries", "languages", "keywords", "expire_time", "state", "state_reason", "create_time", "update_time", "publish_time", "held_back", "state_note")
     ID_FIELD_NUMBER: _ClassVar[int]
     REGION_FIELD_NUMBER: _ClassVar[int]
     ORGANISATION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -85,6 +86,7 @@ class Need(_message.Message):
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     PUBLISH_TIME_FIELD_NUMBER: _ClassVar[int]
     HELD_BACK_FIELD_NUMBER: _ClassVar[int]
+    STATE_NOTE_FIELD_NUMBER: _ClassVar[int]
     id: str
     region: str
     organisation_id: str
@@ -102,7 +104,8 @@ class Need(_message.Message):
     update_time: _timestamp_pb2.Timestamp
     publish_time: _timestamp_pb2.Timestamp
     held_back: bool
-    def __init__(self, id: _Optional[str] = ..., region: _Optional[str] = ..., organisation_id: _Optional[str] = ..., type: _Optional[_Union[NeedType, str]] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., nace_codes: _Optional[_Iterable[str]] = ..., target_countries: _Optional[_Iterable[str]] = ..., languages: _Optional[_Iterable[str]] = ..., keywords: _Optional[_Iterable[str]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[_Union[NeedState, str]] = ..., state_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., held_back: _Optional[bool] = ...) -> None: ...
+    state_note: _common_pb2.Note
+    def __init__(self, id: _Optional[str] = ..., region: _Optional[str] = ..., organisation_id: _Optional[str] = ..., type: _Optional[_Union[NeedType, str]] = ..., title: _Optional[str] = ..., description: _Optional[str] = ..., nace_codes: _Optional[_Iterable[str]] = ..., target_countries: _Optional[_Iterable[str]] = ..., languages: _Optional[_Iterable[str]] = ..., keywords: _Optional[_Iterable[str]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., state: _Optional[_Union[NeedState, str]] = ..., state_reason: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., publish_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., held_back: _Optional[bool] = ..., state_note: _Optional[_Union[_common_pb2.Note, _Mapping]] = ...) -> None: ...
 
 class AnonymisedNeed(_message.Message):
     __slots__ = ("need_id", "origin_region", "type", "title", "description", "nace_divisions", "target_countries", "languages", "keywords", "size_class", "turnover_band", "founded_range", "location", "export_status", "expire_time", "publish_time", "text_embedding", "text_embedding_model")

@@ -24,9 +24,10 @@ _sym_db = _symbol_database.Default()
 
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from twoins.v1 import common_pb2 as twoins_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1etwoins/v1/network_health.proto\x12\ttwoins.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8b\x03\n\nNodeHealth\x12\x0e\n\x06region\x18\x01 \x01(\t\x12#\n\x05state\x18\x02 \x01(\x0e\x32\x14.twoins.v1.NodeState\x12\x0f\n\x07reasons\x18\x03 \x03(\t\x12/\n\x0bstate_since\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x37\n\x13last_heartbeat_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07version\x18\x06 \x01(\t\x12\x16\n\x0euptime_seconds\x18\x07 \x01(\x04\x12\x16\n\x0eoutbox_backlog\x18\x08 \x01(\x04\x12\x14\n\x0c\x63onsumer_lag\x18\t \x01(\x04\x12\x35\n\x11last_applied_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nopen_needs\x18\x0b \x01(\x04\x12\x16\n\x0eopen_referrals\x18\x0c \x01(\x04\x12\x13\n\x0b\x65vents_seen\x18\r \x01(\x04\"\x19\n\x17GetNetworkHealthRequest\"\\\n\x18GetNetworkHealthResponse\x12$\n\x05nodes\x18\x01 \x03(\x0b\x32\x15.twoins.v1.NodeHealth\x12\x1a\n\x12heartbeats_ignored\x18\x02 \x01(\x04\",\n\x14GetNodeHealthRequest\x12\x14\n\x06region\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\"<\n\x15GetNodeHealthResponse\x12#\n\x04node\x18\x01 \x01(\x0b\x32\x15.twoins.v1.NodeHealth*h\n\tNodeState\x12\x1a\n\x16NODE_STATE_UNSPECIFIED\x10\x00\x12\x11\n\rNODE_STATE_UP\x10\x01\x12\x17\n\x13NODE_STATE_DEGRADED\x10\x02\x12\x13\n\x0fNODE_STATE_DOWN\x10\x03\x32\xc7\x01\n\x14NetworkHealthService\x12[\n\x10GetNetworkHealth\x12\".twoins.v1.GetNetworkHealthRequest\x1a#.twoins.v1.GetNetworkHealthResponse\x12R\n\rGetNodeHealth\x12\x1f.twoins.v1.GetNodeHealthRequest\x1a .twoins.v1.GetNodeHealthResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1etwoins/v1/network_health.proto\x12\ttwoins.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16twoins/v1/common.proto\"\xb2\x03\n\nNodeHealth\x12\x0e\n\x06region\x18\x01 \x01(\t\x12#\n\x05state\x18\x02 \x01(\x0e\x32\x14.twoins.v1.NodeState\x12\x0f\n\x07reasons\x18\x03 \x03(\t\x12/\n\x0bstate_since\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x37\n\x13last_heartbeat_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0f\n\x07version\x18\x06 \x01(\t\x12\x16\n\x0euptime_seconds\x18\x07 \x01(\x04\x12\x16\n\x0eoutbox_backlog\x18\x08 \x01(\x04\x12\x14\n\x0c\x63onsumer_lag\x18\t \x01(\x04\x12\x35\n\x11last_applied_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nopen_needs\x18\x0b \x01(\x04\x12\x16\n\x0eopen_referrals\x18\x0c \x01(\x04\x12\x13\n\x0b\x65vents_seen\x18\r \x01(\x04\x12%\n\x0creason_notes\x18\x0e \x03(\x0b\x32\x0f.twoins.v1.Note\"\x19\n\x17GetNetworkHealthRequest\"\\\n\x18GetNetworkHealthResponse\x12$\n\x05nodes\x18\x01 \x03(\x0b\x32\x15.twoins.v1.NodeHealth\x12\x1a\n\x12heartbeats_ignored\x18\x02 \x01(\x04\",\n\x14GetNodeHealthRequest\x12\x14\n\x06region\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\"<\n\x15GetNodeHealthResponse\x12#\n\x04node\x18\x01 \x01(\x0b\x32\x15.twoins.v1.NodeHealth*h\n\tNodeState\x12\x1a\n\x16NODE_STATE_UNSPECIFIED\x10\x00\x12\x11\n\rNODE_STATE_UP\x10\x01\x12\x17\n\x13NODE_STATE_DEGRADED\x10\x02\x12\x13\n\x0fNODE_STATE_DOWN\x10\x03\x32\xc7\x01\n\x14NetworkHealthService\x12[\n\x10GetNetworkHealth\x12\".twoins.v1.GetNetworkHealthRequest\x1a#.twoins.v1.GetNetworkHealthResponse\x12R\n\rGetNodeHealth\x12\x1f.twoins.v1.GetNodeHealthRequest\x1a .twoins.v1.GetNodeHealthResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,18 +36,18 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_GETNODEHEALTHREQUEST'].fields_by_name['region']._loaded_options = None
   _globals['_GETNODEHEALTHREQUEST'].fields_by_name['region']._serialized_options = b'\342A\001\002'
-  _globals['_NODESTATE']._serialized_start=738
-  _globals['_NODESTATE']._serialized_end=842
-  _globals['_NODEHEALTH']._serialized_start=112
-  _globals['_NODEHEALTH']._serialized_end=507
-  _globals['_GETNETWORKHEALTHREQUEST']._serialized_start=509
-  _globals['_GETNETWORKHEALTHREQUEST']._serialized_end=534
-  _globals['_GETNETWORKHEALTHRESPONSE']._serialized_start=536
-  _globals['_GETNETWORKHEALTHRESPONSE']._serialized_end=628
-  _globals['_GETNODEHEALTHREQUEST']._serialized_start=630
-  _globals['_GETNODEHEALTHREQUEST']._serialized_end=674
-  _globals['_GETNODEHEALTHRESPONSE']._serialized_start=676
-  _globals['_GETNODEHEALTHRESPONSE']._serialized_end=736
-  _globals['_NETWORKHEALTHSERVICE']._serialized_start=845
-  _globals['_NETWORKHEALTHSERVICE']._serialized_end=1044
+  _globals['_NODESTATE']._serialized_start=801
+  _globals['_NODESTATE']._serialized_end=905
+  _globals['_NODEHEALTH']._serialized_start=136
+  _globals['_NODEHEALTH']._serialized_end=570
+  _globals['_GETNETWORKHEALTHREQUEST']._serialized_start=572
+  _globals['_GETNETWORKHEALTHREQUEST']._serialized_end=597
+  _globals['_GETNETWORKHEALTHRESPONSE']._serialized_start=599
+  _globals['_GETNETWORKHEALTHRESPONSE']._serialized_end=691
+  _globals['_GETNODEHEALTHREQUEST']._serialized_start=693
+  _globals['_GETNODEHEALTHREQUEST']._serialized_end=737
+  _globals['_GETNODEHEALTHRESPONSE']._serialized_start=739
+  _globals['_GETNODEHEALTHRESPONSE']._serialized_end=799
+  _globals['_NETWORKHEALTHSERVICE']._serialized_start=908
+  _globals['_NETWORKHEALTHSERVICE']._serialized_end=1107
 # @@protoc_insertion_point(module_scope)

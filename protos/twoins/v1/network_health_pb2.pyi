@@ -2,6 +2,7 @@ import datetime
 
 from google.api import field_behavior_pb2 as _field_behavior_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from twoins.v1 import common_pb2 as _common_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -23,7 +24,7 @@ NODE_STATE_DEGRADED: NodeState
 NODE_STATE_DOWN: NodeState
 
 class NodeHealth(_message.Message):
-    __slots__ = ("region", "state", "reasons", "state_since", "last_heartbeat_time", "version", "uptime_seconds", "outbox_backlog", "consumer_lag", "last_applied_time", "open_needs", "open_referrals", "events_seen")
+    __slots__ = ("region", "state", "reasons", "state_since", "last_heartbeat_time", "version", "uptime_seconds", "outbox_backlog", "consumer_lag", "last_applied_time", "open_needs", "open_referrals", "events_seen", "reason_notes")
     REGION_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     REASONS_FIELD_NUMBER: _ClassVar[int]
@@ -37,6 +38,7 @@ class NodeHealth(_message.Message):
     OPEN_NEEDS_FIELD_NUMBER: _ClassVar[int]
     OPEN_REFERRALS_FIELD_NUMBER: _ClassVar[int]
     EVENTS_SEEN_FIELD_NUMBER: _ClassVar[int]
+    REASON_NOTES_FIELD_NUMBER: _ClassVar[int]
     region: str
     state: NodeState
     reasons: _containers.RepeatedScalarFieldContainer[str]
@@ -50,7 +52,8 @@ class NodeHealth(_message.Message):
     open_needs: int
     open_referrals: int
     events_seen: int
-    def __init__(self, region: _Optional[str] = ..., state: _Optional[_Union[NodeState, str]] = ..., reasons: _Optional[_Iterable[str]] = ..., state_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_heartbeat_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., version: _Optional[str] = ..., uptime_seconds: _Optional[int] = ..., outbox_backlog: _Optional[int] = ..., consumer_lag: _Optional[int] = ..., last_applied_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., open_needs: _Optional[int] = ..., open_referrals: _Optional[int] = ..., events_seen: _Optional[int] = ...) -> None: ...
+    reason_notes: _containers.RepeatedCompositeFieldContainer[_common_pb2.Note]
+    def __init__(self, region: _Optional[str] = ..., state: _Optional[_Union[NodeState, str]] = ..., reasons: _Optional[_Iterable[str]] = ..., state_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_heartbeat_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., version: _Optional[str] = ..., uptime_seconds: _Optional[int] = ..., outbox_backlog: _Optional[int] = ..., consumer_lag: _Optional[int] = ..., last_applied_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., open_needs: _Optional[int] = ..., open_referrals: _Optional[int] = ..., events_seen: _Optional[int] = ..., reason_notes: _Optional[_Iterable[_Union[_common_pb2.Note, _Mapping]]] = ...) -> None: ...
 
 class GetNetworkHealthRequest(_message.Message):
     __slots__ = ()

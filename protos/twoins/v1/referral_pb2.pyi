@@ -60,7 +60,7 @@ REFERRAL_OUTCOME_FUNDING_OBTAINED: ReferralOutcome
 REFERRAL_OUTCOME_NO_RESULT: ReferralOutcome
 
 class Referral(_message.Message):
-    __slots__ = ("id", "need_id", "offer_id", "need_region", "offer_region", "initiator", "state", "version", "answer_due_time", "overdue", "outcome", "hours_delivered", "first_answer_time", "create_time", "update_time", "own_side", "reminded_time", "escalated_time", "support_delivered")
+    __slots__ = ("id", "need_id", "offer_id", "need_region", "offer_region", "initiator", "state", "version", "answer_due_time", "overdue", "outcome", "hours_delivered", "first_answer_time", "create_time", "update_time", "own_side", "reminded_time", "escalated_time", "support_delivered", "need_title", "offer_title")
     ID_FIELD_NUMBER: _ClassVar[int]
     NEED_ID_FIELD_NUMBER: _ClassVar[int]
     OFFER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -80,6 +80,8 @@ class Referral(_message.Message):
     REMINDED_TIME_FIELD_NUMBER: _ClassVar[int]
     ESCALATED_TIME_FIELD_NUMBER: _ClassVar[int]
     SUPPORT_DELIVERED_FIELD_NUMBER: _ClassVar[int]
+    NEED_TITLE_FIELD_NUMBER: _ClassVar[int]
+    OFFER_TITLE_FIELD_NUMBER: _ClassVar[int]
     id: str
     need_id: str
     offer_id: str
@@ -99,7 +101,9 @@ class Referral(_message.Message):
     reminded_time: _timestamp_pb2.Timestamp
     escalated_time: _timestamp_pb2.Timestamp
     support_delivered: _common_pb2.ServiceType
-    def __init__(self, id: _Optional[str] = ..., need_id: _Optional[str] = ..., offer_id: _Optional[str] = ..., need_region: _Optional[str] = ..., offer_region: _Optional[str] = ..., initiator: _Optional[_Union[ReferralSide, str]] = ..., state: _Optional[_Union[ReferralState, str]] = ..., version: _Optional[int] = ..., answer_due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., overdue: _Optional[bool] = ..., outcome: _Optional[_Union[ReferralOutcome, str]] = ..., hours_delivered: _Optional[int] = ..., first_answer_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., own_side: _Optional[_Union[ReferralSide, str]] = ..., reminded_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., escalated_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., support_delivered: _Optional[_Union[_common_pb2.ServiceType, str]] = ...) -> None: ...
+    need_title: str
+    offer_title: str
+    def __init__(self, id: _Optional[str] = ..., need_id: _Optional[str] = ..., offer_id: _Optional[str] = ..., need_region: _Optional[str] = ..., offer_region: _Optional[str] = ..., initiator: _Optional[_Union[ReferralSide, str]] = ..., state: _Optional[_Union[ReferralState, str]] = ..., version: _Optional[int] = ..., answer_due_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., overdue: _Optional[bool] = ..., outcome: _Optional[_Union[ReferralOutcome, str]] = ..., hours_delivered: _Optional[int] = ..., first_answer_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., own_side: _Optional[_Union[ReferralSide, str]] = ..., reminded_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., escalated_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., support_delivered: _Optional[_Union[_common_pb2.ServiceType, str]] = ..., need_title: _Optional[str] = ..., offer_title: _Optional[str] = ...) -> None: ...
 
 class CreateReferralRequest(_message.Message):
     __slots__ = ("referral", "request_id")

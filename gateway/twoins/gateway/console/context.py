@@ -15,6 +15,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from twoins.common.auth import Principal
 from twoins.gateway.auth import signed_in_principal
+from twoins.gateway.console.notes import refusal_text
 from twoins.gateway.problems import Problem
 from twoins.gateway.security import check_csrf
 from twoins.gateway.services import services
@@ -88,7 +89,7 @@ def step(
     except Problem as problem:
         if problem.status >= 500:
             raise
-        flash(problem.detail, "error")
+        flash(refusal_text(problem), "error")
     else:
         flash(str(done))
 
@@ -218,4 +219,4 @@ class Form:
                 self.errors.setdefault(target, error.get("message", ""))
                 placed = True
         if not placed or problem.status != 400:
-            self.message = problem.detail
+            self.message = refusal_text(problem)

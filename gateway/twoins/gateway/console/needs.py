@@ -29,6 +29,7 @@ from twoins.gateway.console.context import (
     when,
 )
 from twoins.gateway.console.labels import LABELS, options
+from twoins.gateway.console.notes import refusal_text, state_reason
 from twoins.gateway.problems import Problem
 from twoins.v1 import (
     need_pb2,
@@ -216,7 +217,7 @@ def need(need_id: str) -> str:
         except Problem as problem:
             if problem.reason != "ANONYMISER_FAILED":
                 raise
-            preview_problem = problem.detail  # the page still shows the need, and why
+            preview_problem = refusal_text(problem)  # the page still shows the need, and why
     matches: list[network_pb2.ExpertOfferMatch] = []
     pending = False
     if found.state in (need_pb2.NEED_STATE_PUBLISHED, need_pb2.NEED_STATE_MATCHED):
@@ -331,13 +332,13 @@ def _publish(principal: Principal, need_id: str) -> None:
     except Problem as problem:
         if problem.status >= 500:
             raise
-        flash(problem.detail, "error")
+        flash(refusal_text(problem), "error")
         return
     if answer.need.state == need_pb2.NEED_STATE_IN_REVIEW:
         flash(
             _(
                 "Not published: the need is held for review. %(reason)s",
-                reason=answer.need.state_reason,
+                reason=state_reason(answer.need),
             ),
             "error",
         )

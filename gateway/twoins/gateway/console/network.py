@@ -15,6 +15,7 @@ from twoins.gateway.auth import safe_next
 from twoins.gateway.console.blueprint import console
 from twoins.gateway.console.context import call, catalogue_reader, posted
 from twoins.gateway.console.labels import LABELS, options
+from twoins.gateway.console.notes import refusal_text
 from twoins.gateway.problems import Problem
 from twoins.v1 import (
     expert_offer_pb2,
@@ -161,7 +162,7 @@ def refer() -> Response:
     except Problem as problem:
         if problem.status >= 500:
             raise
-        flash(problem.detail, "error")
+        flash(refusal_text(problem), "error")
         return redirect(back)
     flash(_("Referral proposed; the other region has been told."))
     return redirect(url_for("console.referral", referral_id=referral.id))

@@ -15,6 +15,7 @@ from twoins.common.realm_config import CLUSTER_MANAGER, EXPERT, FACILITATOR
 from twoins.gateway.console.blueprint import console
 from twoins.gateway.console.context import Form, call, posted, submit, user
 from twoins.gateway.console.labels import LABELS
+from twoins.gateway.console.notes import refusal_text
 from twoins.gateway.problems import Problem
 from twoins.gateway.services import services
 from twoins.v1 import notification_pb2, notification_pb2_grpc
@@ -121,7 +122,7 @@ def save_search() -> Response:
     except Problem as problem:
         if problem.status >= 500:
             raise
-        flash(problem.detail, "error")
+        flash(refusal_text(problem), "error")
         wanted = {key: request.form.get(key, "") for key in ("kind", "q", "nace", "country")}
         return redirect(url_for("console.network", **wanted))  # type: ignore[arg-type]
     flash(_("The search is saved: new matches come to you by mail."))

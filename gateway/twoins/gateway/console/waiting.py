@@ -65,7 +65,7 @@ def _referrals(principal: Principal) -> list[Waiting]:
         found.append(
             Waiting(
                 NEXT_STEP[steps[0]],
-                "",
+                referral.need_title,
                 url_for("console.referral", referral_id=referral.id),
                 when(referral.answer_due_time) if waiting else None,
                 referral.overdue,

@@ -29,7 +29,7 @@ from twoins.common.realm_config import CLUSTER_MANAGER, NETWORK_COORDINATOR
 from twoins.common.reflection import enable_reflection
 from twoins.common.signing import KeyRingCache, parse_public_key
 from twoins.monitor.status import Beat, NetworkStatus, NodeRecord, NodeState, Thresholds
-from twoins.v1 import events_pb2, network_health_pb2, network_health_pb2_grpc
+from twoins.v1 import common_pb2, events_pb2, network_health_pb2, network_health_pb2_grpc
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ class Monitor:
                     record.region,
                     record.state,
                     record.since,
-                    record.reasons,
+                    record.notes,
                     record.last,
                     events_seen=record.events_seen,
                 )
@@ -163,6 +163,7 @@ def node_health(record: NodeRecord) -> network_health_pb2.NodeHealth:
         region=record.region,
         state=_STATES[record.state],
         reasons=list(record.reasons),
+        reason_notes=[common_pb2.Note(code=note.code, params=note.params) for note in record.notes],
         state_since=_timestamp(record.since),
         events_seen=record.events_seen,
     )

@@ -14,6 +14,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A reason of the monitor's judgement as a code with its values (the contract's
+    `twoins.v1.Note`), for consoles to say in their reader's language."""
+
+    code: str
+    params: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, code: str, **params: object) -> Note:
+        return cls(code, {name: str(value) for name, value in params.items()})
+
+
 class NodeState(enum.Enum):
     UP = "up"
     DEGRADED = "degraded"
@@ -51,10 +64,39 @@ class NodeRecord:
     region: str
     state: NodeState
     since: datetime
-    reasons: tuple[str, ...] = ()
+    #: Why the node is not UP, as codes with their values (empty when UP).
+    notes: tuple[Note, ...] = ()
     last: Beat | None = None
     lags: deque[int] = field(default_factory=lambda: deque(maxlen=16))
     events_seen: int = 0
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """`notes` in words an operator can act on."""
+        return tuple(reason_text(note) for note in self.notes)
+
+
+def reason_text(note: Note) -> str:
+    """A health note in English, for operators, logs and API clients."""
+    values = note.params
+    match note.code:
+        case "NO_HEARTBEAT_YET":
+            return "no heartbeat yet"
+        case "NO_HEARTBEAT_FOR":
+            return (
+                f"no heartbeat for {values['seconds']} s "
+                f"(more than {values['intervals']} intervals)"
+            )
+        case "OUTBOX_BACKLOG":
+            return f"{values['events']} events wait in its outbox"
+        case "CONSUMER_LAG":
+            return f"{values['events']} network events wait for it"
+        case "FALLING_BEHIND":
+            return (
+                f"falling behind: {values['events']} network events wait, more at each of "
+                f"the last {values['heartbeats']} heartbeats"
+            )
+    raise ValueError(f"unknown health note {note.code}")
 
 
 class NetworkStatus:
@@ -64,7 +106,7 @@ class NetworkStatus:
         self.thresholds = thresholds
         self.started = started
         self.nodes = {
-            region: NodeRecord(region, NodeState.DOWN, started, ("no heartbeat yet",))
+            region: NodeRecord(region, NodeState.DOWN, started, (Note("NO_HEARTBEAT_YET"),))
             for region in regions
         }
 
@@ -87,36 +129,40 @@ class NetworkStatus:
         return self.nodes
 
     def _judge(self, record: NodeRecord, now: datetime) -> None:
-        state, reasons = self._assess(record, now)
+        state, notes = self._assess(record, now)
         if state is not record.state:
             record.state = state
             record.since = now
-        record.reasons = reasons
+        record.notes = notes
 
-    def _assess(self, record: NodeRecord, now: datetime) -> tuple[NodeState, tuple[str, ...]]:
+    def _assess(self, record: NodeRecord, now: datetime) -> tuple[NodeState, tuple[Note, ...]]:
         limits = self.thresholds
         last = record.last
         allowed = timedelta(seconds=limits.heartbeat_seconds * limits.missed_heartbeats)
         if last is None:
-            return NodeState.DOWN, ("no heartbeat yet",)
+            return NodeState.DOWN, (Note("NO_HEARTBEAT_YET"),)
         silence = now - last.received_at
         if silence > allowed:
             return NodeState.DOWN, (
-                f"no heartbeat for {silence.total_seconds():.0f} s "
-                f"(more than {limits.missed_heartbeats} intervals)",
+                Note.of(
+                    "NO_HEARTBEAT_FOR",
+                    seconds=f"{silence.total_seconds():.0f}",
+                    intervals=limits.missed_heartbeats,
+                ),
             )
-        reasons = []
+        notes = []
         if last.outbox_backlog > limits.outbox_backlog_events:
-            reasons.append(f"{last.outbox_backlog} events wait in its outbox")
+            notes.append(Note.of("OUTBOX_BACKLOG", events=last.outbox_backlog))
         if last.consumer_lag > limits.consumer_lag_events:
-            reasons.append(f"{last.consumer_lag} network events wait for it")
+            notes.append(Note.of("CONSUMER_LAG", events=last.consumer_lag))
         elif _growing(record.lags, limits.growing_heartbeats):
-            reasons.append(
-                f"falling behind: {last.consumer_lag} network events wait, more at each of "
-                f"the last {limits.growing_heartbeats} heartbeats"
+            notes.append(
+                Note.of(
+                    "FALLING_BEHIND", events=last.consumer_lag, heartbeats=limits.growing_heartbeats
+                )
             )
-        if reasons:
-            return NodeState.DEGRADED, tuple(reasons)
+        if notes:
+            return NodeState.DEGRADED, tuple(notes)
         return NodeState.UP, ()
 
 

@@ -36,6 +36,7 @@ from twoins.node.domain.need import (
     transition,
     validate_need,
 )
+from twoins.node.domain.notes import Note
 from twoins.node.domain.organisation import ConsentPurpose, Organisation
 from twoins.node.messages.convert import enums_from_proto, need_from_proto, need_to_proto
 from twoins.node.notify.notifier import need_record
@@ -236,22 +237,29 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
             # it fails on, override or not.
             preview = self._anonymise_or_none(before, organisation, decision)
             if preview is None:
-                need = hold_back(before, ANONYMISER_FAILED, now)
+                need = hold_back(before, ANONYMISER_FAILED, Note("HELD_ANONYMISER_FAILED"), now)
                 repositories.needs.save(need)
                 return pb.PublishNeedResponse(need=need_to_proto(need))
             unsure = preview.residuals
             if (decision.holds_back or unsure) and not request.override_k_anonymity:
-                held = decision.reason() if decision.holds_back else preview.residual_reason()
-                need = hold_back(before, held, now)
+                if decision.holds_back:
+                    need = hold_back(before, decision.reason(), decision.note(), now)
+                else:
+                    need = hold_back(
+                        before, preview.residual_reason(), preview.residual_note(), now
+                    )
                 repositories.needs.save(need)
                 return pb.PublishNeedResponse(need=need_to_proto(need))
             overridden = []
+            note_params: dict[str, object] = {}
             if decision.holds_back:
                 overridden.append(
                     f"only {decision.matching_smes} SME(s) share its profile (k={decision.k})"
                 )
+                note_params.update(matching_smes=decision.matching_smes, k=decision.k)
             if unsure:
                 overridden.append(f"{len(unsure)} part(s) of its text withheld as unsure")
+                note_params.update(withheld=len(unsure))
             reason = (
                 "published by the cluster manager's decision although "
                 + " and ".join(overridden)
@@ -262,7 +270,14 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
                 if decision.level
                 else ""
             )
-            need = transition(before, NeedAction.PUBLISH, now, reason)
+            note = (
+                Note.of("PUBLISHED_OVERRIDE", reason=override_reason, **note_params)
+                if overridden
+                else decision.widened_note()
+                if decision.level
+                else None
+            )
+            need = transition(before, NeedAction.PUBLISH, now, reason, note)
             anonymised = self._anonymise(need, organisation, decision)
             repositories.needs.save(need)
             events = need_events(before, need, anonymised)

@@ -41,7 +41,7 @@ from twoins.node.domain.referral import (
 )
 from twoins.node.domain.support import ServiceType
 from twoins.node.messages.convert import enum_from_proto, enums_from_proto
-from twoins.node.messages.referrals import move_event, referral_to_proto
+from twoins.node.messages.referrals import move_event, referral_titles, referral_to_proto
 from twoins.node.notify.notifier import referral_record
 from twoins.node.store.pagination import next_page_token, page_request
 from twoins.node.store.repositories import Repositories
@@ -123,9 +123,13 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
         referral = self._node.create_once(
             "CreateReferral", request, request.request_id, create, load
         )
-        return pb.CreateReferralResponse(
-            referral=referral_to_proto(referral, self._region, self._node.clock())
-        )
+        return pb.CreateReferralResponse(referral=self._shown(referral, self._node.clock()))
+
+    def _shown(self, referral: Referral, now: datetime) -> pb.Referral:
+        """The referral as this region's API shows it, with the titles it knows."""
+        with self._node.store.read() as repositories:
+            titles = referral_titles(repositories, referral, self._region)
+        return referral_to_proto(referral, self._region, now, titles)
 
     def _proposal(
         self, repositories: Repositories, new_id: str, need_id: str, offer_id: str, now: datetime
@@ -194,8 +198,9 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
         referral_id = require_id(request.id)
         with self._node.store.read() as repositories:
             referral = self._visible(repositories, repositories.referrals.get(referral_id))
+            titles = referral_titles(repositories, referral, self._region)
         return pb.GetReferralResponse(
-            referral=referral_to_proto(referral, self._region, self._node.clock())
+            referral=referral_to_proto(referral, self._region, self._node.clock(), titles)
         )
 
     def ListReferrals(
@@ -217,9 +222,13 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
             referrals, last, more = repositories.referrals.page(
                 page, states, owned, request.escalated_only
             )
+            titles = [referral_titles(repositories, item, self._region) for item in referrals]
         now = self._node.clock()
         return pb.ListReferralsResponse(
-            referrals=[referral_to_proto(item, self._region, now) for item in referrals],
+            referrals=[
+                referral_to_proto(item, self._region, now, item_titles)
+                for item, item_titles in zip(referrals, titles, strict=True)
+            ],
             next_page_token=next_page_token(page, last, more),
         )
 
@@ -237,7 +246,7 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
             after = self._record_move(
                 repositories, checked_id, action, now, outcome, hours, support
             )
-        return referral_to_proto(after, self._region, now)
+        return self._shown(after, now)
 
     def _record_move(
         self,
@@ -395,9 +404,7 @@ class ReferralServicer(referral_pb2_grpc.ReferralServiceServicer):
             repositories.pending_erasures.add(referral_id, current.offer_region, now)
             after = self._record_move(repositories, referral_id, Action.WITHDRAW, now)
         erase_at_peers(self._node, only=referral_id)
-        return pb.WithdrawReferralConsentResponse(
-            referral=referral_to_proto(after, self._region, now)
-        )
+        return pb.WithdrawReferralConsentResponse(referral=self._shown(after, now))
 
 
 def follow_up_referrals(node: NodeContext, now: datetime) -> tuple[int, int]:

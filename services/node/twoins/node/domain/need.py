@@ -14,6 +14,7 @@ from twoins.node.domain.errors import (
     InvalidArgument,
     Violations,
 )
+from twoins.node.domain.notes import Note
 from twoins.node.domain.text import clean_list, clean_text, utc_now
 
 #: How far ahead a need may expire.
@@ -105,6 +106,8 @@ class Need:
     expire_time: datetime | None = None
     state: NeedState = NeedState.DRAFT
     state_reason: str = ""
+    #: `state_reason` as a code with its values when the node wrote it; None when a person did.
+    state_note: Note | None = None
     create_time: datetime = field(default_factory=utc_now)
     update_time: datetime = field(default_factory=utc_now)
     publish_time: datetime | None = None
@@ -175,8 +178,11 @@ def check_complete(need: Need, now: datetime) -> None:
     violations.raise_if_any("the need is not ready for review")
 
 
-def transition(need: Need, action: NeedAction, now: datetime, reason: str = "") -> Need:
-    """The need after `action`, or IllegalTransition saying which states allow it."""
+def transition(
+    need: Need, action: NeedAction, now: datetime, reason: str = "", note: Note | None = None
+) -> Need:
+    """The need after `action`, or IllegalTransition saying which states allow it. `note` is
+    `reason` as a code when the node wrote it; a person's reason has none."""
     sources, target = TRANSITIONS[action]
     if need.state not in sources:
         allowed = ", ".join(sorted(state.name for state in sources))
@@ -207,17 +213,19 @@ def transition(need: Need, action: NeedAction, now: datetime, reason: str = "") 
         need,
         state=target,
         state_reason=reason.strip(),
+        state_note=note,
         update_time=now,
         publish_time=publish_time,
         held_back=False,
     )
 
 
-def hold_back(need: Need, reason: str, now: datetime) -> Need:
-    """The need kept IN_REVIEW for the cluster manager, with the guard's reason."""
+def hold_back(need: Need, reason: str, note: Note, now: datetime) -> Need:
+    """The need kept IN_REVIEW for the cluster manager, with the guard's reason (`note`: the
+    same as a code)."""
     if need.state is not NeedState.IN_REVIEW:
         raise IllegalTransition(
             f"only a need IN_REVIEW can be held back; this one is {need.state.name}",
             metadata={"state": need.state.name},
         )
-    return replace(need, held_back=True, state_reason=reason, update_time=now)
+    return replace(need, held_back=True, state_reason=reason, state_note=note, update_time=now)

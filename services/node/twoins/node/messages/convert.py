@@ -20,6 +20,7 @@ from twoins.node.domain import organisation as organisation_domain
 from twoins.node.domain import referral as referral_domain
 from twoins.node.domain.anonymiser.generalise import TurnoverBand
 from twoins.node.domain.errors import FieldViolation, InvalidArgument
+from twoins.node.domain.notes import Note
 from twoins.node.domain.support import ServiceType
 from twoins.v1 import (
     assessment_pb2,
@@ -358,6 +359,7 @@ def need_to_proto(need: need_domain.Need) -> need_pb2.Need:
         keywords=need.keywords,
         state=enum_to_proto(need.state),
         state_reason=need.state_reason,
+        state_note=note_to_proto(need.state_note) if need.state_note else None,
         held_back=need.held_back,
     )
     set_timestamp(message.expire_time, need.expire_time)
@@ -449,3 +451,7 @@ def knowledge_item_to_proto(item: knowledge_domain.KnowledgeItem) -> knowledge_p
     set_timestamp(message.update_time, item.update_time)
     set_timestamp(message.publish_time, item.publish_time)
     return message
+
+
+def note_to_proto(note: Note) -> common_pb2.Note:
+    return common_pb2.Note(code=note.code, params=dict(note.params))

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from google.protobuf.message import DecodeError
-
 from twoins.common.realm_config import CLUSTER_MANAGER, EXPERT, FACILITATOR
 from twoins.node.domain.need import Need
 from twoins.node.domain.notification import (
@@ -28,13 +26,13 @@ from twoins.node.domain.notification import (
     SearchTarget,
 )
 from twoins.node.domain.referral import Action, Move, Referral, Side
+from twoins.node.messages.referrals import catalogue_title
 from twoins.node.notify import texts
 from twoins.node.notify.links import LinkSigner, Unsubscription
 from twoins.node.notify.render import LANGUAGES, Entry, MailRenderer, RenderError, Translatable
 from twoins.node.store.catalogue import NEEDS, OFFERS
 from twoins.node.store.catalogue_index import CatalogueChange, CatalogueFilter, admits
 from twoins.node.store.repositories import Repositories
-from twoins.v1 import expert_offer_pb2, need_pb2
 
 logger = logging.getLogger(__name__)
 
@@ -216,7 +214,7 @@ class Notifier:
             for search in searches[target]:
                 if not admits(_filter_of(search), entry):
                     continue
-                title = _title(change.kind, entry.message) or _unnamed(change.kind)
+                title = catalogue_title(change.kind, entry.message) or _unnamed(change.kind)
                 if not repositories.saved_searches.record_hit(
                     search.id, entry.id, title, entry.origin_region, now
                 ):
@@ -370,8 +368,7 @@ class Notifier:
             ("need", NEEDS, referral.need_id),
             ("offer", OFFERS, referral.offer_id),
         ):
-            message = repositories.catalogue.message_of(shelf, entry_id)
-            title = _title(kind, message) if message is not None else ""
+            title = catalogue_title(kind, repositories.catalogue.message_of(shelf, entry_id))
             if title:
                 return title
         return referral.id[:8]
@@ -398,15 +395,6 @@ def _filter_of(search: SavedSearch) -> CatalogueFilter:
         country=search.country,
         language=search.language,
     )
-
-
-def _title(kind: str, message: bytes) -> str:
-    parsed = need_pb2.AnonymisedNeed() if kind == "need" else expert_offer_pb2.PublicExpertOffer()
-    try:
-        parsed.ParseFromString(message)
-    except DecodeError:
-        return ""
-    return parsed.title
 
 
 def _unnamed(kind: str) -> str:

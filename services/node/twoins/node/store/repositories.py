@@ -21,6 +21,7 @@ from twoins.node.domain.business_plan import (
 from twoins.node.domain.errors import Conflict, NotFound
 from twoins.node.domain.expert_offer import ExpertOffer, ExpertOfferState
 from twoins.node.domain.need import Need, NeedState, NeedType
+from twoins.node.domain.notes import Note
 from twoins.node.domain.organisation import (
     Address,
     Consent,
@@ -435,6 +436,7 @@ def _need_row_values(need: Need) -> dict[str, Any]:
         "expire_time": need.expire_time,
         "state": need.state.name,
         "state_reason": need.state_reason,
+        "state_note": need.state_note.as_json() if need.state_note else {},
         "create_time": need.create_time,
         "update_time": need.update_time,
         "publish_time": need.publish_time,
@@ -457,6 +459,7 @@ def _need(row: NeedRow) -> Need:
         expire_time=row.expire_time,
         state=NeedState[row.state],
         state_reason=row.state_reason,
+        state_note=Note.from_json(row.state_note),
         create_time=row.create_time,
         update_time=row.update_time,
         publish_time=row.publish_time,

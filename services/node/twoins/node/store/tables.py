@@ -138,6 +138,8 @@ class NeedRow(Base):
     expire_time: Mapped[datetime | None]
     state: Mapped[str] = mapped_column(String(20))
     state_reason: Mapped[str] = mapped_column(Text)
+    #: {"code": ..., "params": {...}} of `state_reason` when the node wrote it; {} otherwise.
+    state_note: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     create_time: Mapped[datetime]
     update_time: Mapped[datetime]
     publish_time: Mapped[datetime | None]

@@ -112,6 +112,14 @@ GENERALISATION_STEPS = (
     "size and turnover withheld",
     "location widened to the country",
 )
+#: The same steps as the codes of the contract's PUBLISHED_WIDENED note (need.proto).
+GENERALISATION_STEP_CODES = (
+    "as_is",
+    "founding_decade_withheld",
+    "sector_to_section",
+    "size_and_turnover_withheld",
+    "location_to_country",
+)
 
 
 def widen(profile: GeneralisedProfile, level: int) -> GeneralisedProfile:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from twoins.node.domain.anonymiser.generalise import (
+    GENERALISATION_STEP_CODES,
     GENERALISATION_STEPS,
     GeneralisedProfile,
     TurnoverBand,
@@ -22,6 +23,7 @@ from twoins.node.domain.anonymiser.residual import Residual, find_residuals, mas
 from twoins.node.domain.anonymiser.scrubber import scrub
 from twoins.node.domain.anonymiser.spans import KnownContact, KnownIdentity
 from twoins.node.domain.need import Need, NeedType
+from twoins.node.domain.notes import Note
 from twoins.node.domain.organisation import ExportStatus, Organisation, SizeClass
 
 DEFAULT_K = 5
@@ -59,6 +61,10 @@ class AnonymisedNeed:
             f"identifier (now withheld) — {found}"
         )
 
+    def residual_note(self) -> Note:
+        kinds = dict.fromkeys(residual.kind for _, residual in self.residuals)
+        return Note.of("HELD_RESIDUALS", count=len(self.residuals), kinds=",".join(kinds))
+
 
 @dataclass(frozen=True, slots=True)
 class GuardDecision:
@@ -84,6 +90,18 @@ class GuardDecision:
             f"held back for review: only {self.matching_smes} SME(s) of the region share "
             f"this need's sector, size, turnover, age and location, fewer than k={self.k}, "
             "even with every quasi-identifier widened as far as it goes"
+        )
+
+    def note(self) -> Note:
+        return Note.of("HELD_K_ANONYMITY", matching_smes=self.matching_smes, k=self.k)
+
+    def widened_note(self) -> Note:
+        """How the profile was widened so that k SMEs share it, as a code."""
+        return Note.of(
+            "PUBLISHED_WIDENED",
+            steps=",".join(GENERALISATION_STEP_CODES[1 : self.level + 1]),
+            matching_smes=self.matching_smes,
+            k=self.k,
         )
 
 
