@@ -41,8 +41,9 @@ from twoins.node.domain.referral import (
 )
 from twoins.node.domain.support import ServiceType
 from twoins.node.messages.convert import enum_from_proto, enums_from_proto
-from twoins.node.messages.referrals import move_event, referral_titles, referral_to_proto
+from twoins.node.messages.referrals import catalogue_title, move_event, referral_to_proto
 from twoins.node.notify.notifier import referral_record
+from twoins.node.store.catalogue import NEEDS, OFFERS
 from twoins.node.store.pagination import next_page_token, page_request
 from twoins.node.store.repositories import Repositories
 from twoins.v1 import referral_pb2 as pb
@@ -450,3 +451,25 @@ def expire_overdue_referrals(node: NodeContext, now: datetime) -> int:
                 node.emit(repositories, [move_event(after, move)])
                 expired += 1
     return expired
+
+
+def referral_titles(
+    repositories: Repositories, referral: Referral, own_region: str
+) -> tuple[str, str]:
+    """The need's and the offer's titles as this region knows them: its own entry's title
+    on its own side, the network catalogue's on the other; empty when neither has it."""
+    own_need = referral.need_region == own_region
+    own_offer = referral.offer_region == own_region
+    need = repositories.needs.find(referral.need_id) if own_need else None
+    offer = repositories.expert_offers.find(referral.offer_id) if own_offer else None
+    need_title = (
+        need.title
+        if need is not None
+        else catalogue_title("need", repositories.catalogue.message_of(NEEDS, referral.need_id))
+    )
+    offer_title = (
+        offer.title
+        if offer is not None
+        else catalogue_title("offer", repositories.catalogue.message_of(OFFERS, referral.offer_id))
+    )
+    return need_title, offer_title

@@ -8,8 +8,6 @@ from google.protobuf.message import DecodeError
 
 from twoins.node.domain.referral import Action, Move, Referral, Side
 from twoins.node.messages.convert import enum_to_proto, set_timestamp
-from twoins.node.store.catalogue import NEEDS, OFFERS
-from twoins.node.store.repositories import Repositories
 from twoins.v1 import events_pb2, expert_offer_pb2, need_pb2
 from twoins.v1 import referral_pb2 as pb
 
@@ -90,25 +88,3 @@ def catalogue_title(kind: str, message: bytes | None) -> str:
     except DecodeError:
         return ""
     return parsed.title
-
-
-def referral_titles(
-    repositories: Repositories, referral: Referral, own_region: str
-) -> tuple[str, str]:
-    """The need's and the offer's titles as this region knows them: its own entry's title
-    on its own side, the network catalogue's on the other; empty when neither has it."""
-    own_need = referral.need_region == own_region
-    own_offer = referral.offer_region == own_region
-    need = repositories.needs.find(referral.need_id) if own_need else None
-    offer = repositories.expert_offers.find(referral.offer_id) if own_offer else None
-    need_title = (
-        need.title
-        if need is not None
-        else catalogue_title("need", repositories.catalogue.message_of(NEEDS, referral.need_id))
-    )
-    offer_title = (
-        offer.title
-        if offer is not None
-        else catalogue_title("offer", repositories.catalogue.message_of(OFFERS, referral.offer_id))
-    )
-    return need_title, offer_title
