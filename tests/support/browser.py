@@ -84,7 +84,31 @@ def untranslated_on(page: Page) -> list[str]:
     if language == DEFAULT_LANGUAGE:
         return []
     shown = page.inner_text("body")
-    return [text for text in english_texts(language) if text in shown]
+    found = [text for text in english_texts(language) if text in shown]
+    return found + [text for text in NODE_ENGLISH if text in shown]
+
+
+#: Fragments of the English texts the node and the monitor write beside their codes (state
+#: reasons, health reasons, refusals, the anonymiser's placeholders): the console says them
+#: from the codes, so none may show on a page in another language.
+NODE_ENGLISH = (
+    "held back for review",
+    "held for review",
+    "published by the cluster manager's decision",
+    "SME(s)",
+    "events wait in its outbox",
+    "network events wait",
+    "no heartbeat",
+    "may not call",
+    "send the request to your own region's node",
+    "[person]",
+    "[organisation]",
+    "[e-mail]",
+    "[phone]",
+    "[withheld]",
+    "[locality]",
+    "[amount]",
+)
 
 
 @dataclass
@@ -97,6 +121,8 @@ class PageChecks:
     violations: dict[str, list[str]] = field(default_factory=dict)
     untranslated: dict[str, list[str]] = field(default_factory=dict)
     pages: list[str] = field(default_factory=list)
+    #: Each checked page: its name, its address and the browser context that saw it.
+    visited: list[tuple[str, str, BrowserContext]] = field(default_factory=list)
 
     def check(self, page: Page, name: str) -> None:
         """Saves full-page screenshots on a laptop (`<name>.png`) and a phone
@@ -111,6 +137,7 @@ class PageChecks:
             page.set_viewport_size(laptop)
         (self.folder / f"{name}.html").write_text(page.content(), encoding="utf-8")
         self.pages.append(name)
+        self.visited.append((name, page.url, page.context))
         results: Any = self.axe.run(page)
         blocking = [
             f"{violation['id']} ({violation['impact']}): {violation['help']} — "

@@ -39,7 +39,7 @@ def reason(**fields: object) -> network_pb2.MatchReason:
         (
             "it",
             [
-                "Settore: NACE 10",
+                "Settore: 10 (Attività manifatturiere)",
                 "Paesi: Francia, Germania",
                 "Lingue: greco",
                 "Tipo di supporto: Studio di mercato",
@@ -49,7 +49,7 @@ def reason(**fields: object) -> network_pb2.MatchReason:
         (
             "mt",
             [
-                "Settur: NACE 10",
+                "Settur: 10 (Manifattura)",
                 "Pajjiżi: Franza, il-Ġermanja",
                 "Lingwi: Grieg",
                 "Tip ta' appoġġ: Studju tas-suq",
@@ -59,7 +59,7 @@ def reason(**fields: object) -> network_pb2.MatchReason:
         (
             "en",
             [
-                "Sector: NACE 10",
+                "Sector: 10 Manufacture of food products",
                 "Countries: France, Germany",
                 "Languages: Greek",
                 "Kind of support: Market study",
@@ -111,3 +111,22 @@ def test_network_health_says_when_in_the_readers_language(app: Flask) -> None:
     assert str(network_health.STATE_LABELS["down"]) == "Non attivo"
     READER["language"] = "mt"
     assert network_health._ago(1_000_000 - 180, 1_000_000) != "3 minutes ago"
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "25.62 Machining"),
+        ("it", "25.62 (Attività manifatturiere)"),
+        ("el", "25.62 (Μεταποίηση)"),
+        ("mt", "25.62 (Manifattura)"),
+    ],
+)
+def test_nace_codes_carry_their_label(app: Flask, language: str, expected: str) -> None:
+    READER["language"] = language
+    try:
+        assert names.nace_name("25.62") == expected
+        assert names.nace_name("C").startswith("C ")
+        assert names.nace_name("99.99") == "99.99"  # not a code: shown as typed
+    finally:
+        READER["language"] = "it"

@@ -53,7 +53,8 @@ def test_a_held_need_is_explained_in_the_readers_language_with_plural_agreement(
         override = state_reason(
             _need("PUBLISHED_OVERRIDE", matching_smes="2", k="5", withheld="1", reason="ok")
         )
-        assert override.startswith("Ippubblikat b’deċiżjoni") and override.endswith(": ok")
+        assert override.startswith("Ippubblikat b’deċiżjoni")
+        assert override.endswith(": ok")
 
 
 def test_a_reason_a_person_typed_or_a_code_not_known_shows_its_own_words(app: Flask) -> None:
@@ -90,7 +91,8 @@ def test_placeholders_are_translated_and_the_text_around_them_escaped(app: Flask
         shown = str(anonymised("<b>[person]</b> de [organisation] pide [nothing]"))
     assert "&lt;b&gt;" in shown
     assert '<span class="placeholder" data-kind="person">[persona]</span>' in shown
-    assert "[organización]" in shown and "[nothing]" in shown
+    assert "[organización]" in shown
+    assert "[nothing]" in shown
 
 
 def test_a_node_refusal_is_said_in_the_readers_language(app: Flask) -> None:

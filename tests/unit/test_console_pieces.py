@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask_babel import Babel
 
-from twoins.gateway.console.charts import bars, radar
+from twoins.gateway.console.charts import bars, label_lines, radar
 from twoins.gateway.console.context import Form
 from twoins.gateway.console.referrals import _urgency, time_left
 from twoins.gateway.problems import Problem
@@ -28,6 +28,25 @@ def test_radar_places_full_scores_on_the_outer_ring_and_zero_at_the_centre() -> 
     assert chart.polygons[0] == outer
     assert set(chart.polygons[1].split()) == {"160.0,160.0"}
     assert len(chart.axes) == 3
+
+
+def test_radar_labels_run_away_from_the_centre_and_wrap() -> None:
+    chart = radar([[1, 2, 3, 4]], maximum=5)
+    top, right, bottom, left = chart.axes
+    assert (top.anchor, right.anchor, bottom.anchor, left.anchor) == (
+        "middle",
+        "start",
+        "middle",
+        "end",
+    )
+    assert right.label_x > right.x
+    assert left.label_x < left.x
+    assert label_lines("Internationalisation and export readiness of the firm", 18) == [
+        "Internationalisation",
+        "and export",
+        "readiness of the firm",
+    ]
+    assert label_lines("Finance") == ["Finance"]
 
 
 def test_radar_refuses_too_few_axes_or_ragged_series() -> None:
@@ -90,4 +109,3 @@ def test_a_node_refusal_lands_next_to_its_field_or_above_the_form(app: Flask) ->
         other = Form(values={})
         other.take(Problem(409, "the need is no longer a draft"), {})
         assert other.message == "the need is no longer a draft"
-

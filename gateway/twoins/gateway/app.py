@@ -30,6 +30,7 @@ from twoins.gateway.api import api
 from twoins.gateway.auth import SignInRequired, auth, install_sign_in, signed_in_principal
 from twoins.gateway.config import GatewayConfig, load_gateway_config
 from twoins.gateway.console import console
+from twoins.gateway.console.charts import label_lines
 from twoins.gateway.console.context import when
 from twoins.gateway.console.labels import erased_label, label
 from twoins.gateway.console.names import install as install_names
@@ -111,7 +112,11 @@ def create_app(config: GatewayConfig | None = None) -> Flask:
     install_names(app, load_network(config.network_file))
     install_notes(app)
     app.jinja_env.globals.update(
-        label=label, erased_label=erased_label, when=when, countdown_patterns=countdown_patterns
+        label=label,
+        erased_label=erased_label,
+        when=when,
+        countdown_patterns=countdown_patterns,
+        label_lines=label_lines,
     )
     for blueprint in (health, auth, api, network_kpis, api_docs, console, network_health):
         app.register_blueprint(blueprint)

@@ -13,9 +13,34 @@ class Radar:
     """A radar chart of `axes` scored 0..maximum, one polygon per series."""
 
     size: int
-    axes: list[tuple[float, float, float, float]]  # (x, y) of the axis' end, (x, y) of its label
+    axes: list[RadarAxis]
     rings: list[str]
     polygons: list[str]
+
+
+@dataclass(frozen=True)
+class RadarAxis:
+    """One axis: where it ends, where its label starts and which way the label runs."""
+
+    x: float
+    y: float
+    label_x: float
+    label_y: float
+    #: SVG text-anchor: "start" right of the centre, "end" left of it, "middle" above or below.
+    anchor: str
+
+
+def label_lines(text: str, width: int = 18) -> list[str]:
+    """A label broken into lines of about `width` characters, at spaces, at most three."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > 3:
+        lines = [*lines[:2], " ".join(lines[2:])]
+    return lines
 
 
 def _point(centre: float, radius: float, index: int, count: int) -> tuple[float, float]:
@@ -23,20 +48,25 @@ def _point(centre: float, radius: float, index: int, count: int) -> tuple[float,
     return round(centre + radius * math.cos(angle), 1), round(centre + radius * math.sin(angle), 1)
 
 
-def radar(series: Sequence[Sequence[float]], maximum: float, size: int = 320) -> Radar:
-    """Radar geometry for series of equal length (one value per axis)."""
+def radar(
+    series: Sequence[Sequence[float]], maximum: float, size: int = 560, margin: int = 130
+) -> Radar:
+    """Radar geometry for series of equal length (one value per axis), with `margin` around
+    it for the axes' labels."""
     count = len(series[0]) if series else 0
     if count < 3:
         raise ValueError("a radar needs at least three axes")
     if any(len(values) != count for values in series):
         raise ValueError("every series needs a value per axis")
     centre = size / 2
-    radius = size / 2 - 60
+    radius = size / 2 - margin
     axes = []
     for index in range(count):
         end = _point(centre, radius, index, count)
-        label = _point(centre, radius + 28, index, count)
-        axes.append((end[0], end[1], label[0], label[1]))
+        label = _point(centre, radius + 14, index, count)
+        offset = label[0] - centre
+        anchor = "start" if offset > size / 40 else "end" if offset < -size / 40 else "middle"
+        axes.append(RadarAxis(end[0], end[1], label[0], label[1], anchor))
     rings = [
         " ".join(
             "{},{}".format(*_point(centre, radius * step / 5, index, count))

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from twoins.common.network import Network
 from twoins.common.realm_config import CLUSTER_MANAGER, EXPERT, FACILITATOR, NETWORK_COORDINATOR
+from twoins.common.taxonomy import UnknownCode, nace_activity
 from twoins.gateway.console.labels import label
 from twoins.v1 import network_pb2
 
@@ -49,6 +50,21 @@ def language_name(code: str) -> str:
     return str(reader.languages.get(code.lower(), code)) if reader and code else code
 
 
+def nace_name(code: str) -> str:
+    """A NACE code with its label: the exact title in English; in another language the title
+    of its section (the only level translated officially in every partner language)."""
+    try:
+        activity = nace_activity(code)
+    except UnknownCode:
+        return code
+    language = str(get_locale() or "en").split("_")[0]
+    if activity.level == "section":
+        return f"{activity.code} {activity.label(language)}"
+    if language == "en":
+        return f"{activity.code} {activity.label_en}"
+    return f"{activity.code} ({nace_activity(activity.section).label(language)})"
+
+
 def names(codes: Iterable[str], name: Any) -> str:
     """Several codes by their names, comma-separated."""
     return ", ".join(name(code) for code in codes)
@@ -67,6 +83,8 @@ def install(app: Flask, network: Network) -> None:
         language_name=language_name,
         country_names=lambda codes: names(codes, country_name),
         language_names=lambda codes: names(codes, language_name),
+        nace_name=nace_name,
+        nace_names=lambda codes: names(codes, nace_name),
         decimal=decimal,
     )
     app.jinja_env.globals.update(reason_text=reason_text)
@@ -88,7 +106,7 @@ def reason_text(reason: network_pb2.MatchReason) -> str:
         return str(_("Kind of support: %(names)s", names=kinds))
     codes = list(reason.codes)
     if codes and criterion == network_pb2.MATCH_CRITERION_SECTOR:
-        return str(_("Sector: %(codes)s", codes=", ".join(f"NACE {code}" for code in codes)))
+        return str(_("Sector: %(codes)s", codes=names(codes, nace_name)))
     if codes and criterion == network_pb2.MATCH_CRITERION_COUNTRY:
         return str(_("Countries: %(names)s", names=names(codes, country_name)))
     if codes and criterion == network_pb2.MATCH_CRITERION_LANGUAGE:

@@ -3,7 +3,7 @@ matplotlib carries, so Greek and every Latin script print)."""
 
 from __future__ import annotations
 
-from flask_babel import format_datetime
+from flask_babel import format_datetime, format_decimal
 from flask_babel import gettext as _
 
 from twoins.common.pdf import FONT, new_document
@@ -61,11 +61,11 @@ def plan_pdf(plan: pb.BusinessPlan, organisation_name: str) -> bytes:
                 table.row(
                     [
                         str(year.year),
-                        f"{year.revenue_eur:,}",
-                        f"{year.operating_costs_eur:,}",
-                        f"{year.investment_eur:,}",
-                        f"{year.export_share_percent}",
-                        f"{year.operating_result_eur:,}",
+                        format_decimal(year.revenue_eur),
+                        format_decimal(year.operating_costs_eur),
+                        format_decimal(year.investment_eur),
+                        format_decimal(year.export_share_percent),
+                        format_decimal(year.operating_result_eur),
                     ]
                 )
     return bytes(document.output())

@@ -5,6 +5,7 @@ overdue first, then by the nearest deadline."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from twoins.common.auth import Principal
 from twoins.common.realm_config import CLUSTER_MANAGER, EXPERT, FACILITATOR
 from twoins.gateway.console.context import when
-from twoins.gateway.console.referrals import available_actions, region_referrals
+from twoins.gateway.console.referrals import available_actions
 from twoins.gateway.console.review import region_needs
 from twoins.v1 import need_pb2, referral_pb2
 
@@ -42,10 +43,11 @@ class Waiting:
         return (0 if self.overdue else 1, self.due.timestamp() if self.due else float("inf"))
 
 
-def waiting_for(principal: Principal) -> list[Waiting]:
+def waiting_for(principal: Principal, referrals: Sequence[referral_pb2.Referral]) -> list[Waiting]:
+    """What waits for the person; `referrals`: their region's (`region_referrals`)."""
     if not principal.region or not principal.has_role(FACILITATOR, CLUSTER_MANAGER, EXPERT):
         return []
-    found = _referrals(principal)
+    found = _referrals(principal, referrals)
     if principal.has_role(CLUSTER_MANAGER):
         found += _needs(principal, need_pb2.NEED_STATE_IN_REVIEW)
     if principal.has_role(FACILITATOR, CLUSTER_MANAGER):
@@ -53,8 +55,7 @@ def waiting_for(principal: Principal) -> list[Waiting]:
     return sorted(found, key=lambda item: item.order)
 
 
-def _referrals(principal: Principal) -> list[Waiting]:
-    referrals = region_referrals(principal)
+def _referrals(principal: Principal, referrals: Sequence[referral_pb2.Referral]) -> list[Waiting]:
     staff = principal.has_role(FACILITATOR, CLUSTER_MANAGER)
     found = []
     for referral in referrals:

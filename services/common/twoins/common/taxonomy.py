@@ -12,11 +12,12 @@ from stdnum.eu import nace as stdnum_nace
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
 #: Languages of the user interface and of every label in this module.
-LABEL_LANGUAGES = ("en", "it", "el", "fr", "es")
+LABEL_LANGUAGES = ("en", "it", "el", "fr", "es", "mt")
 
 NACE_REVISION = "2.0"  # NACE Rev. 2 (2008); python-stdnum defaults to Rev. 2.1.
 
-# Official titles of the 21 NACE Rev. 2 sections (Eurostat), in the label languages.
+# Official titles of the 21 NACE Rev. 2 sections (Eurostat), in the label languages; the
+# Maltese ones are added below the table.
 # python-stdnum ships the English titles of every level; translated titles below the
 # section level are not packaged anywhere, so divisions fall back to English.
 _NACE_SECTION_TITLES: dict[str, dict[str, str]] = {
@@ -145,6 +146,34 @@ _NACE_SECTION_TITLES: dict[str, dict[str, str]] = {
         "es": "Actividades de organizaciones y organismos extraterritoriales",
     },
 }
+
+_NACE_SECTION_TITLES_MT = {
+    "A": "Agrikoltura, forestrija u sajd",
+    "B": "Tħaffir fil-minjieri u barrieri",
+    "C": "Manifattura",
+    "D": "Provvista ta' elettriku, gass, fwar u arja kkundizzjonata",
+    "E": "Provvista tal-ilma; drenaġġ, immaniġġjar tal-iskart u attivitajiet ta' rimedju",
+    "F": "Kostruzzjoni",
+    "G": "Kummerċ bl-ingrossa u bl-imnut; tiswija ta' vetturi bil-mutur u muturi",
+    "H": "Trasport u ħżin",
+    "I": "Attivitajiet ta' akkomodazzjoni u servizzi tal-ikel",
+    "J": "Informazzjoni u komunikazzjoni",
+    "K": "Attivitajiet finanzjarji u tal-assigurazzjoni",
+    "L": "Attivitajiet tal-proprjetà immobbli",
+    "M": "Attivitajiet professjonali, xjentifiċi u tekniċi",
+    "N": "Attivitajiet ta' servizzi amministrattivi u ta' appoġġ",
+    "O": "Amministrazzjoni pubblika u difiża; sigurtà soċjali obbligatorja",
+    "P": "Edukazzjoni",
+    "Q": "Attivitajiet tas-saħħa tal-bniedem u ta' ħidma soċjali",
+    "R": "Arti, divertiment u rikreazzjoni",
+    "S": "Attivitajiet ta' servizzi oħra",
+    "T": "Attivitajiet tal-familji bħala impjegaturi; attivitajiet tal-familji li "
+    "jipproduċu oġġetti u servizzi għall-użu proprju",
+    "U": "Attivitajiet ta' organizzazzjonijiet u korpi extraterritorjali",
+}
+for _letter, _title in _NACE_SECTION_TITLES_MT.items():
+    _NACE_SECTION_TITLES[_letter]["mt"] = _title
+
 
 # NUTS 2 regions of the partner clusters (NUTS 2021), with their names as used locally.
 _PARTNER_NUTS2: dict[str, dict[str, str]] = {
