@@ -10,7 +10,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from flask import Flask
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal, format_percent, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -86,6 +86,8 @@ def install(app: Flask, network: Network) -> None:
         nace_name=nace_name,
         nace_names=lambda codes: names(codes, nace_name),
         decimal=decimal,
+        one_decimal=lambda value: str(format_decimal(value, format="0.0")),
+        percent=lambda share: str(format_percent(share)),
     )
     app.jinja_env.globals.update(reason_text=reason_text)
 
