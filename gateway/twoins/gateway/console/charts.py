@@ -16,6 +16,8 @@ class Radar:
     axes: list[RadarAxis]
     rings: list[str]
     polygons: list[str]
+    #: The SVG viewBox: the square's middle band, widened on both sides for the labels.
+    view_box: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,9 @@ def radar(
         )
         for values in series
     ]
-    return Radar(size=size, axes=axes, rings=rings, polygons=polygons)
+    top = margin - 50
+    view_box = f"-50 {top} {size + 100} {size - 2 * top}"
+    return Radar(size=size, axes=axes, rings=rings, polygons=polygons, view_box=view_box)
 
 
 @dataclass(frozen=True)
