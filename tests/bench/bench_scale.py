@@ -72,8 +72,8 @@ def _measure(label: str, size: int, regions: list[str], folder: Path) -> dict[st
     load_seconds = time.perf_counter() - started
     servicer = NetworkServicer(context)
     with store.read() as repositories:
-        visible = repositories.catalogue.visible()
-    needs = [change.id for change in visible if change.kind == "need"][:QUERIES]
+        needs = [change.id for change in repositories.catalogue.visible() if change.kind == "need"]
+    needs = needs[:QUERIES]
     search = timed(
         lambda: servicer.SearchNeeds(
             network_pb2.SearchNeedsRequest(

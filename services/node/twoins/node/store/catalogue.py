@@ -20,7 +20,7 @@ built from the values just written; the index takes them after commit without re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -91,6 +91,10 @@ KNOWLEDGE = Shelf(
     knowledge_entry,
 )
 SHELVES = (NEEDS, OFFERS, KNOWLEDGE)
+
+
+#: Rows read at a time when the index loads.
+_LOAD_BATCH = 1_000
 
 
 class CatalogueRepository:
@@ -173,16 +177,15 @@ class CatalogueRepository:
         entry = shelf.entry(row) if row.state in shelf.visible_states and row.message else None
         self.changes.append(CatalogueChange(shelf.kind, entry_id, entry))
 
-    def visible(self) -> list[CatalogueChange]:
-        """Every entry the network can see now, on every shelf, as the index keeps it."""
-        found = []
+    def visible(self) -> Iterator[CatalogueChange]:
+        """Every entry the network can see now, on every shelf, as the index keeps it; read in
+        batches, so that only what the index keeps stays in memory."""
         for shelf in SHELVES:
             rows = self._session.scalars(
-                select(shelf.row_type).where(shelf.row_type.state.in_(shelf.visible_states))
+                select(shelf.row_type)
+                .where(shelf.row_type.state.in_(shelf.visible_states))
+                .execution_options(yield_per=_LOAD_BATCH)
             )
-            found += [
-                CatalogueChange(shelf.kind, getattr(row, shelf.key), shelf.entry(row))
-                for row in rows
-                if row.message
-            ]
-        return found
+            for row in rows:
+                if row.message:
+                    yield CatalogueChange(shelf.kind, getattr(row, shelf.key), shelf.entry(row))

@@ -13,11 +13,12 @@ import dataclasses
 import functools
 import gc
 import re
+import sys
 import threading
-from collections.abc import Iterable, Set
+from collections.abc import Collection, Iterable, Set
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -32,6 +33,7 @@ from twoins.node.domain.matching import (
 from twoins.node.domain.need import NeedType
 from twoins.node.domain.search_terms import document_terms, query_alternatives
 from twoins.node.domain.support import ServiceType
+from twoins.node.store.free_memory import release_free_memory
 from twoins.node.store.match_columns import MatchColumns
 from twoins.node.store.pagination import PagePosition, PageRequest
 from twoins.node.store.tables import CatalogueKnowledgeRow, CatalogueNeedRow, CatalogueOfferRow
@@ -57,7 +59,7 @@ def _query_terms(query: str) -> tuple[frozenset[str], ...]:
     return tuple(query_alternatives(query))
 
 
-def has_terms(query: str, terms: Set[str]) -> bool:
+def has_terms(query: str, terms: Collection[str]) -> bool:
     """Whether an entry with these terms is found by every word of the query."""
     return all(not alternatives.isdisjoint(terms) for alternatives in _query_terms(query))
 
@@ -70,8 +72,9 @@ class IndexedEntry:
     nace_divisions: frozenset[str]
     countries: frozenset[str]
     languages: frozenset[str]
-    #: What search finds it by: its words and their stems (`search_terms.document_terms`).
-    words: frozenset[str]
+    #: What search finds it by: its words and their stems (`search_terms.document_terms`);
+    #: a tuple once the index holds the entry.
+    words: frozenset[str] | tuple[str, ...]
     publish_time: datetime
     message: bytes
     #: The text embedding as read from the table; the index keeps it in its matching
@@ -141,8 +144,11 @@ class _Shelf:
             return
         if self.columns is not None and entry.traits is not None:
             self.columns.put(entry_id, **_match_values(entry), vector=entry.vector)
-        self.entries[entry_id] = dataclasses.replace(entry, vector=None)
-        for word in entry.words:
+        # Kept as a tuple of the index's own word strings: a set per entry and a copy of each
+        # word per entry cost more than the rest of the entry together.
+        words = tuple(sys.intern(word) for word in entry.words)
+        self.entries[entry_id] = dataclasses.replace(entry, vector=None, words=words)
+        for word in words:
             self.by_word.setdefault(word, set()).add(entry_id)
         if in_order:
             bisect.insort(self.order, entry.position)
@@ -230,16 +236,33 @@ def _vector(data: bytes) -> npt.NDArray[np.float32] | None:
     return np.frombuffer(data, dtype=np.float32)
 
 
+#: One instance of each distinct small set of codes (sectors, countries, languages, kinds):
+#: thousands of entries share a few hundred combinations. Bounded, in case of a flood.
+_SHARED_SETS: dict[frozenset[Any], frozenset[Any]] = {}
+_SHARED_AT_MOST = 50_000
+T = TypeVar("T")
+
+
+def _shared(values: Iterable[T]) -> frozenset[T]:
+    found = frozenset(values)
+    kept = _SHARED_SETS.get(found)
+    if kept is not None:
+        return kept
+    if len(_SHARED_SETS) < _SHARED_AT_MOST:
+        _SHARED_SETS[found] = found
+    return found
+
+
 def need_entry(row: CatalogueNeedRow) -> IndexedEntry:
     nace, countries, languages = (
-        frozenset(row.nace_divisions),
-        frozenset(row.target_countries),
-        frozenset(row.languages),
+        _shared(row.nace_divisions),
+        _shared(row.target_countries),
+        _shared(row.languages),
     )
     return IndexedEntry(
         row.need_id,
         row.origin_region,
-        frozenset({row.type}),
+        _shared((row.type,)),
         nace,
         countries,
         languages,
@@ -253,15 +276,15 @@ def need_entry(row: CatalogueNeedRow) -> IndexedEntry:
 
 def offer_entry(row: CatalogueOfferRow) -> IndexedEntry:
     nace, countries, languages = (
-        frozenset(row.nace_divisions),
-        frozenset(row.countries),
-        frozenset(row.languages),
+        _shared(row.nace_divisions),
+        _shared(row.countries),
+        _shared(row.languages),
     )
-    services = frozenset(ServiceType[name] for name in row.service_types)
+    services = _shared(ServiceType[name] for name in row.service_types)
     return IndexedEntry(
         row.offer_id,
         row.origin_region,
-        frozenset(row.service_types),
+        _shared(row.service_types),
         nace,
         countries,
         languages,
@@ -309,15 +332,18 @@ class CatalogueIndex:
         return self._shelves["offer"]
 
     def load(self, store: NodeStore) -> None:
-        with store.read() as repositories:
-            visible = repositories.catalogue.visible()
         shelves = _empty_shelves()
-        for change in visible:
-            shelves[change.kind].put(change.entry, change.id, in_order=False)
+        with store.read() as repositories:
+            for change in repositories.catalogue.visible():
+                shelves[change.kind].put(change.entry, change.id, in_order=False)
         for shelf in shelves.values():
             shelf.sort()
+            if shelf.columns is not None:
+                shelf.columns.compact()
         with self._lock:
             self._shelves = shelves
+        # What the load read and dropped (rows, texts, messages) goes back to the system.
+        release_free_memory()
         # The index lives as long as the process: moved out of the collector's reach, it no
         # longer makes every full collection (triggered by a query's allocations) scan tens of
         # thousands of objects, which tripled matching's p95 at 10,000 entries.

@@ -38,10 +38,12 @@ class _BitColumn:
         self._bits: dict[str, int] = {}
         self.words = np.zeros((capacity, 1), dtype=np.uint64)
 
-    def grow(self, capacity: int) -> None:
-        grown = np.zeros((capacity, self.words.shape[1]), dtype=np.uint64)
-        grown[: self.words.shape[0]] = self.words
-        self.words = grown
+    def resize(self, capacity: int) -> None:
+        """Room for `capacity` rows; the rows beyond it are dropped."""
+        kept = min(capacity, self.words.shape[0])
+        resized = np.zeros((capacity, self.words.shape[1]), dtype=np.uint64)
+        resized[:kept] = self.words[:kept]
+        self.words = resized
 
     def set(self, row: int, values: Iterable[str]) -> None:
         for value in values:
@@ -179,12 +181,24 @@ class MatchColumns:
             shortlist.append((entry_id, cosine))
         return shortlist
 
+    def compact(self) -> None:
+        """Drops the room kept for rows not used yet (up to half the matrix after doubling),
+        e.g. once a load is done; the next new row doubles it again."""
+        rows = max(len(self._ids), 1)
+        if rows == self._vectors.shape[0]:
+            return
+        for column in (self._sectors, self._countries, self._languages, self._kinds):
+            column.resize(rows)
+        self._vectors = self._vectors[:rows].copy()
+        self._has_vector = self._has_vector[:rows].copy()
+        self._alive = self._alive[:rows].copy()
+
     def _new_row(self) -> int:
         row = len(self._ids)
         if row == self._vectors.shape[0]:
             capacity = 2 * row
             for column in (self._sectors, self._countries, self._languages, self._kinds):
-                column.grow(capacity)
+                column.resize(capacity)
             vectors = np.zeros((capacity, EMBEDDING_DIMENSIONS), dtype=np.float32)
             vectors[:row] = self._vectors
             self._vectors = vectors
