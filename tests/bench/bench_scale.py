@@ -72,8 +72,8 @@ def _measure(label: str, size: int, regions: list[str], folder: Path) -> dict[st
     load_seconds = time.perf_counter() - started
     servicer = NetworkServicer(context)
     with store.read() as repositories:
-        needs = [change.id for change in repositories.catalogue.visible() if change.kind == "need"]
-    needs = needs[:QUERIES]
+        visible = list(repositories.catalogue.visible())
+    needs = [change.id for change in visible if change.kind == "need"][:QUERIES]
     search = timed(
         lambda: servicer.SearchNeeds(
             network_pb2.SearchNeedsRequest(

@@ -255,6 +255,11 @@ def offer_and_refer(
     card = page.locator("li.card", has=page.locator(f"h3:text-is('{need_title}')"))
     until(page, lambda: card.count() == 1, "the published need reaching the expert's region")
     checks.check(page, "15-network")
+    # Searched by its words, with what is close in meaning (in any language) beside them.
+    page.goto(f"{base}/console/network?kind=needs&q={product.split()[-1]}")
+    assert page.locator("#results h3", has_text=need_title).count() == 1
+    checks.check(page, "15b-network-search")
+    page.goto(f"{base}/console/network?kind=needs&region={NEED_REGION}")
     with page.expect_navigation():
         card.locator("button[type=submit]").click()
     page.wait_for_url(re.compile(r"/console/referrals/[\w-]+$"))

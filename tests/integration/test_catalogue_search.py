@@ -16,6 +16,7 @@ from twoins.node.api.network import NetworkServicer
 from twoins.node.bus.apply import EventApplier
 from twoins.node.context import NodeContext, TaxonomyCodeLists
 from twoins.node.domain.errors import InvalidArgument
+from twoins.node.semantic import TextEmbedder
 from twoins.node.store import catalogue_index
 from twoins.node.store.catalogue_index import CatalogueFilter, CatalogueIndex
 from twoins.node.store.database import Database
@@ -179,3 +180,63 @@ def test_words_are_found_in_their_other_forms_and_without_accents(tmp_path: Path
     assert titles("exportacion") == {"Distribución de vinos", "Exporting wines"}
     assert titles("distributori") == {"Distributore di vini"}
     assert titles("wine vino") == set()  # every word must be found
+
+
+def test_related_needs_are_found_across_languages_by_meaning(tmp_path: Path) -> None:
+    """An English query finds no Italian or Greek need by its words; asked for, the related
+    needs (the query's embedding against the catalogue's, the node's real model) bring the
+    ones it means, closest first, and the other filters still apply."""
+    database = Database(f"sqlite:///{tmp_path / 'node.db'}")
+    database.upgrade()
+    store = NodeStore(database)
+    network = load_network()
+    embedder = TextEmbedder()
+    context = NodeContext(
+        region=network.region("mt-isla"),
+        store=store,
+        codes=TaxonomyCodeLists(),
+        embedder=embedder,
+    )
+    applier = EventApplier(
+        store,
+        frozenset(network.region_ids),
+        on_change=context.catalogue.apply,
+        embed=embedder.embed_bytes,
+        verify=None,
+    )
+    texts = {
+        "wine": ("it-basilicata", "Esportare vino rosso in Francia", "Cantina cerca importatori"),
+        "wine-gr": ("gr-attica", "Εξαγωγή κρασιού στη Γαλλία", "Οινοποιείο αναζητά εισαγωγείς"),
+        "software": ("it-basilicata", "Software gestionale per la contabilità", "Licenze"),
+    }
+    ids = {}
+    for index, (key, (region, title, description)) in enumerate(texts.items()):
+        need = need_pb2.AnonymisedNeed(
+            need_id=str(uuid.uuid4()),
+            origin_region=region,
+            type=need_pb2.NEED_TYPE_MARKET_ENTRY,
+            title=title,
+            description=description,
+            nace_divisions=["11"],
+            languages=["it" if region == "it-basilicata" else "el"],
+        )
+        need.publish_time.FromDatetime(T0 + timedelta(minutes=index))
+        ids[key] = need.need_id
+        applier.apply(
+            f"twoins.v1.{region}.need.published",
+            wrap(events_pb2.NeedPublished(need=need), region).SerializeToString(),
+        )
+    servicer = NetworkServicer(context)
+
+    def search(**fields: object) -> network_pb2.SearchNeedsResponse:
+        request = network_pb2.SearchNeedsRequest(query="wine export", **fields)  # type: ignore[arg-type]
+        return servicer.SearchNeeds(request, NO_CONTEXT)
+
+    plain = search()
+    assert list(plain.needs) == []
+    assert list(plain.related) == []
+    related = [need.need_id for need in search(include_related=True).related]
+    assert set(related[:2]) == {ids["wine"], ids["wine-gr"]}
+    only_greek = search(include_related=True, origin_region="gr-attica").related
+    assert [need.need_id for need in only_greek][:1] == [ids["wine-gr"]]
+    assert all(need.origin_region == "gr-attica" for need in only_greek)

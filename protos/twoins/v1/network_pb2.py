@@ -31,7 +31,7 @@ from twoins.v1 import knowledge_pb2 as twoins_dot_v1_dot_knowledge__pb2
 from twoins.v1 import need_pb2 as twoins_dot_v1_dot_need__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17twoins/v1/network.proto\x12\ttwoins.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x16twoins/v1/common.proto\x1a\x1ctwoins/v1/expert_offer.proto\x1a\x19twoins/v1/knowledge.proto\x1a\x14twoins/v1/need.proto\"\xc6\x01\n\x12SearchNeedsRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\"\n\x05types\x18\x02 \x03(\x0e\x32\x13.twoins.v1.NeedType\x12\x15\n\rnace_division\x18\x03 \x01(\t\x12\x16\n\x0etarget_country\x18\x04 \x01(\t\x12\x10\n\x08language\x18\x05 \x01(\t\x12\x15\n\rorigin_region\x18\x06 \x01(\t\x12\x11\n\tpage_size\x18\x07 \x01(\x05\x12\x12\n\npage_token\x18\x08 \x01(\t\"X\n\x13SearchNeedsResponse\x12(\n\x05needs\x18\x01 \x03(\x0b\x32\x19.twoins.v1.AnonymisedNeed\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xd1\x01\n\x19SearchExpertOffersRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12-\n\rservice_types\x18\x02 \x03(\x0e\x32\x16.twoins.v1.ServiceType\x12\x15\n\rnace_division\x18\x03 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x04 \x01(\t\x12\x10\n\x08language\x18\x05 \x01(\t\x12\x15\n\rorigin_region\x18\x06 \x01(\t\x12\x11\n\tpage_size\x18\x07 \x01(\x05\x12\x12\n\npage_token\x18\x08 \x01(\t\"c\n\x1aSearchExpertOffersResponse\x12,\n\x06offers\x18\x01 \x03(\x0b\x32\x1c.twoins.v1.PublicExpertOffer\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\xc3\x01\n\x0bMatchReason\x12,\n\tcriterion\x18\x01 \x01(\x0e\x32\x19.twoins.v1.MatchCriterion\x12\x14\n\x0c\x63ontribution\x18\x02 \x01(\x01\x12\x0e\n\x06\x64\x65tail\x18\x03 \x01(\t\x12\r\n\x05\x63odes\x18\x04 \x03(\t\x12-\n\rservice_types\x18\x05 \x03(\x0e\x32\x16.twoins.v1.ServiceType\x12\x12\n\nsimilarity\x18\x06 \x01(\x01\x12\x0e\n\x06weight\x18\x07 \x01(\x01\"N\n\x18MatchExpertOffersRequest\x12\x1d\n\x07need_id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12\x13\n\x0bmax_results\x18\x02 \x01(\x05\"w\n\x10\x45xpertOfferMatch\x12+\n\x05offer\x18\x01 \x01(\x0b\x32\x1c.twoins.v1.PublicExpertOffer\x12\r\n\x05score\x18\x02 \x01(\x01\x12\'\n\x07reasons\x18\x03 \x03(\x0b\x32\x16.twoins.v1.MatchReason\"I\n\x19MatchExpertOffersResponse\x12,\n\x07matches\x18\x01 \x03(\x0b\x32\x1b.twoins.v1.ExpertOfferMatch\"H\n\x11MatchNeedsRequest\x12\x1e\n\x08offer_id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12\x13\n\x0bmax_results\x18\x02 \x01(\x05\"l\n\tNeedMatch\x12\'\n\x04need\x18\x01 \x01(\x0b\x32\x19.twoins.v1.AnonymisedNeed\x12\r\n\x05score\x18\x02 \x01(\x01\x12\'\n\x07reasons\x18\x03 \x03(\x0b\x32\x16.twoins.v1.MatchReason\";\n\x12MatchNeedsResponse\x12%\n\x07matches\x18\x01 \x03(\x0b\x32\x14.twoins.v1.NeedMatch\"\xa5\x01\n\x1bSearchKnowledgeItemsRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\'\n\x05kinds\x18\x02 \x03(\x0e\x32\x18.twoins.v1.KnowledgeKind\x12\x10\n\x08language\x18\x03 \x01(\t\x12\x15\n\rorigin_region\x18\x04 \x01(\t\x12\x11\n\tpage_size\x18\x05 \x01(\x05\x12\x12\n\npage_token\x18\x06 \x01(\t\"f\n\x1cSearchKnowledgeItemsResponse\x12-\n\x05items\x18\x01 \x03(\x0b\x32\x1e.twoins.v1.PublicKnowledgeItem\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*\xc7\x01\n\x0eMatchCriterion\x12\x1f\n\x1bMATCH_CRITERION_UNSPECIFIED\x10\x00\x12\x1a\n\x16MATCH_CRITERION_SECTOR\x10\x01\x12\x1b\n\x17MATCH_CRITERION_COUNTRY\x10\x02\x12\x1c\n\x18MATCH_CRITERION_LANGUAGE\x10\x03\x12 \n\x1cMATCH_CRITERION_SERVICE_TYPE\x10\x04\x12\x1b\n\x17MATCH_CRITERION_CONTENT\x10\x05\x32\xb3\x05\n\x0eNetworkService\x12k\n\x0bSearchNeeds\x12\x1d.twoins.v1.SearchNeedsRequest\x1a\x1e.twoins.v1.SearchNeedsResponse\"\x1d\x82\xd3\xe4\x93\x02\x17\x12\x15/api/v1/network/needs\x12\x88\x01\n\x12SearchExpertOffers\x12$.twoins.v1.SearchExpertOffersRequest\x1a%.twoins.v1.SearchExpertOffersResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/api/v1/network/expert-offers\x12\x8f\x01\n\x11MatchExpertOffers\x12#.twoins.v1.MatchExpertOffersRequest\x1a$.twoins.v1.MatchExpertOffersResponse\"/\x82\xd3\xe4\x93\x02)\x12\'/api/v1/network/needs/{need_id}/matches\x12\x83\x01\n\nMatchNeeds\x12\x1c.twoins.v1.MatchNeedsRequest\x1a\x1d.twoins.v1.MatchNeedsResponse\"8\x82\xd3\xe4\x93\x02\x32\x12\x30/api/v1/network/expert-offers/{offer_id}/matches\x12\x90\x01\n\x14SearchKnowledgeItems\x12&.twoins.v1.SearchKnowledgeItemsRequest\x1a\'.twoins.v1.SearchKnowledgeItemsResponse\"\'\x82\xd3\xe4\x93\x02!\x12\x1f/api/v1/network/knowledge-itemsb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17twoins/v1/network.proto\x12\ttwoins.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1bgoogle/api/field_info.proto\x1a\x16twoins/v1/common.proto\x1a\x1ctwoins/v1/expert_offer.proto\x1a\x19twoins/v1/knowledge.proto\x1a\x14twoins/v1/need.proto\"\xdf\x01\n\x12SearchNeedsRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\"\n\x05types\x18\x02 \x03(\x0e\x32\x13.twoins.v1.NeedType\x12\x15\n\rnace_division\x18\x03 \x01(\t\x12\x16\n\x0etarget_country\x18\x04 \x01(\t\x12\x10\n\x08language\x18\x05 \x01(\t\x12\x15\n\rorigin_region\x18\x06 \x01(\t\x12\x11\n\tpage_size\x18\x07 \x01(\x05\x12\x12\n\npage_token\x18\x08 \x01(\t\x12\x17\n\x0finclude_related\x18\t \x01(\x08\"\x84\x01\n\x13SearchNeedsResponse\x12(\n\x05needs\x18\x01 \x03(\x0b\x32\x19.twoins.v1.AnonymisedNeed\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12*\n\x07related\x18\x03 \x03(\x0b\x32\x19.twoins.v1.AnonymisedNeed\"\xea\x01\n\x19SearchExpertOffersRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12-\n\rservice_types\x18\x02 \x03(\x0e\x32\x16.twoins.v1.ServiceType\x12\x15\n\rnace_division\x18\x03 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x04 \x01(\t\x12\x10\n\x08language\x18\x05 \x01(\t\x12\x15\n\rorigin_region\x18\x06 \x01(\t\x12\x11\n\tpage_size\x18\x07 \x01(\x05\x12\x12\n\npage_token\x18\x08 \x01(\t\x12\x17\n\x0finclude_related\x18\t \x01(\x08\"\x92\x01\n\x1aSearchExpertOffersResponse\x12,\n\x06offers\x18\x01 \x03(\x0b\x32\x1c.twoins.v1.PublicExpertOffer\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12-\n\x07related\x18\x03 \x03(\x0b\x32\x1c.twoins.v1.PublicExpertOffer\"\xc3\x01\n\x0bMatchReason\x12,\n\tcriterion\x18\x01 \x01(\x0e\x32\x19.twoins.v1.MatchCriterion\x12\x14\n\x0c\x63ontribution\x18\x02 \x01(\x01\x12\x0e\n\x06\x64\x65tail\x18\x03 \x01(\t\x12\r\n\x05\x63odes\x18\x04 \x03(\t\x12-\n\rservice_types\x18\x05 \x03(\x0e\x32\x16.twoins.v1.ServiceType\x12\x12\n\nsimilarity\x18\x06 \x01(\x01\x12\x0e\n\x06weight\x18\x07 \x01(\x01\"N\n\x18MatchExpertOffersRequest\x12\x1d\n\x07need_id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12\x13\n\x0bmax_results\x18\x02 \x01(\x05\"w\n\x10\x45xpertOfferMatch\x12+\n\x05offer\x18\x01 \x01(\x0b\x32\x1c.twoins.v1.PublicExpertOffer\x12\r\n\x05score\x18\x02 \x01(\x01\x12\'\n\x07reasons\x18\x03 \x03(\x0b\x32\x16.twoins.v1.MatchReason\"I\n\x19MatchExpertOffersResponse\x12,\n\x07matches\x18\x01 \x03(\x0b\x32\x1b.twoins.v1.ExpertOfferMatch\"H\n\x11MatchNeedsRequest\x12\x1e\n\x08offer_id\x18\x01 \x01(\tB\x0c\xe2\x41\x01\x02\xe2\x8c\xcf\xd7\x08\x02\x08\x01\x12\x13\n\x0bmax_results\x18\x02 \x01(\x05\"l\n\tNeedMatch\x12\'\n\x04need\x18\x01 \x01(\x0b\x32\x19.twoins.v1.AnonymisedNeed\x12\r\n\x05score\x18\x02 \x01(\x01\x12\'\n\x07reasons\x18\x03 \x03(\x0b\x32\x16.twoins.v1.MatchReason\";\n\x12MatchNeedsResponse\x12%\n\x07matches\x18\x01 \x03(\x0b\x32\x14.twoins.v1.NeedMatch\"\xa5\x01\n\x1bSearchKnowledgeItemsRequest\x12\r\n\x05query\x18\x01 \x01(\t\x12\'\n\x05kinds\x18\x02 \x03(\x0e\x32\x18.twoins.v1.KnowledgeKind\x12\x10\n\x08language\x18\x03 \x01(\t\x12\x15\n\rorigin_region\x18\x04 \x01(\t\x12\x11\n\tpage_size\x18\x05 \x01(\x05\x12\x12\n\npage_token\x18\x06 \x01(\t\"f\n\x1cSearchKnowledgeItemsResponse\x12-\n\x05items\x18\x01 \x03(\x0b\x32\x1e.twoins.v1.PublicKnowledgeItem\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*\xc7\x01\n\x0eMatchCriterion\x12\x1f\n\x1bMATCH_CRITERION_UNSPECIFIED\x10\x00\x12\x1a\n\x16MATCH_CRITERION_SECTOR\x10\x01\x12\x1b\n\x17MATCH_CRITERION_COUNTRY\x10\x02\x12\x1c\n\x18MATCH_CRITERION_LANGUAGE\x10\x03\x12 \n\x1cMATCH_CRITERION_SERVICE_TYPE\x10\x04\x12\x1b\n\x17MATCH_CRITERION_CONTENT\x10\x05\x32\xb3\x05\n\x0eNetworkService\x12k\n\x0bSearchNeeds\x12\x1d.twoins.v1.SearchNeedsRequest\x1a\x1e.twoins.v1.SearchNeedsResponse\"\x1d\x82\xd3\xe4\x93\x02\x17\x12\x15/api/v1/network/needs\x12\x88\x01\n\x12SearchExpertOffers\x12$.twoins.v1.SearchExpertOffersRequest\x1a%.twoins.v1.SearchExpertOffersResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/api/v1/network/expert-offers\x12\x8f\x01\n\x11MatchExpertOffers\x12#.twoins.v1.MatchExpertOffersRequest\x1a$.twoins.v1.MatchExpertOffersResponse\"/\x82\xd3\xe4\x93\x02)\x12\'/api/v1/network/needs/{need_id}/matches\x12\x83\x01\n\nMatchNeeds\x12\x1c.twoins.v1.MatchNeedsRequest\x1a\x1d.twoins.v1.MatchNeedsResponse\"8\x82\xd3\xe4\x93\x02\x32\x12\x30/api/v1/network/expert-offers/{offer_id}/matches\x12\x90\x01\n\x14SearchKnowledgeItems\x12&.twoins.v1.SearchKnowledgeItemsRequest\x1a\'.twoins.v1.SearchKnowledgeItemsResponse\"\'\x82\xd3\xe4\x93\x02!\x12\x1f/api/v1/network/knowledge-itemsb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -52,34 +52,34 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_NETWORKSERVICE'].methods_by_name['MatchNeeds']._serialized_options = b'\202\323\344\223\0022\0220/api/v1/network/expert-offers/{offer_id}/matches'
   _globals['_NETWORKSERVICE'].methods_by_name['SearchKnowledgeItems']._loaded_options = None
   _globals['_NETWORKSERVICE'].methods_by_name['SearchKnowledgeItems']._serialized_options = b'\202\323\344\223\002!\022\037/api/v1/network/knowledge-items'
-  _globals['_MATCHCRITERION']._serialized_start=1829
-  _globals['_MATCHCRITERION']._serialized_end=2028
+  _globals['_MATCHCRITERION']._serialized_start=1972
+  _globals['_MATCHCRITERION']._serialized_end=2171
   _globals['_SEARCHNEEDSREQUEST']._serialized_start=234
-  _globals['_SEARCHNEEDSREQUEST']._serialized_end=432
-  _globals['_SEARCHNEEDSRESPONSE']._serialized_start=434
-  _globals['_SEARCHNEEDSRESPONSE']._serialized_end=522
-  _globals['_SEARCHEXPERTOFFERSREQUEST']._serialized_start=525
-  _globals['_SEARCHEXPERTOFFERSREQUEST']._serialized_end=734
-  _globals['_SEARCHEXPERTOFFERSRESPONSE']._serialized_start=736
-  _globals['_SEARCHEXPERTOFFERSRESPONSE']._serialized_end=835
-  _globals['_MATCHREASON']._serialized_start=838
-  _globals['_MATCHREASON']._serialized_end=1033
-  _globals['_MATCHEXPERTOFFERSREQUEST']._serialized_start=1035
-  _globals['_MATCHEXPERTOFFERSREQUEST']._serialized_end=1113
-  _globals['_EXPERTOFFERMATCH']._serialized_start=1115
-  _globals['_EXPERTOFFERMATCH']._serialized_end=1234
-  _globals['_MATCHEXPERTOFFERSRESPONSE']._serialized_start=1236
-  _globals['_MATCHEXPERTOFFERSRESPONSE']._serialized_end=1309
-  _globals['_MATCHNEEDSREQUEST']._serialized_start=1311
-  _globals['_MATCHNEEDSREQUEST']._serialized_end=1383
-  _globals['_NEEDMATCH']._serialized_start=1385
-  _globals['_NEEDMATCH']._serialized_end=1493
-  _globals['_MATCHNEEDSRESPONSE']._serialized_start=1495
-  _globals['_MATCHNEEDSRESPONSE']._serialized_end=1554
-  _globals['_SEARCHKNOWLEDGEITEMSREQUEST']._serialized_start=1557
-  _globals['_SEARCHKNOWLEDGEITEMSREQUEST']._serialized_end=1722
-  _globals['_SEARCHKNOWLEDGEITEMSRESPONSE']._serialized_start=1724
-  _globals['_SEARCHKNOWLEDGEITEMSRESPONSE']._serialized_end=1826
-  _globals['_NETWORKSERVICE']._serialized_start=2031
-  _globals['_NETWORKSERVICE']._serialized_end=2722
+  _globals['_SEARCHNEEDSREQUEST']._serialized_end=457
+  _globals['_SEARCHNEEDSRESPONSE']._serialized_start=460
+  _globals['_SEARCHNEEDSRESPONSE']._serialized_end=592
+  _globals['_SEARCHEXPERTOFFERSREQUEST']._serialized_start=595
+  _globals['_SEARCHEXPERTOFFERSREQUEST']._serialized_end=829
+  _globals['_SEARCHEXPERTOFFERSRESPONSE']._serialized_start=832
+  _globals['_SEARCHEXPERTOFFERSRESPONSE']._serialized_end=978
+  _globals['_MATCHREASON']._serialized_start=981
+  _globals['_MATCHREASON']._serialized_end=1176
+  _globals['_MATCHEXPERTOFFERSREQUEST']._serialized_start=1178
+  _globals['_MATCHEXPERTOFFERSREQUEST']._serialized_end=1256
+  _globals['_EXPERTOFFERMATCH']._serialized_start=1258
+  _globals['_EXPERTOFFERMATCH']._serialized_end=1377
+  _globals['_MATCHEXPERTOFFERSRESPONSE']._serialized_start=1379
+  _globals['_MATCHEXPERTOFFERSRESPONSE']._serialized_end=1452
+  _globals['_MATCHNEEDSREQUEST']._serialized_start=1454
+  _globals['_MATCHNEEDSREQUEST']._serialized_end=1526
+  _globals['_NEEDMATCH']._serialized_start=1528
+  _globals['_NEEDMATCH']._serialized_end=1636
+  _globals['_MATCHNEEDSRESPONSE']._serialized_start=1638
+  _globals['_MATCHNEEDSRESPONSE']._serialized_end=1697
+  _globals['_SEARCHKNOWLEDGEITEMSREQUEST']._serialized_start=1700
+  _globals['_SEARCHKNOWLEDGEITEMSREQUEST']._serialized_end=1865
+  _globals['_SEARCHKNOWLEDGEITEMSRESPONSE']._serialized_start=1867
+  _globals['_SEARCHKNOWLEDGEITEMSRESPONSE']._serialized_end=1969
+  _globals['_NETWORKSERVICE']._serialized_start=2174
+  _globals['_NETWORKSERVICE']._serialized_end=2865
 # @@protoc_insertion_point(module_scope)

@@ -30,7 +30,7 @@ MATCH_CRITERION_SERVICE_TYPE: MatchCriterion
 MATCH_CRITERION_CONTENT: MatchCriterion
 
 class SearchNeedsRequest(_message.Message):
-    __slots__ = ("query", "types", "nace_division", "target_country", "language", "origin_region", "page_size", "page_token")
+    __slots__ = ("query", "types", "nace_division", "target_country", "language", "origin_region", "page_size", "page_token", "include_related")
     QUERY_FIELD_NUMBER: _ClassVar[int]
     TYPES_FIELD_NUMBER: _ClassVar[int]
     NACE_DIVISION_FIELD_NUMBER: _ClassVar[int]
@@ -39,6 +39,7 @@ class SearchNeedsRequest(_message.Message):
     ORIGIN_REGION_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_RELATED_FIELD_NUMBER: _ClassVar[int]
     query: str
     types: _containers.RepeatedScalarFieldContainer[_need_pb2.NeedType]
     nace_division: str
@@ -47,18 +48,21 @@ class SearchNeedsRequest(_message.Message):
     origin_region: str
     page_size: int
     page_token: str
-    def __init__(self, query: _Optional[str] = ..., types: _Optional[_Iterable[_Union[_need_pb2.NeedType, str]]] = ..., nace_division: _Optional[str] = ..., target_country: _Optional[str] = ..., language: _Optional[str] = ..., origin_region: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    include_related: bool
+    def __init__(self, query: _Optional[str] = ..., types: _Optional[_Iterable[_Union[_need_pb2.NeedType, str]]] = ..., nace_division: _Optional[str] = ..., target_country: _Optional[str] = ..., language: _Optional[str] = ..., origin_region: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., include_related: _Optional[bool] = ...) -> None: ...
 
 class SearchNeedsResponse(_message.Message):
-    __slots__ = ("needs", "next_page_token")
+    __slots__ = ("needs", "next_page_token", "related")
     NEEDS_FIELD_NUMBER: _ClassVar[int]
     NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    RELATED_FIELD_NUMBER: _ClassVar[int]
     needs: _containers.RepeatedCompositeFieldContainer[_need_pb2.AnonymisedNeed]
     next_page_token: str
-    def __init__(self, needs: _Optional[_Iterable[_Union[_need_pb2.AnonymisedNeed, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+    related: _containers.RepeatedCompositeFieldContainer[_need_pb2.AnonymisedNeed]
+    def __init__(self, needs: _Optional[_Iterable[_Union[_need_pb2.AnonymisedNeed, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., related: _Optional[_Iterable[_Union[_need_pb2.AnonymisedNeed, _Mapping]]] = ...) -> None: ...
 
 class SearchExpertOffersRequest(_message.Message):
-    __slots__ = ("query", "service_types", "nace_division", "country", "language", "origin_region", "page_size", "page_token")
+    __slots__ = ("query", "service_types", "nace_division", "country", "language", "origin_region", "page_size", "page_token", "include_related")
     QUERY_FIELD_NUMBER: _ClassVar[int]
     SERVICE_TYPES_FIELD_NUMBER: _ClassVar[int]
     NACE_DIVISION_FIELD_NUMBER: _ClassVar[int]
@@ -67,6 +71,7 @@ class SearchExpertOffersRequest(_message.Message):
     ORIGIN_REGION_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_RELATED_FIELD_NUMBER: _ClassVar[int]
     query: str
     service_types: _containers.RepeatedScalarFieldContainer[_common_pb2.ServiceType]
     nace_division: str
@@ -75,15 +80,18 @@ class SearchExpertOffersRequest(_message.Message):
     origin_region: str
     page_size: int
     page_token: str
-    def __init__(self, query: _Optional[str] = ..., service_types: _Optional[_Iterable[_Union[_common_pb2.ServiceType, str]]] = ..., nace_division: _Optional[str] = ..., country: _Optional[str] = ..., language: _Optional[str] = ..., origin_region: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    include_related: bool
+    def __init__(self, query: _Optional[str] = ..., service_types: _Optional[_Iterable[_Union[_common_pb2.ServiceType, str]]] = ..., nace_division: _Optional[str] = ..., country: _Optional[str] = ..., language: _Optional[str] = ..., origin_region: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., include_related: _Optional[bool] = ...) -> None: ...
 
 class SearchExpertOffersResponse(_message.Message):
-    __slots__ = ("offers", "next_page_token")
+    __slots__ = ("offers", "next_page_token", "related")
     OFFERS_FIELD_NUMBER: _ClassVar[int]
     NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    RELATED_FIELD_NUMBER: _ClassVar[int]
     offers: _containers.RepeatedCompositeFieldContainer[_expert_offer_pb2.PublicExpertOffer]
     next_page_token: str
-    def __init__(self, offers: _Optional[_Iterable[_Union[_expert_offer_pb2.PublicExpertOffer, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+    related: _containers.RepeatedCompositeFieldContainer[_expert_offer_pb2.PublicExpertOffer]
+    def __init__(self, offers: _Optional[_Iterable[_Union[_expert_offer_pb2.PublicExpertOffer, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., related: _Optional[_Iterable[_Union[_expert_offer_pb2.PublicExpertOffer, _Mapping]]] = ...) -> None: ...
 
 class MatchReason(_message.Message):
     __slots__ = ("criterion", "contribution", "detail", "codes", "service_types", "similarity", "weight")

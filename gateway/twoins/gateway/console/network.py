@@ -88,47 +88,51 @@ def network() -> str:
     principal = catalogue_reader(*PEOPLE, NETWORK_COORDINATOR)
     filters = _filters()
     results: list[object]
+    related: list[object]
+    # With words to search by, the node also brings what is close to their meaning, in any
+    # language (its text embeddings), in a list of its own.
     if filters["kind"] == "needs":
-        results = list(
-            call(
-                principal,
-                Network,
-                "SearchNeeds",
-                network_pb2.SearchNeedsRequest(
-                    query=filters["q"],
-                    types=_chosen(filters["type"], "need_type"),  # type: ignore[arg-type]
-                    nace_division=filters["nace"],
-                    target_country=filters["country"],
-                    language=filters["language"],
-                    origin_region=filters["region"],
-                    page_size=50,
-                ),
-                network_pb2.SearchNeedsResponse,
-            ).needs
+        needs = call(
+            principal,
+            Network,
+            "SearchNeeds",
+            network_pb2.SearchNeedsRequest(
+                query=filters["q"],
+                types=_chosen(filters["type"], "need_type"),  # type: ignore[arg-type]
+                nace_division=filters["nace"],
+                target_country=filters["country"],
+                language=filters["language"],
+                origin_region=filters["region"],
+                page_size=50,
+                include_related=bool(filters["q"]),
+            ),
+            network_pb2.SearchNeedsResponse,
         )
+        results, related = list(needs.needs), list(needs.related)
     else:
-        results = list(
-            call(
-                principal,
-                Network,
-                "SearchExpertOffers",
-                network_pb2.SearchExpertOffersRequest(
-                    query=filters["q"],
-                    service_types=_chosen(filters["type"], "service_type"),  # type: ignore[arg-type]
-                    nace_division=filters["nace"],
-                    country=filters["country"],
-                    language=filters["language"],
-                    origin_region=filters["region"],
-                    page_size=50,
-                ),
-                network_pb2.SearchExpertOffersResponse,
-            ).offers
+        offers = call(
+            principal,
+            Network,
+            "SearchExpertOffers",
+            network_pb2.SearchExpertOffersRequest(
+                query=filters["q"],
+                service_types=_chosen(filters["type"], "service_type"),  # type: ignore[arg-type]
+                nace_division=filters["nace"],
+                country=filters["country"],
+                language=filters["language"],
+                origin_region=filters["region"],
+                page_size=50,
+                include_related=bool(filters["q"]),
+            ),
+            network_pb2.SearchExpertOffersResponse,
         )
+        results, related = list(offers.offers), list(offers.related)
     return render_template(
         "network.html",
         user=principal,
         filters=filters,
         results=results,
+        related=related,
         need_types=options("need_type"),
         service_types=options("service_type"),
         # What a result can be referred with: the caller's own published needs or offers.

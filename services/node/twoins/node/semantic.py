@@ -42,5 +42,12 @@ class TextEmbedder:
             vectors = self._loaded().passage(texts)
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIMENSIONS)
 
+    def embed_query(self, text: str) -> npt.NDArray[np.float32]:
+        """A search query's normalised vector, embedded as the model embeds queries (its
+        "query: " side), to be compared with the passages' vectors."""
+        with self._lock:
+            vectors = self._loaded().query([text])
+        return np.asarray(vectors, dtype=np.float32).reshape(DIMENSIONS)
+
     def embed_bytes(self, text: str) -> bytes:
         return bytes(self.embed([text])[0].tobytes())

@@ -24,6 +24,7 @@ from twoins.node.domain.need import NeedType
 from twoins.node.domain.support import ServiceType
 from twoins.node.messages.convert import enum_to_proto, enums_from_proto
 from twoins.node.store.catalogue_index import CatalogueFilter, IndexedEntry
+from twoins.node.store.match_columns import Vector
 from twoins.node.store.pagination import next_page_token, page_request
 from twoins.v1 import expert_offer_pb2, knowledge_pb2, need_pb2, network_pb2_grpc
 from twoins.v1 import network_pb2 as pb
@@ -73,6 +74,10 @@ def _limit(value: int) -> int:
     return min(value or DEFAULT_MATCHES, MAX_MATCHES)
 
 
+#: At most this many related entries (`include_related`) are returned.
+RELATED_AT_MOST = 10
+
+
 class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
     def __init__(self, node: NodeContext) -> None:
         self._node = node
@@ -118,10 +123,26 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
         )
         page = page_request(request.page_size, request.page_token, ("search-needs", wanted))
         entries, last, more = self._catalogue.search_needs(wanted, page)
+        vector = self._query_vector(request.include_related, request.page_token, wanted)
+        related = (
+            self._catalogue.related_needs(vector, wanted, RELATED_AT_MOST)
+            if vector is not None
+            else []
+        )
         return pb.SearchNeedsResponse(
             needs=[need_pb2.AnonymisedNeed.FromString(entry.message) for entry in entries],
             next_page_token=next_page_token(page, last, more),
+            related=[need_pb2.AnonymisedNeed.FromString(entry.message) for entry in related],
         )
+
+    def _query_vector(
+        self, include_related: bool, page_token: str, wanted: CatalogueFilter
+    ) -> Vector | None:
+        """The query's embedding when related entries are asked for and can be found."""
+        embedder = self._node.embedder
+        if not include_related or page_token or not wanted.query or embedder is None:
+            return None
+        return embedder.embed_query(wanted.query)
 
     def SearchExpertOffers(
         self, request: pb.SearchExpertOffersRequest, context: grpc.ServicerContext
@@ -140,11 +161,20 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
         )
         page = page_request(request.page_size, request.page_token, ("search-offers", wanted))
         entries, last, more = self._catalogue.search_offers(wanted, page)
+        vector = self._query_vector(request.include_related, request.page_token, wanted)
+        related = (
+            self._catalogue.related_offers(vector, wanted, RELATED_AT_MOST)
+            if vector is not None
+            else []
+        )
         return pb.SearchExpertOffersResponse(
             offers=[
                 expert_offer_pb2.PublicExpertOffer.FromString(entry.message) for entry in entries
             ],
             next_page_token=next_page_token(page, last, more),
+            related=[
+                expert_offer_pb2.PublicExpertOffer.FromString(entry.message) for entry in related
+            ],
         )
 
     def MatchExpertOffers(

@@ -34,7 +34,7 @@ from twoins.node.domain.need import NeedType
 from twoins.node.domain.search_terms import document_terms, query_alternatives
 from twoins.node.domain.support import ServiceType
 from twoins.node.store.free_memory import release_free_memory
-from twoins.node.store.match_columns import MatchColumns
+from twoins.node.store.match_columns import MatchColumns, Vector
 from twoins.node.store.pagination import PagePosition, PageRequest
 from twoins.node.store.tables import CatalogueKnowledgeRow, CatalogueNeedRow, CatalogueOfferRow
 
@@ -373,6 +373,20 @@ class CatalogueIndex:
         with self._lock:
             return self._shelves["knowledge"].search(wanted, page)
 
+    def related_needs(
+        self, vector: Vector, wanted: CatalogueFilter, count: int
+    ) -> list[IndexedEntry]:
+        """Needs close in meaning to a query (`vector`, its embedding) that its words do not
+        find, passing the other filters, closest first (`related`)."""
+        with self._lock:
+            return _related(self._needs, vector, wanted, count)
+
+    def related_offers(
+        self, vector: Vector, wanted: CatalogueFilter, count: int
+    ) -> list[IndexedEntry]:
+        with self._lock:
+            return _related(self._offers, vector, wanted, count)
+
     def need(self, need_id: str) -> IndexedEntry | None:
         with self._lock:
             return self._needs.entries.get(need_id)
@@ -402,6 +416,34 @@ class CatalogueIndex:
                 count=count,
             )
             return [(other.entries[entry_id], cosine) for entry_id, cosine in found]
+
+
+#: How many of the closest entries a related search looks at before its filters.
+_RELATED_CANDIDATES = 200
+#: The least cosine of a query ("query: " side) and an entry ("passage: " side) that is called
+#: related: chosen on the tuning half of the evaluation set (`tests/data/search-queries.jsonl`,
+#: `bench_matching_quality.py`): the highest value that keeps the best recall@10 there.
+RELATED_MIN_COSINE = 0.79
+
+
+def _related(
+    shelf: _Shelf, vector: Vector, wanted: CatalogueFilter, count: int
+) -> list[IndexedEntry]:
+    if shelf.columns is None or not wanted.query:
+        return []
+    words_free = dataclasses.replace(wanted, query="")
+    found: list[IndexedEntry] = []
+    for entry_id, cosine in shelf.columns.nearest(vector, _RELATED_CANDIDATES):
+        if cosine < RELATED_MIN_COSINE or len(found) == count:
+            break
+        entry = shelf.entries.get(entry_id)
+        if (
+            entry is not None
+            and admits(words_free, entry)
+            and not has_terms(wanted.query, entry.words)
+        ):
+            found.append(entry)
+    return found
 
 
 def _empty_shelves() -> dict[str, _Shelf]:

@@ -181,6 +181,24 @@ class MatchColumns:
             shortlist.append((entry_id, cosine))
         return shortlist
 
+    def nearest(self, vector: Vector, count: int) -> list[tuple[str, float]]:
+        """The `count` entries whose text embedding is closest to `vector` (cosine; both
+        normalised), closest first; entries without an embedding are left out."""
+        rows = len(self._ids)
+        if rows == 0 or count <= 0:
+            return []
+        cosines = self._vectors[:rows] @ vector.astype(np.float32, copy=False)
+        cosines[~(self._alive[:rows] & self._has_vector[:rows])] = -2.0
+        count = min(count, rows)
+        best = np.argpartition(-cosines, count - 1)[:count]
+        best = best[np.argsort(-cosines[best], kind="stable")]
+        found = []
+        for row in best.tolist():
+            entry_id = self._ids[row]
+            if entry_id is not None and cosines[row] > -2.0:
+                found.append((entry_id, float(cosines[row])))
+        return found
+
     def compact(self) -> None:
         """Drops the room kept for rows not used yet (up to half the matrix after doubling),
         e.g. once a load is done; the next new row doubles it again."""
