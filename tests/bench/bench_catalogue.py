@@ -25,6 +25,7 @@ from twoins.common.network import load_network
 from twoins.node.api.network import NetworkServicer
 from twoins.node.bus.apply import EventApplier
 from twoins.node.context import NodeContext, TaxonomyCodeLists
+from twoins.node.semantic import MODEL_NAME
 from twoins.node.store.database import Database
 from twoins.node.store.node_store import NodeStore
 from twoins.v1 import common_pb2, events_pb2, expert_offer_pb2, need_pb2, network_pb2
@@ -73,8 +74,11 @@ def _vector(rng: random.Random) -> bytes:
     return (values / np.linalg.norm(values)).astype(np.float32).tobytes()
 
 
-def catalogue_events(size: int, regions: list[str], rng: random.Random) -> list[tuple[str, bytes]]:
-    """`size` published needs and as many offers of random regions, as (subject, bytes)."""
+def catalogue_events(
+    size: int, regions: list[str], rng: random.Random, *, embedded: bool = False
+) -> list[tuple[str, bytes]]:
+    """`size` published needs and as many offers of random regions, as (subject, bytes);
+    `embedded`: each with a text embedding, as the origin attaches it."""
     events = []
     for _ in range(size):
         region = rng.choice(regions)
@@ -89,6 +93,9 @@ def catalogue_events(size: int, regions: list[str], rng: random.Random) -> list[
             languages=[rng.choice(["it", "el", "fr", "es", "mt", "en"])],
             keywords=rng.sample(WORDS, 2),
         )
+        if embedded:
+            need.text_embedding = _vector(rng)
+            need.text_embedding_model = MODEL_NAME
         events.append(
             (
                 f"twoins.v1.{region}.need.published",
@@ -106,6 +113,9 @@ def catalogue_events(size: int, regions: list[str], rng: random.Random) -> list[
             languages=["en", rng.choice(["it", "fr", "el"])],
             service_types=[rng.choice(SERVICE_TYPES)],
         )
+        if embedded:
+            offer.text_embedding = _vector(rng)
+            offer.text_embedding_model = MODEL_NAME
         events.append(
             (
                 f"twoins.v1.{region}.offer.published",

@@ -62,7 +62,7 @@ def _fill_catalogue(database_url: str, count: int) -> None:
         verify=None,
     )
     others = [region for region in REGIONS if region != "it-basilicata"]
-    events = catalogue_events(count, others, rng)
+    events = catalogue_events(count, others, rng, embedded=True)
     for start in range(0, len(events), BATCH):
         applier.apply_batch([(*event, {}) for event in events[start : start + BATCH]])
     database.dispose()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import cast
 
 import grpc
+import numpy as np
 import pytest
 
 from twoins.common.envelope import wrap
@@ -16,8 +17,9 @@ from twoins.node.api.network import NetworkServicer
 from twoins.node.bus.apply import EventApplier
 from twoins.node.context import NodeContext, TaxonomyCodeLists
 from twoins.node.domain.errors import InvalidArgument
-from twoins.node.semantic import TextEmbedder
+from twoins.node.semantic import MODEL_NAME, TextEmbedder
 from twoins.node.store import catalogue_index
+from twoins.node.store.catalogue import NEEDS
 from twoins.node.store.catalogue_index import CatalogueFilter, CatalogueIndex
 from twoins.node.store.database import Database
 from twoins.node.store.node_store import NodeStore
@@ -240,3 +242,43 @@ def test_related_needs_are_found_across_languages_by_meaning(tmp_path: Path) -> 
     only_greek = search(include_related=True, origin_region="gr-attica").related
     assert [need.need_id for need in only_greek][:1] == [ids["wine-gr"]]
     assert all(need.origin_region == "gr-attica" for need in only_greek)
+
+
+def test_an_entry_keeps_its_embedding_once_and_the_api_returns_it_as_published(
+    tmp_path: Path,
+) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'node.db'}")
+    database.upgrade()
+    store = NodeStore(database)
+    network = load_network()
+    context = NodeContext(region=network.region("mt-isla"), store=store, codes=TaxonomyCodeLists())
+    applier = EventApplier(
+        store, frozenset(network.region_ids), on_change=context.catalogue.apply, verify=None
+    )
+    vector = np.linspace(-1.0, 1.0, 384, dtype=np.float32)
+    vector /= np.linalg.norm(vector)
+    need = need_pb2.AnonymisedNeed(
+        need_id=str(uuid.uuid4()),
+        origin_region="gr-attica",
+        type=need_pb2.NEED_TYPE_MARKET_ENTRY,
+        title="Olive oil importers wanted",
+        nace_divisions=["10"],
+        text_embedding=vector.tobytes(),
+        text_embedding_model=MODEL_NAME,
+    )
+    need.publish_time.FromDatetime(T0)
+    applier.apply(
+        "twoins.v1.gr-attica.need.published",
+        wrap(events_pb2.NeedPublished(need=need), "gr-attica").SerializeToString(),
+    )
+    with store.read() as repositories:
+        stored = repositories.catalogue.message_of(NEEDS, need.need_id)
+    assert stored is not None
+    assert need_pb2.AnonymisedNeed.FromString(stored).text_embedding == b""
+    servicer = NetworkServicer(context)
+    found = servicer.SearchNeeds(network_pb2.SearchNeedsRequest(query="olive"), NO_CONTEXT)
+    assert list(found.needs) == [need]
+    # After a restart the index is loaded from the tables, and answers the same.
+    context.catalogue.load(store)
+    again = servicer.SearchNeeds(network_pb2.SearchNeedsRequest(query="olive"), NO_CONTEXT)
+    assert list(again.needs) == [need]

@@ -130,10 +130,23 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
             else []
         )
         return pb.SearchNeedsResponse(
-            needs=[need_pb2.AnonymisedNeed.FromString(entry.message) for entry in entries],
+            needs=[self._need(entry) for entry in entries],
             next_page_token=next_page_token(page, last, more),
-            related=[need_pb2.AnonymisedNeed.FromString(entry.message) for entry in related],
+            related=[self._need(entry) for entry in related],
         )
+
+    def _need(self, entry: IndexedEntry) -> need_pb2.AnonymisedNeed:
+        """The need as published, its text embedding put back from the index's matrix."""
+        need = need_pb2.AnonymisedNeed.FromString(entry.message)
+        if not need.text_embedding:
+            need.text_embedding = self._catalogue.embedding("need", entry.id)
+        return need
+
+    def _offer(self, entry: IndexedEntry) -> expert_offer_pb2.PublicExpertOffer:
+        offer = expert_offer_pb2.PublicExpertOffer.FromString(entry.message)
+        if not offer.text_embedding:
+            offer.text_embedding = self._catalogue.embedding("offer", entry.id)
+        return offer
 
     def _query_vector(
         self, include_related: bool, page_token: str, wanted: CatalogueFilter
@@ -168,13 +181,9 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
             else []
         )
         return pb.SearchExpertOffersResponse(
-            offers=[
-                expert_offer_pb2.PublicExpertOffer.FromString(entry.message) for entry in entries
-            ],
+            offers=[self._offer(entry) for entry in entries],
             next_page_token=next_page_token(page, last, more),
-            related=[
-                expert_offer_pb2.PublicExpertOffer.FromString(entry.message) for entry in related
-            ],
+            related=[self._offer(entry) for entry in related],
         )
 
     def MatchExpertOffers(
@@ -197,9 +206,7 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
         return pb.MatchExpertOffersResponse(
             matches=[
                 pb.ExpertOfferMatch(
-                    offer=expert_offer_pb2.PublicExpertOffer.FromString(
-                        by_id[item.offer_id].message
-                    ),
+                    offer=self._offer(by_id[item.offer_id]),
                     score=item.score,
                     reasons=_reasons_to_proto(item),
                 )
@@ -227,7 +234,7 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
         return pb.MatchNeedsResponse(
             matches=[
                 pb.NeedMatch(
-                    need=need_pb2.AnonymisedNeed.FromString(by_id[item.need_id].message),
+                    need=self._need(by_id[item.need_id]),
                     score=item.score,
                     reasons=_reasons_to_proto(item),
                 )

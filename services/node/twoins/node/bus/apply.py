@@ -6,7 +6,7 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from google.protobuf.message import Message
 
@@ -26,7 +26,7 @@ from twoins.node.store.catalogue import KNOWLEDGE, NEEDS, OFFERS
 from twoins.node.store.catalogue_index import CatalogueChange
 from twoins.node.store.node_store import NodeStore
 from twoins.node.store.repositories import Repositories
-from twoins.v1 import events_pb2, knowledge_pb2, need_pb2
+from twoins.v1 import events_pb2, expert_offer_pb2, knowledge_pb2, need_pb2
 
 logger = logging.getLogger(__name__)
 
@@ -248,7 +248,7 @@ class EventApplier:
                 ),
             }
             return catalogue.publish(
-                NEEDS, need.need_id, origin, values, need.SerializeToString(), occur_time
+                NEEDS, need.need_id, origin, values, _stored(need, values), occur_time
             )
         if isinstance(payload, events_pb2.NeedMatched):
             return catalogue.set_state(NEEDS, payload.need_id, origin, "MATCHED", occur_time)
@@ -269,7 +269,7 @@ class EventApplier:
                 "publish_time": occur_time,
             }
             return catalogue.publish(
-                OFFERS, offer.offer_id, origin, values, offer.SerializeToString(), occur_time
+                OFFERS, offer.offer_id, origin, values, _stored(offer, values), occur_time
             )
         if isinstance(payload, events_pb2.ExpertOfferWithdrawn):
             return catalogue.set_state(OFFERS, payload.offer_id, origin, "WITHDRAWN", occur_time)
@@ -378,3 +378,16 @@ class EventApplier:
         if self._embed is None:
             return b""
         return self._embed(text)
+
+
+def _stored(
+    entry: need_pb2.AnonymisedNeed | expert_offer_pb2.PublicExpertOffer, values: dict[str, Any]
+) -> bytes:
+    """The catalogue's copy of a published need or offer: without the origin's text embedding
+    when the catalogue keeps that same vector in its own column (and its index in its matching
+    matrix), so that a vector is held once; the API puts it back in what it returns."""
+    if not entry.text_embedding or entry.text_embedding != values["embedding"]:
+        return entry.SerializeToString()
+    copy = type(entry).FromString(entry.SerializeToString())
+    copy.ClearField("text_embedding")
+    return copy.SerializeToString()

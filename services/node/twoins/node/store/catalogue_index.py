@@ -387,6 +387,13 @@ class CatalogueIndex:
         with self._lock:
             return _related(self._offers, vector, wanted, count)
 
+    def embedding(self, kind: str, entry_id: str) -> bytes:
+        """The entry's text embedding as float32 bytes (as published); empty when none."""
+        with self._lock:
+            columns = self._shelves[kind].columns
+            vector = columns.vector(entry_id) if columns is not None else None
+        return vector.astype(np.float32).tobytes() if vector is not None else b""
+
     def need(self, need_id: str) -> IndexedEntry | None:
         with self._lock:
             return self._needs.entries.get(need_id)
