@@ -73,6 +73,8 @@ def test_invalid_organisation_names_every_bad_field_and_stores_nothing(client: N
         "organisation.contacts[0].email",
         "organisation.address.country_code",
     }
+    # What a client can say in its reader's language carries a code.
+    assert error.field_reasons["organisation.contacts[0].email"] == "NOT_AN_EMAIL"
     after = client.organisations.ListOrganisations(
         organisation_pb2.ListOrganisationsRequest(query="Bad Input Srl")
     ).organisations

@@ -18,6 +18,8 @@ class CallError:
     domain: str
     metadata: dict[str, str]
     fields: dict[str, str]
+    #: Each field's violation code (BadRequest's `reason`), where the node gives one.
+    field_reasons: dict[str, str]
 
 
 def call_error(error: grpc.RpcError) -> CallError:
@@ -39,5 +41,10 @@ def call_error(error: grpc.RpcError) -> CallError:
         metadata=dict(info.metadata),
         fields={
             violation.field: violation.description for violation in bad_request.field_violations
+        },
+        field_reasons={
+            violation.field: violation.reason
+            for violation in bad_request.field_violations
+            if violation.reason
         },
     )

@@ -12,6 +12,7 @@ from twoins.gateway.console.notes import (
     health_reasons,
     refusal_text,
     state_reason,
+    violation_text,
 )
 from twoins.gateway.i18n import install
 from twoins.gateway.problems import Problem
@@ -103,3 +104,14 @@ def test_a_node_refusal_is_said_in_the_readers_language(app: Flask) -> None:
         assert refusal_text(unknown) == "something new"
     with app.test_request_context(), force_locale("en"):
         assert refusal_text(refusal) == "the need is no longer a draft"
+
+
+def test_a_node_word_on_a_field_is_said_by_its_code(app: Flask) -> None:
+    missing = {"field": "organisation.legal_name", "message": "required", "reason": "REQUIRED"}
+    unknown = {"field": "x", "message": "something new", "reason": "NEWER_CODE"}
+    with app.test_request_context(), force_locale("el"):
+        assert violation_text(missing) == "Συμπληρώστε αυτό το πεδίο."
+        assert violation_text(unknown) == "something new"
+        assert violation_text({"field": "y", "message": "older node"}) == "older node"
+    with app.test_request_context(), force_locale("en"):
+        assert violation_text(missing) == "required"

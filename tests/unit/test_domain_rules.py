@@ -27,7 +27,7 @@ from twoins.node.domain.business_plan import (
     next_revision,
     validate_business_plan,
 )
-from twoins.node.domain.errors import Conflict, InvalidArgument
+from twoins.node.domain.errors import Conflict, FieldViolation, InvalidArgument
 from twoins.node.domain.organisation import (
     Address,
     Consent,
@@ -246,3 +246,20 @@ def test_consent_record_time_changes_only_when_the_consent_changes() -> None:
     )
     merged = merge_consents(previous, given, NOW)
     assert [consent.record_time for consent in merged] == [earlier, NOW]
+
+
+@pytest.mark.parametrize(
+    ("description", "code"),
+    [
+        ("required", "REQUIRED"),
+        ("required before submission", "REQUIRED"),
+        ("must be at most 1000 characters", "TOO_LONG"),
+        ("must be at most two years ahead", "TOO_FAR_AHEAD"),
+        ("is not an e-mail address", "NOT_AN_EMAIL"),
+        ("write the number in E.164 form, e.g. +302101234567", "NOT_A_PHONE_NUMBER"),
+        ("has passed; set a new expiry date", "NOT_IN_THE_FUTURE"),
+        ("a description no code was given for", ""),
+    ],
+)
+def test_a_field_violation_carries_the_code_of_its_description(description: str, code: str) -> None:
+    assert FieldViolation("need.title", description).reason == code

@@ -124,6 +124,7 @@ def problem_from_rpc_error(error: grpc.RpcError, region: str) -> Problem:
                 detail.Unpack(bad)
                 errors = [
                     {"field": item.field, "message": item.description}
+                    | ({"reason": item.reason} if item.reason else {})
                     for item in bad.field_violations
                 ]
     if status == 502:

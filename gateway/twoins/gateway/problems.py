@@ -90,7 +90,15 @@ PROBLEM_SCHEMA: dict[str, Any] = {
             "description": "The fields at fault.",
             "items": {
                 "type": "object",
-                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                "properties": {
+                    "field": {"type": "string"},
+                    "message": {"type": "string"},
+                    "reason": {
+                        "type": "string",
+                        "description": "The problem as a stable UPPER_SNAKE_CASE code, "
+                        "when the node gives one (e.g. REQUIRED, TOO_LONG).",
+                    },
+                },
                 "required": ["field", "message"],
             },
         },

@@ -15,7 +15,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from twoins.common.auth import Principal
 from twoins.gateway.auth import signed_in_principal
-from twoins.gateway.console.notes import refusal_text
+from twoins.gateway.console.notes import refusal_text, violation_text
 from twoins.gateway.problems import Problem
 from twoins.gateway.security import check_csrf
 from twoins.gateway.services import services
@@ -216,7 +216,7 @@ class Form:
                 last = re.sub(r"\[\d+\]", "", path).rsplit(".", 1)[-1]
                 target = last if last in self.values or last in fields.values() else None
             if target is not None:
-                self.errors.setdefault(target, error.get("message", ""))
+                self.errors.setdefault(target, violation_text(error))
                 placed = True
         if not placed or problem.status != 400:
             self.message = refusal_text(problem)

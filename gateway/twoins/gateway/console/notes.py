@@ -268,6 +268,31 @@ REFUSALS: dict[str, Any] = {
 }
 
 
+VIOLATIONS: dict[str, Any] = {
+    "REQUIRED": _l("Fill this in."),
+    "TOO_LONG": _l("Too long: shorten it."),
+    "TOO_SHORT": _l("Too short: say more."),
+    "TOO_MANY": _l("Too many: give fewer."),
+    "TOO_FAR_AHEAD": _l("Too far ahead: at most two years."),
+    "NEGATIVE": _l("Enter a number of zero or more."),
+    "NOT_AN_EMAIL": _l("Enter an e-mail address, e.g. name@example.com."),
+    "NOT_A_PHONE_NUMBER": _l("Enter the number with its country code, e.g. +393283162133."),
+    "NOT_A_WEB_ADDRESS": _l("Enter the full address, e.g. https://www.example.com."),
+    "GIVE_AT_LEAST_ONE": _l("Give at least one."),
+    "NOT_IN_THE_FUTURE": _l("Choose a date in the future."),
+    "CONTROL_CHARACTERS": _l("Remove the invisible control characters."),
+}
+
+
+def violation_text(error: Mapping[str, str]) -> str:
+    """A node's word on one field (`Problem.errors`), in the reader's language by its code;
+    the node's own words for a reader of English and for a code not known here."""
+    text = VIOLATIONS.get(error.get("reason", ""))
+    if text is None or str(get_locale() or "en").startswith("en"):
+        return error.get("message", "")
+    return str(text)
+
+
 def refusal_text(problem: Problem) -> str:
     """A node's refusal in the reader's language, from its reason. The node's own words, which
     say more, for a reader of English and for a reason this console does not know."""

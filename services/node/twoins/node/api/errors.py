@@ -62,7 +62,7 @@ def status_for(error: NodeError) -> status_pb2.Status:
                 error_details_pb2.BadRequest(
                     field_violations=[
                         error_details_pb2.BadRequest.FieldViolation(
-                            field=item.field, description=item.description
+                            field=item.field, description=item.description, reason=item.reason
                         )
                         for item in error.violations
                     ]

@@ -13,6 +13,35 @@ class FieldViolation:
     field: str
     description: str
 
+    @property
+    def reason(self) -> str:
+        """The problem as a stable code (google.rpc BadRequest's `reason`), for a client to
+        say in its own words; empty for a description without one."""
+        return violation_reason(self.description)
+
+
+#: The node's own descriptions of a field's problem, by their first words, and their codes.
+_VIOLATION_REASONS = (
+    ("required", "REQUIRED"),
+    ("too long", "TOO_LONG"),
+    ("must be at most two years ahead", "TOO_FAR_AHEAD"),
+    ("must be at most", "TOO_LONG"),
+    ("must not be negative", "NEGATIVE"),
+    ("is not an e-mail address", "NOT_AN_EMAIL"),
+    ("write the number in E.164 form", "NOT_A_PHONE_NUMBER"),
+    ("write the full address", "NOT_A_WEB_ADDRESS"),
+    ("give at least one", "GIVE_AT_LEAST_ONE"),
+    ("give at most", "TOO_MANY"),
+    ("must be in the future", "NOT_IN_THE_FUTURE"),
+    ("has passed", "NOT_IN_THE_FUTURE"),
+    ("must not contain control characters", "CONTROL_CHARACTERS"),
+    ("describe the need in at least", "TOO_SHORT"),
+)
+
+
+def violation_reason(description: str) -> str:
+    return next((code for start, code in _VIOLATION_REASONS if description.startswith(start)), "")
+
 
 class NodeError(Exception):
     """Base of every error the node reports to a caller.
