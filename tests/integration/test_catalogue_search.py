@@ -30,19 +30,34 @@ NO_CONTEXT = cast(grpc.ServicerContext, None)
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 
 
-@pytest.fixture
-def servicer(tmp_path: Path) -> NetworkServicer:
+def catalogue_node(
+    tmp_path: Path, embedder: TextEmbedder | None = None
+) -> tuple[NodeStore, NodeContext, EventApplier]:
+    """A node's store, context and event applier on a fresh database (Malta's node), the
+    applier feeding the context's catalogue index."""
     database = Database(f"sqlite:///{tmp_path / 'node.db'}")
     database.upgrade()
     store = NodeStore(database)
     network = load_network()
-    context = NodeContext(region=network.region("mt-isla"), store=store, codes=TaxonomyCodeLists())
+    context = NodeContext(
+        region=network.region("mt-isla"),
+        store=store,
+        codes=TaxonomyCodeLists(),
+        embedder=embedder,
+    )
     applier = EventApplier(
         store,
         frozenset(network.region_ids),
         on_change=context.catalogue.apply,
+        embed=embedder.embed_bytes if embedder is not None else None,
         verify=None,
     )
+    return store, context, applier
+
+
+@pytest.fixture
+def servicer(tmp_path: Path) -> NetworkServicer:
+    _store, context, applier = catalogue_node(tmp_path)
     for index in range(7):
         region = "it-basilicata" if index % 2 else "gr-attica"
         need = need_pb2.AnonymisedNeed(
@@ -188,24 +203,7 @@ def test_related_needs_are_found_across_languages_by_meaning(tmp_path: Path) -> 
     """An English query finds no Italian or Greek need by its words; asked for, the related
     needs (the query's embedding against the catalogue's, the node's real model) bring the
     ones it means, closest first, and the other filters still apply."""
-    database = Database(f"sqlite:///{tmp_path / 'node.db'}")
-    database.upgrade()
-    store = NodeStore(database)
-    network = load_network()
-    embedder = TextEmbedder()
-    context = NodeContext(
-        region=network.region("mt-isla"),
-        store=store,
-        codes=TaxonomyCodeLists(),
-        embedder=embedder,
-    )
-    applier = EventApplier(
-        store,
-        frozenset(network.region_ids),
-        on_change=context.catalogue.apply,
-        embed=embedder.embed_bytes,
-        verify=None,
-    )
+    _store, context, applier = catalogue_node(tmp_path, TextEmbedder())
     texts = {
         "wine": ("it-basilicata", "Esportare vino rosso in Francia", "Cantina cerca importatori"),
         "wine-gr": ("gr-attica", "Εξαγωγή κρασιού στη Γαλλία", "Οινοποιείο αναζητά εισαγωγείς"),
@@ -247,14 +245,7 @@ def test_related_needs_are_found_across_languages_by_meaning(tmp_path: Path) -> 
 def test_an_entry_keeps_its_embedding_once_and_the_api_returns_it_as_published(
     tmp_path: Path,
 ) -> None:
-    database = Database(f"sqlite:///{tmp_path / 'node.db'}")
-    database.upgrade()
-    store = NodeStore(database)
-    network = load_network()
-    context = NodeContext(region=network.region("mt-isla"), store=store, codes=TaxonomyCodeLists())
-    applier = EventApplier(
-        store, frozenset(network.region_ids), on_change=context.catalogue.apply, verify=None
-    )
+    store, context, applier = catalogue_node(tmp_path)
     vector = np.linspace(-1.0, 1.0, 384, dtype=np.float32)
     vector /= np.linalg.norm(vector)
     need = need_pb2.AnonymisedNeed(
