@@ -425,3 +425,4 @@ def test_expired_needs_are_moved_to_expired(client: NodeClient, node: object) ->
     assert expire_due_needs(node.context, later) >= 1
     read = client.needs.GetNeed(need_pb2.GetNeedRequest(id=need.id)).need
     assert read.state == need_pb2.NEED_STATE_EXPIRED
+    assert read.state_note.code == "EXPIRED"

@@ -50,6 +50,7 @@ def test_a_held_need_is_explained_in_the_readers_language_with_plural_agreement(
         )
         assert "decennio di fondazione omesso, sede allargata al paese" in widened
         assert "1.234 PMI" in widened
+        assert state_reason(_need("EXPIRED")) == "La sua scadenza è passata mentre era aperto."
     with app.test_request_context(), force_locale("mt"):
         override = state_reason(
             _need("PUBLISHED_OVERRIDE", matching_smes="2", k="5", withheld="1", reason="ok")

@@ -124,6 +124,7 @@ STATE_NOTES: dict[str, Callable[[Mapping[str, str]], str]] = {
         "network's maintainers."
     ),
     "PUBLISHED_OVERRIDE": _published_override,
+    "EXPIRED": lambda params: _("Its expiry time passed while it was open."),
     "PUBLISHED_WIDENED": _published_widened,
 }
 

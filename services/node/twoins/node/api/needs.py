@@ -363,7 +363,9 @@ def expire_due_needs(node: NodeContext, now: datetime, batch: int = 100) -> int:
             due = repositories.needs.expired_ids(now, batch)
             for need_id in due:
                 before = repositories.needs.get(need_id, for_update=True)
-                need = transition(before, NeedAction.EXPIRE, now, "expiry time passed")
+                need = transition(
+                    before, NeedAction.EXPIRE, now, "expiry time passed", Note("EXPIRED")
+                )
                 repositories.needs.save(need)
                 node.emit(repositories, need_events(before, need, None))
         expired += len(due)
