@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -489,15 +490,31 @@ def down(data_dir: Path) -> None:
             except ProcessLookupError:
                 console.print(f"  {name} was not running")
         deadline = time.monotonic() + 20
-        for pid in group.values():
-            while time.monotonic() < deadline:
-                try:
-                    os.kill(pid, 0)
-                except ProcessLookupError:
-                    break
-                time.sleep(0.1)
+        for name, pid in group.items():
+            if not _gone(pid, deadline):
+                # Still there after its time to stop: a network half stopped would refuse the
+                # next `up`, so it is made to stop.
+                console.print(f"  [yellow]{name} did not stop in time; killing it[/]")
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                _gone(pid, time.monotonic() + 10)
     state_file.unlink()
     console.print("[green]network stopped[/]")
+
+
+def _gone(pid: int, deadline: float) -> bool:
+    """Whether the process has ended by `deadline` (checked every 0.1 s)."""
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
 
 
 @network_group.command("status")
