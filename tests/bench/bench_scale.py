@@ -100,6 +100,7 @@ def _measure(label: str, size: int, regions: list[str], folder: Path) -> dict[st
     sample_needs = [change.entry for change in visible if change.kind == "need" and change.entry]
     exact = timed(lambda: _exact_scan(rng.choice(sample_needs), offers), max(2, QUERIES // 20))
     agreement = _agreement(servicer, sample_needs[: max(2, QUERIES // 20)], offers)
+    restart = _restart(context, applier, folder / f"{label}.snapshot", size, regions, rng, needs)
     database.dispose()
     search_figures = latency_summary(search)
     match_figures = latency_summary(matching)
@@ -115,6 +116,43 @@ def _measure(label: str, size: int, regions: list[str], folder: Path) -> dict[st
         "exact_scan_p50_ms": exact_figures["p50_ms"],
         "exact_scan_p99_ms": exact_figures["p99_ms"],
         "top10_agreement_with_exact": agreement,
+        **restart,
+    }
+
+
+def _restart(
+    context: NodeContext,
+    applier: EventApplier,
+    snapshot: Path,
+    size: int,
+    regions: list[str],
+    rng: random.Random,
+    needs: list[str],
+) -> dict[str, float]:
+    """A node's restart: its index written as the node stops, 1% more entries applied by the
+    network meanwhile, then a new index read from the snapshot and the entries changed since,
+    until it has answered its first match."""
+    started = time.perf_counter()
+    written = context.catalogue.save(snapshot)
+    save_seconds = time.perf_counter() - started
+    later = catalogue_events(max(1, size // 200), regions, rng)
+    for start in range(0, len(later), BATCH):
+        applier.apply_batch([(*event, {}) for event in later[start : start + BATCH]])
+    restarted = NodeContext(region=context.region, store=context.store, codes=TaxonomyCodeLists())
+    started = time.perf_counter()
+    assert restarted.catalogue.load(context.store, snapshot) == "snapshot"
+    loaded_seconds = time.perf_counter() - started
+    answer = NetworkServicer(restarted).MatchExpertOffers(
+        network_pb2.MatchExpertOffersRequest(need_id=needs[0], max_results=10), NO_CONTEXT
+    )
+    ready_seconds = time.perf_counter() - started
+    assert answer.matches
+    return {
+        "snapshot_write_s": round(save_seconds, 2),
+        "snapshot_mb": round(written / 1e6, 1),
+        "restart_changed_entries": len(later),
+        "restart_load_s": round(loaded_seconds, 2),
+        "restart_ready_to_match_s": round(ready_seconds, 2),
     }
 
 

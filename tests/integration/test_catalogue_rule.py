@@ -75,8 +75,8 @@ KINDS: dict[str, tuple[Callable[[str, str], Message], Callable[[str], Message]]]
 class Shelves:
     """An applier feeding an index from its changes, over a fresh database."""
 
-    def __init__(self, tmp_path: Path) -> None:
-        database = Database(f"sqlite:///{tmp_path / 'node.db'}")
+    def __init__(self, tmp_path: Path, database_url: str = "") -> None:
+        database = Database(database_url or f"sqlite:///{tmp_path / 'node.db'}")
         database.upgrade()
         self.store = NodeStore(database)
         self.index = CatalogueIndex()

@@ -74,6 +74,7 @@ class NodeSettings(LayeredSettings):
     mail_link_key_file: Path | None = None
     mail_digest_hour: int | None = Field(default=None, ge=0, le=23)
     mail_retry_first_seconds: float | None = Field(default=None, gt=0, le=3600)
+    catalogue_snapshot_file: Path | None = None
 
 
 class NodeConfig(BaseModel):
@@ -153,6 +154,9 @@ class NodeConfig(BaseModel):
     mail_digest_hour: int = 7
     #: The wait after a mail's first failed attempt; it doubles up to two hours, ten attempts.
     mail_retry_first_seconds: float = 30.0
+    #: Where the node keeps its catalogue index between runs (`store.catalogue_snapshot`),
+    #: written when it stops and read when it starts; none rebuilds it from the tables.
+    catalogue_snapshot_file: Path | None = None
 
     @property
     def token_url(self) -> str:
@@ -196,7 +200,10 @@ def load_node_config(
         raise ConfigError("no region given: pass --region <id> or set region in the config file")
     network: Network = load_network(network_file)
     region = network.region(merged.pop("region"))
+    data_dir_given = "data_dir" in merged
     data_dir = Path(merged.pop("data_dir", "var"))
+    if data_dir_given or "database_url" not in merged:
+        merged.setdefault("catalogue_snapshot_file", data_dir / region.id / "catalogue.snapshot")
     merged.setdefault("listen", region.endpoints.grpc)
     merged.setdefault("database_url", f"sqlite:///{data_dir / region.id / 'node.db'}")
     merged.setdefault("nats_user", region.id)

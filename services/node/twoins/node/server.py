@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent import futures
 from datetime import timedelta
 
@@ -131,6 +132,7 @@ class NodeServer:
         self.port = 0
         self._health = health.HealthServicer()
         self._stopping = threading.Event()
+        self._catalogue_loaded = False
         self._sweeper: threading.Thread | None = None
         self.bus: BusWorker | None = None
         if config.nats_url:
@@ -245,7 +247,7 @@ class NodeServer:
         recounted = self.context.store.count_profiles_if_needed()
         if recounted is not None:
             logger.info("the region's SMEs counted by profile", extra={"smes": recounted})
-        self.context.catalogue.load(self.context.store)
+        self._load_catalogue()
         if self.config.metrics_listen:
             self.metrics_server = serve_metrics(self.config.metrics_listen, self.metrics.registry)
         self._server.start()
@@ -306,8 +308,44 @@ class NodeServer:
             self.metrics_server.stop()
         if self._sweeper is not None:
             self._sweeper.join(timeout=5)
+        self._save_catalogue()
         self.database.dispose()
         logger.info("node stopped")
+
+    def _load_catalogue(self) -> None:
+        started = time.perf_counter()
+        source = self.context.catalogue.load(
+            self.context.store, self.config.catalogue_snapshot_file
+        )
+        self._catalogue_loaded = True
+        logger.info(
+            "catalogue index loaded",
+            extra={"source": source, "seconds": round(time.perf_counter() - started, 2)},
+        )
+
+    def _save_catalogue(self) -> None:
+        """Keeps the catalogue index for the next start; a failure costs that start a
+        rebuild from the tables, nothing else."""
+        snapshot = self.config.catalogue_snapshot_file
+        if snapshot is None or not self._catalogue_loaded:
+            return
+        started = time.perf_counter()
+        try:
+            size = self.context.catalogue.save(snapshot)
+        except OSError as error:
+            logger.warning(
+                "catalogue snapshot not written; the next start rebuilds the index from the tables",
+                extra={"snapshot": str(snapshot), "reason": str(error)},
+            )
+            return
+        logger.info(
+            "catalogue snapshot written",
+            extra={
+                "snapshot": str(snapshot),
+                "megabytes": round(size / 1e6, 1),
+                "seconds": round(time.perf_counter() - started, 2),
+            },
+        )
 
     def _sweep_expired_needs(self) -> None:
         while not self._stopping.wait(self.config.expiry_sweep_seconds):

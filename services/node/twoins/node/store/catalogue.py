@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from twoins.node.store.catalogue_index import (
@@ -35,7 +35,12 @@ from twoins.node.store.catalogue_index import (
     need_entry,
     offer_entry,
 )
-from twoins.node.store.tables import CatalogueKnowledgeRow, CatalogueNeedRow, CatalogueOfferRow
+from twoins.node.store.tables import (
+    CatalogueKnowledgeRow,
+    CatalogueNeedRow,
+    CatalogueOfferRow,
+    CatalogueVersionRow,
+)
 
 PUBLISHED = "PUBLISHED"
 
@@ -103,6 +108,8 @@ class CatalogueRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
         self.changes: list[CatalogueChange] = []
+        #: The catalogue version this transaction's changes carry, once it has changed one.
+        self._changing_version: int | None = None
 
     def message_of(self, shelf: Shelf, entry_id: str) -> bytes | None:
         """The entry's anonymised message as published; None for a tombstone or no entry."""
@@ -174,8 +181,62 @@ class CatalogueRepository:
         return True
 
     def _record(self, shelf: Shelf, entry_id: str, row: Any) -> None:
-        entry = shelf.entry(row) if row.state in shelf.visible_states and row.message else None
-        self.changes.append(CatalogueChange(shelf.kind, entry_id, entry))
+        row.change_version = self._raised_version()
+        self.changes.append(
+            CatalogueChange(shelf.kind, entry_id, _entry(shelf, row), row.change_version)
+        )
+
+    def _raised_version(self) -> int:
+        """The catalogue's version, raised by one for this transaction at its first change
+        (the row lock orders concurrent writers)."""
+        if self._changing_version is None:
+            raised = self._session.execute(
+                update(CatalogueVersionRow)
+                .where(CatalogueVersionRow.id == 1)
+                .values(version=CatalogueVersionRow.version + 1)
+                .returning(CatalogueVersionRow.version)
+            ).scalar_one_or_none()
+            if raised is None:  # a database made without its migrations' first row
+                self._session.execute(insert(CatalogueVersionRow).values(id=1, version=1))
+                raised = 1
+            self._changing_version = raised
+        return self._changing_version
+
+    def version(self) -> int:
+        """The catalogue's version: every entry changed so far has this one or an older."""
+        found = self._session.scalar(
+            select(CatalogueVersionRow.version).where(CatalogueVersionRow.id == 1)
+        )
+        return found or 0
+
+    def visible_counts(self) -> dict[str, int]:
+        """How many entries the network can see now, per kind."""
+        return {
+            shelf.kind: self._session.scalar(
+                select(func.count())
+                .select_from(shelf.row_type)
+                .where(
+                    shelf.row_type.state.in_(shelf.visible_states), shelf.row_type.message != b""
+                )
+            )
+            or 0
+            for shelf in SHELVES
+        }
+
+    def changed_since(self, version: int) -> Iterator[CatalogueChange]:
+        """Every entry changed by a version newer than `version`, oldest change first, as the
+        index keeps it now (None when the network no longer sees it)."""
+        for shelf in SHELVES:
+            rows = self._session.scalars(
+                select(shelf.row_type)
+                .where(shelf.row_type.change_version > version)
+                .order_by(shelf.row_type.change_version)
+                .execution_options(yield_per=_LOAD_BATCH)
+            )
+            for row in rows:
+                yield CatalogueChange(
+                    shelf.kind, getattr(row, shelf.key), _entry(shelf, row), row.change_version
+                )
 
     def visible(self) -> Iterator[CatalogueChange]:
         """Every entry the network can see now, on every shelf, as the index keeps it; read in
@@ -188,4 +249,11 @@ class CatalogueRepository:
             )
             for row in rows:
                 if row.message:
-                    yield CatalogueChange(shelf.kind, getattr(row, shelf.key), shelf.entry(row))
+                    yield CatalogueChange(
+                        shelf.kind, getattr(row, shelf.key), shelf.entry(row), row.change_version
+                    )
+
+
+def _entry(shelf: Shelf, row: Any) -> IndexedEntry | None:
+    """What the index keeps of the row: its entry, or None when the network does not see it."""
+    return shelf.entry(row) if row.state in shelf.visible_states and row.message else None

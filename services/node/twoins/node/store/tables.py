@@ -218,8 +218,13 @@ class CatalogueKnowledgeRow(Base):
     state: Mapped[str] = mapped_column(String(20))
     create_time: Mapped[datetime]
     version_time: Mapped[datetime]
+    # The catalogue version (`CatalogueVersionRow`) of the transaction that last changed it.
+    change_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
-    __table_args__ = (Index("ix_catalogue_knowledge_create_time", "create_time", "id"),)
+    __table_args__ = (
+        Index("ix_catalogue_knowledge_create_time", "create_time", "id"),
+        Index("ix_catalogue_knowledge_change_version", "change_version"),
+    )
 
 
 class IdempotencyKeyRow(Base):
@@ -275,6 +280,17 @@ class DeadLetterRow(Base):
     receive_time: Mapped[datetime]
 
 
+class CatalogueVersionRow(Base):
+    """One row: the catalogue's version, raised by every transaction that changes the
+    catalogue, so that the in-memory index can start from its snapshot and read only the
+    entries changed since (`change_version`)."""
+
+    __tablename__ = "catalogue_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
 class CatalogueNeedRow(Base):
     """The read model of the network's anonymised needs, every region's, this one's included."""
 
@@ -299,8 +315,13 @@ class CatalogueNeedRow(Base):
     publish_time: Mapped[datetime]
     # Occur time of the last event applied: an older event never overwrites a newer one.
     version_time: Mapped[datetime]
+    # The catalogue version (`CatalogueVersionRow`) of the transaction that last changed it.
+    change_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
-    __table_args__ = (Index("ix_catalogue_needs_publish", "publish_time", "need_id"),)
+    __table_args__ = (
+        Index("ix_catalogue_needs_publish", "publish_time", "need_id"),
+        Index("ix_catalogue_needs_change_version", "change_version"),
+    )
 
 
 class CatalogueOfferRow(Base):
@@ -320,8 +341,13 @@ class CatalogueOfferRow(Base):
     state: Mapped[str] = mapped_column(String(20))
     publish_time: Mapped[datetime]
     version_time: Mapped[datetime]
+    # The catalogue version (`CatalogueVersionRow`) of the transaction that last changed it.
+    change_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
-    __table_args__ = (Index("ix_catalogue_offers_publish", "publish_time", "offer_id"),)
+    __table_args__ = (
+        Index("ix_catalogue_offers_publish", "publish_time", "offer_id"),
+        Index("ix_catalogue_offers_change_version", "change_version"),
+    )
 
 
 class ReferralRow(Base):
