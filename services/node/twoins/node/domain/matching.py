@@ -69,6 +69,11 @@ class NeedTraits:
     countries: frozenset[str]
     languages: frozenset[str]
 
+    def __reduce__(self) -> tuple[type[NeedTraits], tuple[object, ...]]:
+        # Read back (the catalogue index's snapshot) by the constructor: the generated
+        # state setter of a frozen dataclass with slots takes twice as long.
+        return NeedTraits, (self.id, self.type, self.nace_divisions, self.countries, self.languages)
+
 
 @dataclass(frozen=True, slots=True)
 class OfferTraits:
@@ -77,6 +82,15 @@ class OfferTraits:
     nace_divisions: frozenset[str]
     countries: frozenset[str]
     languages: frozenset[str]
+
+    def __reduce__(self) -> tuple[type[OfferTraits], tuple[object, ...]]:
+        return OfferTraits, (
+            self.id,
+            self.service_types,
+            self.nace_divisions,
+            self.countries,
+            self.languages,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,6 +94,14 @@ class IndexedEntry:
     def position(self) -> tuple[datetime, str]:
         return (self.publish_time, self.id)
 
+    def __reduce__(self) -> tuple[type[IndexedEntry], tuple[object, ...]]:
+        # Read back from the snapshot by the constructor: the generated state setter of a
+        # frozen dataclass with slots took 40% longer for 100,000 entries.
+        return IndexedEntry, tuple(getattr(self, name) for name in _ENTRY_FIELDS)
+
+
+_ENTRY_FIELDS = tuple(entry_field.name for entry_field in dataclasses.fields(IndexedEntry))
+
 
 def admits(wanted: CatalogueFilter, entry: IndexedEntry, *, words_checked: bool = False) -> bool:
     """Whether the entry passes every filter given (its words too, unless the caller found it
@@ -344,6 +352,24 @@ class CatalogueIndex:
     def load(self, store: NodeStore, snapshot: Path | None = None) -> str:
         """Fills the index from the tables, or from the `snapshot` file and the entries
         changed since it was written when it fits (`catalogue_snapshot`); says which."""
+        # Hundreds of thousands of objects are made and all stay: the collector would scan
+        # them again and again while they are made (seconds at 100,000 entries per kind).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            source = self._load(store, snapshot)
+        finally:
+            # The index lives as long as the process: moved out of the collector's reach, it
+            # no longer makes every full collection (triggered by a query's allocations) scan
+            # tens of thousands of objects, which tripled matching's p95 at 10,000 entries.
+            gc.freeze()
+            if collecting:
+                gc.enable()
+        # What the load read and dropped (rows, texts, messages) goes back to the system.
+        release_free_memory()
+        return source
+
+    def _load(self, store: NodeStore, snapshot: Path | None) -> str:
         shelves, version, source = None, 0, "tables"
         if snapshot is not None:
             try:
@@ -358,25 +384,28 @@ class CatalogueIndex:
             shelves, version = _from_tables(store)
         with self._lock:
             self._shelves, self._version = shelves, version
-        # What the load read and dropped (rows, texts, messages) goes back to the system.
-        release_free_memory()
-        # The index lives as long as the process: moved out of the collector's reach, it no
-        # longer makes every full collection (triggered by a query's allocations) scan tens of
-        # thousands of objects, which tripled matching's p95 at 10,000 entries.
-        gc.freeze()
         return source
 
     def save(self, snapshot: Path) -> int:
         """Writes the index and the catalogue version it holds to `snapshot`, for the next
         start (`load`); the bytes written. Searches wait while it writes."""
         with self._lock:
-            return write_snapshot(snapshot, self._version, self._shelves)
+            matrices = [columns.vectors for columns in _matched_columns(self._shelves)]
+            return write_snapshot(snapshot, self._version, self._shelves, matrices)
 
     @staticmethod
     def _from_snapshot(store: NodeStore, snapshot: Path) -> tuple[dict[str, _Shelf], int]:
-        version, shelves = read_snapshot(snapshot)
+        version, shelves, matrices = read_snapshot(snapshot)
         if not isinstance(shelves, dict) or set(shelves) != set(_empty_shelves()):
             raise SnapshotUnusable("not a catalogue snapshot")
+        columns = _matched_columns(shelves)
+        if len(matrices) != len(columns):
+            raise SnapshotUnusable("not a catalogue snapshot")
+        for kept, matrix in zip(columns, matrices, strict=True):
+            try:
+                kept.take_vectors(matrix)
+            except ValueError as error:
+                raise SnapshotUnusable(f"not a catalogue snapshot ({error})") from None
         with store.read() as repositories:
             catalogue = repositories.catalogue
             current = catalogue.version()
@@ -509,6 +538,11 @@ def _from_tables(store: NodeStore) -> tuple[dict[str, _Shelf], int]:
         if shelf.columns is not None:
             shelf.columns.compact()
     return shelves, version
+
+
+def _matched_columns(shelves: dict[str, _Shelf]) -> list[MatchColumns]:
+    """The shelves' matching columns, in the order a snapshot keeps their matrices."""
+    return [shelf.columns for _kind, shelf in sorted(shelves.items()) if shelf.columns is not None]
 
 
 def _check_counts(shelves: dict[str, _Shelf], catalogue: CatalogueRepository) -> None:

@@ -17,16 +17,17 @@ changed by anyone else cannot make the node run other code: it is refused as unu
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import importlib.util
 import os
 import pickle
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
+import numpy.typing as npt
 
 _MAGIC = b"twoins-catalogue-snapshot 1\n"
 #: The modules whose classes a snapshot holds: a change to any of them makes old files unusable.
@@ -78,15 +79,21 @@ def fingerprint() -> bytes:
     return digest.hexdigest().encode("ascii")
 
 
-def write_snapshot(path: Path, version: int, shelves: Any) -> int:
-    """Writes the shelves and their catalogue version, replacing the file whole (a crash
-    leaves the old file or the new one, never part of one); the bytes written."""
+def write_snapshot(
+    path: Path, version: int, shelves: Any, matrices: Sequence[npt.NDArray[np.float32]]
+) -> int:
+    """Writes the shelves, their catalogue version and their matrices (kept out of the
+    pickle, as raw float32 rows after it), replacing the file whole (a crash leaves the old
+    file or the new one, never part of one); the bytes written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "wb") as file:
         file.write(_MAGIC + fingerprint() + b"\n")
-        pickle.dump({"version": version, "shelves": shelves}, file, protocol=5)
+        shapes = [matrix.shape for matrix in matrices]
+        pickle.dump({"version": version, "shelves": shelves, "matrices": shapes}, file, protocol=5)
+        for matrix in matrices:
+            file.write(memoryview(np.ascontiguousarray(matrix, dtype=np.float32)).cast("B"))
         file.flush()
         os.fsync(file.fileno())
         size = file.tell()
@@ -99,9 +106,10 @@ def write_snapshot(path: Path, version: int, shelves: Any) -> int:
     return size
 
 
-def read_snapshot(path: Path) -> tuple[int, Any]:
-    """The catalogue version and the shelves of the snapshot at `path`; SnapshotUnusable
-    when there is none or it does not fit this release."""
+def read_snapshot(path: Path) -> tuple[int, Any, list[npt.NDArray[np.float32]]]:
+    """The catalogue version, the shelves and the matrices of the snapshot at `path`, each
+    matrix in memory of its own (it can grow in place); SnapshotUnusable when there is none
+    or it does not fit this release."""
     try:
         file = path.open("rb")
     except FileNotFoundError:
@@ -113,22 +121,23 @@ def read_snapshot(path: Path) -> tuple[int, Any]:
             raise SnapshotUnusable("not a catalogue snapshot")
         if file.readline().rstrip(b"\n") != fingerprint():
             raise SnapshotUnusable("written by another release of the index")
-        # Tens of thousands of objects come at once: the collector would scan them again and
-        # again while they are made, for nothing (they all stay).
-        collecting = gc.isenabled()
-        gc.disable()
         try:
             content = _AdmittingUnpickler(file).load()
         except SnapshotUnusable:
             raise
         except Exception as error:  # a file cut short or damaged: any unpickling error
             raise SnapshotUnusable(f"cannot be read ({type(error).__name__})") from None
-        finally:
-            if collecting:
-                gc.enable()
-    if not isinstance(content, dict) or not isinstance(content.get("version"), int):
-        raise SnapshotUnusable("not a catalogue snapshot")
-    return content["version"], content["shelves"]
+        if not isinstance(content, dict) or not isinstance(content.get("version"), int):
+            raise SnapshotUnusable("not a catalogue snapshot")
+        matrices = [_read_matrix(file, shape) for shape in content.get("matrices", ())]
+    return content["version"], content["shelves"], matrices
+
+
+def _read_matrix(file: BinaryIO, shape: tuple[int, int]) -> npt.NDArray[np.float32]:
+    matrix = np.empty(shape, dtype=np.float32)
+    if file.readinto(memoryview(matrix).cast("B")) != matrix.nbytes:
+        raise SnapshotUnusable("cannot be read (cut short)")
+    return matrix
 
 
 class _AdmittingUnpickler(pickle.Unpickler):

@@ -6,13 +6,15 @@ columns (a bit set per criterion and one matrix of text embeddings), the quick s
 entry is a handful of array operations and one matrix product, and only the shortlist goes on
 to the full scoring with its reasons (`domain.matching.match`).
 
-The columns grow by doubling and reuse the rows of removed entries, so a change costs the
-same at 100 or 100,000 entries and no change rebuilds the matrix.
+The columns grow by an eighth at a time, in place where the allocator can, and reuse the rows of
+removed entries, so a change costs the same at 100 or 100,000 entries and no change rebuilds
+the matrix.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +29,9 @@ from twoins.node.domain.matching import (
 
 Vector = npt.NDArray[np.float32]
 _FIRST_CAPACITY = 64
+#: How much room a full matrix gains: an eighth, so that a growth writes an eighth of the
+#: matrix's memory, not all of it again (first writes to fresh memory cost most of a growth).
+_GROWTH = 8
 _WORD_BITS = 64
 
 
@@ -211,16 +216,46 @@ class MatchColumns:
         self._has_vector = self._has_vector[:rows].copy()
         self._alive = self._alive[:rows].copy()
 
+    @property
+    def vectors(self) -> Vector:
+        """The matrix of text embeddings, a row per entry (and rows of room after them)."""
+        return self._vectors
+
+    def __getstate__(self) -> dict[str, object]:
+        # The matrix goes beside the pickle, read back straight into memory the matrix owns
+        # (`catalogue_snapshot`), so that it can grow in place.
+        state = dict(self.__dict__)
+        state["_vectors"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+
+    def take_vectors(self, vectors: Vector) -> None:
+        """The matrix read back for a column restored without it."""
+        if vectors.shape != (self._has_vector.shape[0], EMBEDDING_DIMENSIONS):
+            raise ValueError(f"a matrix of {vectors.shape} for {self._has_vector.shape[0]} rows")
+        self._vectors = vectors
+
     def _new_row(self) -> int:
         row = len(self._ids)
         if row == self._vectors.shape[0]:
-            capacity = 2 * row
+            capacity = row + max(row // _GROWTH, _FIRST_CAPACITY)
             for column in (self._sectors, self._countries, self._languages, self._kinds):
                 column.resize(capacity)
-            vectors = np.zeros((capacity, EMBEDDING_DIMENSIONS), dtype=np.float32)
-            vectors[:row] = self._vectors
-            self._vectors = vectors
-            self._has_vector = np.concatenate([self._has_vector, np.zeros(row, dtype=np.bool_)])
-            self._alive = np.concatenate([self._alive, np.zeros(row, dtype=np.bool_)])
+            self._vectors = _grown(self._vectors, capacity)
+            self._has_vector = _grown(self._has_vector, capacity)
+            self._alive = _grown(self._alive, capacity)
         self._ids.append(None)
         return row
+
+
+def _grown(array: npt.NDArray[Any], rows: int) -> npt.NDArray[Any]:
+    """The array with `rows` rows, the new ones zero: grown in place when it owns its memory
+    (no copy of the rows it has), else copied."""
+    if array.flags.owndata and array.flags.c_contiguous:
+        array.resize((rows, *array.shape[1:]), refcheck=False)
+        return array
+    grown = np.zeros((rows, *array.shape[1:]), dtype=array.dtype)
+    grown[: array.shape[0]] = array
+    return grown
