@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import random
 from typing import Any
 
@@ -143,3 +144,35 @@ def test_needs_answered_by_an_offer_mirror_the_services_a_need_calls_for() -> No
         for service in services:
             assert need_type in needs_answered_by(frozenset({service}))
     assert needs_answered_by(frozenset()) == frozenset()
+
+
+@pytest.mark.parametrize("owned", [True, False])
+def test_columns_read_back_from_a_snapshot_grow_and_rank_as_the_original(owned: bool) -> None:
+    rng, vectors = random.Random(7), np.random.default_rng(7)
+    axis = _unit(vectors)
+    original = MatchColumns()
+    for index in range(100):
+        _put(original, _offer(index, rng), _unit_near(axis, vectors))
+    original.compact()
+    restored = pickle.loads(pickle.dumps(original))  # noqa: S301 - its own bytes, just written
+    matrix = original.vectors.copy()
+    # Memory of its own grows in place; a view on another buffer is copied as it grows.
+    restored.take_vectors(
+        matrix if owned else np.frombuffer(matrix.tobytes(), np.float32).reshape(matrix.shape)
+    )
+    for index in range(100, 400):  # past several growths
+        offer, vector = _offer(index, rng), _unit_near(axis, vectors)
+        _put(original, offer, vector)
+        _put(restored, offer, vector)
+    wanted: dict[str, Any] = {
+        "sectors": DIVISIONS[:5],
+        "countries": ("FR",),
+        "languages": ("it",),
+        "kinds": ("CONSULTING",),
+        "vector": _unit_near(axis, vectors),
+        "count": 30,
+    }
+    assert restored.shortlist(**wanted) == original.shortlist(**wanted)
+    assert len(restored) == 400
+    with pytest.raises(ValueError, match="a matrix of"):
+        restored.take_vectors(np.zeros((3, DIMENSIONS), np.float32))

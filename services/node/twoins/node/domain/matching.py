@@ -69,7 +69,7 @@ class NeedTraits:
     countries: frozenset[str]
     languages: frozenset[str]
 
-    def __reduce__(self) -> tuple[type[NeedTraits], tuple[object, ...]]:
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         # Read back (the catalogue index's snapshot) by the constructor: the generated
         # state setter of a frozen dataclass with slots takes twice as long.
         return NeedTraits, (self.id, self.type, self.nace_divisions, self.countries, self.languages)
@@ -83,7 +83,7 @@ class OfferTraits:
     countries: frozenset[str]
     languages: frozenset[str]
 
-    def __reduce__(self) -> tuple[type[OfferTraits], tuple[object, ...]]:
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         return OfferTraits, (
             self.id,
             self.service_types,

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import io
 import os
 import pickle
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -69,7 +70,13 @@ class SnapshotUnusable(Exception):
 
 
 def fingerprint() -> bytes:
-    """What a snapshot must have been written by: these modules' sources, Python and numpy."""
+    """What a snapshot must have been written by: these modules' sources, Python and numpy,
+    as they were when the process started (a release installed over a running node must not
+    lend its fingerprint to the old release's snapshot)."""
+    return _FINGERPRINT
+
+
+def _fingerprint() -> bytes:
     digest = hashlib.sha256(f"{sys.version_info[:2]} numpy {np.__version__}".encode())
     for name in _MODULES:
         spec = importlib.util.find_spec(name)
@@ -93,7 +100,7 @@ def write_snapshot(
         shapes = [matrix.shape for matrix in matrices]
         pickle.dump({"version": version, "shelves": shelves, "matrices": shapes}, file, protocol=5)
         for matrix in matrices:
-            file.write(memoryview(np.ascontiguousarray(matrix, dtype=np.float32)).cast("B"))
+            file.write(np.ascontiguousarray(matrix, dtype=np.float32).data.cast("B"))
         file.flush()
         os.fsync(file.fileno())
         size = file.tell()
@@ -133,9 +140,9 @@ def read_snapshot(path: Path) -> tuple[int, Any, list[npt.NDArray[np.float32]]]:
     return content["version"], content["shelves"], matrices
 
 
-def _read_matrix(file: BinaryIO, shape: tuple[int, int]) -> npt.NDArray[np.float32]:
+def _read_matrix(file: io.BufferedReader, shape: tuple[int, int]) -> npt.NDArray[np.float32]:
     matrix = np.empty(shape, dtype=np.float32)
-    if file.readinto(memoryview(matrix).cast("B")) != matrix.nbytes:
+    if file.readinto(matrix.data.cast("B")) != matrix.nbytes:
         raise SnapshotUnusable("cannot be read (cut short)")
     return matrix
 
@@ -147,3 +154,6 @@ class _AdmittingUnpickler(pickle.Unpickler):
         if (module, name) not in _ADMITTED:
             raise SnapshotUnusable(f"it names {module}.{name}, which no snapshot holds")
         return super().find_class(module, name)
+
+
+_FINGERPRINT = _fingerprint()
