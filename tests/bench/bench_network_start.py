@@ -123,9 +123,9 @@ def _memory_and_console(data_dir: Path) -> None:
     network = load_network()
     _seed()
     time.sleep(SETTLE_SECONDS)
-    idle = network_memory(data_dir)
+    idle = network_memory(network, data_dir)
     samples, statuses = console_load(network, CONSOLE_USERS, CONSOLE_ROUNDS, CONSOLE_SECONDS)
-    loaded = network_memory(data_dir)
+    loaded = network_memory(network, data_dir)
     record(
         "make_run_memory",
         {

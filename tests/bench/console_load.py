@@ -60,13 +60,18 @@ def _tree(pid: int) -> list[int]:
     return pids
 
 
-def network_memory(data_dir: Path) -> dict[str, float]:
-    """RSS and PSS (MiB) of each service `network up --detach` started (with its child
-    processes: gunicorn's workers, Keycloak's JVM), of the nodes together, and of all."""
+def network_memory(network: Network, data_dir: Path) -> dict[str, float]:
+    """RSS and PSS (MiB) of each kind of service `network up --detach` started (with their
+    child processes: gunicorn's workers, Keycloak's JVM): the seven nodes together, the NATS
+    leaves together, each other service, and all."""
     started = json.loads((data_dir / "network.json").read_text(encoding="utf-8"))
     kinds: dict[str, dict[str, float]] = defaultdict(lambda: {"rss_mib": 0.0, "pss_mib": 0.0})
     for name, pid in started.items():
-        kind = "nodes" if name.startswith("node-") else name
+        kind = name
+        if name in network.region_ids:
+            kind = "nodes"
+        elif name.startswith("nats-leaf-"):
+            kind = "nats_leaves"
         for member in _tree(pid):
             try:
                 figures = memory_mib(member)

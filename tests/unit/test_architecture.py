@@ -256,3 +256,36 @@ def test_the_command_line_imports_no_metrics_library_before_a_command_runs() -> 
         check=True,
     ).stdout.strip()
     assert loaded == "False"
+
+
+@pytest.mark.parametrize(
+    ("command", "not_loaded"),
+    [
+        ("mailcatcher", "twoins.node"),
+        ("monitor serve", "twoins.node"),
+        ("bus keeper", "twoins.node.server"),
+        ("node serve", "twoins.monitor"),
+        ("gateway serve", "twoins.node.server"),
+    ],
+)
+def test_a_service_command_loads_only_its_own_part(command: str, not_loaded: str) -> None:
+    """`twoins <part> …` imports that part's commands only: each service process of the
+    network holds its own code, not every part's (a node's, the monitor's, the gateway's…)."""
+    loaded = (
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys\n"
+                "from twoins.cli.main import cli\n"
+                f"cli.main({[*command.split(), '--help']!r}, standalone_mode=False)\n"
+                f"print(sorted(name for name in sys.modules if name.startswith({not_loaded!r})))",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    assert loaded == "[]"
