@@ -1,11 +1,14 @@
 """What `make run` costs a machine and how its console answers people: the memory of every
 process of a running network (each service with its children), and console pages read by
-signed-in demo users at once. Used by `bench_network_start.py` on the network it started."""
+signed-in demo users at once (wrk, each connection with its user's session). Used by
+`bench_network_start.py` on the network it started."""
 
 from __future__ import annotations
 
 import json
-import threading
+import re
+import statistics
+import subprocess
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -103,41 +106,99 @@ def _timed(browser: Browser, url: str) -> tuple[float, int]:
     return time.perf_counter() - began, page.status
 
 
+def _cookie_header(browser: Browser) -> str:
+    """The cookies a browser would send to the gateway (the session the sign-in left)."""
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in browser.cookies)
+
+
+def _wrk_script(users: list[tuple[str, list[str]]]) -> str:
+    """A wrk script giving each of its threads one user: its session cookie and its pages,
+    read in turn."""
+    table = ",\n".join(
+        f"  {{cookie = {json.dumps(cookie)}, pages = {{{', '.join(map(json.dumps, pages))}}}}}"
+        for cookie, pages in users
+    )
+    return f"""local users = {{
+{table}
+}}
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("user", threads)
+end
+function init(args)
+  me = users[user]
+  at = 0
+end
+function request()
+  at = at % #me.pages + 1
+  return wrk.format("GET", me.pages[at], {{["Cookie"] = me.cookie}})
+end
+"""
+
+
 def console_load(
-    network: Network, users: int, rounds: int, seconds: float
-) -> tuple[list[float], dict[str, int]]:
-    """`users` people signed in at once, each reading its pages `rounds` times (or until
-    `seconds` pass); the latency of every page read, and the count of each status."""
+    network: Network, users: int, seconds: int, folder: Path
+) -> tuple[dict[str, float], dict[str, float]]:
+    """`users` demo people signed in, then reading their pages at once for `seconds` (wrk,
+    one connection each, every request with its user's session): the load's figures; and
+    each page's latency read alone, one user at a time (p50 over the users who may open it)."""
     gateway = cast(RunningGateway, SimpleNamespace(url=network.network.gateway_url))
     browsers = {person: sign_in(gateway, person) for person in demo_people(network, users)}
-    pages = {
-        person: [
-            page
-            for page in PAGES
-            if _timed(browser, f"{gateway.url}{page}")[1] == 200  # what this role may open
-        ]
-        for person, browser in browsers.items()
+    alone: dict[str, list[float]] = defaultdict(list)
+    pages: dict[str, list[str]] = {}
+    for person, browser in browsers.items():
+        pages[person] = []
+        for page in PAGES:
+            _took, status = _timed(browser, f"{gateway.url}{page}")  # warm-up, and allowed?
+            if status != 200:
+                continue
+            pages[person].append(page)
+            alone[page].append(min(_timed(browser, f"{gateway.url}{page}")[0] for _ in range(3)))
+    script = folder / "console-load.lua"
+    script.write_text(
+        _wrk_script([(_cookie_header(browsers[person]), pages[person]) for person in browsers]),
+        encoding="utf-8",
+    )
+    figures = wrk(gateway.url, script, users, seconds)
+    return figures, {
+        f"{page}_alone_p50_ms": round(1000 * statistics.median(samples), 1)
+        for page, samples in sorted(alone.items())
     }
-    samples: list[float] = []
-    statuses: dict[str, int] = defaultdict(int)
-    lock = threading.Lock()
-    deadline = time.monotonic() + seconds
-    start = threading.Barrier(len(browsers))
 
-    def read(person: str) -> None:
-        start.wait()
-        for _round in range(rounds):
-            for page in pages[person]:
-                if time.monotonic() > deadline:
-                    return
-                took, status = _timed(browsers[person], f"{gateway.url}{page}")
-                with lock:
-                    samples.append(took)
-                    statuses[str(status)] += 1
 
-    threads = [threading.Thread(target=read, args=(person,)) for person in browsers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(seconds + 60)
-    return samples, dict(statuses)
+def wrk(url: str, script: Path, connections: int, seconds: int) -> dict[str, float]:
+    """wrk's figures for `connections` connections, each its own thread, for `seconds`."""
+    output = subprocess.run(
+        [
+            "wrk",
+            f"-t{connections}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            str(script),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 60,
+    ).stdout
+
+    def milliseconds(label: str) -> float:
+        match = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+        assert match, output
+        value, unit = float(match.group(1)), match.group(2)
+        return round(value / 1000 if unit == "us" else value * 1000 if unit == "s" else value, 1)
+
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    assert rate, output
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "pages_per_s": round(float(rate.group(1)), 1),
+        "p50_ms": milliseconds("50"),
+        "p90_ms": milliseconds("90"),
+        "p99_ms": milliseconds("99"),
+        "non_2xx_or_3xx": int(errors.group(1)) if errors else 0,
+    }
