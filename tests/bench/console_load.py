@@ -6,6 +6,7 @@ signed-in demo users at once (wrk, each connection with its user's session). Use
 from __future__ import annotations
 
 import json
+import os
 import re
 import statistics
 import subprocess
@@ -63,19 +64,41 @@ def _tree(pid: int) -> list[int]:
     return pids
 
 
-def network_memory(network: Network, data_dir: Path) -> dict[str, float]:
-    """RSS and PSS (MiB) of each kind of service `network up --detach` started (with their
-    child processes: gunicorn's workers, Keycloak's JVM): the seven nodes together, the NATS
-    leaves together, each other service, and all."""
+def _kinds(network: Network, data_dir: Path) -> dict[str, list[int]]:
+    """The processes of each kind of service `network up --detach` started, with their
+    children (gunicorn's workers, Keycloak's JVM): the seven nodes together, the NATS leaves
+    together, each other service alone."""
     started = json.loads((data_dir / "network.json").read_text(encoding="utf-8"))
-    kinds: dict[str, dict[str, float]] = defaultdict(lambda: {"rss_mib": 0.0, "pss_mib": 0.0})
+    kinds: dict[str, list[int]] = defaultdict(list)
     for name, pid in started.items():
         kind = name
         if name in network.region_ids:
             kind = "nodes"
         elif name.startswith("nats-leaf-"):
             kind = "nats_leaves"
-        for member in _tree(pid):
+        kinds[kind].extend(_tree(pid))
+    return kinds
+
+
+def cpu_seconds(network: Network, data_dir: Path) -> dict[str, float]:
+    """The CPU time (user and system) each kind of service has used so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used: dict[str, float] = defaultdict(float)
+    for kind, pids in _kinds(network, data_dir).items():
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # gone meanwhile
+                continue
+            used[kind] += (int(fields[11]) + int(fields[12])) / tick
+    return dict(used)
+
+
+def network_memory(network: Network, data_dir: Path) -> dict[str, float]:
+    """RSS and PSS (MiB) of each kind of service (`_kinds`), and of all."""
+    kinds: dict[str, dict[str, float]] = defaultdict(lambda: {"rss_mib": 0.0, "pss_mib": 0.0})
+    for kind, pids in _kinds(network, data_dir).items():
+        for member in pids:
             try:
                 figures = memory_mib(member)
             except OSError:  # gone meanwhile
@@ -160,7 +183,17 @@ def console_load(
         _wrk_script([(_cookie_header(browsers[person]), pages[person]) for person in browsers]),
         encoding="utf-8",
     )
+    before = cpu_seconds(network, folder)
     figures = wrk(gateway.url, script, users, seconds)
+    after = cpu_seconds(network, folder)
+    spent = {kind: after[kind] - before.get(kind, 0.0) for kind in after}
+    total = sum(spent.values()) or 1.0
+    figures |= {
+        f"cpu_share_{kind}": round(value / total, 3)
+        for kind, value in sorted(spent.items())
+        if value / total >= 0.005
+    }
+    figures["cpu_cores_busy"] = round(total / seconds, 2)
     return figures, {
         f"{page}_alone_p50_ms": round(1000 * statistics.median(samples), 1)
         for page, samples in sorted(alone.items())
