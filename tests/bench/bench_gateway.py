@@ -11,7 +11,6 @@ Run with `make bench`.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -27,6 +26,7 @@ import pytest
 from tests.bench.flames import flame_graph
 from tests.bench.report import record
 from tests.bench.sizes import size
+from tests.bench.wrk import run_wrk
 from tests.support.api import Caller
 from tests.support.identity import Identity, running_identity
 from tests.support.postgres import free_port
@@ -104,9 +104,8 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def _wrk(url: str, token: str, seconds: int = DURATION_SECONDS) -> dict[str, float]:
-    result = subprocess.run(
+    figures = run_wrk(
         [
-            "wrk",
             "-t2",
             f"-c{CONNECTIONS}",
             f"-d{seconds}s",
@@ -115,28 +114,9 @@ def _wrk(url: str, token: str, seconds: int = DURATION_SECONDS) -> dict[str, flo
             f"Authorization: Bearer {token}",
             url,
         ],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=seconds + 60,
+        seconds,
     )
-    output = result.stdout
-
-    def milliseconds(label: str) -> float:
-        match = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
-        assert match, output
-        value, unit = float(match.group(1)), match.group(2)
-        return round(value / 1000 if unit == "us" else value * 1000 if unit == "s" else value, 3)
-
-    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    assert rate, output
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {
-        "requests_per_second": round(float(rate.group(1)), 1),
-        "p50_ms": milliseconds("50"),
-        "p99_ms": milliseconds("99"),
-        "non_2xx": int(errors.group(1)) if errors else 0,
-    }
+    return {key: figures[key] for key in ("requests_per_second", "p50_ms", "p99_ms", "non_2xx")}
 
 
 def test_authenticated_reads_through_the_gateway(

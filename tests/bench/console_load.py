@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import statistics
-import subprocess
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -17,6 +15,7 @@ from types import SimpleNamespace
 from typing import cast
 
 from tests.bench.bench_footprint import memory_mib
+from tests.bench.wrk import run_wrk
 from tests.support.identity import RunningGateway
 from tests.support.web_session import Browser, sign_in
 from twoins.common.network import Network
@@ -202,9 +201,8 @@ def console_load(
 
 def wrk(url: str, script: Path, connections: int, seconds: int) -> dict[str, float]:
     """wrk's figures for `connections` connections, each its own thread, for `seconds`."""
-    output = subprocess.run(
+    figures = run_wrk(
         [
-            "wrk",
             f"-t{connections}",
             f"-c{connections}",
             f"-d{seconds}s",
@@ -213,25 +211,12 @@ def wrk(url: str, script: Path, connections: int, seconds: int) -> dict[str, flo
             str(script),
             url,
         ],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=seconds + 60,
-    ).stdout
-
-    def milliseconds(label: str) -> float:
-        match = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
-        assert match, output
-        value, unit = float(match.group(1)), match.group(2)
-        return round(value / 1000 if unit == "us" else value * 1000 if unit == "s" else value, 1)
-
-    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    assert rate, output
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+        seconds,
+    )
     return {
-        "pages_per_s": round(float(rate.group(1)), 1),
-        "p50_ms": milliseconds("50"),
-        "p90_ms": milliseconds("90"),
-        "p99_ms": milliseconds("99"),
-        "non_2xx_or_3xx": int(errors.group(1)) if errors else 0,
+        "pages_per_s": figures["requests_per_second"],
+        "p50_ms": round(figures["p50_ms"], 1),
+        "p90_ms": round(figures["p90_ms"], 1),
+        "p99_ms": round(figures["p99_ms"], 1),
+        "non_2xx_or_3xx": figures["non_2xx"],
     }
