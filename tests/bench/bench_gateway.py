@@ -30,6 +30,7 @@ from tests.bench.wrk import run_wrk
 from tests.support.api import Caller
 from tests.support.identity import Identity, running_identity
 from tests.support.postgres import free_port
+from twoins.cli.node_client import NodeClient
 from twoins.common.realm_config import DEV_CONSOLE_SECRET
 
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
@@ -56,6 +57,18 @@ def _wait_http(url: str, process: subprocess.Popen[bytes], timeout: float = 60) 
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"{url} did not answer within {timeout}s")
+
+
+def _wait_node(address: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    """Returns once the node answers health checks (the gateway may be ready before it)."""
+    deadline = time.monotonic() + timeout
+    with NodeClient(address) as client:
+        while not client.is_serving(timeout=1.0):
+            if process.poll() is not None:
+                raise RuntimeError(f"the node at {address} exited with {process.returncode}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the node at {address} did not serve within {timeout}s")
+            time.sleep(0.2)
 
 
 @contextmanager
@@ -186,6 +199,7 @@ def test_authenticated_reads_through_the_gateway(
             folder / "chain.log",
         ) as chain,
     ):
+        _wait_node(node_address, node)
         _wait_http(f"{gateway_url}/readyz", gateway)
         _wait_http(f"{reference_url}/api/v1/organisations/x", reference)
         _wait_http(f"{chain_url}/api/v1/organisations/x", chain)

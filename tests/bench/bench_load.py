@@ -21,6 +21,7 @@ from tests.bench.bench_gateway import (
     _gateway_environment,
     _process,
     _wait_http,
+    _wait_node,
     _workers,
     _wrk,
     identity,
@@ -89,6 +90,7 @@ def test_sustained_load_keeps_memory_and_errors_flat(
             folder / "gateway.log",
         ) as gateway,
     ):
+        _wait_node(node_address, node)
         _wait_http(f"{url}/readyz", gateway)
         caller = Caller(identity, url, f"facilitator.{REGION}")
         path = f"/api/v1/organisations/{caller.organisation()}"
