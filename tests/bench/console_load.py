@@ -40,26 +40,27 @@ PAGES = (
 )
 
 
-def _children(pid: int) -> list[int]:
-    found = []
+def _children() -> dict[int, list[int]]:
+    """Every process's children, by process id."""
+    found: dict[int, list[int]] = defaultdict(list)
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             fields = (entry / "stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()
-        except OSError:
+        except OSError:  # gone meanwhile
             continue
-        if int(fields[1]) == pid:
-            found.append(int(entry.name))
+        found[int(fields[1])].append(int(entry.name))
     return found
 
 
-def _tree(pid: int) -> list[int]:
+def _tree(pid: int, children: dict[int, list[int]]) -> list[int]:
+    """The process and its descendants."""
     pids, waiting = [], [pid]
     while waiting:
         current = waiting.pop()
         pids.append(current)
-        waiting.extend(_children(current))
+        waiting.extend(children[current])
     return pids
 
 
@@ -69,13 +70,14 @@ def _kinds(network: Network, data_dir: Path) -> dict[str, list[int]]:
     together, each other service alone."""
     started = json.loads((data_dir / "network.json").read_text(encoding="utf-8"))
     kinds: dict[str, list[int]] = defaultdict(list)
+    children = _children()
     for name, pid in started.items():
         kind = name
         if name in network.region_ids:
             kind = "nodes"
         elif name.startswith("nats-leaf-"):
             kind = "nats_leaves"
-        kinds[kind].extend(_tree(pid))
+        kinds[kind].extend(_tree(pid, children))
     return kinds
 
 

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import delete
 
 from tests.integration.conftest import TEST_REGION
-from tests.integration.test_catalogue_rule import KINDS, ORIGIN, Shelves
+from tests.integration.test_catalogue_rule import KINDS, ORIGIN, OTHER, Shelves
 from twoins.cli.node_client import NodeClient
 from twoins.common.envelope import subject_for, wrap
 from twoins.node.bus.apply import EventApplier
@@ -76,7 +76,9 @@ def test_a_restart_reads_the_snapshot_and_only_what_changed_since(
     publish, _end = KINDS["offer"]
     later = str(uuid.uuid4())
     shelves.index = restarted
-    shelves.applier._on_change = restarted.apply  # the running node's consumer
+    shelves.applier = EventApplier(  # the restarted node's consumer
+        shelves.store, frozenset({ORIGIN, OTHER}), on_change=restarted.apply, verify=None
+    )
     assert shelves.send(publish(later, "offer after restart"), 200) == "applied"
     restarted.save(snapshot)
     again = CatalogueIndex()

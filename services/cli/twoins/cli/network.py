@@ -504,17 +504,14 @@ def down(data_dir: Path) -> None:
 
 def _gone(pid: int, deadline: float) -> bool:
     """Whether the process has ended by `deadline` (checked every 0.1 s)."""
-    while time.monotonic() < deadline:
+    while True:
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
             return True
+        if time.monotonic() >= deadline:
+            return False
         time.sleep(0.1)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    return False
 
 
 @network_group.command("status")

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from twoins.node.store.catalogue_index import (
@@ -190,16 +190,12 @@ class CatalogueRepository:
         """The catalogue's version, raised by one for this transaction at its first change
         (the row lock orders concurrent writers)."""
         if self._changing_version is None:
-            raised = self._session.execute(
+            self._changing_version = self._session.execute(
                 update(CatalogueVersionRow)
                 .where(CatalogueVersionRow.id == 1)
                 .values(version=CatalogueVersionRow.version + 1)
                 .returning(CatalogueVersionRow.version)
-            ).scalar_one_or_none()
-            if raised is None:  # a database made without its migrations' first row
-                self._session.execute(insert(CatalogueVersionRow).values(id=1, version=1))
-                raised = 1
-            self._changing_version = raised
+            ).scalar_one()
         return self._changing_version
 
     def version(self) -> int:

@@ -4,10 +4,11 @@ within seconds of a restart instead of rebuilding its index from every row.
 A snapshot is the index's shelves as they were when the node stopped, with the catalogue
 version they hold (`CatalogueVersionRow`). At start the node reads it, applies only the entries
 a newer version changed (`CatalogueRepository.changed_since`) and checks its counts against the
-tables (`catalogue_index.CatalogueIndex.load`). A snapshot that does not fit is set aside and
-the index is rebuilt from the tables, as without one: a file another release of the index wrote
-(the fingerprint of the modules whose objects it holds differs), a version newer than the
-database's (a database restored from a backup), counts that differ, a file cut short.
+tables (`catalogue_index.CatalogueIndex.load`). A snapshot that does not fit is not used (the
+index is rebuilt from the tables, as without one, and the next stop replaces the file): a file
+another release of the index wrote (the fingerprint of the modules whose objects it holds
+differs), a version newer than the database's (a database restored from a backup), counts
+that differ, a file cut short.
 
 The file is the node's own, like its database: written with mode 0600 beside it in the node's
 data directory and read only from the path the node is configured with. It holds pickled

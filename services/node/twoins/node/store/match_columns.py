@@ -224,12 +224,7 @@ class MatchColumns:
     def __getstate__(self) -> dict[str, object]:
         # The matrix goes beside the pickle, read back straight into memory the matrix owns
         # (`catalogue_snapshot`), so that it can grow in place.
-        state = dict(self.__dict__)
-        state["_vectors"] = None
-        return state
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
+        return {**self.__dict__, "_vectors": None}
 
     def take_vectors(self, vectors: Vector) -> None:
         """The matrix read back for a column restored without it."""
