@@ -20,7 +20,7 @@ from twoins.node.domain.errors import InvalidArgument
 from twoins.node.semantic import MODEL_NAME, TextEmbedder
 from twoins.node.store import catalogue_index
 from twoins.node.store.catalogue import NEEDS
-from twoins.node.store.catalogue_index import CatalogueFilter, CatalogueIndex
+from twoins.node.store.catalogue_index import CatalogueChange, CatalogueFilter, CatalogueIndex
 from twoins.node.store.database import Database
 from twoins.node.store.node_store import NodeStore
 from twoins.node.store.pagination import PageRequest
@@ -273,3 +273,46 @@ def test_an_entry_keeps_its_embedding_once_and_the_api_returns_it_as_published(
     context.catalogue.load(store)
     again = servicer.SearchNeeds(network_pb2.SearchNeedsRequest(query="olive"), NO_CONTEXT)
     assert list(again.needs) == [need]
+
+
+def test_word_postings_follow_republications_ends_and_reused_slots() -> None:
+    """An entry republished with other words is found by its new words only; an ended one by
+    none; an entry added after an end takes its free place and is found by its own words."""
+    index = CatalogueIndex()
+
+    def knowledge(entry_id: str, words: str, minute: int) -> CatalogueChange:
+        entry = catalogue_index.IndexedEntry(
+            entry_id,
+            "mt-isla",
+            frozenset({"GUIDE"}),
+            frozenset(),
+            frozenset(),
+            frozenset({"en"}),
+            frozenset(words.split()),
+            T0 + timedelta(minutes=minute),
+            entry_id.encode(),
+            None,
+            None,
+        )
+        return CatalogueChange("knowledge", entry_id, entry)
+
+    def found(query: str) -> list[str]:
+        entries, _last, _more = index.search_knowledge(
+            CatalogueFilter(query=query), PageRequest(size=50, after=None, filter_key="")
+        )
+        return [entry.id for entry in entries]
+
+    index.apply([knowledge("a", "wine export", 1), knowledge("b", "wine packaging", 2)])
+    assert found("wine") == ["b", "a"]
+    assert found("wine export") == ["a"]
+    assert found("export wine") == ["a"]
+    index.apply([knowledge("a", "olive packaging", 3)])
+    assert found("export") == []
+    assert found("packaging") == ["a", "b"]
+    assert found("wine") == ["b"]
+    index.apply([CatalogueChange("knowledge", "b", None)])
+    assert found("wine") == [] and found("packaging") == ["a"]
+    index.apply([knowledge("c", "cheese export", 4), CatalogueChange("knowledge", "b", None)])
+    assert found("export") == ["c"]
+    assert found("packaging") == ["a"]
+    assert found("cheese packaging") == []

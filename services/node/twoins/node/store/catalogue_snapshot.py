@@ -53,6 +53,8 @@ _ADMITTED = frozenset(
         ("twoins.node.domain.matching", "OfferTraits"),
         ("twoins.node.domain.need", "NeedType"),
         ("twoins.node.domain.support", "ServiceType"),
+        ("array", "_array_reconstructor"),
+        ("array", "array"),
         ("datetime", "datetime"),
         ("datetime", "timezone"),
         ("datetime", "timedelta"),
