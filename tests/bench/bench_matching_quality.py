@@ -20,6 +20,7 @@ from tests.bench.report import record
 from tests.bench.sizes import TINY
 from tests.support.matching_eval import (
     CURRENT,
+    EARLIER_WEIGHTS,
     METHODS,
     EvalSet,
     calibrate,
@@ -72,6 +73,9 @@ def test_matching_quality_on_the_labelled_set() -> None:
                 found = figures(data, needs, rankings(data, needs, cosines, method))
                 for name, value in found.items():
                     results[f"{prefix}_{half}_{method}_{name}"] = value
+            earlier = rankings(data, needs, cosines, "blended", weights=EARLIER_WEIGHTS)
+            for name, value in figures(data, needs, earlier).items():
+                results[f"{prefix}_{half}_blended_earlier_weights_{name}"] = value
         if "tune" in halves and "report" in halves:
             fitted = calibrate(data, *halves["tune"])
             needs, cosines = halves["report"]

@@ -46,7 +46,10 @@ def test_blended_matching_on_the_reporting_half() -> None:
         for method in ("structured", "text", "blended")
     }
     print("\nmatching quality, reporting half:", found)
-    # Measured when the set was made: blended nDCG@10 0.686, MRR 0.835; text alone 0.511.
-    assert found["blended"]["ndcg_at_10"] >= 0.65
-    assert found["blended"]["mrr"] >= 0.8
+    # Measured with the weights chosen on the tuning half: blended nDCG@10 0.892, MRR 0.914,
+    # structured alone 0.878, text alone 0.511 (with the earlier weights, blended 0.686).
+    assert found["blended"]["ndcg_at_10"] >= 0.85
+    assert found["blended"]["mrr"] >= 0.85
+    assert found["blended"]["ndcg_at_10"] > found["structured"]["ndcg_at_10"]
+    assert found["blended"]["ndcg_at_10"] > found["text"]["ndcg_at_10"]
     assert found["text"]["ndcg_at_10"] >= 0.45

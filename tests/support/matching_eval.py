@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -140,22 +140,39 @@ def calibrate(
     return Calibration(floor, max(round(float(np.median(threes)), 3), floor + 0.01))
 
 
+#: The criteria's weights before they were chosen on the tuning half, for the comparison.
+EARLIER_WEIGHTS = {
+    MatchCriterion.CONTENT: 0.40,
+    MatchCriterion.SECTOR: 0.20,
+    MatchCriterion.SERVICE_TYPE: 0.15,
+    MatchCriterion.COUNTRY: 0.15,
+    MatchCriterion.LANGUAGE: 0.10,
+}
+
+
 def rankings(
     data: EvalSet,
     needs: Sequence[dict[str, Any]],
     cosines: Vectors,
     method: str,
     calibration: Calibration = CURRENT,
+    weights: Mapping[MatchCriterion, float] = WEIGHTS,
 ) -> dict[str, list[str]]:
     """Every offer ranked for each need, best first, by one method: the structured criteria
-    alone, the text similarity alone, or both as the node blends them."""
+    alone, the text similarity alone, or both as the node blends them (with the node's
+    weights, or others given)."""
     offers = [data.offer_traits(offer) for offer in data.offers]
     ids = [offer["id"] for offer in data.offers]
-    content_weight = WEIGHTS[MatchCriterion.CONTENT]
+    content_weight = weights[MatchCriterion.CONTENT]
     ranked = {}
     for row, need in enumerate(needs):
         traits = data.need_traits(need)
-        structured = np.array([match(traits, offer, None).score for offer in offers])
+        structured = np.array(
+            [
+                sum(weights[reason.criterion] for reason in match(traits, offer, None).reasons)
+                for offer in offers
+            ]
+        )
         scores = {
             "structured": structured,
             "text": cosines[row].astype(np.float64),

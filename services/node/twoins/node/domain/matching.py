@@ -21,13 +21,20 @@ class MatchCriterion(enum.Enum):
 #: Length of the text embeddings the content criterion compares (multilingual-e5-small).
 EMBEDDING_DIMENSIONS = 384
 
-#: Share of each criterion in a score; they add up to 1.
+#: Share of each criterion in a score; they add up to 1. Chosen on the tuning half of the
+#: labelled matching set (`tests/data/README.md`) among a few rounded candidates, and reported
+#: on the other half (`docs/benchmarks.md`): the shared sector and the kind of support tell
+#: the right expert best; the text similarity of the shipped model separates offers on one
+#: subject but cannot carry a ranking alone (0.40 of the score made the ranking worse than the
+#: criteria without it). The set grades subject and kind of support only; country and
+#: language keep a share because a facilitator still prefers an expert who works in the
+#: target country and speaks the SME's language, which it does not measure.
 WEIGHTS = {
-    MatchCriterion.CONTENT: 0.40,
-    MatchCriterion.SECTOR: 0.20,
-    MatchCriterion.SERVICE_TYPE: 0.15,
-    MatchCriterion.COUNTRY: 0.15,
-    MatchCriterion.LANGUAGE: 0.10,
+    MatchCriterion.CONTENT: 0.15,
+    MatchCriterion.SECTOR: 0.45,
+    MatchCriterion.SERVICE_TYPE: 0.25,
+    MatchCriterion.COUNTRY: 0.10,
+    MatchCriterion.LANGUAGE: 0.05,
 }
 
 #: The kinds of support that answer each kind of need.
