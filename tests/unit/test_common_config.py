@@ -170,3 +170,15 @@ def test_gateway_settings_come_from_the_given_environment_only(
     assert built.public_url == "http://localhost:8000"  # the process's variable is not read
     with pytest.raises(ConfigError, match="TWOINS_GATEWAY_SECRET_KEY: Field required"):
         load_gateway_config({"TWOINS_AUTH_ISSUER": "http://localhost:8080/realms/twoins"})
+
+
+def test_the_language_codes_are_iso_639_1s_and_bad_ones_are_refused() -> None:
+    import pycountry
+
+    assert taxonomy.ISO_639_1_CODES == {
+        language.alpha_2 for language in pycountry.languages if hasattr(language, "alpha_2")
+    }
+    assert taxonomy.normalise_language(" MT ") == "mt"
+    for bad in ("", "xx", "ita", "e"):
+        with pytest.raises(taxonomy.UnknownCode):
+            taxonomy.normalise_language(bad)
