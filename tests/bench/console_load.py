@@ -135,9 +135,14 @@ def _cookie_header(browser: Browser) -> str:
     return "; ".join(f"{cookie.name}={cookie.value}" for cookie in browser.cookies)
 
 
-def _wrk_script(users: list[tuple[str, list[str]]]) -> str:
+#: How long a person looks at a console page before opening the next, on average (each pause
+#: drawn between half and one and a half times it): a short one, to be on the safe side.
+THINK_MS = 1000
+
+
+def _wrk_script(users: list[tuple[str, list[str]]], think_ms: int | None = None) -> str:
     """A wrk script giving each of its threads one user: its session cookie and its pages,
-    read in turn."""
+    read in turn, with a pause of about `think_ms` before each (none when None)."""
     table = ",\n".join(
         f"  {{cookie = {json.dumps(cookie)}, pages = {{{', '.join(map(json.dumps, pages))}}}}}"
         for cookie, pages in users
@@ -153,20 +158,27 @@ end
 function init(args)
   me = users[user]
   at = 0
+  math.randomseed(user)  -- each user pauses on its own rhythm
 end
 function request()
   at = at % #me.pages + 1
   return wrk.format("GET", me.pages[at], {{["Cookie"] = me.cookie}})
 end
-"""
+""" + (
+        f"function delay()\n  return math.random({think_ms // 2}, {think_ms * 3 // 2})\nend\n"
+        if think_ms
+        else ""
+    )
 
 
 def console_load(
     network: Network, users: int, seconds: int, folder: Path
 ) -> tuple[dict[str, float], dict[str, float]]:
-    """`users` demo people signed in, then reading their pages at once for `seconds` (wrk,
-    one connection each, every request with its user's session): the load's figures; and
-    each page's latency read alone, one user at a time (p50 over the users who may open it)."""
+    """`users` demo people signed in, then reading their pages for `seconds` (wrk, one
+    connection each, every request with its user's session) twice: as people do, pausing about
+    `THINK_MS` on each page (figures named `people_*`), then without pausing, as fast as the
+    network answers (the capacity: the figures without a prefix). Also each page's latency
+    read alone, one user at a time (p50 over the users who may open it)."""
     gateway = cast(RunningGateway, SimpleNamespace(url=network.network.gateway_url))
     browsers = {person: sign_in(gateway, person) for person in demo_people(network, users)}
     alone: dict[str, list[float]] = defaultdict(list)
@@ -179,11 +191,12 @@ def console_load(
                 continue
             pages[person].append(page)
             alone[page].append(min(_timed(browser, f"{gateway.url}{page}")[0] for _ in range(3)))
+    sessions = [(_cookie_header(browsers[person]), pages[person]) for person in browsers]
+    script = folder / "console-people.lua"
+    script.write_text(_wrk_script(sessions, THINK_MS), encoding="utf-8")
+    people = wrk(gateway.url, script, users, seconds)
     script = folder / "console-load.lua"
-    script.write_text(
-        _wrk_script([(_cookie_header(browsers[person]), pages[person]) for person in browsers]),
-        encoding="utf-8",
-    )
+    script.write_text(_wrk_script(sessions), encoding="utf-8")
     before = cpu_seconds(network, folder)
     figures = wrk(gateway.url, script, users, seconds)
     after = cpu_seconds(network, folder)
@@ -195,6 +208,7 @@ def console_load(
         if value / total >= 0.005
     }
     figures["cpu_cores_busy"] = round(total / seconds, 2)
+    figures |= {f"people_{key}": value for key, value in people.items()}
     return figures, {
         f"{page}_alone_p50_ms": round(1000 * statistics.median(samples), 1)
         for page, samples in sorted(alone.items())
