@@ -6,6 +6,7 @@ them instead of letting whichever worker wins the accept race take them all.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import tempfile
@@ -15,6 +16,7 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from twoins.common.allocator import SERVER_ARENAS, limit_arenas
 from twoins.gateway.config import GatewayConfig
 
 #: prometheus_client's switch to multi-process metrics (read when it is first imported).
@@ -85,8 +87,15 @@ def serve(
     """Runs until SIGTERM or SIGINT; `app_factory` replaces the gateway's app (benchmarks
     measure a reference app on the very same server set-up)."""
     use_multiprocess_metrics()
+    # Before any thread, in the master, so that every worker it forks inherits it.
+    limit_arenas(SERVER_ARENAS)
     if app_factory is None:
         _load_shared()
+    # What the master loaded leaves the collector's generations: a worker's collections would
+    # otherwise write to every object it inherited, copying the pages it shares with the
+    # master and the other workers into its own memory as soon as it serves.
+    gc.collect()
+    gc.freeze()
     options = {
         "bind": listen,
         "workers": workers,

@@ -75,6 +75,7 @@ def serve(
     network_file: Path,
 ) -> None:
     """Serve the node's gRPC API until interrupted (SIGINT or SIGTERM stop it gracefully)."""
+    from twoins.common.allocator import SERVER_ARENAS, limit_arenas
     from twoins.node.server import NodeStartError, build_server
 
     config = load_config_or_exit(
@@ -89,6 +90,8 @@ def serve(
     configure_logging(
         "node", config.region.id, json_lines=config.log_format == "json", level=config.log_level
     )
+    # Before the server's threads start (`twoins.common.allocator`).
+    limit_arenas(SERVER_ARENAS)
     try:
         server = build_server(config)
         server.start()

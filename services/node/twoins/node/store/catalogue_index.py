@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from twoins.common.allocator import release_free_memory
 from twoins.node.domain.matching import EMBEDDING_DIMENSIONS as DIMENSIONS
 from twoins.node.domain.matching import (
     SERVICES_FOR_NEED,
@@ -37,7 +38,6 @@ from twoins.node.domain.need import NeedType
 from twoins.node.domain.search_terms import document_terms, query_alternatives
 from twoins.node.domain.support import ServiceType
 from twoins.node.store.catalogue_snapshot import SnapshotUnusable, read_snapshot, write_snapshot
-from twoins.node.store.free_memory import release_free_memory
 from twoins.node.store.match_columns import MatchColumns, Vector
 from twoins.node.store.pagination import PagePosition, PageRequest
 from twoins.node.store.tables import CatalogueKnowledgeRow, CatalogueNeedRow, CatalogueOfferRow
@@ -237,8 +237,7 @@ class _Shelf:
         if not alternatives:
             return None
         per_word = [
-            [self.by_word[term] for term in terms if term in self.by_word]
-            for terms in alternatives
+            [self.by_word[term] for term in terms if term in self.by_word] for terms in alternatives
         ]
         fewest = min(per_word, key=lambda postings: sum(map(len, postings)))
         if sum(map(len, fewest)) > _SORT_AT_MOST:
