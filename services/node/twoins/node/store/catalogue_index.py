@@ -171,7 +171,7 @@ class _Shelf:
             self.columns.put(entry_id, **_match_values(entry), vector=entry.vector)
         # Kept as a tuple of the index's own word strings: a set per entry and a copy of each
         # word per entry cost more than the rest of the entry together.
-        words = tuple(sys.intern(word) for word in entry.words)
+        words = tuple(dict.fromkeys(sys.intern(word) for word in entry.words))  # each once
         self.entries[entry_id] = dataclasses.replace(entry, vector=None, words=words)
         slot = self.slots[entry_id] if old is not None else self._take_slot(entry_id)
         for word in words:
