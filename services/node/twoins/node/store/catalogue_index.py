@@ -40,6 +40,7 @@ from twoins.node.domain.support import ServiceType
 from twoins.node.store.catalogue_snapshot import SnapshotUnusable, read_snapshot, write_snapshot
 from twoins.node.store.match_columns import MatchColumns, Vector
 from twoins.node.store.pagination import PagePosition, PageRequest
+from twoins.node.store.slots import Slots
 from twoins.node.store.tables import CatalogueKnowledgeRow, CatalogueNeedRow, CatalogueOfferRow
 
 if TYPE_CHECKING:  # the store's repositories build this module's entries
@@ -144,10 +145,8 @@ class _Shelf:
     #: 4-byte slots holds a posting in about a tenth of the memory a set of ids took, which
     #: was a third of the index's memory.
     by_word: dict[str, array[int]] = field(default_factory=dict)
-    #: Each entry's slot, and each slot's entry id (None while it is free for the next one).
-    slots: dict[str, int] = field(default_factory=dict)
-    ids: list[str | None] = field(default_factory=list)
-    free: list[int] = field(default_factory=list)
+    #: Each entry's slot in the postings.
+    slots: Slots = field(default_factory=Slots)
     columns: MatchColumns | None = None
     #: Every entry's position, (publish time, id), in ascending order.
     order: list[tuple[datetime, str]] = field(default_factory=list)
@@ -157,13 +156,12 @@ class _Shelf:
         out of `order`, for a load that sorts every position once at its end."""
         old = self.entries.pop(entry_id, None)
         if old is not None:
-            self._unpost(old.words, self.slots[entry_id])
+            self._unpost(old.words, self.slots.take(entry_id))
             where = bisect.bisect_left(self.order, old.position)
             if where < len(self.order) and self.order[where] == old.position:
                 del self.order[where]
         if entry is None:
-            if old is not None:
-                self._free(entry_id)
+            self.slots.release(entry_id)
             if self.columns is not None:
                 self.columns.discard(entry_id)
             return
@@ -173,7 +171,7 @@ class _Shelf:
         # word per entry cost more than the rest of the entry together.
         words = tuple(dict.fromkeys(sys.intern(word) for word in entry.words))  # each once
         self.entries[entry_id] = dataclasses.replace(entry, vector=None, words=words)
-        slot = self.slots[entry_id] if old is not None else self._take_slot(entry_id)
+        slot = self.slots.take(entry_id)
         for word in words:
             postings = self.by_word.get(word)
             if postings is None:
@@ -182,21 +180,6 @@ class _Shelf:
                 postings.append(slot)
         if in_order:
             bisect.insort(self.order, entry.position)
-
-    def _take_slot(self, entry_id: str) -> int:
-        if self.free:
-            slot = self.free.pop()
-            self.ids[slot] = entry_id
-        else:
-            slot = len(self.ids)
-            self.ids.append(entry_id)
-        self.slots[entry_id] = slot
-        return slot
-
-    def _free(self, entry_id: str) -> None:
-        slot = self.slots.pop(entry_id)
-        self.ids[slot] = None
-        self.free.append(slot)
 
     def _unpost(self, words: Iterable[str], slot: int) -> None:
         for word in words:
@@ -242,7 +225,7 @@ class _Shelf:
         fewest = min(per_word, key=lambda postings: sum(map(len, postings)))
         if sum(map(len, fewest)) > _SORT_AT_MOST:
             return None
-        ids = self.ids
+        ids = self.slots.ids
         return {ids[slot] for postings in fewest for slot in postings}  # type: ignore[misc]
 
     def _walk(self, wanted: CatalogueFilter, page: PageRequest) -> list[IndexedEntry]:

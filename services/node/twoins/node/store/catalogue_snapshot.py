@@ -36,6 +36,7 @@ _MAGIC = b"twoins-catalogue-snapshot 1\n"
 _MODULES = (
     "twoins.node.store.catalogue_index",
     "twoins.node.store.match_columns",
+    "twoins.node.store.slots",
     "twoins.node.domain.matching",
     "twoins.node.domain.need",
     "twoins.node.domain.support",
@@ -49,6 +50,7 @@ _ADMITTED = frozenset(
         ("twoins.node.store.catalogue_index", "IndexedEntry"),
         ("twoins.node.store.match_columns", "MatchColumns"),
         ("twoins.node.store.match_columns", "_BitColumn"),
+        ("twoins.node.store.slots", "Slots"),
         ("twoins.node.domain.matching", "NeedTraits"),
         ("twoins.node.domain.matching", "OfferTraits"),
         ("twoins.node.domain.need", "NeedType"),

@@ -26,6 +26,7 @@ from twoins.node.domain.matching import (
     WEIGHTS,
     MatchCriterion,
 )
+from twoins.node.store.slots import Slots
 
 Vector = npt.NDArray[np.float32]
 _FIRST_CAPACITY = 64
@@ -82,9 +83,7 @@ class MatchColumns:
 
     def __init__(self) -> None:
         capacity = _FIRST_CAPACITY
-        self._ids: list[str | None] = []
-        self._row_of: dict[str, int] = {}
-        self._free: list[int] = []
+        self._rows = Slots()
         self._sectors = _BitColumn(capacity)
         self._countries = _BitColumn(capacity)
         self._languages = _BitColumn(capacity)
@@ -94,7 +93,7 @@ class MatchColumns:
         self._alive = np.zeros(capacity, dtype=np.bool_)
 
     def __len__(self) -> int:
-        return len(self._row_of)
+        return len(self._rows)
 
     def put(
         self,
@@ -107,11 +106,9 @@ class MatchColumns:
         vector: Vector | None,
     ) -> None:
         """Adds the entry, or replaces what was kept of it."""
-        row = self._row_of.get(entry_id)
-        if row is None:
-            row = self._free.pop() if self._free else self._new_row()
-            self._row_of[entry_id] = row
-            self._ids[row] = entry_id
+        row = self._rows.take(entry_id)
+        if row == self._vectors.shape[0]:
+            self._grow()
         self._sectors.set(row, sectors)
         self._countries.set(row, countries)
         self._languages.set(row, languages)
@@ -125,17 +122,15 @@ class MatchColumns:
         self._alive[row] = True
 
     def discard(self, entry_id: str) -> None:
-        row = self._row_of.pop(entry_id, None)
+        row = self._rows.release(entry_id)
         if row is None:
             return
-        self._ids[row] = None
         self._alive[row] = False
         self._has_vector[row] = False
-        self._free.append(row)
 
     def vector(self, entry_id: str) -> Vector | None:
         """The entry's text embedding (a copy), None when it has none."""
-        row = self._row_of.get(entry_id)
+        row = self._rows.get(entry_id)
         if row is None or not self._has_vector[row]:
             return None
         return np.array(self._vectors[row])
@@ -153,7 +148,7 @@ class MatchColumns:
         """The `count` entries with the best quick score (the weights of `domain.matching`)
         that score above zero, best first, each with its text similarity (None when either
         side has no embedding)."""
-        rows = len(self._ids)
+        rows = len(self._rows.ids)
         if rows == 0 or count <= 0:
             return []
         score = np.zeros(rows, dtype=np.float32)
@@ -179,7 +174,7 @@ class MatchColumns:
         best = best[np.argsort(-score[best], kind="stable")]
         shortlist: list[tuple[str, float | None]] = []
         for row in best.tolist():
-            entry_id = self._ids[row]
+            entry_id = self._rows.ids[row]
             if score[row] <= 0 or entry_id is None:
                 continue
             cosine = float(cosines[row]) if cosines is not None and self._has_vector[row] else None
@@ -189,7 +184,7 @@ class MatchColumns:
     def nearest(self, vector: Vector, count: int) -> list[tuple[str, float]]:
         """The `count` entries whose text embedding is closest to `vector` (cosine; both
         normalised), closest first; entries without an embedding are left out."""
-        rows = len(self._ids)
+        rows = len(self._rows.ids)
         if rows == 0 or count <= 0:
             return []
         cosines = self._vectors[:rows] @ vector.astype(np.float32, copy=False)
@@ -199,7 +194,7 @@ class MatchColumns:
         best = best[np.argsort(-cosines[best], kind="stable")]
         found = []
         for row in best.tolist():
-            entry_id = self._ids[row]
+            entry_id = self._rows.ids[row]
             if entry_id is not None and cosines[row] > -2.0:
                 found.append((entry_id, float(cosines[row])))
         return found
@@ -207,7 +202,7 @@ class MatchColumns:
     def compact(self) -> None:
         """Drops the room kept for rows not used yet (up to half the matrix after doubling),
         e.g. once a load is done; the next new row doubles it again."""
-        rows = max(len(self._ids), 1)
+        rows = max(len(self._rows.ids), 1)
         if rows == self._vectors.shape[0]:
             return
         for column in (self._sectors, self._countries, self._languages, self._kinds):
@@ -232,17 +227,15 @@ class MatchColumns:
             raise ValueError(f"a matrix of {vectors.shape} for {self._has_vector.shape[0]} rows")
         self._vectors = vectors
 
-    def _new_row(self) -> int:
-        row = len(self._ids)
-        if row == self._vectors.shape[0]:
-            capacity = row + max(row // _GROWTH, _FIRST_CAPACITY)
-            for column in (self._sectors, self._countries, self._languages, self._kinds):
-                column.resize(capacity)
-            self._vectors = _grown(self._vectors, capacity)
-            self._has_vector = _grown(self._has_vector, capacity)
-            self._alive = _grown(self._alive, capacity)
-        self._ids.append(None)
-        return row
+    def _grow(self) -> None:
+        """Room for an eighth more rows (at least `_FIRST_CAPACITY`)."""
+        rows = self._vectors.shape[0]
+        capacity = rows + max(rows // _GROWTH, _FIRST_CAPACITY)
+        for column in (self._sectors, self._countries, self._languages, self._kinds):
+            column.resize(capacity)
+        self._vectors = _grown(self._vectors, capacity)
+        self._has_vector = _grown(self._has_vector, capacity)
+        self._alive = _grown(self._alive, capacity)
 
 
 def _grown(array: npt.NDArray[Any], rows: int) -> npt.NDArray[Any]:
