@@ -17,6 +17,7 @@ from twoins.node.api.network import NetworkServicer
 from twoins.node.bus.apply import EventApplier
 from twoins.node.context import NodeContext, TaxonomyCodeLists
 from twoins.node.domain.errors import InvalidArgument
+from twoins.node.domain.matching import best_matches
 from twoins.node.semantic import MODEL_NAME, TextEmbedder
 from twoins.node.store import catalogue_index
 from twoins.node.store.catalogue import NEEDS
@@ -24,7 +25,7 @@ from twoins.node.store.catalogue_index import CatalogueChange, CatalogueFilter, 
 from twoins.node.store.database import Database
 from twoins.node.store.node_store import NodeStore
 from twoins.node.store.pagination import PageRequest
-from twoins.v1 import events_pb2, need_pb2, network_pb2
+from twoins.v1 import common_pb2, events_pb2, expert_offer_pb2, need_pb2, network_pb2
 
 NO_CONTEXT = cast(grpc.ServicerContext, None)
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
@@ -317,3 +318,77 @@ def test_word_postings_follow_republications_ends_and_reused_slots() -> None:
     assert found("export") == ["c"]
     assert found("packaging") == ["a"]
     assert found("cheese packaging") == []
+
+
+def test_matching_scores_with_the_embeddings_as_published(tmp_path: Path) -> None:
+    """The index keeps embeddings approximately (int8) to shortlist; the API scores the
+    shortlist again with the embeddings as published, so matches and their scores are those
+    of the exact ranking over every offer, and each offer carries its embedding as sent."""
+    store, context, applier = catalogue_node(tmp_path)
+    rng = np.random.default_rng(3)
+    axis = np.ones(384, np.float32)
+
+    def near_axis() -> np.ndarray:  # cosines between 0.75 and 0.95, as the model's are
+        vector = axis + 0.45 * rng.standard_normal(384).astype(np.float32)
+        return (vector / np.linalg.norm(vector)).astype(np.float32)
+
+    need = need_pb2.AnonymisedNeed(
+        need_id=str(uuid.uuid4()),
+        origin_region="gr-attica",
+        type=need_pb2.NEED_TYPE_MARKET_ENTRY,
+        title="Olive oil importers wanted",
+        nace_divisions=["10"],
+        target_countries=["FR"],
+        languages=["el"],
+        text_embedding=near_axis().tobytes(),
+        text_embedding_model=MODEL_NAME,
+    )
+    need.publish_time.FromDatetime(T0)
+    applier.apply(
+        "twoins.v1.gr-attica.need.published",
+        wrap(events_pb2.NeedPublished(need=need), "gr-attica").SerializeToString(),
+    )
+    offers = {}
+    for index in range(120):
+        offer = expert_offer_pb2.PublicExpertOffer(
+            offer_id=str(uuid.uuid4()),
+            origin_region="it-basilicata",
+            title=f"Export advice {index}",
+            service_types=[common_pb2.SERVICE_TYPE_CONSULTING],
+            nace_divisions=["10" if index % 2 else "62"],
+            countries=["FR" if index % 3 else "DE"],
+            languages=["el" if index % 5 else "it"],
+            text_embedding=near_axis().tobytes(),
+            text_embedding_model=MODEL_NAME,
+        )
+        offers[offer.offer_id] = offer
+        applier.apply(
+            "twoins.v1.it-basilicata.offer.published",
+            wrap(events_pb2.ExpertOfferPublished(offer=offer), "it-basilicata").SerializeToString(),
+        )
+    need_vector = np.frombuffer(need.text_embedding, np.float32)
+    need_traits = context.catalogue.need(need.need_id).traits  # type: ignore[union-attr]
+    exact = best_matches(
+        [
+            (
+                need_traits,
+                context.catalogue.offer(offer_id).traits,  # type: ignore[union-attr]
+                float(np.frombuffer(offer.text_embedding, np.float32) @ need_vector),
+            )
+            for offer_id, offer in offers.items()
+        ],
+        10,
+    )
+    servicer = NetworkServicer(context)
+    found = servicer.MatchExpertOffers(
+        network_pb2.MatchExpertOffersRequest(need_id=need.need_id, max_results=10), NO_CONTEXT
+    ).matches
+    assert [item.offer.offer_id for item in found] == [item.offer_id for item in exact]
+    assert [item.score for item in found] == pytest.approx([item.score for item in exact], abs=1e-6)
+    assert all(item.offer == offers[item.offer.offer_id] for item in found)
+    # And the other way: the need found for an offer carries its embedding as published.
+    best = found[0].offer.offer_id
+    needs = servicer.MatchNeeds(network_pb2.MatchNeedsRequest(offer_id=best), NO_CONTEXT).matches
+    assert [item.need for item in needs] == [need]
+    assert needs[0].score == pytest.approx(found[0].score, abs=1e-6)
+    store.database.dispose()

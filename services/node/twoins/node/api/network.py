@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
 
 import grpc
 
@@ -23,7 +24,7 @@ from twoins.node.domain.matching import (
 from twoins.node.domain.need import NeedType
 from twoins.node.domain.support import ServiceType
 from twoins.node.messages.convert import enum_to_proto, enums_from_proto
-from twoins.node.store.catalogue_index import CatalogueFilter, IndexedEntry
+from twoins.node.store.catalogue_index import CatalogueFilter, IndexedEntry, embedding_vector
 from twoins.node.store.match_columns import Vector
 from twoins.node.store.pagination import next_page_token, page_request
 from twoins.v1 import expert_offer_pb2, knowledge_pb2, need_pb2, network_pb2_grpc
@@ -77,6 +78,29 @@ def _limit(value: int) -> int:
 #: At most this many related entries (`include_related`) are returned.
 RELATED_AT_MOST = 10
 
+_Embedded = need_pb2.AnonymisedNeed | expert_offer_pb2.PublicExpertOffer
+_MessageT = TypeVar("_MessageT", need_pb2.AnonymisedNeed, expert_offer_pb2.PublicExpertOffer)
+
+
+def _with_embedding(message: _MessageT, embedding: bytes) -> _MessageT:
+    """The message with its text embedding as published (older messages carry it inside)."""
+    if not message.text_embedding:
+        message.text_embedding = embedding
+    return message
+
+
+def _cosine(
+    vector: Vector | None, published: Mapping[str, bytes], entry_id: str, shortlisted: float | None
+) -> float | None:
+    """The exact similarity of the texts, from the embeddings as published; the shortlist's
+    approximation for an entry the tables no longer show (ended since), None without one."""
+    other = embedding_vector(published.get(entry_id, b""))
+    if vector is None:
+        return None
+    if other is None:
+        return shortlisted
+    return float(other @ vector)
+
 
 class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
     def __init__(self, node: NodeContext) -> None:
@@ -129,24 +153,31 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
             if vector is not None
             else []
         )
+        needs = [need_pb2.AnonymisedNeed.FromString(entry.message) for entry in entries]
+        related_needs = [need_pb2.AnonymisedNeed.FromString(entry.message) for entry in related]
+        self._put_embeddings_back("need", [*entries, *related], [*needs, *related_needs])
         return pb.SearchNeedsResponse(
-            needs=[self._need(entry) for entry in entries],
+            needs=needs,
             next_page_token=next_page_token(page, last, more),
-            related=[self._need(entry) for entry in related],
+            related=related_needs,
         )
 
-    def _need(self, entry: IndexedEntry) -> need_pb2.AnonymisedNeed:
-        """The need as published, its text embedding put back from the index's matrix."""
-        need = need_pb2.AnonymisedNeed.FromString(entry.message)
-        if not need.text_embedding:
-            need.text_embedding = self._catalogue.embedding("need", entry.id)
-        return need
-
-    def _offer(self, entry: IndexedEntry) -> expert_offer_pb2.PublicExpertOffer:
-        offer = expert_offer_pb2.PublicExpertOffer.FromString(entry.message)
-        if not offer.text_embedding:
-            offer.text_embedding = self._catalogue.embedding("offer", entry.id)
-        return offer
+    def _put_embeddings_back(
+        self, kind: str, entries: Sequence[IndexedEntry], messages: Sequence[_Embedded]
+    ) -> None:
+        """Gives each entry's message its text embedding as published, from the catalogue's
+        tables: the tables keep it beside the message, the index only an approximation."""
+        missing = [
+            (entry.id, message)
+            for entry, message in zip(entries, messages, strict=True)
+            if not message.text_embedding
+        ]
+        if not missing:
+            return
+        with self._node.store.read() as repositories:
+            published = repositories.catalogue.embeddings(kind, [key for key, _ in missing])
+        for entry_id, message in missing:
+            message.text_embedding = published.get(entry_id, b"")
 
     def _query_vector(
         self, include_related: bool, page_token: str, wanted: CatalogueFilter
@@ -180,10 +211,15 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
             if vector is not None
             else []
         )
+        offers = [expert_offer_pb2.PublicExpertOffer.FromString(entry.message) for entry in entries]
+        related_offers = [
+            expert_offer_pb2.PublicExpertOffer.FromString(entry.message) for entry in related
+        ]
+        self._put_embeddings_back("offer", [*entries, *related], [*offers, *related_offers])
         return pb.SearchExpertOffersResponse(
-            offers=[self._offer(entry) for entry in entries],
+            offers=offers,
             next_page_token=next_page_token(page, last, more),
-            related=[self._offer(entry) for entry in related],
+            related=related_offers,
         )
 
     def MatchExpertOffers(
@@ -198,15 +234,26 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
                 metadata={"resource": "need", "id": need_id},
             )
         traits = _need_traits(need)
-        candidates = self._catalogue.offers_for(need, limit * SHORTLIST_FACTOR)
+        with self._node.store.read() as repositories:
+            catalogue = repositories.catalogue
+            vector = embedding_vector(catalogue.embeddings("need", [need_id]).get(need_id, b""))
+            candidates = self._catalogue.offers_for(need, vector, limit * SHORTLIST_FACTOR)
+            published = catalogue.embeddings("offer", [entry.id for entry, _ in candidates])
         by_id = {entry.id: entry for entry, _cosine in candidates}
         found = rank(
-            [match(traits, _offer_traits(entry), cosine) for entry, cosine in candidates], limit
+            [
+                match(traits, _offer_traits(entry), _cosine(vector, published, entry.id, cosine))
+                for entry, cosine in candidates
+            ],
+            limit,
         )
         return pb.MatchExpertOffersResponse(
             matches=[
                 pb.ExpertOfferMatch(
-                    offer=self._offer(by_id[item.offer_id]),
+                    offer=_with_embedding(
+                        expert_offer_pb2.PublicExpertOffer.FromString(by_id[item.offer_id].message),
+                        published.get(item.offer_id, b""),
+                    ),
                     score=item.score,
                     reasons=_reasons_to_proto(item),
                 )
@@ -226,15 +273,26 @@ class NetworkServicer(network_pb2_grpc.NetworkServiceServicer):
                 metadata={"resource": "expert_offer", "id": offer_id},
             )
         traits = _offer_traits(offer)
-        candidates = self._catalogue.needs_for(offer, limit * SHORTLIST_FACTOR)
+        with self._node.store.read() as repositories:
+            catalogue = repositories.catalogue
+            vector = embedding_vector(catalogue.embeddings("offer", [offer_id]).get(offer_id, b""))
+            candidates = self._catalogue.needs_for(offer, vector, limit * SHORTLIST_FACTOR)
+            published = catalogue.embeddings("need", [entry.id for entry, _ in candidates])
         by_id = {entry.id: entry for entry, _cosine in candidates}
         found = rank(
-            [match(_need_traits(entry), traits, cosine) for entry, cosine in candidates], limit
+            [
+                match(_need_traits(entry), traits, _cosine(vector, published, entry.id, cosine))
+                for entry, cosine in candidates
+            ],
+            limit,
         )
         return pb.MatchNeedsResponse(
             matches=[
                 pb.NeedMatch(
-                    need=self._need(by_id[item.need_id]),
+                    need=_with_embedding(
+                        need_pb2.AnonymisedNeed.FromString(by_id[item.need_id].message),
+                        published.get(item.need_id, b""),
+                    ),
                     score=item.score,
                     reasons=_reasons_to_proto(item),
                 )

@@ -20,7 +20,7 @@ built from the values just written; the index takes them after commit without re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -96,6 +96,10 @@ KNOWLEDGE = Shelf(
     knowledge_entry,
 )
 SHELVES = (NEEDS, OFFERS, KNOWLEDGE)
+#: The kinds that have text embeddings, matched one against the other.
+_MATCHED = {NEEDS.kind: NEEDS, OFFERS.kind: OFFERS}
+#: Ids asked for in one query at most (SQLite's default limit of bound values is far above).
+_IDS_PER_QUERY = 500
 
 
 #: Rows read at a time when the index loads.
@@ -204,6 +208,24 @@ class CatalogueRepository:
             select(CatalogueVersionRow.version).where(CatalogueVersionRow.id == 1)
         )
         return found or 0
+
+    def embeddings(self, kind: str, entry_ids: Collection[str]) -> dict[str, bytes]:
+        """The text embeddings (float32 bytes, as published) of those of the entries of
+        `kind` ("need" or "offer") that are visible and have one."""
+        shelf = _MATCHED[kind]
+        key = getattr(shelf.row_type, shelf.key)
+        found: dict[str, bytes] = {}
+        ids = list(dict.fromkeys(entry_ids))
+        for start in range(0, len(ids), _IDS_PER_QUERY):
+            rows = self._session.execute(
+                select(key, shelf.row_type.embedding).where(
+                    key.in_(ids[start : start + _IDS_PER_QUERY]),
+                    shelf.row_type.state.in_(shelf.visible_states),
+                    shelf.row_type.embedding != b"",
+                )
+            )
+            found.update((entry_id, bytes(embedding)) for entry_id, embedding in rows)
+        return found
 
     def visible_counts(self) -> dict[str, int]:
         """How many entries the network can see now, per kind."""

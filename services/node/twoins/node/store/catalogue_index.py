@@ -264,7 +264,8 @@ def _answering_kinds(entry: IndexedEntry) -> frozenset[str]:
     return frozenset()
 
 
-def _vector(data: bytes) -> npt.NDArray[np.float32] | None:
+def embedding_vector(data: bytes) -> npt.NDArray[np.float32] | None:
+    """A text embedding as published (float32 bytes) as a vector; None when it is not one."""
     if len(data) != DIMENSIONS * 4:
         return None
     return np.frombuffer(data, dtype=np.float32)
@@ -303,7 +304,7 @@ def need_entry(row: CatalogueNeedRow) -> IndexedEntry:
         document_terms(row.search_text, languages),
         row.publish_time,
         row.message,
-        _vector(row.embedding),
+        embedding_vector(row.embedding),
         NeedTraits(row.need_id, NeedType[row.type], nace, countries, languages),
     )
 
@@ -325,7 +326,7 @@ def offer_entry(row: CatalogueOfferRow) -> IndexedEntry:
         document_terms(row.search_text, languages),
         row.publish_time,
         row.message,
-        _vector(row.embedding),
+        embedding_vector(row.embedding),
         OfferTraits(row.offer_id, services, nace, countries, languages),
     )
 
@@ -478,13 +479,6 @@ class CatalogueIndex:
         with self._lock:
             return _related(self._offers, vector, wanted, count)
 
-    def embedding(self, kind: str, entry_id: str) -> bytes:
-        """The entry's text embedding as float32 bytes (as published); empty when none."""
-        with self._lock:
-            columns = self._shelves[kind].columns
-            vector = columns.vector(entry_id) if columns is not None else None
-        return vector.astype(np.float32).tobytes() if vector is not None else b""
-
     def need(self, need_id: str) -> IndexedEntry | None:
         with self._lock:
             return self._needs.entries.get(need_id)
@@ -493,24 +487,28 @@ class CatalogueIndex:
         with self._lock:
             return self._offers.entries.get(offer_id)
 
-    def offers_for(self, need: IndexedEntry, count: int) -> list[tuple[IndexedEntry, float | None]]:
-        """The `count` offers with the best quick score for the need, best first, each with
-        the similarity of their texts (None when either has no embedding)."""
-        return self._shortlist(self._needs, self._offers, need, count)
+    def offers_for(
+        self, need: IndexedEntry, vector: Vector | None, count: int
+    ) -> list[tuple[IndexedEntry, float | None]]:
+        """The `count` offers with the best quick score for the need, whose text embedding is
+        `vector`, best first, each with the similarity of their texts as the matching columns
+        know it (`MatchColumns.shortlist`; None when either has no embedding)."""
+        return self._shortlist(self._offers, need, vector, count)
 
-    def needs_for(self, offer: IndexedEntry, count: int) -> list[tuple[IndexedEntry, float | None]]:
+    def needs_for(
+        self, offer: IndexedEntry, vector: Vector | None, count: int
+    ) -> list[tuple[IndexedEntry, float | None]]:
         """The `count` needs with the best quick score for the offer, best first."""
-        return self._shortlist(self._offers, self._needs, offer, count)
+        return self._shortlist(self._needs, offer, vector, count)
 
     def _shortlist(
-        self, own: _Shelf, other: _Shelf, entry: IndexedEntry, count: int
+        self, other: _Shelf, entry: IndexedEntry, vector: Vector | None, count: int
     ) -> list[tuple[IndexedEntry, float | None]]:
         with self._lock:
-            assert own.columns is not None
             assert other.columns is not None
             found = other.columns.shortlist(
                 **{**_match_values(entry), "kinds": _answering_kinds(entry)},
-                vector=own.columns.vector(entry.id),
+                vector=vector,
                 count=count,
             )
             return [(other.entries[entry_id], cosine) for entry_id, cosine in found]

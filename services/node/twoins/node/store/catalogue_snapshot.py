@@ -70,6 +70,10 @@ _ADMITTED = frozenset(
 )
 
 
+#: The element types a snapshot's matrices may have (numpy's names).
+_MATRIX_TYPES = frozenset({"|i1"})
+
+
 class SnapshotUnusable(Exception):
     """The snapshot cannot be used; the message says why, for the node's log."""
 
@@ -92,20 +96,20 @@ def _fingerprint() -> bytes:
 
 
 def write_snapshot(
-    path: Path, version: int, shelves: Any, matrices: Sequence[npt.NDArray[np.float32]]
+    path: Path, version: int, shelves: Any, matrices: Sequence[npt.NDArray[Any]]
 ) -> int:
     """Writes the shelves, their catalogue version and their matrices (kept out of the
-    pickle, as raw float32 rows after it), replacing the file whole (a crash leaves the old
-    file or the new one, never part of one); the bytes written."""
+    pickle, as raw rows after it), replacing the file whole (a crash leaves the old file or
+    the new one, never part of one); the bytes written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "wb") as file:
         file.write(_MAGIC + fingerprint() + b"\n")
-        shapes = [matrix.shape for matrix in matrices]
-        pickle.dump({"version": version, "shelves": shelves, "matrices": shapes}, file, protocol=5)
+        layouts = [(matrix.shape, matrix.dtype.str) for matrix in matrices]
+        pickle.dump({"version": version, "shelves": shelves, "matrices": layouts}, file, protocol=5)
         for matrix in matrices:
-            file.write(np.ascontiguousarray(matrix, dtype=np.float32).data.cast("B"))
+            file.write(np.ascontiguousarray(matrix).data.cast("B"))
         file.flush()
         os.fsync(file.fileno())
         size = file.tell()
@@ -118,7 +122,7 @@ def write_snapshot(
     return size
 
 
-def read_snapshot(path: Path) -> tuple[int, Any, list[npt.NDArray[np.float32]]]:
+def read_snapshot(path: Path) -> tuple[int, Any, list[npt.NDArray[Any]]]:
     """The catalogue version, the shelves and the matrices of the snapshot at `path`, each
     matrix in memory of its own (it can grow in place); SnapshotUnusable when there is none
     or it does not fit this release."""
@@ -141,12 +145,14 @@ def read_snapshot(path: Path) -> tuple[int, Any, list[npt.NDArray[np.float32]]]:
             raise SnapshotUnusable(f"cannot be read ({type(error).__name__})") from None
         if not isinstance(content, dict) or not isinstance(content.get("version"), int):
             raise SnapshotUnusable("not a catalogue snapshot")
-        matrices = [_read_matrix(file, shape) for shape in content.get("matrices", ())]
+        matrices = [_read_matrix(file, *layout) for layout in content.get("matrices", ())]
     return content["version"], content["shelves"], matrices
 
 
-def _read_matrix(file: io.BufferedReader, shape: tuple[int, int]) -> npt.NDArray[np.float32]:
-    matrix = np.empty(shape, dtype=np.float32)
+def _read_matrix(file: io.BufferedReader, shape: tuple[int, int], dtype: str) -> npt.NDArray[Any]:
+    if dtype not in _MATRIX_TYPES:
+        raise SnapshotUnusable(f"it holds a matrix of {dtype}, which no snapshot holds")
+    matrix = np.empty(shape, dtype=dtype)
     if file.readinto(matrix.data.cast("B")) != matrix.nbytes:
         raise SnapshotUnusable("cannot be read (cut short)")
     return matrix
