@@ -28,7 +28,13 @@ from twoins.common.network import load_network
 from twoins.node.api.network import NetworkServicer
 from twoins.node.bus.apply import EventApplier
 from twoins.node.context import NodeContext, TaxonomyCodeLists
-from twoins.node.domain.matching import NeedTraits, OfferTraits, best_matches, match
+from twoins.node.domain.matching import (
+    NeedTraits,
+    OfferTraits,
+    best_matches,
+    match,
+    quick_score,
+)
 from twoins.node.store.catalogue_index import IndexedEntry
 from twoins.node.store.database import Database
 from twoins.node.store.node_store import NodeStore
@@ -104,6 +110,7 @@ def _measure(label: str, size: int, regions: list[str], folder: Path) -> dict[st
     sample_needs = [change.entry for change in visible if change.kind == "need" and change.entry]
     exact = timed(lambda: _exact_scan(rng.choice(sample_needs), offers), max(2, QUERIES // 20))
     agreement = _agreement(servicer, sample_needs[: max(2, QUERIES // 20)], offers)
+    recall = _candidate_recall(context, sample_needs[: max(2, QUERIES // 20)], offers)
     restart = _restart(context, applier, folder / f"{label}.snapshot", size, regions, rng, needs)
     database.dispose()
     search_figures = latency_summary(search)
@@ -120,6 +127,7 @@ def _measure(label: str, size: int, regions: list[str], folder: Path) -> dict[st
         "exact_scan_p50_ms": exact_figures["p50_ms"],
         "exact_scan_p99_ms": exact_figures["p99_ms"],
         "top10_agreement_with_exact": agreement,
+        "candidate_recall_of_exact_top20": recall,
         **restart,
     }
 
@@ -213,6 +221,30 @@ def _agreement(
         shared += sum(1 for a, b in zip(expected, got, strict=False) if abs(a - b) < 1e-4)
         total += len(expected)
     return round(shared / max(total, 1), 4)
+
+
+def _candidate_recall(
+    context: NodeContext,
+    needs: list[IndexedEntry],
+    offers: Sequence[tuple[object, np.ndarray | None]],
+) -> float:
+    """The share of the exact top twenty by the quick score (every offer, the embeddings as
+    published) that the matching columns' candidates (forty, as for twenty matches, from
+    their int8 embeddings) hold; scores are compared, as ties may swap equal offers."""
+    by_id = dict(offers_by_id(offers))
+    held, total = 0, 0
+    for need in needs:
+        assert isinstance(need.traits, NeedTraits)
+        exact = {
+            offer_id: quick_score(need.traits, traits, _cosine(need, vector))
+            for offer_id, (traits, vector) in by_id.items()
+        }
+        best = sorted(exact.values(), reverse=True)[:20]
+        candidates = context.catalogue.offers_for(need, need.vector, 2 * 20)
+        found = sorted((exact[entry.id] for entry, _cosine in candidates), reverse=True)[:20]
+        held += sum(1 for a, b in zip(best, found, strict=False) if abs(a - b) < 1e-6)
+        total += len(best)
+    return round(held / max(total, 1), 4)
 
 
 def offers_by_id(
