@@ -22,6 +22,7 @@ import numpy.typing as npt
 from tests.support.matching_eval import EvalSet
 from twoins.node.domain.search_terms import document_terms
 from twoins.node.store.catalogue_index import has_terms
+from twoins.node.store.match_columns import MatchColumns
 
 QUERIES = Path(__file__).resolve().parents[1] / "data" / "search-queries.jsonl"
 SHOWN = 10
@@ -48,7 +49,13 @@ def search_figures(
     need_vectors: npt.NDArray[np.float32],
     threshold: float,
 ) -> SearchFigures:
-    """The figures of `queries` (rows of `query_vectors`) over every need of the set."""
+    """The figures of `queries` (rows of `query_vectors`) over every need of the set, the
+    cosines as the node's matching columns compute them (`MatchColumns.nearest`)."""
+    columns = MatchColumns()
+    for index, need_vector in enumerate(need_vectors):
+        columns.put(
+            str(index), sectors=(), countries=(), languages=(), kinds=(), vector=need_vector
+        )
     terms = [
         document_terms(f"{need['title']} {need['description']}", (need["lang"],))
         for need in data.needs
@@ -65,11 +72,11 @@ def search_figures(
         by_words = [
             index for index in range(len(data.needs)) if has_terms(query["query"], terms[index])
         ]
-        cosines = need_vectors @ vector
+        found_by_words = set(by_words)
         related = [
-            int(index)
-            for index in np.argsort(-cosines)
-            if cosines[index] >= threshold and int(index) not in set(by_words)
+            int(key)
+            for key, cosine in columns.nearest(vector, len(data.needs))
+            if cosine >= threshold and int(key) not in found_by_words
         ][:SHOWN]
         shown = (by_words + related)[:SHOWN]
         shown_related = [index for index in shown if index in related]
