@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -64,6 +68,12 @@ def node_group() -> None:
     default=None,
     help="Serve without identity checks (a local trial only; never with real data).",
 )
+@click.option(
+    "--processes",
+    "serve_processes",
+    type=click.IntRange(1, 64),
+    help="Processes serving the API on the same port (default 1; one per core uses them all).",
+)
 @network_option
 def serve(
     region: str | None,
@@ -72,12 +82,10 @@ def serve(
     config_file: Path | None,
     auth_issuer: str | None,
     allow_unauthenticated: bool | None,
+    serve_processes: int | None,
     network_file: Path,
 ) -> None:
     """Serve the node's gRPC API until interrupted (SIGINT or SIGTERM stop it gracefully)."""
-    from twoins.common.allocator import SERVER_ARENAS, limit_arenas
-    from twoins.node.server import NodeStartError, build_server
-
     config = load_config_or_exit(
         region,
         config_file,
@@ -86,10 +94,20 @@ def serve(
         database_url=database_url,
         auth_issuer=auth_issuer,
         allow_unauthenticated=allow_unauthenticated,
+        serve_processes=serve_processes,
     )
     configure_logging(
         "node", config.region.id, json_lines=config.log_format == "json", level=config.log_level
     )
+    with _shared_metrics(config):
+        _serve(config)
+    sys.exit(0)
+
+
+def _serve(config: NodeConfig) -> None:
+    from twoins.common.allocator import SERVER_ARENAS, limit_arenas
+    from twoins.node.server import NodeStartError, build_server
+
     # Before the server's threads start (`twoins.common.allocator`).
     limit_arenas(SERVER_ARENAS)
     try:
@@ -97,11 +115,31 @@ def serve(
         server.start()
     except (DatabaseError, NodeStartError) as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"node {config.region.id} serving on {server.address}", err=True)
+    processes = f" ({config.serve_processes} processes)" if config.serve_processes > 1 else ""
+    click.echo(f"node {config.region.id} serving on {server.address}{processes}", err=True)
 
     wait_for_stop_signal()
     server.stop()
-    sys.exit(0)
+
+
+@contextlib.contextmanager
+def _shared_metrics(config: NodeConfig) -> Iterator[None]:
+    """With several serving processes, a folder where each writes its metrics' values (see
+    `twoins.node.metrics`), made before the metrics library loads and removed at the end."""
+    if config.serve_processes == 1 or os.environ.get(_METRICS_FOLDER):
+        yield
+        return
+    folder = tempfile.mkdtemp(prefix=f"twoins-{config.region.id}-metrics-")
+    os.environ[_METRICS_FOLDER] = folder
+    try:
+        yield
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+#: prometheus_client's multiprocess folder (`twoins.node.metrics.MULTIPROCESS_DIRECTORY`,
+#: named here so that this module loads no metrics code before it is set).
+_METRICS_FOLDER = "PROMETHEUS_MULTIPROC_DIR"
 
 
 @node_group.command("migrate")

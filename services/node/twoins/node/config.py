@@ -35,6 +35,7 @@ class NodeSettings(LayeredSettings):
     shutdown_grace_seconds: float | None = Field(default=None, ge=0, le=300)
     expiry_sweep_seconds: float | None = Field(default=None, gt=0, le=86400)
     max_workers: int | None = Field(default=None, ge=1, le=256)
+    serve_processes: int | None = Field(default=None, ge=1, le=64)
     migrate_on_start: bool | None = None
     k_anonymity: int | None = Field(default=None, ge=1, le=100)
     semantic_matching: bool | None = None
@@ -90,6 +91,10 @@ class NodeConfig(BaseModel):
     shutdown_grace_seconds: float = 10.0
     expiry_sweep_seconds: float = 60.0
     max_workers: int = 16
+    #: Processes serving the gRPC API on the same port (the kernel shares the connections
+    #: out, `SO_REUSEPORT`): the first does everything else too (the bus, the jobs); one per
+    #: core lets a node use every core instead of one.
+    serve_processes: int = 1
     migrate_on_start: bool = True
     max_message_bytes: int = 4 * 1024 * 1024
     k_anonymity: int = 5

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -13,6 +15,9 @@ from twoins.common.metrics import register_build_info
 from twoins.node.domain.referral import ReferralState
 from twoins.node.store.node_store import NodeStore
 from twoins.node.store.vitals import read_vitals
+
+#: Where the processes of a node serving from several write their metrics' values.
+MULTIPROCESS_DIRECTORY = "PROMETHEUS_MULTIPROC_DIR"
 
 
 class _OutboxCollector(Collector):
@@ -74,61 +79,75 @@ class _OutboxCollector(Collector):
 
 
 class NodeMetrics:
-    """One registry per node, so that several nodes can share a process (as in tests)."""
+    """One registry per node, so that several nodes can share a process (as in tests).
+
+    A node serving from several processes (`serve_processes`) runs in prometheus_client's
+    multiprocess mode (`PROMETHEUS_MULTIPROC_DIR`, set before the library is imported): each
+    process writes its values to files there, and the registry served adds them up."""
 
     def __init__(self, region: str, store: NodeStore) -> None:
+        #: The registry /metrics serves.
         self.registry = CollectorRegistry()
+        shared = os.environ.get(MULTIPROCESS_DIRECTORY)
+        if shared:
+            MultiProcessCollector(self.registry, path=shared)  # type: ignore[no-untyped-call]
+            # The values of this process are in the files; its own registry is not served.
+            own = CollectorRegistry()
+        else:
+            own = self.registry
         register_build_info(self.registry, "node", region)
         self.requests = Counter(
             "twoins_grpc_requests",
             "gRPC calls handled",
             ["method", "outcome"],
-            registry=self.registry,
+            registry=own,
         )
         self.request_duration = Histogram(
             "twoins_grpc_request_duration_seconds",
             "Time to handle a gRPC call",
             ["method"],
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
-            registry=self.registry,
+            registry=own,
         )
         self.events_published = Counter(
             "twoins_bus_events_published",
             "Events this node published to the bus",
-            registry=self.registry,
+            registry=own,
         )
         self.events_consumed = Counter(
             "twoins_bus_events_consumed",
             "Network events received, by outcome: applied, stale, duplicate, dead_lettered, "
             "deferred (signed with a key the node's key ring does not list yet)",
             ["outcome"],
-            registry=self.registry,
+            registry=own,
         )
         self.dead_letters = Counter(
             "twoins_bus_dead_letters",
             "Events set aside, by reason",
             ["reason"],
-            registry=self.registry,
+            registry=own,
         )
         self.consumer_lag = Gauge(
             "twoins_bus_consumer_lag_events",
             "Network events in the stream not yet delivered to this node",
-            registry=self.registry,
+            registry=own,
+            multiprocess_mode="livemax",
         )
         self.heartbeats_sent = Counter(
             "twoins_bus_heartbeats_sent",
             "Heartbeats this node published",
-            registry=self.registry,
+            registry=own,
         )
         self.bus_connected = Gauge(
             "twoins_bus_connected",
             "1 while the node is connected to its NATS server",
-            registry=self.registry,
+            registry=own,
+            multiprocess_mode="livemax",
         )
         self.mail_attempts = Counter(
             "twoins_node_mail_attempts",
             "Attempts to hand a mail to the relay, by kind and outcome (sent, retry, failed)",
             ["kind", "outcome"],
-            registry=self.registry,
+            registry=own,
         )
         self.registry.register(_OutboxCollector(store))

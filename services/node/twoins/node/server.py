@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
 from concurrent import futures
@@ -10,6 +11,7 @@ from datetime import timedelta
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from sqlalchemy.exc import SQLAlchemyError
 
 from twoins.common.auth import TokenVerifier
 from twoins.common.metrics import MetricsServer, serve_metrics
@@ -48,6 +50,7 @@ from twoins.node.notify.render import MailRenderer
 from twoins.node.notify.smtp import RelaySettings, SmtpRelay
 from twoins.node.peers import Peers
 from twoins.node.semantic import TextEmbedder
+from twoins.node.serving_processes import CATALOGUE_FOLLOW_SECONDS, ServingProcesses
 from twoins.node.store.audit import HeadSigner
 from twoins.node.store.database import Database
 from twoins.node.store.node_store import NodeStore
@@ -123,8 +126,15 @@ class NodeServer:
         database: Database,
         context: NodeContext,
         signing: tuple[KeyRingCache, KeyFileSigner] | None = None,
+        *,
+        serving_only: bool = False,
     ) -> None:
+        """`serving_only`: one of the node's other serving processes (`serving_processes`),
+        which serves the API and follows the catalogue from the tables, and does nothing
+        else (no bus, jobs, mail or metrics endpoint)."""
         self.config = config
+        self.serving_only = serving_only
+        self.serving: ServingProcesses | None = None
         self.metrics = NodeMetrics(config.region.id, context.store)
         self.metrics_server: MetricsServer | None = None
         self.database = database
@@ -135,7 +145,7 @@ class NodeServer:
         self._catalogue_loaded = False
         self._sweeper: threading.Thread | None = None
         self.bus: BusWorker | None = None
-        if config.nats_url:
+        if config.nats_url and not serving_only:
             keyring, signer = signing or _event_signing(config)
             self.bus = BusWorker(
                 context,
@@ -170,7 +180,9 @@ class NodeServer:
             options=[
                 ("grpc.max_receive_message_length", config.max_message_bytes),
                 ("grpc.max_send_message_length", config.max_message_bytes),
-                ("grpc.so_reuseport", 0),
+                # Shared only by the node's own serving processes: a port another program
+                # holds is refused (with several, `start` checks that none answers there).
+                ("grpc.so_reuseport", 1 if config.serve_processes > 1 else 0),
             ],
         )
         organisation_pb2_grpc.add_OrganisationServiceServicer_to_server(
@@ -201,9 +213,11 @@ class NodeServer:
         notification_pb2_grpc.add_NotificationServiceServicer_to_server(
             NotificationServicer(context), self._server
         )
-        self.disclosure = DisclosureWorker(context) if context.peers is not None else None
+        self.disclosure = (
+            DisclosureWorker(context) if context.peers is not None and not serving_only else None
+        )
         self.mail: MailDelivery | None = None
-        if context.notifier is not None:
+        if context.notifier is not None and not serving_only:
             self.mail = MailDelivery(
                 context.store,
                 context.notifier,
@@ -225,8 +239,12 @@ class NodeServer:
         return f"{host}:{self.port}"
 
     def start(self) -> None:
-        """Checks and migrates the database, binds the port and starts serving."""
+        """Checks and migrates the database, binds the port and starts serving (and, with
+        `serve_processes` above one, the node's other serving processes)."""
         self.database.check_connection()
+        if self.serving_only:
+            self._start_serving_only()
+            return
         if self.config.migrate_on_start:
             self.database.upgrade()
         elif not self.database.is_current():
@@ -234,16 +252,11 @@ class NodeServer:
                 "the database schema is not current; run "
                 "`twoins node migrate` or set migrate_on_start"
             )
-        try:
-            self.port = self._server.add_insecure_port(self.config.listen)
-        except RuntimeError as error:
+        if self.config.serve_processes > 1 and _answers(self.config.listen):
             raise NodeStartError(
-                f"cannot listen on {self.config.listen}: {error}; is another process using it?"
-            ) from None
-        if self.port == 0:
-            raise NodeStartError(
-                f"cannot listen on {self.config.listen}; is another process using it?"
+                f"cannot listen on {self.config.listen}: another process answers there"
             )
+        self._bind()
         recounted = self.context.store.count_profiles_if_needed()
         if recounted is not None:
             logger.info("the region's SMEs counted by profile", extra={"smes": recounted})
@@ -263,6 +276,12 @@ class NodeServer:
             self.disclosure.start()
         if self.mail is not None:
             self.mail.start()
+        if self.config.serve_processes > 1:
+            self.serving = ServingProcesses(
+                self.config.model_copy(update={"listen": self.address}),
+                self.config.serve_processes - 1,
+            )
+            self.serving.start()
         if self.access.open:
             logger.warning(
                 "node serving WITHOUT identity checks: any caller may read and change the "
@@ -276,6 +295,44 @@ class NodeServer:
                 "issuer": self.config.auth_issuer or "none",
             },
         )
+
+    def _bind(self) -> None:
+        try:
+            self.port = self._server.add_insecure_port(self.config.listen)
+        except RuntimeError as error:
+            raise NodeStartError(
+                f"cannot listen on {self.config.listen}: {error}; is another process using it?"
+            ) from None
+        if self.port == 0:
+            raise NodeStartError(
+                f"cannot listen on {self.config.listen}; is another process using it?"
+            )
+
+    def _start_serving_only(self) -> None:
+        if not self.database.is_current():
+            raise NodeStartError("the database schema is not current; the first process migrates")
+        self._bind()
+        self._load_catalogue()
+        self._server.start()
+        for name in ("", *SERVICE_NAMES):
+            self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        self._sweeper = threading.Thread(
+            target=self._follow_catalogue, daemon=True, name=f"catalogue-{self.config.region.id}"
+        )
+        self._sweeper.start()
+        logger.info("serving process serving", extra={"address": self.address})
+
+    def _follow_catalogue(self) -> None:
+        """A serving process's catalogue: the changes the first process applied, from the
+        tables, every `CATALOGUE_FOLLOW_SECONDS`."""
+        while not self._stopping.wait(CATALOGUE_FOLLOW_SECONDS):
+            try:
+                self.context.catalogue.catch_up(self.context.store)
+            except SQLAlchemyError as error:
+                logger.warning(
+                    "catalogue not followed this time; trying again",
+                    extra={"reason": str(error).splitlines()[0]},
+                )
 
     def wait_ready(self, timeout: float = 10.0) -> None:
         """Returns once the node answers health checks with SERVING."""
@@ -295,6 +352,8 @@ class NodeServer:
         grace = self.config.shutdown_grace_seconds if grace is None else grace
         self._stopping.set()
         self._health.enter_graceful_shutdown()
+        if self.serving is not None:  # they finish their calls while this one still serves
+            self.serving.stop(grace)
         self._server.stop(grace).wait()
         if self.disclosure is not None:
             self.disclosure.stop()
@@ -327,7 +386,7 @@ class NodeServer:
         """Keeps the catalogue index for the next start; a failure costs that start a
         rebuild from the tables, nothing else."""
         snapshot = self.config.catalogue_snapshot_file
-        if snapshot is None or not self._catalogue_loaded:
+        if snapshot is None or not self._catalogue_loaded or self.serving_only:
             return
         started = time.perf_counter()
         try:
@@ -407,8 +466,21 @@ def _notifier(config: NodeConfig) -> Notifier | None:
     )
 
 
-def build_server(config: NodeConfig) -> NodeServer:
-    """The node for `config`, built and not started."""
+def _answers(listen: str) -> bool:
+    """Whether something accepts connections at HOST:PORT (port 0 never)."""
+    host, _, port = listen.rpartition(":")
+    if not port.isdigit() or int(port) == 0:
+        return False
+    try:
+        with socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout=1.0):
+            return True
+    except OSError:
+        return False
+
+
+def build_server(config: NodeConfig, *, serving_only: bool = False) -> NodeServer:
+    """The node for `config`, built and not started; `serving_only`: one of its other
+    serving processes (`NodeServer`)."""
     database = Database(config.database_url)
     peers = None
     if config.auth_client_secret and config.auth_issuer:
@@ -418,7 +490,7 @@ def build_server(config: NodeConfig) -> NodeServer:
                 config.token_url, node_client_id(config.region.id), config.auth_client_secret
             ),
         )
-    signing = _event_signing(config) if config.nats_url else None
+    signing = _event_signing(config) if config.nats_url and not serving_only else None
     audit_signer, signatures = None, None
     if signing is not None:
         keyring, signer = signing
@@ -438,4 +510,4 @@ def build_server(config: NodeConfig) -> NodeServer:
         signatures=signatures,
         notifier=_notifier(config),
     )
-    return NodeServer(config, database, context, signing)
+    return NodeServer(config, database, context, signing, serving_only=serving_only)

@@ -440,6 +440,24 @@ class CatalogueIndex:
                 sys.intern(word)  # the words of entries added later are these strings
         return shelves, current
 
+    def catch_up(self, store: NodeStore) -> int:
+        """Takes the entries changed since the catalogue version the index holds, from the
+        tables: how a process that does not apply the network's events itself (a node's
+        other serving processes) follows the catalogue. Returns how many it took."""
+        with store.read() as repositories:
+            catalogue = repositories.catalogue
+            current = catalogue.version()
+            with self._lock:
+                held = self._version
+            if current <= held:
+                return 0
+            changes = list(catalogue.changed_since(held))
+        with self._lock:
+            for change in changes:
+                self._shelves[change.kind].put(change.entry, change.id)
+            self._version = max(self._version, current)
+        return len(changes)
+
     def apply(self, changes: Iterable[CatalogueChange]) -> None:
         """Takes the entries a committed transaction wrote, in the order it wrote them."""
         with self._lock:

@@ -1,0 +1,260 @@
+"""`twoins node serve --processes N`: one node answering from several processes on one port,
+each following the catalogue, counted in one metrics endpoint, replaced when one dies, all
+stopped together."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import grpc
+import pytest
+from prometheus_client.mmap_dict import MmapedDict
+
+from tests.support import builders
+from tests.support.postgres import free_port
+from twoins.common.envelope import wrap
+from twoins.common.network import load_network
+from twoins.node.bus.apply import EventApplier
+from twoins.node.store.database import Database
+from twoins.node.store.node_store import NodeStore
+from twoins.v1 import (
+    events_pb2,
+    need_pb2,
+    network_pb2,
+    network_pb2_grpc,
+    organisation_pb2,
+    organisation_pb2_grpc,
+)
+
+TWOINS = [sys.executable, "-m", "twoins.cli.main"]
+
+
+@dataclass
+class ServedNode:
+    process: subprocess.Popen[str]
+    address: str
+    metrics: str
+    metrics_folder: Path
+    database: Path
+
+
+def _children(pid: int) -> list[int]:
+    """The serving processes whose parent is `pid` (not multiprocessing's resource tracker)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        # pid (comm) state ppid ...: comm may hold spaces, so split after its closing paren.
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"spawn_main" in command:
+            found.append(int(entry.name))
+    return found
+
+
+def _served_by(node: ServedNode, pid: int) -> float:
+    """The gRPC calls process `pid` counted, from its file in the metrics folder."""
+    path = node.metrics_folder / f"counter_{pid}.db"
+    if not path.exists():
+        return 0.0
+    return sum(
+        value
+        for key, value, _timestamp, _position in MmapedDict.read_all_values_from_file(str(path))
+        if '"twoins_grpc_requests_total"' in key
+    )
+
+
+def _fresh_channel(address: str) -> grpc.Channel:
+    """A channel with a connection of its own (the kernel gives each connection to one of the
+    node's processes)."""
+    return grpc.insecure_channel(address, options=[("grpc.use_local_subchannel_pool", 1)])
+
+
+def _start(tmp_path: Path, processes: int, address: str = "") -> subprocess.Popen[str]:
+    metrics_folder = tmp_path / "metrics"
+    metrics_folder.mkdir(exist_ok=True)
+    return subprocess.Popen(
+        [
+            *TWOINS,
+            "node",
+            "serve",
+            "--region",
+            "mt-isla",
+            "--listen",
+            address,
+            "--database",
+            f"sqlite:///{tmp_path / 'node.db'}",
+            "--allow-unauthenticated",
+            "--processes",
+            str(processes),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(metrics_folder)},
+    )
+
+
+def _wait_for_children(pid: int, count: int, timeout: float = 60.0) -> list[int]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        children = _children(pid)
+        if len(children) >= count:
+            return children
+        time.sleep(0.1)
+    raise AssertionError(f"{count} serving processes did not start within {timeout} s")
+
+
+def _wait_serving(node: ServedNode, pid: int, timeout: float = 60.0) -> None:
+    """Until process `pid` has answered a call (health checks on fresh connections)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for _ in range(8):
+            with _fresh_channel(node.address) as channel:
+                stub = organisation_pb2_grpc.OrganisationServiceStub(channel)
+                stub.ListOrganisations(organisation_pb2.ListOrganisationsRequest(), timeout=10)
+        if _served_by(node, pid) > 0:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"serving process {pid} answered no call within {timeout} s")
+
+
+@pytest.fixture
+def node(tmp_path: Path) -> Iterator[ServedNode]:
+    address = f"127.0.0.1:{free_port()}"
+    metrics = f"127.0.0.1:{free_port()}"
+    os.environ["TWOINS_METRICS_LISTEN"] = metrics
+    try:
+        process = _start(tmp_path, 2, address)
+    finally:
+        del os.environ["TWOINS_METRICS_LISTEN"]
+    served = ServedNode(process, address, metrics, tmp_path / "metrics", tmp_path / "node.db")
+    try:
+        with grpc.insecure_channel(address) as channel:
+            grpc.channel_ready_future(channel).result(timeout=60)
+        yield served
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
+
+
+def test_both_processes_answer_and_one_endpoint_counts_every_call(node: ServedNode) -> None:
+    (child,) = _wait_for_children(node.process.pid, 1)
+    _wait_serving(node, child)
+    created = []
+    for _ in range(40):
+        with _fresh_channel(node.address) as channel:
+            stub = organisation_pb2_grpc.OrganisationServiceStub(channel)
+            organisation = stub.CreateOrganisation(
+                organisation_pb2.CreateOrganisationRequest(organisation=builders.organisation()),
+                timeout=10,
+            ).organisation
+            assert (
+                stub.GetOrganisation(
+                    organisation_pb2.GetOrganisationRequest(id=organisation.id), timeout=10
+                ).organisation.id
+                == organisation.id
+            )
+            created.append(organisation.id)
+    # Every SME written through either process is there for both.
+    with _fresh_channel(node.address) as channel:
+        listed = organisation_pb2_grpc.OrganisationServiceStub(channel).ListOrganisations(
+            organisation_pb2.ListOrganisationsRequest(page_size=100), timeout=10
+        )
+    assert {organisation.id for organisation in listed.organisations} == set(created)
+    first, other = _served_by(node, node.process.pid), _served_by(node, child)
+    assert first > 0
+    assert other > 0
+    with urllib.request.urlopen(f"http://{node.metrics}/metrics", timeout=10) as response:
+        text = response.read().decode()
+    served = sum(
+        float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith("twoins_grpc_requests_total{")
+    )
+    assert served == first + other
+    assert served >= 2 * 40
+
+
+def test_the_other_processes_follow_the_catalogue_from_the_tables(node: ServedNode) -> None:
+    """The first process applies the network's events (here: the test, as its consumer
+    would, into the same database); the others find the new need within a second."""
+    (child,) = _wait_for_children(node.process.pid, 1)
+    _wait_serving(node, child)
+    need = need_pb2.AnonymisedNeed(
+        need_id=str(uuid.uuid4()),
+        origin_region="gr-attica",
+        type=need_pb2.NEED_TYPE_MARKET_ENTRY,
+        title="Saffron growers look for distributors",
+        nace_divisions=["01"],
+    )
+    database = Database(f"sqlite:///{node.database}")
+    EventApplier(NodeStore(database), frozenset(load_network().region_ids), verify=None).apply(
+        "twoins.v1.gr-attica.need.published",
+        wrap(events_pb2.NeedPublished(need=need), "gr-attica").SerializeToString(),
+    )
+    database.dispose()
+    deadline = time.monotonic() + 10
+    found = False
+    while not found and time.monotonic() < deadline:
+        with _fresh_channel(node.address) as channel:
+            answer = network_pb2_grpc.NetworkServiceStub(channel).SearchNeeds(
+                network_pb2.SearchNeedsRequest(query="saffron"), timeout=10
+            )
+        found = [item.need_id for item in answer.needs] == [need.need_id]
+    assert found, "no serving process found the need the tables hold"
+
+
+def test_a_process_that_dies_is_replaced_and_a_stop_ends_them_all(node: ServedNode) -> None:
+    (child,) = _wait_for_children(node.process.pid, 1)
+    os.kill(child, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    replacement = None
+    while replacement is None and time.monotonic() < deadline:
+        others = [pid for pid in _children(node.process.pid) if pid != child]
+        replacement = others[0] if others else None
+        time.sleep(0.1)
+    assert replacement is not None, "no serving process replaced the one that died"
+    _wait_serving(node, replacement)
+    node.process.send_signal(signal.SIGTERM)
+    assert node.process.wait(timeout=40) == 0
+    _out, err = node.process.communicate()
+    assert "serving process stopped unexpectedly; starting another" in err
+    assert "node stopped" in err
+    assert not Path(f"/proc/{replacement}").exists()
+
+
+def test_a_node_of_several_processes_does_not_share_a_port_another_program_answers_on(
+    tmp_path: Path,
+) -> None:
+    address = f"127.0.0.1:{free_port()}"
+    first = _start(_folder(tmp_path, "first"), 2, address)
+    try:
+        with grpc.insecure_channel(address) as channel:
+            grpc.channel_ready_future(channel).result(timeout=60)
+        second = _start(_folder(tmp_path, "second"), 2, address)
+        _out, err = second.communicate(timeout=60)
+        assert second.returncode != 0
+        assert f"cannot listen on {address}: another process answers there" in err
+    finally:
+        first.terminate()
+        first.communicate(timeout=40)
+
+
+def _folder(tmp_path: Path, name: str) -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    return folder
