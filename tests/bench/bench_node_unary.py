@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import grpc
 import pytest
@@ -65,8 +66,23 @@ def node_process(
     tmp_path_factory: pytest.TempPathFactory, identity: Identity
 ) -> Iterator[tuple[str, int]]:
     """A node checking the caller's token on every call, as in production."""
+    yield from _node(tmp_path_factory, identity, processes=1)
+
+
+@pytest.fixture(scope="module")
+def node_of_two_processes(
+    tmp_path_factory: pytest.TempPathFactory, identity: Identity
+) -> Iterator[tuple[str, int]]:
+    """The same node serving from two processes on its port (`--processes 2`)."""
+    yield from _node(tmp_path_factory, identity, processes=2)
+
+
+def _node(
+    tmp_path_factory: pytest.TempPathFactory, identity: Identity, processes: int
+) -> Iterator[tuple[str, int]]:
     address = f"127.0.0.1:{free_port()}"
-    database = tmp_path_factory.mktemp("bench") / "node.db"
+    folder = tmp_path_factory.mktemp("bench")
+    database, log = folder / "node.db", folder / "node.log"
     environment = {
         **os.environ,
         "TWOINS_AUTH_ISSUER": identity.issuer,
@@ -85,16 +101,30 @@ def node_process(
             address,
             "--database",
             f"sqlite:///{database}",
+            "--processes",
+            str(processes),
         ],
         env=environment,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log.open("w"),
     )
     with grpc.insecure_channel(address) as channel:
         grpc.channel_ready_future(channel).result(timeout=60)
+    if processes > 1:
+        _wait_for_serving_processes(log, processes)
     yield address, process.pid
     process.terminate()
-    process.wait(20)
+    process.wait(40)
+
+
+def _wait_for_serving_processes(log: Path, processes: int) -> None:
+    """Until the node's log says every other serving process serves."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if log.read_text().count("serving process serving") >= processes - 1:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"the node's {processes} serving processes did not all start")
 
 
 @pytest.fixture(scope="module")
@@ -180,3 +210,88 @@ def test_unary_create_and_get_against_bare_echo(
     )
     assert create_latencies
     assert get_latencies
+
+
+class _ClientPerThread:
+    """A client of its own for each calling thread, each with a connection of its own: how
+    several clients (the gateway's workers, other regions) reach a node, whose serving
+    processes each take some of the connections."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+        self._local = threading.local()
+        self._made: list[Any] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> Any:
+        client = getattr(self._local, "client", None)
+        if client is None:
+            client = self._local.client = self._make()
+            with self._lock:
+                self._made.append(client)
+        return client
+
+    def close(self) -> None:
+        for client in self._made:
+            client.close()
+
+
+def test_unary_calls_on_two_serving_processes(
+    node_process: tuple[str, int],
+    node_of_two_processes: tuple[str, int],
+    echo_address: str,
+    identity: Identity,
+) -> None:
+    """Each client thread with a connection of its own, against the bare echo, the node of
+    one process and the node serving from two (`--processes 2`), all in the same run."""
+    request = organisation_pb2.CreateOrganisationRequest(organisation=builders.organisation())
+    payload = request.SerializeToString()
+    token = partial(identity.access_token, "facilitator.it-basilicata")
+    echoes = _ClientPerThread(
+        lambda: grpc.insecure_channel(echo_address, options=[("grpc.use_local_subchannel_pool", 1)])
+    )
+    echo_rate, echo_latencies = run_load(lambda: echoes.get().unary_unary(ECHO_METHOD)(payload))
+    echoes.close()
+    reference = {"calls_per_second": round(echo_rate, 1), **latency_summary(echo_latencies)}
+    figures: dict[str, float] = {}
+    for name, (address, _pid) in (("one", node_process), ("two", node_of_two_processes)):
+        create_rate, get_rate, get_latencies = _rates_per_connection(address, token, request)
+        figures[f"{name}_process_create_per_s"] = round(create_rate, 1)
+        figures[f"{name}_process_get_per_s"] = round(get_rate, 1)
+        figures[f"{name}_process_get_p99_ms"] = latency_summary(get_latencies)["p99_ms"]
+    record(
+        "node_unary_two_processes",
+        {
+            **figures,
+            "two_process_get_ratio": round(figures["two_process_get_per_s"] / echo_rate, 3),
+            "two_process_create_ratio": round(figures["two_process_create_per_s"] / echo_rate, 3),
+        },
+        "calls/s",
+        reference,
+        figures["two_process_get_per_s"] / echo_rate,
+        f"{CLIENT_THREADS} client threads, each its own connection; ratio is the node of two "
+        "serving processes' gets over the bare echo's calls with the same client",
+    )
+    assert figures["two_process_get_per_s"] > 0
+
+
+def _rates_per_connection(
+    address: str, token: Callable[[], str], request: organisation_pb2.CreateOrganisationRequest
+) -> tuple[float, float, list[float]]:
+    """Creates per second, gets per second and the gets' latencies, each client thread with
+    a connection of its own."""
+    clients = _ClientPerThread(lambda: NodeClient(address, token, own_connection=True))
+    with NodeClient(address, token) as client:
+        created = client.organisations.CreateOrganisation(request).organisation.id
+    read = organisation_pb2.GetOrganisationRequest(id=created)
+
+    def create() -> None:
+        clients.get().organisations.CreateOrganisation(request)
+
+    def get() -> None:
+        clients.get().organisations.GetOrganisation(read)
+
+    create_rate, _ = run_load(create)
+    get_rate, get_latencies = run_load(get)
+    clients.close()
+    return create_rate, get_rate, get_latencies

@@ -225,3 +225,27 @@ def test_a_node_keeps_its_index_in_its_data_directory_between_runs(
     ]
     assert loaded_from == ["tables", "snapshot"]
     assert found == [[], ["olive oil importers"]]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_an_index_that_follows_the_tables_holds_what_the_applying_one_holds(
+    tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
+    """A node's other serving processes follow the catalogue from the tables
+    (`CatalogueIndex.catch_up`): after publications, ends and republications, they hold
+    what the process applying the events holds."""
+    url = request.getfixturevalue("postgres_url") if backend == "postgresql" else ""
+    shelves = Shelves(tmp_path, url)
+    follower = CatalogueIndex()
+    follower.load(shelves.store)
+    assert follower.catch_up(shelves.store) == 0  # nothing changed yet
+    ids = _published(shelves)
+    assert follower.catch_up(shelves.store) == 3 * len(KINDS)
+    assert _all_titles(shelves, follower) == _all_titles(shelves, shelves.index)
+    for kind, (publish, end) in KINDS.items():
+        assert shelves.send(end(ids[kind][0]), 100) == "applied"
+        assert shelves.send(publish(ids[kind][1], f"{kind} wine export"), 101) == "applied"
+    assert follower.catch_up(shelves.store) == 2 * len(KINDS)
+    assert follower.catch_up(shelves.store) == 0
+    assert _all_titles(shelves, follower) == _all_titles(shelves, shelves.index)
+    assert shelves.titles("need", follower) == ["need wine export", "need olive oil 2"]

@@ -25,9 +25,19 @@ from twoins.v1 import (
 class NodeClient:
     """Stubs of every service of one node; calls carry `token()` when given."""
 
-    def __init__(self, address: str, token: Callable[[], str] | None = None) -> None:
+    def __init__(
+        self,
+        address: str,
+        token: Callable[[], str] | None = None,
+        *,
+        own_connection: bool = False,
+    ) -> None:
+        """`own_connection`: a connection of its own rather than one shared by the process's
+        channels to the same address (a node serving from several processes gets each new
+        connection in one of them)."""
         self.address = address
-        self._raw_channel = grpc.insecure_channel(address)
+        options = [("grpc.use_local_subchannel_pool", 1)] if own_connection else []
+        self._raw_channel = grpc.insecure_channel(address, options=options)
         self.channel = (
             grpc.intercept_channel(self._raw_channel, BearerInterceptor(token))
             if token is not None
