@@ -132,6 +132,41 @@ def _wrk(url: str, token: str, seconds: int = DURATION_SECONDS) -> dict[str, flo
     return {key: figures[key] for key in ("requests_per_second", "p50_ms", "p99_ms", "non_2xx")}
 
 
+def _listening(port: int) -> int:
+    """How many sockets listen on the loopback port (one per serving process of a node)."""
+    wanted = f"0100007F:{port:04X}"
+    count = 0
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[1] == wanted and fields[3] == "0A":  # 0A: LISTEN
+            count += 1
+    return count
+
+
+def _wait_listening(port: int, sockets: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while _listening(port) < sockets:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{sockets} processes did not listen on port {port}")
+        time.sleep(0.1)
+
+
+def _node_command(address: str, database: Path, processes: int = 1) -> list[str]:
+    return [
+        *TWOINS,
+        "node",
+        "serve",
+        "--region",
+        REGION,
+        "--listen",
+        address,
+        "--database",
+        f"sqlite:///{database}",
+        "--processes",
+        str(processes),
+    ]
+
+
 def test_authenticated_reads_through_the_gateway(
     identity: Identity, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -142,17 +177,7 @@ def test_authenticated_reads_through_the_gateway(
         "TWOINS_AUTH_JWKS_URL": identity.jwks_url,
         "TWOINS_LOG_LEVEL": "WARNING",
     }
-    node_command = [
-        *TWOINS,
-        "node",
-        "serve",
-        "--region",
-        REGION,
-        "--listen",
-        node_address,
-        "--database",
-        f"sqlite:///{folder / 'node.db'}",
-    ]
+    node_command = _node_command(node_address, folder / "node.db")
     gateway_port, reference_port = identity.gateway_port, free_port()
     chain_port, echo_port = free_port(), free_port()
     gateway_url = f"http://127.0.0.1:{gateway_port}"
@@ -246,3 +271,52 @@ def test_authenticated_reads_through_the_gateway(
     assert measured["non_2xx"] == 0
     assert baseline["non_2xx"] == 0
     assert echo_chain["non_2xx"] == 0
+    _reads_with_a_node_of_two_processes(identity, folder, node_environment, echo_chain, baseline)
+
+
+def _reads_with_a_node_of_two_processes(
+    identity: Identity,
+    folder: Path,
+    node_environment: dict[str, str],
+    echo_chain: dict[str, float],
+    baseline: dict[str, float],
+) -> None:
+    """The same reads through the same gateway set-up, the node serving from two processes
+    (`--processes 2`); the references are the same run's."""
+    node_port, gateway_port = free_port(), free_port()
+    node_address, gateway_url = f"127.0.0.1:{node_port}", f"http://127.0.0.1:{gateway_port}"
+    environment = _gateway_environment(identity, node_address, identity.gateway_url)
+    server_options = ["--workers", str(WORKERS), "--threads", str(THREADS)]
+    with (
+        _process(
+            _node_command(node_address, folder / "node-two.db", processes=2),
+            node_environment,
+            folder / "node-two.log",
+        ) as node,
+        _process(
+            [*TWOINS, "gateway", "serve", "--listen", f"127.0.0.1:{gateway_port}", *server_options],
+            environment,
+            folder / "gateway-two.log",
+        ) as gateway,
+    ):
+        _wait_node(node_address, node)
+        # Before the gateway's first call: it keeps the connections it opens then.
+        _wait_listening(node_port, 2)
+        _wait_http(f"{gateway_url}/readyz", gateway)
+        caller = Caller(identity, gateway_url, f"facilitator.{REGION}")
+        path = f"/api/v1/organisations/{caller.organisation()}"
+        token = identity.access_token(f"facilitator.{REGION}")
+        _wrk(gateway_url + path, token)  # warm-up
+        measured = _wrk(gateway_url + path, token)
+    rate = measured["requests_per_second"]
+    measured["ratio_to_constant"] = round(rate / baseline["requests_per_second"], 3)
+    record(
+        "gateway_authenticated_read_two_node_processes",
+        measured,
+        "requests/s",
+        {f"echo_chain_{key}": value for key, value in echo_chain.items()},
+        rate / echo_chain["requests_per_second"],
+        f"GET {path} through the gateway to a node serving from two processes (the gateway "
+        "keeps two connections per worker); ratio to the same run's gateway + gRPC echo",
+    )
+    assert measured["non_2xx"] == 0

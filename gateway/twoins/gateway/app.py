@@ -103,7 +103,7 @@ def create_app(config: GatewayConfig | None = None) -> Flask:
     app.extensions[EXTENSION] = GatewayServices(
         config=config,
         verifier=TokenVerifier(config.auth),
-        nodes=RegionNodes(config.node_addresses()),
+        nodes=RegionNodes(config.node_addresses(), connections=config.node_connections),
     )
     install_security(app)
     install_sign_in(app, config)

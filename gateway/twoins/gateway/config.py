@@ -51,6 +51,9 @@ class GatewayConfig(LayeredSettings):
         le=64 * 1024 * 1024,
         validation_alias="TWOINS_GATEWAY_MAX_BODY_BYTES",
     )
+    #: Connections each gateway process keeps to each node, used in turn: a node serving from
+    #: several processes (`serve_processes`) gets each connection in one of them.
+    node_connections: int = Field(default=2, ge=1, le=16)
     #: The monitor's gRPC address (default: the network file's); the health page reads it.
     monitor_address: str = ""
     #: Prometheus, for the health page's charts; none if empty.

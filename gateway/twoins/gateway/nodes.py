@@ -3,6 +3,7 @@ passed on, the node's errors turned into problems."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -31,19 +32,32 @@ _STATUS = {
 
 
 class RegionNodes:
-    """Channels to the nodes by region id, opened on first use (after a server's fork)."""
+    """Channels to the nodes by region id, opened on first use (after a server's fork).
 
-    def __init__(self, addresses: Mapping[str, str], timeout: float = 10.0) -> None:
+    Each node gets `connections` channels, each with a connection of its own, taken in turn:
+    a node serving from several processes gets each connection in one of them, so that one
+    gateway worker's calls reach more than one."""
+
+    def __init__(
+        self, addresses: Mapping[str, str], timeout: float = 10.0, connections: int = 2
+    ) -> None:
         self.addresses = dict(addresses)
         self.timeout = timeout
-        self._channels: dict[str, grpc.Channel] = {}
-        self._stubs: dict[tuple[str, Any], Any] = {}
+        self.connections = connections
+        self._channels: dict[str, tuple[grpc.Channel, ...]] = {}
+        self._stubs: dict[tuple[str, Any], tuple[Any, ...]] = {}
+        self._turn = itertools.count()
         self._lock = threading.Lock()
 
     def channel(self, region: str) -> grpc.Channel:
-        channel = self._channels.get(region)
-        if channel is not None:
-            return channel
+        """One of the region's channels, in turn."""
+        channels = self._pool(region)
+        return channels[next(self._turn) % len(channels)]
+
+    def _pool(self, region: str) -> tuple[grpc.Channel, ...]:
+        channels = self._channels.get(region)
+        if channels is not None:
+            return channels
         if region not in self.addresses:
             raise Problem(
                 403,
@@ -52,7 +66,12 @@ class RegionNodes:
             )
         with self._lock:
             if region not in self._channels:
-                self._channels[region] = grpc.insecure_channel(self.addresses[region])
+                self._channels[region] = tuple(
+                    grpc.insecure_channel(
+                        self.addresses[region], options=[("grpc.use_local_subchannel_pool", 1)]
+                    )
+                    for _ in range(self.connections)
+                )
             return self._channels[region]
 
     def call(
@@ -65,9 +84,12 @@ class RegionNodes:
         token: str,
         request_id: str,
     ) -> Message:
-        stub = self._stubs.get((region, stub_type))
-        if stub is None:
-            stub = self._stubs.setdefault((region, stub_type), stub_type(self.channel(region)))
+        stubs = self._stubs.get((region, stub_type))
+        if stubs is None:
+            stubs = self._stubs.setdefault(
+                (region, stub_type), tuple(map(stub_type, self._pool(region)))
+            )
+        stub = stubs[next(self._turn) % len(stubs)]
         # A call without a token (an unsubscribe link's) carries its credential in the request.
         metadata: tuple[tuple[str, str], ...] = (("x-request-id", request_id),)
         if token:
@@ -92,8 +114,9 @@ class RegionNodes:
 
     def close(self) -> None:
         with self._lock:
-            for channel in self._channels.values():
-                channel.close()
+            for channels in self._channels.values():
+                for channel in channels:
+                    channel.close()
             self._channels.clear()
             self._stubs.clear()
 
