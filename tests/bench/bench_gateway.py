@@ -29,6 +29,7 @@ from tests.bench.sizes import size
 from tests.bench.wrk import run_wrk
 from tests.support.api import Caller
 from tests.support.identity import Identity, running_identity
+from tests.support.node_processes import wait_until_all_serve
 from tests.support.postgres import free_port
 from twoins.cli.node_client import NodeClient
 from twoins.common.realm_config import DEV_CONSOLE_SECRET
@@ -130,25 +131,6 @@ def _wrk(url: str, token: str, seconds: int = DURATION_SECONDS) -> dict[str, flo
         seconds,
     )
     return {key: figures[key] for key in ("requests_per_second", "p50_ms", "p99_ms", "non_2xx")}
-
-
-def _listening(port: int) -> int:
-    """How many sockets listen on the loopback port (one per serving process of a node)."""
-    wanted = f"0100007F:{port:04X}"
-    count = 0
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        fields = line.split()
-        if fields[1] == wanted and fields[3] == "0A":  # 0A: LISTEN
-            count += 1
-    return count
-
-
-def _wait_listening(port: int, sockets: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while _listening(port) < sockets:
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{sockets} processes did not listen on port {port}")
-        time.sleep(0.1)
 
 
 def _node_command(address: str, database: Path, processes: int = 1) -> list[str]:
@@ -283,14 +265,16 @@ def _reads_with_a_node_of_two_processes(
 ) -> None:
     """The same reads through the same gateway set-up, the node serving from two processes
     (`--processes 2`); the references are the same run's."""
-    node_port, gateway_port = free_port(), free_port()
-    node_address, gateway_url = f"127.0.0.1:{node_port}", f"http://127.0.0.1:{gateway_port}"
+    node_address, gateway_port = f"127.0.0.1:{free_port()}", free_port()
+    gateway_url = f"http://127.0.0.1:{gateway_port}"
+    metrics_folder = folder / "node-two-metrics"
+    metrics_folder.mkdir()
     environment = _gateway_environment(identity, node_address, identity.gateway_url)
     server_options = ["--workers", str(WORKERS), "--threads", str(THREADS)]
     with (
         _process(
             _node_command(node_address, folder / "node-two.db", processes=2),
-            node_environment,
+            {**node_environment, "PROMETHEUS_MULTIPROC_DIR": str(metrics_folder)},
             folder / "node-two.log",
         ) as node,
         _process(
@@ -301,7 +285,7 @@ def _reads_with_a_node_of_two_processes(
     ):
         _wait_node(node_address, node)
         # Before the gateway's first call: it keeps the connections it opens then.
-        _wait_listening(node_port, 2)
+        wait_until_all_serve(node_address, node.pid, 2, metrics_folder)
         _wait_http(f"{gateway_url}/readyz", gateway)
         caller = Caller(identity, gateway_url, f"facilitator.{REGION}")
         path = f"/api/v1/organisations/{caller.organisation()}"

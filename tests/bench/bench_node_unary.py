@@ -25,6 +25,7 @@ from tests.bench.report import latency_summary, record
 from tests.bench.sizes import size
 from tests.support import builders
 from tests.support.identity import Identity
+from tests.support.node_processes import wait_until_all_serve
 from tests.support.postgres import free_port
 from twoins.cli.node_client import NodeClient
 from twoins.v1 import organisation_pb2
@@ -82,11 +83,14 @@ def _node(
 ) -> Iterator[tuple[str, int]]:
     address = f"127.0.0.1:{free_port()}"
     folder = tmp_path_factory.mktemp("bench")
-    database, log = folder / "node.db", folder / "node.log"
+    database, metrics_folder = folder / "node.db", folder / "metrics"
+    metrics_folder.mkdir()
     environment = {
         **os.environ,
         "TWOINS_AUTH_ISSUER": identity.issuer,
         "TWOINS_AUTH_JWKS_URL": identity.jwks_url,
+        # Where `wait_until_all_serve` sees each serving process's calls.
+        **({"PROMETHEUS_MULTIPROC_DIR": str(metrics_folder)} if processes > 1 else {}),
     }
     process = subprocess.Popen(
         [
@@ -106,25 +110,15 @@ def _node(
         ],
         env=environment,
         stdout=subprocess.DEVNULL,
-        stderr=log.open("w"),
+        stderr=subprocess.DEVNULL,
     )
     with grpc.insecure_channel(address) as channel:
         grpc.channel_ready_future(channel).result(timeout=60)
     if processes > 1:
-        _wait_for_serving_processes(log, processes)
+        wait_until_all_serve(address, process.pid, processes, metrics_folder)
     yield address, process.pid
     process.terminate()
     process.wait(40)
-
-
-def _wait_for_serving_processes(log: Path, processes: int) -> None:
-    """Until the node's log says every other serving process serves."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if log.read_text().count("serving process serving") >= processes - 1:
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"the node's {processes} serving processes did not all start")
 
 
 @pytest.fixture(scope="module")

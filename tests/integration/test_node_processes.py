@@ -17,9 +17,14 @@ from pathlib import Path
 
 import grpc
 import pytest
-from prometheus_client.mmap_dict import MmapedDict
 
 from tests.support import builders
+from tests.support.node_processes import (
+    calls_answered,
+    fresh_channel,
+    serving_children,
+    wait_until_all_serve,
+)
 from tests.support.postgres import free_port
 from twoins.common.envelope import wrap
 from twoins.common.network import load_network
@@ -47,41 +52,6 @@ class ServedNode:
     database: Path
 
 
-def _children(pid: int) -> list[int]:
-    """The serving processes whose parent is `pid` (not multiprocessing's resource tracker)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            command = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        # pid (comm) state ppid ...: comm may hold spaces, so split after its closing paren.
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"spawn_main" in command:
-            found.append(int(entry.name))
-    return found
-
-
-def _served_by(node: ServedNode, pid: int) -> float:
-    """The gRPC calls process `pid` counted, from its file in the metrics folder."""
-    path = node.metrics_folder / f"counter_{pid}.db"
-    if not path.exists():
-        return 0.0
-    return sum(
-        value
-        for key, value, _timestamp, _position in MmapedDict.read_all_values_from_file(str(path))
-        if '"twoins_grpc_requests_total"' in key
-    )
-
-
-def _fresh_channel(address: str) -> grpc.Channel:
-    """A channel with a connection of its own (the kernel gives each connection to one of the
-    node's processes)."""
-    return grpc.insecure_channel(address, options=[("grpc.use_local_subchannel_pool", 1)])
-
-
 def _start(tmp_path: Path, processes: int, address: str = "") -> subprocess.Popen[str]:
     metrics_folder = tmp_path / "metrics"
     metrics_folder.mkdir(exist_ok=True)
@@ -107,30 +77,6 @@ def _start(tmp_path: Path, processes: int, address: str = "") -> subprocess.Pope
     )
 
 
-def _wait_for_children(pid: int, count: int, timeout: float = 60.0) -> list[int]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        children = _children(pid)
-        if len(children) >= count:
-            return children
-        time.sleep(0.1)
-    raise AssertionError(f"{count} serving processes did not start within {timeout} s")
-
-
-def _wait_serving(node: ServedNode, pid: int, timeout: float = 60.0) -> None:
-    """Until process `pid` has answered a call (health checks on fresh connections)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for _ in range(8):
-            with _fresh_channel(node.address) as channel:
-                stub = organisation_pb2_grpc.OrganisationServiceStub(channel)
-                stub.ListOrganisations(organisation_pb2.ListOrganisationsRequest(), timeout=10)
-        if _served_by(node, pid) > 0:
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"serving process {pid} answered no call within {timeout} s")
-
-
 @pytest.fixture
 def node(tmp_path: Path) -> Iterator[ServedNode]:
     address = f"127.0.0.1:{free_port()}"
@@ -152,11 +98,10 @@ def node(tmp_path: Path) -> Iterator[ServedNode]:
 
 
 def test_both_processes_answer_and_one_endpoint_counts_every_call(node: ServedNode) -> None:
-    (child,) = _wait_for_children(node.process.pid, 1)
-    _wait_serving(node, child)
+    (child,) = wait_until_all_serve(node.address, node.process.pid, 2, node.metrics_folder)
     created = []
     for _ in range(40):
-        with _fresh_channel(node.address) as channel:
+        with fresh_channel(node.address) as channel:
             stub = organisation_pb2_grpc.OrganisationServiceStub(channel)
             organisation = stub.CreateOrganisation(
                 organisation_pb2.CreateOrganisationRequest(organisation=builders.organisation()),
@@ -170,12 +115,15 @@ def test_both_processes_answer_and_one_endpoint_counts_every_call(node: ServedNo
             )
             created.append(organisation.id)
     # Every SME written through either process is there for both.
-    with _fresh_channel(node.address) as channel:
+    with fresh_channel(node.address) as channel:
         listed = organisation_pb2_grpc.OrganisationServiceStub(channel).ListOrganisations(
             organisation_pb2.ListOrganisationsRequest(page_size=100), timeout=10
         )
     assert {organisation.id for organisation in listed.organisations} == set(created)
-    first, other = _served_by(node, node.process.pid), _served_by(node, child)
+    first, other = (
+        calls_answered(node.metrics_folder, node.process.pid),
+        calls_answered(node.metrics_folder, child),
+    )
     assert first > 0
     assert other > 0
     with urllib.request.urlopen(f"http://{node.metrics}/metrics", timeout=10) as response:
@@ -192,8 +140,7 @@ def test_both_processes_answer_and_one_endpoint_counts_every_call(node: ServedNo
 def test_the_other_processes_follow_the_catalogue_from_the_tables(node: ServedNode) -> None:
     """The first process applies the network's events (here: the test, as its consumer
     would, into the same database); the others find the new need within a second."""
-    (child,) = _wait_for_children(node.process.pid, 1)
-    _wait_serving(node, child)
+    wait_until_all_serve(node.address, node.process.pid, 2, node.metrics_folder)
     need = need_pb2.AnonymisedNeed(
         need_id=str(uuid.uuid4()),
         origin_region="gr-attica",
@@ -210,7 +157,7 @@ def test_the_other_processes_follow_the_catalogue_from_the_tables(node: ServedNo
     deadline = time.monotonic() + 10
     found = False
     while not found and time.monotonic() < deadline:
-        with _fresh_channel(node.address) as channel:
+        with fresh_channel(node.address) as channel:
             answer = network_pb2_grpc.NetworkServiceStub(channel).SearchNeeds(
                 network_pb2.SearchNeedsRequest(query="saffron"), timeout=10
             )
@@ -219,16 +166,18 @@ def test_the_other_processes_follow_the_catalogue_from_the_tables(node: ServedNo
 
 
 def test_a_process_that_dies_is_replaced_and_a_stop_ends_them_all(node: ServedNode) -> None:
-    (child,) = _wait_for_children(node.process.pid, 1)
+    (child,) = wait_until_all_serve(node.address, node.process.pid, 2, node.metrics_folder)
     os.kill(child, signal.SIGKILL)
     deadline = time.monotonic() + 30
     replacement = None
     while replacement is None and time.monotonic() < deadline:
-        others = [pid for pid in _children(node.process.pid) if pid != child]
+        others = [pid for pid in serving_children(node.process.pid) if pid != child]
         replacement = others[0] if others else None
         time.sleep(0.1)
     assert replacement is not None, "no serving process replaced the one that died"
-    _wait_serving(node, replacement)
+    assert wait_until_all_serve(node.address, node.process.pid, 2, node.metrics_folder) == [
+        replacement
+    ]
     node.process.send_signal(signal.SIGTERM)
     assert node.process.wait(timeout=40) == 0
     _out, err = node.process.communicate()
