@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import grpc
 import numpy as np
@@ -367,12 +367,16 @@ def test_matching_scores_with_the_embeddings_as_published(tmp_path: Path) -> Non
             wrap(events_pb2.ExpertOfferPublished(offer=offer), "it-basilicata").SerializeToString(),
         )
     need_vector = np.frombuffer(need.text_embedding, np.float32)
-    need_traits = context.catalogue.need(need.need_id).traits  # type: ignore[union-attr]
+
+    def traits(entry: catalogue_index.IndexedEntry | None) -> Any:
+        assert entry is not None
+        return entry.traits
+
     exact = best_matches(
         [
             (
-                need_traits,
-                context.catalogue.offer(offer_id).traits,  # type: ignore[union-attr]
+                traits(context.catalogue.need(need.need_id)),
+                traits(context.catalogue.offer(offer_id)),
                 float(np.frombuffer(offer.text_embedding, np.float32) @ need_vector),
             )
             for offer_id, offer in offers.items()

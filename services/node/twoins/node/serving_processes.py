@@ -119,7 +119,9 @@ class ServingProcesses:
             daemon=True,
         )
         process.start()
-        logger.info("serving process started", extra={"serving_process": number, "pid": process.pid})
+        logger.info(
+            "serving process started", extra={"serving_process": number, "pid": process.pid}
+        )
         return _Slot(number, process, ready, restarts=restarts)
 
     def _supervise(self) -> None:
