@@ -29,7 +29,7 @@ from tests.bench.sizes import size
 from tests.bench.wrk import run_wrk
 from tests.support.api import Caller
 from tests.support.identity import Identity, running_identity
-from tests.support.node_processes import wait_until_all_serve
+from tests.support.node_processes import serve_command, wait_until_all_serve
 from tests.support.postgres import free_port
 from twoins.cli.node_client import NodeClient
 from twoins.common.realm_config import DEV_CONSOLE_SECRET
@@ -134,19 +134,7 @@ def _wrk(url: str, token: str, seconds: int = DURATION_SECONDS) -> dict[str, flo
 
 
 def _node_command(address: str, database: Path, processes: int = 1) -> list[str]:
-    return [
-        *TWOINS,
-        "node",
-        "serve",
-        "--region",
-        REGION,
-        "--listen",
-        address,
-        "--database",
-        f"sqlite:///{database}",
-        "--processes",
-        str(processes),
-    ]
+    return serve_command(REGION, address, database, "--processes", str(processes))
 
 
 def test_authenticated_reads_through_the_gateway(

@@ -25,7 +25,7 @@ from tests.bench.report import latency_summary, record
 from tests.bench.sizes import size
 from tests.support import builders
 from tests.support.identity import Identity
-from tests.support.node_processes import wait_until_all_serve
+from tests.support.node_processes import serve_command, wait_until_all_serve
 from tests.support.postgres import free_port
 from twoins.cli.node_client import NodeClient
 from twoins.v1 import organisation_pb2
@@ -93,21 +93,7 @@ def _node(
         **({"PROMETHEUS_MULTIPROC_DIR": str(metrics_folder)} if processes > 1 else {}),
     }
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "twoins.cli.main",
-            "node",
-            "serve",
-            "--region",
-            "it-basilicata",
-            "--listen",
-            address,
-            "--database",
-            f"sqlite:///{database}",
-            "--processes",
-            str(processes),
-        ],
+        serve_command("it-basilicata", address, database, "--processes", str(processes)),
         env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -15,6 +15,7 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
+from tests.support.node_processes import serve_command
 from tests.support.postgres import free_port
 
 TWOINS = [sys.executable, "-m", "twoins.cli.main"]
@@ -24,18 +25,7 @@ TWOINS = [sys.executable, "-m", "twoins.cli.main"]
 def served_node(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
     address = f"127.0.0.1:{free_port()}"
     process = subprocess.Popen(
-        [
-            *TWOINS,
-            "node",
-            "serve",
-            "--region",
-            "mt-isla",
-            "--listen",
-            address,
-            "--database",
-            f"sqlite:///{tmp_path / 'node.db'}",
-            "--allow-unauthenticated",
-        ],
+        serve_command("mt-isla", address, tmp_path / "node.db", "--allow-unauthenticated"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 import urllib.request
 import uuid
@@ -22,6 +21,7 @@ from tests.support import builders
 from tests.support.node_processes import (
     calls_answered,
     fresh_channel,
+    serve_command,
     serving_children,
     wait_until_all_serve,
 )
@@ -40,8 +40,6 @@ from twoins.v1 import (
     organisation_pb2_grpc,
 )
 
-TWOINS = [sys.executable, "-m", "twoins.cli.main"]
-
 
 @dataclass
 class ServedNode:
@@ -56,20 +54,14 @@ def _start(tmp_path: Path, processes: int, address: str = "") -> subprocess.Pope
     metrics_folder = tmp_path / "metrics"
     metrics_folder.mkdir(exist_ok=True)
     return subprocess.Popen(
-        [
-            *TWOINS,
-            "node",
-            "serve",
-            "--region",
+        serve_command(
             "mt-isla",
-            "--listen",
             address,
-            "--database",
-            f"sqlite:///{tmp_path / 'node.db'}",
+            tmp_path / "node.db",
             "--allow-unauthenticated",
             "--processes",
             str(processes),
-        ],
+        ),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

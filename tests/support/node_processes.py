@@ -5,6 +5,7 @@ serves before its clients open their connections."""
 
 from __future__ import annotations
 
+import sys
 import time
 from pathlib import Path
 
@@ -12,6 +13,24 @@ import grpc
 from prometheus_client.mmap_dict import MmapedDict
 
 from twoins.v1 import organisation_pb2, organisation_pb2_grpc
+
+
+def serve_command(region: str, address: str, database: Path, *flags: str) -> list[str]:
+    """`twoins node serve` for `region` on `address` with an SQLite `database`, and `flags`."""
+    return [
+        sys.executable,
+        "-m",
+        "twoins.cli.main",
+        "node",
+        "serve",
+        "--region",
+        region,
+        "--listen",
+        address,
+        "--database",
+        f"sqlite:///{database}",
+        *flags,
+    ]
 
 
 def serving_children(pid: int) -> list[int]:
