@@ -13,7 +13,6 @@ import asyncio
 import os
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -29,6 +28,7 @@ from tests.bench.report import latency_summary, record
 from tests.bench.sizes import size
 from tests.support import builders
 from tests.support.nats import NatsServer, running_nats
+from tests.support.node_processes import serve_command
 from tests.support.postgres import free_port
 from tests.support.signing import network_keys
 from twoins.cli.node_client import NodeClient
@@ -62,23 +62,15 @@ def _start_node(
     # (TWOINS_BENCH_EMBEDDINGS=1 measures with).
     config.write_text(f"semantic_matching: {'true' if EMBEDDINGS else 'false'}\n", encoding="utf-8")
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "twoins.cli.main",
-            "node",
-            "serve",
-            "--region",
+        serve_command(
             region,
-            "--listen",
             address,
-            "--database",
-            f"sqlite:///{database}",
+            database,
             "--config",
             str(config),
             # The transport is measured: calls come from this benchmark, without tokens.
             "--allow-unauthenticated",
-        ],
+        ),
         env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -24,6 +24,7 @@ from tests.bench.echo_server import ECHO_METHOD
 from tests.bench.report import record
 from tests.bench.sizes import size
 from tests.support import builders
+from tests.support.node_processes import serve_command
 from tests.support.postgres import free_port
 from twoins.cli.node_client import NodeClient
 from twoins.node.bus.apply import EventApplier
@@ -72,20 +73,12 @@ def _fill_catalogue(database_url: str, count: int) -> None:
 def _node(database_url: str) -> Iterator[tuple[str, int]]:
     address = f"127.0.0.1:{free_port()}"
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "twoins.cli.main",
-            "node",
-            "serve",
-            "--region",
+        serve_command(
             "it-basilicata",
-            "--listen",
             address,
-            "--database",
             database_url,
             "--allow-unauthenticated",
-        ],
+        ),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -18,6 +17,7 @@ from sqlalchemy import func, select
 
 from tests.integration.test_exchange import node_on_bus, publish_need, wait_until
 from tests.support.nats import NatsServer, running_nats
+from tests.support.node_processes import serve_command
 from tests.support.postgres import free_port
 from tests.support.signing import network_keys
 from twoins.cli.node_client import NodeClient
@@ -33,22 +33,14 @@ def _serve(broker: NatsServer, address: str, database: Path, log: Path) -> subpr
     config.write_text("semantic_matching: false\nk_anonymity: 1\n", encoding="utf-8")
     with log.open("ab") as output:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "twoins.cli.main",
-                "node",
-                "serve",
-                "--region",
+            serve_command(
                 ORIGIN,
-                "--listen",
                 address,
-                "--database",
-                f"sqlite:///{database}",
+                database,
                 "--config",
                 str(config),
                 "--allow-unauthenticated",
-            ],
+            ),
             env={
                 **os.environ,
                 "TWOINS_NATS_URL": broker.url,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import resource
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pytest
 from tests.integration.conftest import start_node
 from tests.support import builders
 from tests.support.grpc_errors import call_error
+from tests.support.node_processes import serve_command
 from tests.support.postgres import PostgresServer, free_port
 from twoins.cli.node_client import NodeClient
 from twoins.v1 import organisation_pb2
@@ -35,20 +35,12 @@ def _serve(address: str, database: Path, file_limit: int | None) -> subprocess.P
 
     log = database.with_suffix(f".{'limited' if file_limit else 'free'}.log")
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "twoins.cli.main",
-            "node",
-            "serve",
-            "--region",
+        serve_command(
             "mt-isla",
-            "--listen",
             address,
-            "--database",
-            f"sqlite:///{database}",
+            database,
             "--allow-unauthenticated",
-        ],
+        ),
         stdout=subprocess.DEVNULL,
         stderr=log.open("ab"),
         preexec_fn=limit_files,

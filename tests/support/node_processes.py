@@ -15,8 +15,9 @@ from prometheus_client.mmap_dict import MmapedDict
 from twoins.v1 import organisation_pb2, organisation_pb2_grpc
 
 
-def serve_command(region: str, address: str, database: Path, *flags: str) -> list[str]:
-    """`twoins node serve` for `region` on `address` with an SQLite `database`, and `flags`."""
+def serve_command(region: str, address: str, database: Path | str, *flags: str) -> list[str]:
+    """`twoins node serve` for `region` on `address` with `database` (an SQLite file, or a
+    database URL), and `flags`."""
     return [
         sys.executable,
         "-m",
@@ -28,7 +29,7 @@ def serve_command(region: str, address: str, database: Path, *flags: str) -> lis
         "--listen",
         address,
         "--database",
-        f"sqlite:///{database}",
+        f"sqlite:///{database}" if isinstance(database, Path) else database,
         *flags,
     ]
 
