@@ -6,6 +6,7 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Callable
 from concurrent import futures
 from datetime import timedelta
 
@@ -263,13 +264,7 @@ class NodeServer:
         self._load_catalogue()
         if self.config.metrics_listen:
             self.metrics_server = serve_metrics(self.config.metrics_listen, self.metrics.registry)
-        self._server.start()
-        for name in ("", *SERVICE_NAMES):
-            self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
-        self._sweeper = threading.Thread(
-            target=self._sweep_expired_needs, daemon=True, name=f"expiry-{self.config.region.id}"
-        )
-        self._sweeper.start()
+        self._serve_with(self._sweep_expired_needs, "expiry")
         if self.bus is not None:
             self.bus.start()
         if self.disclosure is not None:
@@ -313,14 +308,19 @@ class NodeServer:
             raise NodeStartError("the database schema is not current; the first process migrates")
         self._bind()
         self._load_catalogue()
+        self._serve_with(self._follow_catalogue, "catalogue")
+        logger.info("serving process serving", extra={"address": self.address})
+
+    def _serve_with(self, background: Callable[[], None], name: str) -> None:
+        """Starts serving, says so to health checks, and starts the process's background
+        loop (`background`, until the node stops)."""
         self._server.start()
-        for name in ("", *SERVICE_NAMES):
-            self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        for service in ("", *SERVICE_NAMES):
+            self._health.set(service, health_pb2.HealthCheckResponse.SERVING)
         self._sweeper = threading.Thread(
-            target=self._follow_catalogue, daemon=True, name=f"catalogue-{self.config.region.id}"
+            target=background, daemon=True, name=f"{name}-{self.config.region.id}"
         )
         self._sweeper.start()
-        logger.info("serving process serving", extra={"address": self.address})
 
     def _follow_catalogue(self) -> None:
         """A serving process's catalogue: the changes the first process applied, from the
