@@ -333,6 +333,8 @@ class NodeServer:
                     "catalogue not followed this time; trying again",
                     extra={"reason": str(error).splitlines()[0]},
                 )
+            except Exception:  # a bug: said loudly, and the catalogue still followed after
+                logger.exception("catalogue not followed this time; trying again")
 
     def wait_ready(self, timeout: float = 10.0) -> None:
         """Returns once the node answers health checks with SERVING."""

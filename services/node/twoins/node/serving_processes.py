@@ -24,7 +24,6 @@ import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from multiprocessing.process import BaseProcess
-from multiprocessing.synchronize import Event as ProcessEvent
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -45,7 +44,6 @@ _STABLE_SECONDS = 60.0
 class _Slot:
     number: int
     process: BaseProcess
-    ready: ProcessEvent
     started: float = field(default_factory=time.monotonic)
     restarts: int = 0
 
@@ -63,11 +61,6 @@ class ServingProcesses:
         self._lock = threading.Lock()
         self._supervisor: threading.Thread | None = None
 
-    @property
-    def pids(self) -> list[int]:
-        with self._lock:
-            return [slot.process.pid for slot in self._slots if slot.process.pid is not None]
-
     def start(self) -> None:
         with self._lock:
             self._slots = [self._spawn(number) for number in range(2, self._count + 2)]
@@ -75,17 +68,6 @@ class ServingProcesses:
             target=self._supervise, daemon=True, name="serving-processes"
         )
         self._supervisor.start()
-
-    def wait_ready(self, timeout: float) -> bool:
-        """Whether every serving process answered within `timeout` seconds."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self._lock:
-                events = [slot.ready for slot in self._slots]
-            if all(event.is_set() for event in events):
-                return True
-            time.sleep(0.05)
-        return False
 
     def stop(self, grace: float) -> None:
         """Asks each process to stop (SIGTERM: calls in flight finish within `grace`), then
@@ -111,10 +93,9 @@ class ServingProcesses:
             _forget_metrics(slot.process.pid)
 
     def _spawn(self, number: int, restarts: int = 0) -> _Slot:
-        ready = self._context.Event()
         process = self._context.Process(
             target=_serve,
-            args=(self._config, ready),
+            args=(self._config,),
             name=f"node-{self._config.region.id}-{number}",
             daemon=True,
         )
@@ -122,7 +103,7 @@ class ServingProcesses:
         logger.info(
             "serving process started", extra={"serving_process": number, "pid": process.pid}
         )
-        return _Slot(number, process, ready, restarts=restarts)
+        return _Slot(number, process, restarts=restarts)
 
     def _supervise(self) -> None:
         while not self._stopping.is_set():
@@ -164,12 +145,13 @@ def _forget_metrics(pid: int | None) -> None:
         multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]
 
 
-def _serve(config: NodeConfig, ready: ProcessEvent) -> None:
+def _serve(config: NodeConfig) -> None:
     """A serving process's life: the node's API on the shared port until the first process
     asks it to stop (SIGTERM) or is gone."""
     from twoins.common.allocator import SERVER_ARENAS, limit_arenas
     from twoins.common.logs import configure_logging
-    from twoins.node.server import build_server
+    from twoins.node.server import NodeStartError, build_server
+    from twoins.node.store.database import DatabaseError
 
     stop = threading.Event()
     # Ctrl-C reaches every process of the terminal's group: the first process stops the others.
@@ -180,9 +162,12 @@ def _serve(config: NodeConfig, ready: ProcessEvent) -> None:
         "node", config.region.id, json_lines=config.log_format == "json", level=config.log_level
     )
     limit_arenas(SERVER_ARENAS)
-    server = build_server(config, serving_only=True)
-    server.start()
-    ready.set()
+    try:
+        server = build_server(config, serving_only=True)
+        server.start()
+    except (DatabaseError, NodeStartError) as error:
+        logger.error("serving process cannot start", extra={"reason": str(error)})
+        raise SystemExit(1) from None
     while not stop.wait(0.5):
         if os.getppid() != first:  # the first process is gone (killed): nobody relays
             logger.error("the node's first process is gone; this serving process stops")
