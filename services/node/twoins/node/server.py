@@ -144,7 +144,7 @@ class NodeServer:
         self._health = health.HealthServicer()
         self._stopping = threading.Event()
         self._catalogue_loaded = False
-        self._sweeper: threading.Thread | None = None
+        self._background: threading.Thread | None = None
         self.bus: BusWorker | None = None
         if config.nats_url and not serving_only:
             keyring, signer = signing or _event_signing(config)
@@ -317,10 +317,10 @@ class NodeServer:
         self._server.start()
         for service in ("", *SERVICE_NAMES):
             self._health.set(service, health_pb2.HealthCheckResponse.SERVING)
-        self._sweeper = threading.Thread(
+        self._background = threading.Thread(
             target=background, daemon=True, name=f"{name}-{self.config.region.id}"
         )
-        self._sweeper.start()
+        self._background.start()
 
     def _follow_catalogue(self) -> None:
         """A serving process's catalogue: the changes the first process applied, from the
@@ -367,8 +367,8 @@ class NodeServer:
             self.bus.stop()
         if self.metrics_server is not None:
             self.metrics_server.stop()
-        if self._sweeper is not None:
-            self._sweeper.join(timeout=5)
+        if self._background is not None:
+            self._background.join(timeout=5)
         self._save_catalogue()
         self.database.dispose()
         logger.info("node stopped")

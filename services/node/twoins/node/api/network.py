@@ -94,9 +94,9 @@ def _cosine(
 ) -> float | None:
     """The exact similarity of the texts, from the embeddings as published; the shortlist's
     approximation for an entry the tables no longer show (ended since), None without one."""
-    other = embedding_vector(published.get(entry_id, b""))
     if vector is None:
         return None
+    other = embedding_vector(published.get(entry_id, b""))
     if other is None:
         return shortlisted
     return float(other @ vector)
