@@ -28,7 +28,8 @@ from tests.support.identity import Identity
 from tests.support.node_processes import serve_command, wait_until_all_serve
 from tests.support.postgres import free_port
 from twoins.cli.node_client import NodeClient
-from twoins.v1 import organisation_pb2
+from twoins.gateway.nodes import RegionNodes
+from twoins.v1 import organisation_pb2, organisation_pb2_grpc
 
 CLIENT_THREADS = int(os.environ.get("BENCH_THREADS", "8"))
 DURATION_SECONDS = size(5.0, 0.3)
@@ -239,12 +240,15 @@ def test_unary_calls_on_two_serving_processes(
         figures[f"{name}_process_create_per_s"] = round(create_rate, 1)
         figures[f"{name}_process_get_per_s"] = round(get_rate, 1)
         figures[f"{name}_process_get_p99_ms"] = latency_summary(get_latencies)["p99_ms"]
+    spread_rate = _gets_through_spread_connections(node_of_two_processes[0], token, request)
+    figures["two_process_get_per_s_spread"] = round(spread_rate, 1)
     record(
         "node_unary_two_processes",
         {
             **figures,
             "two_process_get_ratio": round(figures["two_process_get_per_s"] / echo_rate, 3),
             "two_process_create_ratio": round(figures["two_process_create_per_s"] / echo_rate, 3),
+            "two_process_get_ratio_spread": round(spread_rate / echo_rate, 3),
         },
         "calls/s",
         reference,
@@ -253,6 +257,37 @@ def test_unary_calls_on_two_serving_processes(
         "serving processes' gets over the bare echo's calls with the same client",
     )
     assert figures["two_process_get_per_s"] > 0
+
+
+def _gets_through_spread_connections(
+    address: str, token: Callable[[], str], request: organisation_pb2.CreateOrganisationRequest
+) -> float:
+    """Gets per second from the client threads sharing the gateway's connections to the node
+    (`RegionNodes`, a connection per thread), once they are spread over its processes."""
+    with NodeClient(address, token) as client:
+        created = client.organisations.CreateOrganisation(request).organisation.id
+    read = organisation_pb2.GetOrganisationRequest(id=created)
+    nodes = RegionNodes({"it-basilicata": address}, connections=CLIENT_THREADS)
+
+    def get() -> None:
+        nodes.call(
+            "it-basilicata",
+            organisation_pb2_grpc.OrganisationServiceStub,
+            "GetOrganisation",
+            read,
+            token=token(),
+            request_id="bench",
+        )
+
+    try:
+        for _ in range(20 * CLIENT_THREADS):  # each connection's first answers name its process
+            if None not in nodes.serving_processes("it-basilicata"):
+                break
+            get()
+        rate, _latencies = run_load(get)
+    finally:
+        nodes.close()
+    return rate
 
 
 def _rates_per_connection(

@@ -28,6 +28,8 @@ from tests.support.node_processes import (
 from tests.support.postgres import free_port
 from twoins.common.envelope import wrap
 from twoins.common.network import load_network
+from twoins.common.serving_process import serving_process
+from twoins.gateway.nodes import RegionNodes
 from twoins.node.bus.apply import EventApplier
 from twoins.node.store.database import Database
 from twoins.node.store.node_store import NodeStore
@@ -127,6 +129,49 @@ def test_both_processes_answer_and_one_endpoint_counts_every_call(node: ServedNo
     )
     assert served == first + other
     assert served >= 2 * 40
+
+
+def test_a_gateway_spreads_its_connections_over_the_processes(node: ServedNode) -> None:
+    """Each answer names its process; the gateway's two connections to the node end on both,
+    and each process answers a share of its calls."""
+    (child,) = wait_until_all_serve(node.address, node.process.pid, 2, node.metrics_folder)
+    with fresh_channel(node.address) as channel:
+        _answer, call = organisation_pb2_grpc.OrganisationServiceStub(
+            channel
+        ).ListOrganisations.with_call(organisation_pb2.ListOrganisationsRequest(), timeout=10)
+    assert serving_process(call.trailing_metadata()) in ((1, 2), (2, 2))
+    before = (
+        calls_answered(node.metrics_folder, node.process.pid),
+        calls_answered(node.metrics_folder, child),
+    )
+    nodes = RegionNodes({"mt-isla": node.address}, connections=2)
+    try:
+        for _ in range(60):
+            nodes.call(
+                "mt-isla",
+                organisation_pb2_grpc.OrganisationServiceStub,
+                "ListOrganisations",
+                organisation_pb2.ListOrganisationsRequest(),
+                token="",
+                request_id=uuid.uuid4().hex,
+            )
+        assert set(nodes.serving_processes("mt-isla")) == {1, 2}
+        for _ in range(40):
+            nodes.call(
+                "mt-isla",
+                organisation_pb2_grpc.OrganisationServiceStub,
+                "ListOrganisations",
+                organisation_pb2.ListOrganisationsRequest(),
+                token="",
+                request_id=uuid.uuid4().hex,
+            )
+    finally:
+        nodes.close()
+    # The last forty calls went to the two connections in turn: twenty to each process.
+    first = calls_answered(node.metrics_folder, node.process.pid) - before[0]
+    other = calls_answered(node.metrics_folder, child) - before[1]
+    assert first >= 20
+    assert other >= 20
 
 
 def test_the_other_processes_follow_the_catalogue_from_the_tables(node: ServedNode) -> None:

@@ -1,5 +1,6 @@
-"""The gateway's way to the regions' nodes: one gRPC channel per region, the caller's token
-passed on, the node's errors turned into problems."""
+"""The gateway's way to the regions' nodes: a few gRPC connections per region, spread over a
+node's serving processes, the caller's token passed on, the node's errors turned into
+problems."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from google.rpc import error_details_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_status import rpc_status
 
+from twoins.common.serving_process import serving_process
 from twoins.gateway.problems import Problem
 
 _STATUS = {
@@ -31,12 +33,98 @@ _STATUS = {
 }
 
 
-class RegionNodes:
-    """Channels to the nodes by region id, opened on first use (after a server's fork).
+class _Connection:
+    """One channel with a connection of its own, its stubs, and the node's serving process
+    that holds it once an answer named it (0: the node sent no name, one process)."""
 
-    Each node gets `connections` channels, each with a connection of its own, taken in turn:
-    a node serving from several processes gets each connection in one of them, so that one
-    gateway worker's calls reach more than one."""
+    def __init__(self, address: str) -> None:
+        self.channel = grpc.insecure_channel(
+            address, options=[("grpc.use_local_subchannel_pool", 1)]
+        )
+        self.stubs: dict[Any, Any] = {}
+        self.process: int | None = None
+
+    def stub(self, stub_type: Any) -> Any:
+        stub = self.stubs.get(stub_type)
+        if stub is None:
+            stub = self.stubs[stub_type] = stub_type(self.channel)
+        return stub
+
+
+class _NodeConnections:
+    """A node's connections, taken in turn, spread over its serving processes.
+
+    The kernel gives each connection to one of a node's processes by a hash of its ports, so
+    two connections land on the same process half the time. Once every connection's first
+    answer has named its process (`twoins.common.serving_process`), a connection that shares
+    its process while another process has none is replaced by a new one, which the kernel
+    places afresh; at most `MAX_REPLACEMENTS` times, so that a node behind something that
+    moves connections around is not chased forever. The replaced channel is closed once the
+    calls it carries have had their time."""
+
+    MAX_REPLACEMENTS = 16
+
+    def __init__(self, address: str, size: int, call_timeout: float) -> None:
+        self.address = address
+        self.connections = [_Connection(address) for _ in range(size)]
+        self.replacements_left = self.MAX_REPLACEMENTS
+        self._call_timeout = call_timeout
+        self._turn = itertools.count()
+        self._lock = threading.Lock()
+
+    def next(self) -> _Connection:
+        connections = self.connections
+        return connections[next(self._turn) % len(connections)]
+
+    def learn(self, connection: _Connection, metadata: Any) -> None:
+        """Notes the process named in an answer on `connection`; replaces a connection when
+        they could reach more processes than they do."""
+        named = serving_process(metadata)
+        with self._lock:
+            if connection.process is not None or connection not in self.connections:
+                return
+            connection.process = named[0] if named is not None else 0
+            if named is None or self.replacements_left <= 0:
+                return
+            processes = [known.process for known in self.connections]
+            if None in processes:
+                return  # not every connection has answered yet
+            reached = len(set(processes))
+            if reached >= min(named[1], len(processes)):
+                return
+            duplicate = next(
+                known
+                for index, known in enumerate(self.connections)
+                if known.process in processes[:index]
+            )
+            self.replacements_left -= 1
+            self.connections = [
+                _Connection(self.address) if known is duplicate else known
+                for known in self.connections
+            ]
+        closer = threading.Timer(self._call_timeout + 1.0, duplicate.channel.close)
+        closer.daemon = True
+        closer.start()
+
+    def forget(self, connection: _Connection) -> None:
+        """The connection's process is to be learnt again: the channel connects anew after its
+        connection broke (a serving process restarted), perhaps to another process."""
+        connection.process = None
+
+    def processes(self) -> list[int | None]:
+        return [connection.process for connection in self.connections]
+
+    def close(self) -> None:
+        for connection in self.connections:
+            connection.channel.close()
+
+
+class RegionNodes:
+    """Connections to the nodes by region id, opened on first use (after a server's fork).
+
+    Each node gets `connections` channels, each with a connection of its own, taken in turn
+    and spread over the node's serving processes (`_NodeConnections`), so that one gateway
+    worker's calls reach more than one of them."""
 
     def __init__(
         self, addresses: Mapping[str, str], timeout: float = 10.0, connections: int = 2
@@ -44,20 +132,22 @@ class RegionNodes:
         self.addresses = dict(addresses)
         self.timeout = timeout
         self.connections = connections
-        self._channels: dict[str, tuple[grpc.Channel, ...]] = {}
-        self._stubs: dict[tuple[str, Any], tuple[Any, ...]] = {}
-        self._turn = itertools.count()
+        self._nodes: dict[str, _NodeConnections] = {}
         self._lock = threading.Lock()
 
     def channel(self, region: str) -> grpc.Channel:
         """One of the region's channels, in turn."""
-        channels = self._pool(region)
-        return channels[next(self._turn) % len(channels)]
+        return self._node(region).next().channel
 
-    def _pool(self, region: str) -> tuple[grpc.Channel, ...]:
-        channels = self._channels.get(region)
-        if channels is not None:
-            return channels
+    def serving_processes(self, region: str) -> list[int | None]:
+        """The node's serving process that holds each connection (0: the node named none;
+        None: not known before the connection's first answer)."""
+        return self._node(region).processes()
+
+    def _node(self, region: str) -> _NodeConnections:
+        node = self._nodes.get(region)
+        if node is not None:
+            return node
         if region not in self.addresses:
             raise Problem(
                 403,
@@ -65,14 +155,11 @@ class RegionNodes:
                 reason="UNKNOWN_REGION",
             )
         with self._lock:
-            if region not in self._channels:
-                self._channels[region] = tuple(
-                    grpc.insecure_channel(
-                        self.addresses[region], options=[("grpc.use_local_subchannel_pool", 1)]
-                    )
-                    for _ in range(self.connections)
+            if region not in self._nodes:
+                self._nodes[region] = _NodeConnections(
+                    self.addresses[region], self.connections, self.timeout
                 )
-            return self._channels[region]
+            return self._nodes[region]
 
     def call(
         self,
@@ -84,22 +171,24 @@ class RegionNodes:
         token: str,
         request_id: str,
     ) -> Message:
-        stubs = self._stubs.get((region, stub_type))
-        if stubs is None:
-            stubs = self._stubs.setdefault(
-                (region, stub_type), tuple(map(stub_type, self._pool(region)))
-            )
-        stub = stubs[next(self._turn) % len(stubs)]
+        node = self._node(region)
+        connection = node.next()
+        rpc = getattr(connection.stub(stub_type), method)
         # A call without a token (an unsubscribe link's) carries its credential in the request.
         metadata: tuple[tuple[str, str], ...] = (("x-request-id", request_id),)
         if token:
             metadata = (("authorization", f"Bearer {token}"), *metadata)
         try:
-            response: Message = getattr(stub, method)(
-                request, metadata=metadata, timeout=self.timeout
-            )
+            if connection.process is not None:
+                response: Message = rpc(request, metadata=metadata, timeout=self.timeout)
+                return response
+            # The connection's first answer names the node's process that holds it.
+            response, call = rpc.with_call(request, metadata=metadata, timeout=self.timeout)
         except grpc.RpcError as error:
+            if error.code() == grpc.StatusCode.UNAVAILABLE:
+                node.forget(connection)
             raise problem_from_rpc_error(error, region) from None
+        node.learn(connection, call.trailing_metadata())
         return response
 
     def health(self, region: str, timeout: float = 2.0) -> str:
@@ -114,11 +203,9 @@ class RegionNodes:
 
     def close(self) -> None:
         with self._lock:
-            for channels in self._channels.values():
-                for channel in channels:
-                    channel.close()
-            self._channels.clear()
-            self._stubs.clear()
+            for node in self._nodes.values():
+                node.close()
+            self._nodes.clear()
 
 
 def problem_from_rpc_error(error: grpc.RpcError, region: str) -> Problem:

@@ -129,10 +129,12 @@ class NodeServer:
         signing: tuple[KeyRingCache, KeyFileSigner] | None = None,
         *,
         serving_only: bool = False,
+        serving_number: int = 1,
     ) -> None:
         """`serving_only`: one of the node's other serving processes (`serving_processes`),
         which serves the API and follows the catalogue from the tables, and does nothing
-        else (no bus, jobs, mail or metrics endpoint)."""
+        else (no bus, jobs, mail or metrics endpoint); `serving_number`: which one (the first
+        process is 1)."""
         self.config = config
         self.serving_only = serving_only
         self.serving: ServingProcesses | None = None
@@ -176,7 +178,16 @@ class NodeServer:
                 max_workers=config.max_workers, thread_name_prefix=f"node-{config.region.id}"
             ),
             interceptors=[
-                NodeServerInterceptor(self.access, self.metrics, on_caller=context.note_caller)
+                NodeServerInterceptor(
+                    self.access,
+                    self.metrics,
+                    on_caller=context.note_caller,
+                    serving_process=(
+                        (serving_number, config.serve_processes)
+                        if config.serve_processes > 1
+                        else None
+                    ),
+                )
             ],
             options=[
                 ("grpc.max_receive_message_length", config.max_message_bytes),
@@ -480,9 +491,11 @@ def _answers(listen: str) -> bool:
         return False
 
 
-def build_server(config: NodeConfig, *, serving_only: bool = False) -> NodeServer:
+def build_server(
+    config: NodeConfig, *, serving_only: bool = False, serving_number: int = 1
+) -> NodeServer:
     """The node for `config`, built and not started; `serving_only`: one of its other
-    serving processes (`NodeServer`)."""
+    serving processes, `serving_number` (`NodeServer`)."""
     database = Database(config.database_url)
     peers = None
     if config.auth_client_secret and config.auth_issuer:
@@ -512,4 +525,11 @@ def build_server(config: NodeConfig, *, serving_only: bool = False) -> NodeServe
         signatures=signatures,
         notifier=_notifier(config),
     )
-    return NodeServer(config, database, context, signing, serving_only=serving_only)
+    return NodeServer(
+        config,
+        database,
+        context,
+        signing,
+        serving_only=serving_only,
+        serving_number=serving_number,
+    )

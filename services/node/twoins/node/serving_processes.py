@@ -95,7 +95,7 @@ class ServingProcesses:
     def _spawn(self, number: int, restarts: int = 0) -> _Slot:
         process = self._context.Process(
             target=_serve,
-            args=(self._config,),
+            args=(self._config, number),
             name=f"node-{self._config.region.id}-{number}",
             daemon=True,
         )
@@ -145,9 +145,9 @@ def _forget_metrics(pid: int | None) -> None:
         multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]
 
 
-def _serve(config: NodeConfig) -> None:
-    """A serving process's life: the node's API on the shared port until the first process
-    asks it to stop (SIGTERM) or is gone."""
+def _serve(config: NodeConfig, number: int) -> None:
+    """A serving process's life (the `number`th of the node's): the node's API on the shared
+    port until the first process asks it to stop (SIGTERM) or is gone."""
     from twoins.common.allocator import SERVER_ARENAS, limit_arenas
     from twoins.common.logs import configure_logging
     from twoins.node.server import NodeStartError, build_server
@@ -163,7 +163,7 @@ def _serve(config: NodeConfig) -> None:
     )
     limit_arenas(SERVER_ARENAS)
     try:
-        server = build_server(config, serving_only=True)
+        server = build_server(config, serving_only=True, serving_number=number)
         server.start()
     except (DatabaseError, NodeStartError) as error:
         logger.error("serving process cannot start", extra={"reason": str(error)})

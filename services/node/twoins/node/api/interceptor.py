@@ -14,6 +14,7 @@ from grpc_status import rpc_status
 
 from twoins.common.auth import Principal
 from twoins.common.logs import request_id_var
+from twoins.common.serving_process import serving_process_header
 from twoins.node.api.access import AccessPolicy, calling_as
 from twoins.node.api.errors import grpc_code, status_for, status_for_unexpected
 from twoins.node.domain.errors import NodeError
@@ -42,12 +43,18 @@ class NodeServerInterceptor(grpc.ServerInterceptor):  # type: ignore[type-arg]
         access: AccessPolicy,
         metrics: NodeMetrics | None = None,
         on_caller: Callable[[Principal], None] | None = None,
+        serving_process: tuple[int, int] | None = None,
     ) -> None:
+        """`serving_process`: (number, count) of this process among the node's serving
+        processes, named in every answer (`twoins.common.serving_process`)."""
         self._access = access
         self._metrics = metrics
         #: Told of every verified caller (the notifier learns the region's people from it).
         self._on_caller = on_caller
         self._wrapped: dict[str, grpc.RpcMethodHandler[Any, Any]] = {}
+        self._trailing: tuple[tuple[str, str], ...] = (
+            (serving_process_header(*serving_process),) if serving_process is not None else ()
+        )
 
     def intercept_service(
         self,
@@ -85,7 +92,7 @@ class NodeServerInterceptor(grpc.ServerInterceptor):  # type: ignore[type-arg]
             outcome = "OK"
             caller = ""
             try:
-                context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id),))
+                context.set_trailing_metadata(((REQUEST_ID_HEADER, request_id), *self._trailing))
                 principal = self._access.authorise(method, metadata)
                 caller = principal.subject if principal is not None else ""
                 if principal is not None and self._on_caller is not None:
