@@ -147,24 +147,10 @@ def test_a_gateway_spreads_its_connections_over_the_processes(node: ServedNode) 
     nodes = RegionNodes({"mt-isla": node.address}, connections=2)
     try:
         for _ in range(60):
-            nodes.call(
-                "mt-isla",
-                organisation_pb2_grpc.OrganisationServiceStub,
-                "ListOrganisations",
-                organisation_pb2.ListOrganisationsRequest(),
-                token="",
-                request_id=uuid.uuid4().hex,
-            )
+            _list(nodes)
         assert set(nodes.serving_processes("mt-isla")) == {1, 2}
         for _ in range(40):
-            nodes.call(
-                "mt-isla",
-                organisation_pb2_grpc.OrganisationServiceStub,
-                "ListOrganisations",
-                organisation_pb2.ListOrganisationsRequest(),
-                token="",
-                request_id=uuid.uuid4().hex,
-            )
+            _list(nodes)
     finally:
         nodes.close()
     # The last forty calls went to the two connections in turn: twenty to each process.
@@ -172,6 +158,17 @@ def test_a_gateway_spreads_its_connections_over_the_processes(node: ServedNode) 
     other = calls_answered(node.metrics_folder, child) - before[1]
     assert first >= 20
     assert other >= 20
+
+
+def _list(nodes: RegionNodes) -> None:
+    nodes.call(
+        "mt-isla",
+        organisation_pb2_grpc.OrganisationServiceStub,
+        "ListOrganisations",
+        organisation_pb2.ListOrganisationsRequest(),
+        token="",
+        request_id=uuid.uuid4().hex,
+    )
 
 
 def test_the_other_processes_follow_the_catalogue_from_the_tables(node: ServedNode) -> None:

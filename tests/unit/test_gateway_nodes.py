@@ -25,21 +25,24 @@ def node_address() -> Any:
     server.stop(None)
 
 
+def _check(nodes: RegionNodes) -> Any:
+    return nodes.call(
+        "mt-isla",
+        health_pb2_grpc.HealthStub,
+        "Check",
+        health_pb2.HealthCheckRequest(),
+        token="",
+        request_id="r-1",
+    )
+
+
 def test_calls_take_the_node_connections_in_turn(node_address: str) -> None:
     nodes = RegionNodes({"mt-isla": node_address}, connections=3)
     try:
         used = {id(nodes.channel("mt-isla")) for _ in range(6)}
         assert len(used) == 3  # three channels, each its own connection
         for _ in range(6):
-            answer = nodes.call(
-                "mt-isla",
-                health_pb2_grpc.HealthStub,
-                "Check",
-                health_pb2.HealthCheckRequest(),
-                token="",
-                request_id="r-1",
-            )
-            assert answer.status == health_pb2.HealthCheckResponse.SERVING  # type: ignore[attr-defined]
+            assert _check(nodes).status == health_pb2.HealthCheckResponse.SERVING
         assert nodes.health("mt-isla") == "SERVING"
     finally:
         nodes.close()
@@ -80,17 +83,6 @@ def two_processes() -> Any:
     yield f"127.0.0.1:{port}"
     for server in servers:
         server.stop(None)
-
-
-def _check(nodes: RegionNodes) -> None:
-    nodes.call(
-        "mt-isla",
-        health_pb2_grpc.HealthStub,
-        "Check",
-        health_pb2.HealthCheckRequest(),
-        token="",
-        request_id="r-1",
-    )
 
 
 def test_connections_spread_over_the_node_processes(two_processes: str) -> None:
