@@ -19,7 +19,6 @@ from datetime import datetime
 import nats
 from nats.aio.client import Client
 from nats.aio.msg import Msg
-from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from sqlalchemy.exc import OperationalError
 
@@ -295,7 +294,9 @@ class BusWorker:
         while True:
             try:
                 messages = await subscription.fetch(FETCH_BATCH, timeout=1)
-            except NatsTimeoutError:
+            except TimeoutError:
+                # No event within the second: nats-py's TimeoutError, or the builtin one it
+                # raises when its pull request expires before the server's answer.
                 continue
             except Exception as error:
                 logger.warning("fetching events failed; retrying", extra={"error": str(error)})
