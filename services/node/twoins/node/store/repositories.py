@@ -5,10 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import datetime
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, bindparam, delete, event, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    bindparam,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from twoins.node.domain.assessment import Assessment, DimensionScore, ReadinessDimension
@@ -127,29 +137,23 @@ def _organisation(row: OrganisationRow) -> Organisation:
     )
 
 
-_SELECT_BY_ID: dict[str, Any] = {}
-_INSERT: dict[str, Any] = {}
-
-
 def _insert_row(session: Session, row_type: type[Any], values: dict[str, Any]) -> None:
     """`INSERT INTO <table>` of one row, sent at once. A new row needs none of the ORM's unit
     of work (a pending object, its state, the flush that sorts it): a Core insert costs a
     fraction, and the statement is built once per table. A later read in the transaction
     sees the row as it would after a flush."""
-    table = row_type.__table__
-    statement = _INSERT.get(table.name)
-    if statement is None:
-        statement = _INSERT[table.name] = insert(table)
-    session.execute(statement, [values])
+    session.execute(_insert(row_type.__table__), [values])
 
 
-def _select_by_id(row_type: type[Any]) -> Any:
+@cache
+def _insert(table: Table) -> Any:
+    return insert(table)
+
+
+@cache
+def _select_by_id(table: Table) -> Any:
     """`SELECT * FROM <table> WHERE id = :id`, built once per table."""
-    table = row_type.__table__
-    statement = _SELECT_BY_ID.get(table.name)
-    if statement is None:
-        statement = _SELECT_BY_ID[table.name] = select(table).where(table.c.id == bindparam("id"))
-    return statement
+    return select(table).where(table.c.id == bindparam("id"))
 
 
 class _EntityRepository(Generic[EntityT]):
@@ -185,7 +189,9 @@ class _EntityRepository(Generic[EntityT]):
         else:
             # A plain read needs no ORM object (identity map, change tracking): a Core row
             # has the same attributes and costs a fraction; the statement is built once.
-            row = self._session.execute(_select_by_id(self.row_type), {"id": entity_id}).first()
+            row = self._session.execute(
+                _select_by_id(self.row_type.__table__), {"id": entity_id}
+            ).first()
         if row is None:
             raise NotFound(
                 f"{self.label} {entity_id} does not exist in this region",
