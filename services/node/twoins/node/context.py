@@ -124,7 +124,9 @@ class NodeContext:
                 now,
             )
         if payloads:
-            self.outbox_written.set()
+            # After the commit: a relay woken before it would find nothing to publish yet
+            # and sleep until its next look.
+            repositories.after_commit(self.outbox_written.set)
 
     def create_once(
         self,
