@@ -3,7 +3,8 @@
 # Keycloak with podman from package registries only (no image registry needed), then runs the
 # journey through a compose network of them (tests/containers). Idempotent: the base image is
 # made once, later builds reuse podman's layer cache. Figures (build times, image sizes) are
-# printed. Needs root (podman, debootstrap); installs podman, runc and debootstrap if missing.
+# printed. Needs root (podman, debootstrap); installs podman, runc, debootstrap, netavark,
+# aardvark-dns and iptables if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -38,6 +39,8 @@ command -v runc >/dev/null || missing+=(runc)
 command -v debootstrap >/dev/null || missing+=(debootstrap)
 [ -x /usr/lib/podman/netavark ] || missing+=(netavark)
 [ -x /usr/lib/podman/aardvark-dns ] || missing+=(aardvark-dns)
+# Netavark sets up the containers' network with the iptables command; podman only recommends it.
+command -v iptables >/dev/null || missing+=(iptables)
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
