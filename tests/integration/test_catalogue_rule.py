@@ -15,7 +15,7 @@ from google.protobuf.message import Message
 
 from twoins.common.envelope import subject_for, wrap
 from twoins.node.bus.apply import EventApplier
-from twoins.node.store.catalogue_index import CatalogueFilter, CatalogueIndex
+from twoins.node.store.catalogue_index import CatalogueChange, CatalogueFilter, CatalogueIndex
 from twoins.node.store.database import Database
 from twoins.node.store.node_store import NodeStore
 from twoins.node.store.pagination import PageRequest
@@ -80,9 +80,20 @@ class Shelves:
         database.upgrade()
         self.store = NodeStore(database)
         self.index = CatalogueIndex()
+        #: The newest change recorded of each entry, as the applier handed it to the index.
+        self.recorded: dict[str, CatalogueChange] = {}
         self.applier = EventApplier(
-            self.store, frozenset({ORIGIN, OTHER}), on_change=self.index.apply, verify=None
+            self.store, frozenset({ORIGIN, OTHER}), on_change=self._on_change, verify=None
         )
+
+    def _on_change(self, changes: list[CatalogueChange]) -> None:
+        self.recorded.update((change.id, change) for change in changes)
+        self.index.apply(changes)
+
+    def stored(self) -> dict[str, CatalogueChange]:
+        """Every entry as its row now reads back from the tables."""
+        with self.store.read() as repositories:
+            return {change.id: change for change in repositories.catalogue.changed_since(0)}
 
     def send(self, payload: Message, seconds: int, region: str = ORIGIN) -> str:
         envelope = wrap(payload, region, T0 + timedelta(seconds=seconds))
@@ -165,3 +176,31 @@ def test_knowledge_search_finds_whole_words_by_kind_and_language(tmp_path: Path)
         CatalogueFilter(query="olive", region=OTHER),
     ):
         assert shelves.index.search_knowledge(wanted, EVERYTHING)[0] == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_each_recorded_change_is_the_entry_as_stored(
+    tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
+    """The applier writes catalogue rows with Core statements and records each change from
+    the columns it wrote: after every event, what it recorded equals the row read back."""
+    url = request.getfixturevalue("postgres_url") if backend == "postgresql" else ""
+    shelves = Shelves(tmp_path, url)
+    need_id, offer_id, item_id, early_id = (str(uuid.uuid4()) for _ in range(4))
+    steps: list[tuple[Message, int]] = [
+        (_need(need_id, "first need words"), 0),
+        (_offer(offer_id, "offer words"), 1),
+        (_item(item_id, "item words"), 2),
+        (events_pb2.NeedMatched(need_id=need_id), 3),
+        (_need(need_id, "matched need republished"), 4),
+        (KINDS["offer"][1](offer_id), 5),
+        (_offer(offer_id, "offer words again"), 6),
+        (KINDS["knowledge"][1](item_id), 7),
+        (KINDS["need"][1](early_id), 8),
+        (events_pb2.NeedRemoved(need_id=need_id, final_state=need_pb2.NEED_STATE_CLOSED), 9),
+    ]
+    for payload, seconds in steps:
+        assert shelves.send(payload, seconds) == "applied"
+        assert shelves.recorded == shelves.stored()
+    versions = [change.version for change in shelves.recorded.values()]
+    assert len(set(versions)) == len(versions), "each transaction raises the version once"

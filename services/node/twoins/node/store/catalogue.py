@@ -23,10 +23,13 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from functools import cache
+from types import SimpleNamespace
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from twoins.node.store.catalogue_index import (
     CatalogueChange,
@@ -58,6 +61,10 @@ class Shelf:
     #: The columns of an entry this node never saw published (a tombstone).
     tombstone: Mapping[str, Any]
     entry: Callable[[Any], IndexedEntry]
+
+    @property
+    def table(self) -> Table:
+        return cast(Table, self.row_type.__table__)
 
 
 NEEDS = Shelf(
@@ -117,19 +124,27 @@ class CatalogueRepository:
 
     def message_of(self, shelf: Shelf, entry_id: str) -> bytes | None:
         """The entry's anonymised message as published; None for a tombstone or no entry."""
-        row = self._session.get(shelf.row_type, entry_id)
+        row = self._session.execute(
+            _select_entry(shelf.table, shelf.key), {"key": entry_id}
+        ).first()
         if row is None or row.state not in shelf.visible_states:
             return None
         return bytes(row.message)
 
     def _owned_and_older(
         self, shelf: Shelf, entry_id: str, origin_region: str, version_time: datetime
-    ) -> tuple[bool, Any]:
-        """Whether the event may change the entry, and its row (None if there is none)."""
-        row = self._session.get(shelf.row_type, entry_id)
+    ) -> tuple[bool, dict[str, Any] | None]:
+        """Whether the event may change the entry, and its columns (None if there is none)."""
+        row = self._session.execute(
+            _select_entry(shelf.table, shelf.key), {"key": entry_id}
+        ).first()
         if row is None:
             return True, None
-        return row.origin_region == origin_region and row.version_time <= version_time, row
+        columns = dict(row._mapping)
+        applies = (
+            columns["origin_region"] == origin_region and columns["version_time"] <= version_time
+        )
+        return applies, columns
 
     def publish(
         self,
@@ -141,18 +156,17 @@ class CatalogueRepository:
         version_time: datetime,
     ) -> bool:
         """Stores the entry as published unless a newer event came first; whether it changed."""
-        applies, row = self._owned_and_older(shelf, entry_id, origin_region, version_time)
+        applies, current = self._owned_and_older(shelf, entry_id, origin_region, version_time)
         if not applies:
             return False
-        if row is None:
-            row = shelf.row_type(**{shelf.key: entry_id}, origin_region=origin_region)
-            self._session.add(row)
-        for name, value in values.items():
-            setattr(row, name, value)
-        row.message = message
-        row.state = PUBLISHED
-        row.version_time = version_time
-        self._record(shelf, entry_id, row)
+        changed = {
+            **values,
+            "message": message,
+            "state": PUBLISHED,
+            "version_time": version_time,
+            "change_version": self._raised_version(),
+        }
+        self._write(shelf, entry_id, origin_region, current, changed)
         return True
 
     def set_state(
@@ -160,32 +174,54 @@ class CatalogueRepository:
     ) -> bool:
         """Moves the entry to `state` (an end, or a need's MATCHED) unless a newer event came
         first; an entry not seen yet is kept as a tombstone. Whether it changed."""
-        applies, row = self._owned_and_older(shelf, entry_id, origin_region, version_time)
+        applies, current = self._owned_and_older(shelf, entry_id, origin_region, version_time)
         if not applies:
             return False
-        if row is None:
-            row = shelf.row_type(
-                **{shelf.key: entry_id},
-                origin_region=origin_region,
-                search_text="",
-                message=b"",
-                **{shelf.time_column: version_time},
+        changed: dict[str, Any] = {}
+        if current is None:
+            changed = {
+                "search_text": "",
+                "message": b"",
+                shelf.time_column: version_time,
                 **shelf.tombstone,
-            )
-            self._session.add(row)
+            }
         elif state not in shelf.visible_states:
             # An end keeps no content: the text, its words and its embedding go.
-            for name, value in {**shelf.tombstone, "search_text": "", "message": b""}.items():
-                setattr(row, name, value)
-            if hasattr(row, "embedding"):
-                row.embedding = b""
-        row.state = state
-        row.version_time = version_time
-        self._record(shelf, entry_id, row)
+            changed = {**shelf.tombstone, "search_text": "", "message": b""}
+            if "embedding" in current:
+                changed["embedding"] = b""
+        changed.update(
+            state=state, version_time=version_time, change_version=self._raised_version()
+        )
+        self._write(shelf, entry_id, origin_region, current, changed)
         return True
 
-    def _record(self, shelf: Shelf, entry_id: str, row: Any) -> None:
-        row.change_version = self._raised_version()
+    def _write(
+        self,
+        shelf: Shelf,
+        entry_id: str,
+        origin_region: str,
+        current: dict[str, Any] | None,
+        changed: dict[str, Any],
+    ) -> None:
+        """Inserts the entry (`current` None) or updates the `changed` columns of it, with one
+        Core statement (a catalogue row needs none of the ORM's unit of work), and records
+        the change from the columns as they now are."""
+        table = shelf.table
+        if current is None:
+            columns = {
+                column.name: column.default.arg
+                for column in table.columns
+                if isinstance(column.default, ScalarElementColumnDefault)
+            }
+            columns.update({shelf.key: entry_id, "origin_region": origin_region, **changed})
+            self._session.execute(_insert_entry(table), [columns])
+        else:
+            columns = {**current, **changed}
+            self._session.execute(
+                update(table).where(table.c[shelf.key] == entry_id).values(**changed)
+            )
+        row = SimpleNamespace(**columns)
         self.changes.append(
             CatalogueChange(shelf.kind, entry_id, _entry(shelf, row), row.change_version)
         )
@@ -194,12 +230,7 @@ class CatalogueRepository:
         """The catalogue's version, raised by one for this transaction at its first change
         (the row lock orders concurrent writers)."""
         if self._changing_version is None:
-            self._changing_version = self._session.execute(
-                update(CatalogueVersionRow)
-                .where(CatalogueVersionRow.id == 1)
-                .values(version=CatalogueVersionRow.version + 1)
-                .returning(CatalogueVersionRow.version)
-            ).scalar_one()
+            self._changing_version = self._session.execute(_raise_version()).scalar_one()
         return self._changing_version
 
     def version(self) -> int:
@@ -270,6 +301,28 @@ class CatalogueRepository:
                     yield CatalogueChange(
                         shelf.kind, getattr(row, shelf.key), shelf.entry(row), row.change_version
                     )
+
+
+@cache
+def _select_entry(table: Table, key: str) -> Any:
+    """`SELECT * FROM <table> WHERE <key> = :key`, built once per shelf."""
+    return select(table).where(table.c[key] == bindparam("key"))
+
+
+@cache
+def _insert_entry(table: Table) -> Any:
+    return insert(table)
+
+
+@cache
+def _raise_version() -> Any:
+    table = cast(Table, CatalogueVersionRow.__table__)
+    return (
+        update(table)
+        .where(table.c.id == 1)
+        .values(version=table.c.version + 1)
+        .returning(table.c.version)
+    )
 
 
 def _entry(shelf: Shelf, row: Any) -> IndexedEntry | None:
