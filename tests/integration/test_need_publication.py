@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import grpc
 import pytest
+from google.protobuf import field_mask_pb2
 from sqlalchemy import select
 
 from tests.integration.conftest import start_node
@@ -15,6 +17,10 @@ from tests.support import builders
 from tests.support.grpc_errors import call_error
 from twoins.cli.node_client import NodeClient
 from twoins.common.envelope import open_envelope
+from twoins.node.api import needs as needs_api
+from twoins.node.api.needs import ScrubbedAhead
+from twoins.node.domain.anonymiser import publication
+from twoins.node.domain.anonymiser.publication import ScrubbedTexts
 from twoins.node.domain.audit import AuditEntry
 from twoins.node.server import NodeServer
 from twoins.node.store.audit import AuditLog
@@ -270,3 +276,74 @@ def test_a_need_the_anonymiser_fails_on_is_held_with_the_reason_and_nothing_leav
         assert published.state == need_pb2.NEED_STATE_PUBLISHED
     assert len(outbox(open_node)) == 1
     assert audit_entries(open_node) == []
+
+
+@pytest.fixture
+def plain_node(tmp_path: Path) -> Iterator[NodeServer]:
+    server = start_node(f"sqlite:///{tmp_path / 'node.db'}")
+    yield server
+    server.stop(grace=1)
+
+
+def test_a_need_is_scrubbed_outside_the_write_transaction(
+    plain_node: NodeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scrubbing costs milliseconds of CPU: done while the region's one writer is held, it
+    would hold the relay, the bus consumer and every other change as long."""
+    writers_held: list[int] = []
+
+    def watched(original: Callable[..., ScrubbedTexts]) -> Callable[..., ScrubbedTexts]:
+        def scrub(*args: Any, **kwargs: Any) -> ScrubbedTexts:
+            writers_held.append(plain_node.database.engine.pool.checkedout())  # type: ignore[attr-defined]
+            return original(*args, **kwargs)
+
+        return scrub
+
+    monkeypatch.setattr(needs_api, "scrub_need_texts", watched(publication.scrub_need_texts))
+    monkeypatch.setattr(publication, "scrub_need_texts", watched(publication.scrub_need_texts))
+    with NodeClient(plain_node.address) as client:
+        need = submitted_need(client)
+        published = client.needs.PublishNeed(need_pb2.PublishNeedRequest(id=need.id)).need
+    assert published.state == need_pb2.NEED_STATE_PUBLISHED
+    assert writers_held == [0], "scrubbed once, with no writer held"
+
+
+def test_an_sme_record_changed_after_the_early_scrub_is_scrubbed_again(
+    plain_node: NodeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The texts scrubbed before the transaction are used only if the SME's record still
+    reads the same there: a name added meanwhile is scrubbed from what leaves."""
+    description = "Our product line Brunetti Torniti needs a distributor in Germany."
+    scrub_ahead = needs_api.NeedServicer._scrub_ahead
+    early: list[ScrubbedAhead | None] = []
+
+    def record_changed_meanwhile(self: needs_api.NeedServicer, need_id: str) -> Any:
+        ahead = scrub_ahead(self, need_id)
+        early.append(ahead)
+        with NodeClient(plain_node.address) as client:
+            organisation = client.organisations.GetOrganisation(
+                organisation_pb2.GetOrganisationRequest(id=organisation_id)
+            ).organisation
+            organisation.trading_names.append("Brunetti Torniti")
+            client.organisations.UpdateOrganisation(
+                organisation_pb2.UpdateOrganisationRequest(
+                    organisation=organisation,
+                    update_mask=field_mask_pb2.FieldMask(paths=["trading_names"]),
+                )
+            )
+        return ahead
+
+    with NodeClient(plain_node.address) as client:
+        need = submitted_need(client, description)
+        organisation_id = need.organisation_id
+        monkeypatch.setattr(needs_api.NeedServicer, "_scrub_ahead", record_changed_meanwhile)
+        published = client.needs.PublishNeed(need_pb2.PublishNeedRequest(id=need.id)).need
+    assert published.state == need_pb2.NEED_STATE_PUBLISHED
+    [ahead] = early
+    assert ahead is not None
+    assert "Brunetti" in ahead.texts.description, "the early scrub saw the record before"
+    [(subject, envelope)] = outbox(plain_node)
+    _envelope, payload = open_envelope(subject, envelope, frozenset({"it-basilicata"}), verify=None)
+    assert isinstance(payload, events_pb2.NeedPublished)
+    assert "Brunetti" not in payload.need.description
+    assert "[organisation]" in payload.need.description

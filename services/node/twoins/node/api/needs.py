@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import grpc
@@ -17,8 +17,10 @@ from twoins.node.domain.anonymiser.generalise import generalise
 from twoins.node.domain.anonymiser.publication import (
     AnonymisedNeed,
     GuardDecision,
+    ScrubbedTexts,
     anonymise_need,
     k_anonymity_counted,
+    scrub_need_texts,
 )
 from twoins.node.domain.audit import NETWORK, digest
 from twoins.node.domain.errors import (
@@ -26,6 +28,7 @@ from twoins.node.domain.errors import (
     FieldViolation,
     IllegalTransition,
     InvalidArgument,
+    NodeError,
 )
 from twoins.node.domain.need import (
     UPDATABLE_FIELDS,
@@ -172,25 +175,62 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
         )
         return decision, organisation
 
+    def _language(self, need: Need) -> str:
+        return need.languages[0] if need.languages else self._node.region.languages[0]
+
     def _anonymise(
-        self, need: Need, organisation: Organisation, decision: GuardDecision
+        self,
+        need: Need,
+        organisation: Organisation,
+        decision: GuardDecision,
+        ahead: ScrubbedAhead | None = None,
     ) -> AnonymisedNeed:
-        region = self._node.region
-        language = need.languages[0] if need.languages else region.languages[0]
+        language = self._language(need)
         return anonymise_need(
-            need, organisation, region.nuts2, language, decision.profile, self._node.localities
+            need,
+            organisation,
+            self._node.region.nuts2,
+            language,
+            decision.profile,
+            self._node.localities,
+            ahead.texts_for(need, organisation, language) if ahead is not None else None,
         )
 
     def _anonymise_or_none(
-        self, need: Need, organisation: Organisation, decision: GuardDecision
+        self,
+        need: Need,
+        organisation: Organisation,
+        decision: GuardDecision,
+        ahead: ScrubbedAhead | None = None,
     ) -> AnonymisedNeed | None:
         """The copy that would leave, or None when the anonymiser fails on the need: a
         failure holds the need back, it never lets the raw text through."""
         try:
-            return self._anonymise(need, organisation, decision)
+            return self._anonymise(need, organisation, decision, ahead)
         except Exception:
             logger.exception("the anonymiser failed on need %s; it is held for review", need.id)
             return None
+
+    def _scrub_ahead(self, need_id: str) -> ScrubbedAhead | None:
+        """The need's texts scrubbed before its publication's write transaction: scrubbing
+        costs milliseconds of CPU, and inside the transaction it would hold the region's one
+        writer (the relay, the bus consumer, every other change) as long. The transaction
+        uses them only if the need's texts and its SME read the same there; None when they
+        cannot be read or scrubbed here (the transaction then finds out why, and says it)."""
+        try:
+            with self._node.store.read() as repositories:
+                need = repositories.needs.get(need_id)
+                organisation = repositories.organisations.get(need.organisation_id)
+        except NodeError:
+            return None
+        language = self._language(need)
+        try:
+            texts = scrub_need_texts(need, organisation, language, self._node.localities)
+        except Exception:
+            return None  # scrubbed again in the transaction, which holds the need back
+        return ScrubbedAhead(
+            need.title, need.description, need.keywords, language, organisation, texts
+        )
 
     def SubmitNeed(
         self, request: pb.SubmitNeedRequest, context: grpc.ServicerContext
@@ -220,6 +260,7 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
                 f"the reason is too long: at most {MAX_OVERRIDE_REASON} characters",
                 violations=(FieldViolation("override_reason", "too long"),),
             )
+        ahead = self._scrub_ahead(need_id)
         now = self._node.clock()
         with self._node.store.write() as repositories:
             before = repositories.needs.get(need_id, for_update=True)
@@ -235,7 +276,7 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
                 )
             # Fail closed: what the anonymiser is unsure of is held, not sent; so is a need
             # it fails on, override or not.
-            preview = self._anonymise_or_none(before, organisation, decision)
+            preview = self._anonymise_or_none(before, organisation, decision, ahead)
             if preview is None:
                 need = hold_back(before, ANONYMISER_FAILED, Note("HELD_ANONYMISER_FAILED"), now)
                 repositories.needs.save(need)
@@ -278,7 +319,7 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
                 else None
             )
             need = transition(before, NeedAction.PUBLISH, now, reason, note)
-            anonymised = self._anonymise(need, organisation, decision)
+            anonymised = self._anonymise(need, organisation, decision, ahead)
             repositories.needs.save(need)
             events = need_events(before, need, anonymised)
             self._node.emit(repositories, events)
@@ -371,3 +412,29 @@ def expire_due_needs(node: NodeContext, now: datetime, batch: int = 100) -> int:
         expired += len(due)
         if len(due) < batch:
             return expired
+
+
+@dataclass(frozen=True)
+class ScrubbedAhead:
+    """A need's texts scrubbed outside the write transaction, with what they were scrubbed
+    from: the need's texts, the language and the SME's record."""
+
+    title: str
+    description: str
+    keywords: tuple[str, ...]
+    language: str
+    organisation: Organisation
+    texts: ScrubbedTexts
+
+    def texts_for(
+        self, need: Need, organisation: Organisation, language: str
+    ) -> ScrubbedTexts | None:
+        """The scrubbed texts if they were scrubbed from exactly these; else None."""
+        same = (
+            need.title == self.title
+            and need.description == self.description
+            and need.keywords == self.keywords
+            and language == self.language
+            and organisation == self.organisation
+        )
+        return self.texts if same else None
