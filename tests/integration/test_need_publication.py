@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import grpc
 import pytest
@@ -20,14 +20,15 @@ from twoins.common.envelope import open_envelope
 from twoins.node.api import needs as needs_api
 from twoins.node.api.needs import ScrubbedAhead
 from twoins.node.domain.anonymiser import publication
-from twoins.node.domain.anonymiser.publication import ScrubbedTexts
 from twoins.node.domain.audit import AuditEntry
+from twoins.node.semantic import TextEmbedder
 from twoins.node.server import NodeServer
 from twoins.node.store.audit import AuditLog
 from twoins.node.store.tables import OutboxRow
 from twoins.v1 import events_pb2, need_pb2, organisation_pb2
 
 K = 3
+T = TypeVar("T")
 REASON = "only SME of its kind in the region, and it asked to be found"
 
 
@@ -285,27 +286,38 @@ def plain_node(tmp_path: Path) -> Iterator[NodeServer]:
     server.stop(grace=1)
 
 
-def test_a_need_is_scrubbed_outside_the_write_transaction(
+def test_a_need_is_scrubbed_and_embedded_outside_the_write_transaction(
     plain_node: NodeServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Scrubbing costs milliseconds of CPU: done while the region's one writer is held, it
-    would hold the relay, the bus consumer and every other change as long."""
-    writers_held: list[int] = []
+    """Scrubbing costs milliseconds of CPU and embedding tens: done while the region's one
+    writer is held, they would hold the relay, the bus consumer and every other change as
+    long."""
+    writers_held: dict[str, list[int]] = {"scrub": [], "embed": []}
 
-    def watched(original: Callable[..., ScrubbedTexts]) -> Callable[..., ScrubbedTexts]:
-        def scrub(*args: Any, **kwargs: Any) -> ScrubbedTexts:
-            writers_held.append(plain_node.database.engine.pool.checkedout())  # type: ignore[attr-defined]
+    def watched(work: str, original: Callable[..., T]) -> Callable[..., T]:
+        def run(*args: Any, **kwargs: Any) -> T:
+            pool = plain_node.database.engine.pool
+            writers_held[work].append(pool.checkedout())  # type: ignore[attr-defined]
             return original(*args, **kwargs)
 
-        return scrub
+        return run
 
-    monkeypatch.setattr(needs_api, "scrub_need_texts", watched(publication.scrub_need_texts))
-    monkeypatch.setattr(publication, "scrub_need_texts", watched(publication.scrub_need_texts))
+    monkeypatch.setattr(
+        needs_api, "scrub_need_texts", watched("scrub", publication.scrub_need_texts)
+    )
+    monkeypatch.setattr(
+        publication, "scrub_need_texts", watched("scrub", publication.scrub_need_texts)
+    )
+    monkeypatch.setattr(TextEmbedder, "embed", watched("embed", TextEmbedder.embed))
     with NodeClient(plain_node.address) as client:
         need = submitted_need(client)
         published = client.needs.PublishNeed(need_pb2.PublishNeedRequest(id=need.id)).need
     assert published.state == need_pb2.NEED_STATE_PUBLISHED
-    assert writers_held == [0], "scrubbed once, with no writer held"
+    assert writers_held == {"scrub": [0], "embed": [0]}, "each done once, with no writer held"
+    [(subject, envelope)] = outbox(plain_node)
+    _envelope, payload = open_envelope(subject, envelope, frozenset({"it-basilicata"}), verify=None)
+    assert isinstance(payload, events_pb2.NeedPublished)
+    assert len(payload.need.text_embedding) == 384 * 4, "the event carries the embedding"
 
 
 def test_an_sme_record_changed_after_the_early_scrub_is_scrubbed_again(
@@ -317,8 +329,8 @@ def test_an_sme_record_changed_after_the_early_scrub_is_scrubbed_again(
     scrub_ahead = needs_api.NeedServicer._scrub_ahead
     early: list[ScrubbedAhead | None] = []
 
-    def record_changed_meanwhile(self: needs_api.NeedServicer, need_id: str) -> Any:
-        ahead = scrub_ahead(self, need_id)
+    def record_changed_meanwhile(self: needs_api.NeedServicer, need_id: str, override: bool) -> Any:
+        ahead = scrub_ahead(self, need_id, override)
         early.append(ahead)
         with NodeClient(plain_node.address) as client:
             organisation = client.organisations.GetOrganisation(

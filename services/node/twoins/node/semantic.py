@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,10 @@ logger = logging.getLogger(__name__)
 #: Names the model and its quantisation: vectors of different models are not comparable.
 MODEL_NAME = "multilingual-e5-small-q4"
 Vector = npt.NDArray[np.float32]
+#: Passages embedded lately, kept by text: a publication embeds its text before its write
+#: transaction and finds it here inside, instead of embedding it (tens of milliseconds of CPU)
+#: while it holds the region's one writer.
+RECENT_PASSAGES = 64
 
 
 class TextEmbedder:
@@ -25,6 +30,8 @@ class TextEmbedder:
     def __init__(self) -> None:
         self._model: Any = None
         self._lock = threading.Lock()
+        self._recent: OrderedDict[str, bytes] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     def _loaded(self) -> Any:
         if self._model is None:
@@ -50,4 +57,16 @@ class TextEmbedder:
         return np.asarray(vectors, dtype=np.float32).reshape(DIMENSIONS)
 
     def embed_bytes(self, text: str) -> bytes:
-        return bytes(self.embed([text])[0].tobytes())
+        """The passage's vector as float32 bytes; a text embedded lately is not embedded
+        again (the model gives the same vector for the same text)."""
+        with self._recent_lock:
+            found = self._recent.get(text)
+            if found is not None:
+                self._recent.move_to_end(text)
+                return found
+        vector = bytes(self.embed([text])[0].tobytes())
+        with self._recent_lock:
+            self._recent[text] = vector
+            if len(self._recent) > RECENT_PASSAGES:
+                self._recent.popitem(last=False)
+        return vector

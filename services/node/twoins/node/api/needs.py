@@ -42,6 +42,7 @@ from twoins.node.domain.need import (
 from twoins.node.domain.notes import Note
 from twoins.node.domain.organisation import ConsentPurpose, Organisation
 from twoins.node.messages.convert import enums_from_proto, need_from_proto, need_to_proto
+from twoins.node.messages.embedding import embedded_text
 from twoins.node.notify.notifier import need_record
 from twoins.node.store.pagination import next_page_token, page_request
 from twoins.node.store.repositories import Repositories
@@ -211,16 +212,18 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
             logger.exception("the anonymiser failed on need %s; it is held for review", need.id)
             return None
 
-    def _scrub_ahead(self, need_id: str) -> ScrubbedAhead | None:
-        """The need's texts scrubbed before its publication's write transaction: scrubbing
-        costs milliseconds of CPU, and inside the transaction it would hold the region's one
-        writer (the relay, the bus consumer, every other change) as long. The transaction
-        uses them only if the need's texts and its SME read the same there; None when they
-        cannot be read or scrubbed here (the transaction then finds out why, and says it)."""
+    def _scrub_ahead(self, need_id: str, override: bool) -> ScrubbedAhead | None:
+        """The need's texts scrubbed, and embedded when it is to leave, before its
+        publication's write transaction: both cost milliseconds of CPU (an embedding tens),
+        and inside the transaction they would hold the region's one writer (the relay, the
+        bus consumer, every other change) as long. The transaction uses the texts only if
+        the need's texts and its SME read the same there, and finds the embedding among the
+        embedder's recent ones only if its text is the same; None when they cannot be read
+        or scrubbed here (the transaction then finds out why, and says it)."""
         try:
             with self._node.store.read() as repositories:
                 need = repositories.needs.get(need_id)
-                organisation = repositories.organisations.get(need.organisation_id)
+                decision, organisation = self._guard(repositories, need)
         except NodeError:
             return None
         language = self._language(need)
@@ -228,6 +231,9 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
             texts = scrub_need_texts(need, organisation, language, self._node.localities)
         except Exception:
             return None  # scrubbed again in the transaction, which holds the need back
+        embedder = self._node.embedder
+        if embedder is not None and (override or not (decision.holds_back or texts.residuals)):
+            embedder.embed_bytes(embedded_text(texts.title, texts.description, *texts.keywords))
         return ScrubbedAhead(
             need.title, need.description, need.keywords, language, organisation, texts
         )
@@ -260,7 +266,7 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
                 f"the reason is too long: at most {MAX_OVERRIDE_REASON} characters",
                 violations=(FieldViolation("override_reason", "too long"),),
             )
-        ahead = self._scrub_ahead(need_id)
+        ahead = self._scrub_ahead(need_id, request.override_k_anonymity)
         now = self._node.clock()
         with self._node.store.write() as repositories:
             before = repositories.needs.get(need_id, for_update=True)

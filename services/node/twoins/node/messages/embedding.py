@@ -10,13 +10,19 @@ from google.protobuf.message import Message
 from twoins.v1 import events_pb2, expert_offer_pb2, need_pb2
 
 
+def embedded_text(title: str, description: str, *words: str) -> str:
+    """The text embedded of a need or an offer: its title, description and keywords (an
+    offer's competences)."""
+    return ". ".join(part for part in (title, description, *words) if part)
+
+
 def need_text(need: need_pb2.AnonymisedNeed) -> str:
     """What of a need is embedded for matching: its anonymised words."""
-    return ". ".join(part for part in (need.title, need.description, *need.keywords) if part)
+    return embedded_text(need.title, need.description, *need.keywords)
 
 
 def offer_text(offer: expert_offer_pb2.PublicExpertOffer) -> str:
-    return ". ".join(part for part in (offer.title, offer.description, *offer.competences) if part)
+    return embedded_text(offer.title, offer.description, *offer.competences)
 
 
 def attach_embedding(payload: Message, embed: Callable[[str], bytes], model: str) -> None:
