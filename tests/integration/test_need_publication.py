@@ -25,7 +25,7 @@ from twoins.node.semantic import TextEmbedder
 from twoins.node.server import NodeServer
 from twoins.node.store.audit import AuditLog
 from twoins.node.store.tables import OutboxRow
-from twoins.v1 import events_pb2, need_pb2, organisation_pb2
+from twoins.v1 import events_pb2, expert_offer_pb2, need_pb2, organisation_pb2
 
 K = 3
 T = TypeVar("T")
@@ -318,6 +318,32 @@ def test_a_need_is_scrubbed_and_embedded_outside_the_write_transaction(
     _envelope, payload = open_envelope(subject, envelope, frozenset({"it-basilicata"}), verify=None)
     assert isinstance(payload, events_pb2.NeedPublished)
     assert len(payload.need.text_embedding) == 384 * 4, "the event carries the embedding"
+
+
+def test_an_offer_is_embedded_outside_the_write_transaction(
+    plain_node: NodeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writers_held: list[int] = []
+    embed = TextEmbedder.embed
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        writers_held.append(plain_node.database.engine.pool.checkedout())  # type: ignore[attr-defined]
+        return embed(*args, **kwargs)
+
+    monkeypatch.setattr(TextEmbedder, "embed", watched)
+    with NodeClient(plain_node.address) as client:
+        created = client.expert_offers.CreateExpertOffer(
+            expert_offer_pb2.CreateExpertOfferRequest(expert_offer=builders.expert_offer())
+        ).expert_offer
+        published = client.expert_offers.PublishExpertOffer(
+            expert_offer_pb2.PublishExpertOfferRequest(id=created.id)
+        ).expert_offer
+    assert published.state == expert_offer_pb2.EXPERT_OFFER_STATE_PUBLISHED
+    assert writers_held == [0], "embedded once, with no writer held"
+    [(subject, envelope)] = outbox(plain_node)
+    _envelope, payload = open_envelope(subject, envelope, frozenset({"it-basilicata"}), verify=None)
+    assert isinstance(payload, events_pb2.ExpertOfferPublished)
+    assert len(payload.offer.text_embedding) == 384 * 4, "the event carries the embedding"
 
 
 def test_an_sme_record_changed_after_the_early_scrub_is_scrubbed_again(

@@ -13,6 +13,7 @@ from twoins.node.api.access import check_offer_owner, owner_scope
 from twoins.node.api.request_checks import mask_paths, require_id
 from twoins.node.bus.events import offer_events
 from twoins.node.context import NodeContext
+from twoins.node.domain.errors import NodeError
 from twoins.node.domain.expert_offer import (
     UPDATABLE_FIELDS,
     ExpertOffer,
@@ -121,7 +122,20 @@ class ExpertOfferServicer(expert_offer_pb2_grpc.ExpertOfferServiceServicer):
     def PublishExpertOffer(
         self, request: pb.PublishExpertOfferRequest, context: grpc.ServicerContext
     ) -> pb.PublishExpertOfferResponse:
+        self._embed_ahead(request.id)
         return pb.PublishExpertOfferResponse(expert_offer=self._change_state(request.id, publish))
+
+    def _embed_ahead(self, offer_id: str) -> None:
+        """The offer's text embedded before the publication's write transaction (see
+        `NodeContext.embed_ahead`); whatever fails here, the transaction finds and says."""
+        if self._node.embedder is None:
+            return
+        try:
+            with self._node.store.read() as repositories:
+                before = _owned(repositories.expert_offers.get(require_id(offer_id)))
+            self._node.embed_ahead(offer_events(before, publish(before, self._node.clock())))
+        except NodeError:
+            return
 
     def WithdrawExpertOffer(
         self, request: pb.WithdrawExpertOfferRequest, context: grpc.ServicerContext
