@@ -10,6 +10,7 @@ origin's outbox (both stamped by the nodes, same clock). Targets: p99 under 250 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import sqlite3
 import subprocess
@@ -100,15 +101,29 @@ def network(
             process.wait(30)
 
 
+#: Words that make each prepared need's text its own, as in the network: identical texts
+#: would be embedded once and flatter the run with embeddings.
+_PARTS = ("turned", "milled", "cast", "forged", "stamped", "welded", "ground", "coated")
+_MACHINES = ("tractors", "harvesters", "sprayers", "balers", "seeders", "mowers", "ploughs")
+_MARKETS = ("Bavarian", "Austrian", "Saxon", "Tyrolean", "Swabian", "Styrian", "Hessian")
+_TEXTS = [
+    f"We look for a distributor of {part} precision parts for {machine} makers on the "
+    f"{market} market."
+    for part, machine, market in itertools.product(_PARTS, _MACHINES, _MARKETS)
+]
+_next_text = itertools.count()
+
+
 def _prepared_needs(client: NodeClient, count: int) -> list[str]:
-    """Needs IN_REVIEW, ready to publish with one call each."""
+    """Needs IN_REVIEW, ready to publish with one call each, each with a text of its own."""
     organisation = client.organisations.CreateOrganisation(
         organisation_pb2.CreateOrganisationRequest(organisation=builders.organisation())
     ).organisation
     ids = []
     for _ in range(count):
+        description = _TEXTS[next(_next_text) % len(_TEXTS)]
         need = client.needs.CreateNeed(
-            need_pb2.CreateNeedRequest(need=builders.need(organisation.id))
+            need_pb2.CreateNeedRequest(need=builders.need(organisation.id, description=description))
         ).need
         client.needs.SubmitNeed(need_pb2.SubmitNeedRequest(id=need.id))
         ids.append(need.id)
