@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import grpc
 import pytest
 from google.protobuf import field_mask_pb2
+from google.protobuf.message import Message
 from sqlalchemy import select
 
 from tests.integration.conftest import start_node
@@ -28,7 +29,6 @@ from twoins.node.store.tables import OutboxRow
 from twoins.v1 import events_pb2, expert_offer_pb2, need_pb2, organisation_pb2
 
 K = 3
-T = TypeVar("T")
 REASON = "only SME of its kind in the region, and it asked to be found"
 
 
@@ -286,36 +286,46 @@ def plain_node(tmp_path: Path) -> Iterator[NodeServer]:
     server.stop(grace=1)
 
 
+class WritersHeld:
+    """At each call of the functions it watches, how many of the node's writers were held."""
+
+    def __init__(self, node: NodeServer, monkeypatch: pytest.MonkeyPatch) -> None:
+        self._node = node
+        self._monkeypatch = monkeypatch
+        self.calls: dict[str, list[int]] = {}
+
+    def watch(self, work: str, owner: object, name: str, original: Callable[..., Any]) -> None:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            pool = self._node.database.engine.pool
+            self.calls.setdefault(work, []).append(pool.checkedout())  # type: ignore[attr-defined]
+            return original(*args, **kwargs)
+
+        self._monkeypatch.setattr(owner, name, run)
+
+
+def only_event(node: NodeServer) -> Message:
+    """The one event in the node's outbox, opened."""
+    [(subject, envelope)] = outbox(node)
+    _envelope, payload = open_envelope(subject, envelope, frozenset({"it-basilicata"}), verify=None)
+    return payload
+
+
 def test_a_need_is_scrubbed_and_embedded_outside_the_write_transaction(
     plain_node: NodeServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Scrubbing costs milliseconds of CPU and embedding tens: done while the region's one
     writer is held, they would hold the relay, the bus consumer and every other change as
     long."""
-    writers_held: dict[str, list[int]] = {"scrub": [], "embed": []}
-
-    def watched(work: str, original: Callable[..., T]) -> Callable[..., T]:
-        def run(*args: Any, **kwargs: Any) -> T:
-            pool = plain_node.database.engine.pool
-            writers_held[work].append(pool.checkedout())  # type: ignore[attr-defined]
-            return original(*args, **kwargs)
-
-        return run
-
-    monkeypatch.setattr(
-        needs_api, "scrub_need_texts", watched("scrub", publication.scrub_need_texts)
-    )
-    monkeypatch.setattr(
-        publication, "scrub_need_texts", watched("scrub", publication.scrub_need_texts)
-    )
-    monkeypatch.setattr(TextEmbedder, "embed", watched("embed", TextEmbedder.embed))
+    held = WritersHeld(plain_node, monkeypatch)
+    held.watch("scrub", needs_api, "scrub_need_texts", publication.scrub_need_texts)
+    held.watch("scrub", publication, "scrub_need_texts", publication.scrub_need_texts)
+    held.watch("embed", TextEmbedder, "embed", TextEmbedder.embed)
     with NodeClient(plain_node.address) as client:
         need = submitted_need(client)
         published = client.needs.PublishNeed(need_pb2.PublishNeedRequest(id=need.id)).need
     assert published.state == need_pb2.NEED_STATE_PUBLISHED
-    assert writers_held == {"scrub": [0], "embed": [0]}, "each done once, with no writer held"
-    [(subject, envelope)] = outbox(plain_node)
-    _envelope, payload = open_envelope(subject, envelope, frozenset({"it-basilicata"}), verify=None)
+    assert held.calls == {"scrub": [0], "embed": [0]}, "each done once, with no writer held"
+    payload = only_event(plain_node)
     assert isinstance(payload, events_pb2.NeedPublished)
     assert len(payload.need.text_embedding) == 384 * 4, "the event carries the embedding"
 
@@ -323,14 +333,8 @@ def test_a_need_is_scrubbed_and_embedded_outside_the_write_transaction(
 def test_an_offer_is_embedded_outside_the_write_transaction(
     plain_node: NodeServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    writers_held: list[int] = []
-    embed = TextEmbedder.embed
-
-    def watched(*args: Any, **kwargs: Any) -> Any:
-        writers_held.append(plain_node.database.engine.pool.checkedout())  # type: ignore[attr-defined]
-        return embed(*args, **kwargs)
-
-    monkeypatch.setattr(TextEmbedder, "embed", watched)
+    held = WritersHeld(plain_node, monkeypatch)
+    held.watch("embed", TextEmbedder, "embed", TextEmbedder.embed)
     with NodeClient(plain_node.address) as client:
         created = client.expert_offers.CreateExpertOffer(
             expert_offer_pb2.CreateExpertOfferRequest(expert_offer=builders.expert_offer())
@@ -339,9 +343,8 @@ def test_an_offer_is_embedded_outside_the_write_transaction(
             expert_offer_pb2.PublishExpertOfferRequest(id=created.id)
         ).expert_offer
     assert published.state == expert_offer_pb2.EXPERT_OFFER_STATE_PUBLISHED
-    assert writers_held == [0], "embedded once, with no writer held"
-    [(subject, envelope)] = outbox(plain_node)
-    _envelope, payload = open_envelope(subject, envelope, frozenset({"it-basilicata"}), verify=None)
+    assert held.calls == {"embed": [0]}, "embedded once, with no writer held"
+    payload = only_event(plain_node)
     assert isinstance(payload, events_pb2.ExpertOfferPublished)
     assert len(payload.offer.text_embedding) == 384 * 4, "the event carries the embedding"
 
@@ -380,8 +383,7 @@ def test_an_sme_record_changed_after_the_early_scrub_is_scrubbed_again(
     [ahead] = early
     assert ahead is not None
     assert "Brunetti" in ahead.texts.description, "the early scrub saw the record before"
-    [(subject, envelope)] = outbox(plain_node)
-    _envelope, payload = open_envelope(subject, envelope, frozenset({"it-basilicata"}), verify=None)
+    payload = only_event(plain_node)
     assert isinstance(payload, events_pb2.NeedPublished)
     assert "Brunetti" not in payload.need.description
     assert "[organisation]" in payload.need.description
