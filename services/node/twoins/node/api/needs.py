@@ -226,6 +226,10 @@ class NeedServicer(need_pb2_grpc.NeedServiceServicer):
                 decision, organisation = self._guard(repositories, need)
         except NodeError:
             return None
+        if need.state is not NeedState.IN_REVIEW or not organisation.has_consent(
+            ConsentPurpose.NETWORK_SHARING
+        ):
+            return None  # refused in the transaction: no CPU spent on it here
         language = self._language(need)
         try:
             texts = scrub_need_texts(need, organisation, language, self._node.localities)
