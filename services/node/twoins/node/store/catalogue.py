@@ -27,7 +27,7 @@ from functools import cache
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
@@ -38,6 +38,7 @@ from twoins.node.store.catalogue_index import (
     need_entry,
     offer_entry,
 )
+from twoins.node.store.statements import insert_into, select_by
 from twoins.node.store.tables import (
     CatalogueKnowledgeRow,
     CatalogueNeedRow,
@@ -125,7 +126,7 @@ class CatalogueRepository:
     def message_of(self, shelf: Shelf, entry_id: str) -> bytes | None:
         """The entry's anonymised message as published; None for a tombstone or no entry."""
         row = self._session.execute(
-            _select_entry(shelf.table, shelf.key), {"key": entry_id}
+            select_by(shelf.table, shelf.key), {shelf.key: entry_id}
         ).first()
         if row is None or row.state not in shelf.visible_states:
             return None
@@ -136,7 +137,7 @@ class CatalogueRepository:
     ) -> tuple[bool, dict[str, Any] | None]:
         """Whether the event may change the entry, and its columns (None if there is none)."""
         row = self._session.execute(
-            _select_entry(shelf.table, shelf.key), {"key": entry_id}
+            select_by(shelf.table, shelf.key), {shelf.key: entry_id}
         ).first()
         if row is None:
             return True, None
@@ -215,7 +216,7 @@ class CatalogueRepository:
                 if isinstance(column.default, ScalarElementColumnDefault)
             }
             columns.update({shelf.key: entry_id, "origin_region": origin_region, **changed})
-            self._session.execute(_insert_entry(table), [columns])
+            self._session.execute(insert_into(table), [columns])
         else:
             columns = {**current, **changed}
             self._session.execute(
@@ -301,17 +302,6 @@ class CatalogueRepository:
                     yield CatalogueChange(
                         shelf.kind, getattr(row, shelf.key), shelf.entry(row), row.change_version
                     )
-
-
-@cache
-def _select_entry(table: Table, key: str) -> Any:
-    """`SELECT * FROM <table> WHERE <key> = :key`, built once per shelf."""
-    return select(table).where(table.c[key] == bindparam("key"))
-
-
-@cache
-def _insert_entry(table: Table) -> Any:
-    return insert(table)
 
 
 @cache

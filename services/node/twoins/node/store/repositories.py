@@ -5,17 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import datetime
-from functools import cache, cached_property
+from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
-    Table,
-    bindparam,
     delete,
     event,
     func,
-    insert,
     select,
     update,
 )
@@ -54,6 +51,7 @@ from twoins.node.store.notifications import (
 from twoins.node.store.pagination import PagePosition, PageRequest, fetch_page
 from twoins.node.store.profile_counts import ProfileCounts
 from twoins.node.store.referrals import ReferralRepository
+from twoins.node.store.statements import insert_into, select_by
 from twoins.node.store.tables import (
     AssessmentRow,
     BusinessPlanRevisionRow,
@@ -142,18 +140,7 @@ def _insert_row(session: Session, row_type: type[Any], values: dict[str, Any]) -
     of work (a pending object, its state, the flush that sorts it): a Core insert costs a
     fraction, and the statement is built once per table. A later read in the transaction
     sees the row as it would after a flush."""
-    session.execute(_insert(row_type.__table__), [values])
-
-
-@cache
-def _insert(table: Table) -> Any:
-    return insert(table)
-
-
-@cache
-def _select_by_id(table: Table) -> Any:
-    """`SELECT * FROM <table> WHERE id = :id`, built once per table."""
-    return select(table).where(table.c.id == bindparam("id"))
+    session.execute(insert_into(row_type.__table__), [values])
 
 
 class _EntityRepository(Generic[EntityT]):
@@ -190,7 +177,7 @@ class _EntityRepository(Generic[EntityT]):
             # A plain read needs no ORM object (identity map, change tracking): a Core row
             # has the same attributes and costs a fraction; the statement is built once.
             row = self._session.execute(
-                _select_by_id(self.row_type.__table__), {"id": entity_id}
+                select_by(self.row_type.__table__, "id"), {"id": entity_id}
             ).first()
         if row is None:
             raise NotFound(
