@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
@@ -73,6 +73,27 @@ def _configure_sqlite(engine: Engine, *, immediate: bool) -> None:
         connection.connection.driver_connection.execute(begin)
 
 
+class ReadTransaction:
+    """One read transaction on one connection. Most reads query through an ORM session, made
+    when first asked for and bound to the same connection (so to the same snapshot); a read
+    of one row by its key needs none (`statements.read_row_by`), and a session's making,
+    joining and closing cost such a read twice what its query does."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            self._session = Session(bind=self.connection, expire_on_commit=False)
+        return self._session
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+
+
 class Database:
     """Engines and sessions of one node's database."""
 
@@ -115,6 +136,17 @@ class Database:
     def reading(self) -> Iterator[Session]:
         with self._reader() as session, session.begin():
             yield session
+
+    @contextmanager
+    def read_transaction(self) -> Iterator[ReadTransaction]:
+        """A read transaction on one connection of the read pool (`ReadTransaction`); it
+        commits when the block ends."""
+        with self._read_engine.connect() as connection, connection.begin():
+            transaction = ReadTransaction(connection)
+            try:
+                yield transaction
+            finally:
+                transaction.close()
 
     def check_connection(self) -> None:
         try:

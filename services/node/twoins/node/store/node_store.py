@@ -38,8 +38,8 @@ class NodeStore:
 
     @contextmanager
     def read(self) -> Iterator[Repositories]:
-        with self.database.reading() as session:
-            yield Repositories(session)
+        with self.database.read_transaction() as transaction:
+            yield Repositories(transaction)
 
     def create_once(
         self,

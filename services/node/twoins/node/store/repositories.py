@@ -40,6 +40,7 @@ from twoins.node.domain.organisation import (
 from twoins.node.domain.support import ServiceType
 from twoins.node.store.audit import AuditLog
 from twoins.node.store.catalogue import CatalogueRepository
+from twoins.node.store.database import ReadTransaction
 from twoins.node.store.disclosures import DisclosedContactRepository, PendingErasureRepository
 from twoins.node.store.erasures import ErasureRepository
 from twoins.node.store.knowledge import KnowledgeItemRepository
@@ -51,7 +52,7 @@ from twoins.node.store.notifications import (
 from twoins.node.store.pagination import PagePosition, PageRequest, fetch_page
 from twoins.node.store.profile_counts import ProfileCounts
 from twoins.node.store.referrals import ReferralRepository
-from twoins.node.store.statements import insert_into, select_by
+from twoins.node.store.statements import insert_into, read_row_by, select_by
 from twoins.node.store.tables import (
     AssessmentRow,
     BusinessPlanRevisionRow,
@@ -135,6 +136,10 @@ def _organisation(row: OrganisationRow) -> Organisation:
     )
 
 
+def _session_of(transaction: Session | ReadTransaction) -> Session:
+    return transaction.session if isinstance(transaction, ReadTransaction) else transaction
+
+
 def _insert_row(session: Session, row_type: type[Any], values: dict[str, Any]) -> None:
     """`INSERT INTO <table>` of one row, sent at once. A new row needs none of the ORM's unit
     of work (a pending object, its state, the flush that sorts it): a Core insert costs a
@@ -151,8 +156,12 @@ class _EntityRepository(Generic[EntityT]):
     resource: str
     label: str
 
-    def __init__(self, session: Session) -> None:
-        self._session = session
+    def __init__(self, transaction: Session | ReadTransaction) -> None:
+        self._transaction = transaction
+
+    @property
+    def _session(self) -> Session:
+        return _session_of(self._transaction)
 
     def _values(self, entity: EntityT) -> dict[str, Any]:
         raise NotImplementedError
@@ -173,6 +182,11 @@ class _EntityRepository(Generic[EntityT]):
     def get(self, entity_id: str, *, for_update: bool = False) -> EntityT:
         if for_update:
             row = self._session.get(self.row_type, entity_id, with_for_update=True)
+        elif isinstance(self._transaction, ReadTransaction):
+            # Nothing of its own to flush first: straight to the driver, without a session.
+            row = read_row_by(
+                self._transaction.connection, self.row_type.__table__, "id", entity_id
+            )
         else:
             # A plain read needs no ORM object (identity map, change tracking): a Core row
             # has the same attributes and costs a fraction; the statement is built once.
@@ -205,9 +219,9 @@ class OrganisationRepository(_EntityRepository[Organisation]):
     def _entity(self, row: Any) -> Organisation:
         return _organisation(row)
 
-    def __init__(self, session: Session) -> None:
-        super().__init__(session)
-        self.profiles = ProfileCounts(session)
+    @cached_property
+    def profiles(self) -> ProfileCounts:
+        return ProfileCounts(self._session)
 
     def add(self, entity: Organisation) -> None:
         super().add(entity)
@@ -739,12 +753,18 @@ class Repositories:
     """Every repository, bound to one transaction's session; each is made when first used (a
     read touches one or two of them)."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, transaction: Session | ReadTransaction) -> None:
+        """`transaction`: a write transaction's session, or a read transaction, whose session
+        is made only if a repository needs one."""
+        self._transaction = transaction
+
+    @cached_property
+    def session(self) -> Session:
+        return _session_of(self._transaction)
 
     @cached_property
     def organisations(self) -> OrganisationRepository:
-        return OrganisationRepository(self.session)
+        return OrganisationRepository(self._transaction)
 
     @cached_property
     def assessments(self) -> AssessmentRepository:
@@ -756,11 +776,11 @@ class Repositories:
 
     @cached_property
     def needs(self) -> NeedRepository:
-        return NeedRepository(self.session)
+        return NeedRepository(self._transaction)
 
     @cached_property
     def expert_offers(self) -> ExpertOfferRepository:
-        return ExpertOfferRepository(self.session)
+        return ExpertOfferRepository(self._transaction)
 
     @cached_property
     def idempotency(self) -> IdempotencyRepository:

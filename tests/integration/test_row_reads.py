@@ -1,0 +1,135 @@
+"""A read transaction reads a record by its id straight from the driver, without an ORM session
+(`statements.read_row_by`): the same record as SQLAlchemy's path, on SQLite and PostgreSQL, in
+the same snapshot as the transaction's other queries, and a driver's failure reported as
+SQLAlchemy reports it."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from tests.support import builders
+from twoins.node.domain.errors import NotFound
+from twoins.node.messages.convert import (
+    expert_offer_from_proto,
+    need_from_proto,
+    organisation_from_proto,
+)
+from twoins.node.store.database import Database, ReadTransaction
+from twoins.node.store.node_store import NodeStore
+from twoins.node.store.repositories import Repositories
+from twoins.node.store.tables import OrganisationRow
+
+REGION = "it-basilicata"
+NOW = datetime(2026, 12, 7, 9, 30, 15, 250000, tzinfo=UTC)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> NodeStore:
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+    else:
+        url = f"sqlite:///{tmp_path / 'node.db'}"
+    database = Database(url)
+    database.upgrade()
+    return NodeStore(database)
+
+
+def _stored(store: NodeStore) -> tuple[str, str, str]:
+    """An SME (with contacts, consents and trading names: the JSON columns), one of its needs
+    and an offer; their ids."""
+    organisation = organisation_from_proto(
+        builders.organisation(trading_names=["Oleificio Lucano"]),
+        id=str(uuid.uuid4()),
+        region=REGION,
+        now=NOW,
+    )
+    need = need_from_proto(
+        builders.need(organisation.id), id=str(uuid.uuid4()), region=REGION, now=NOW
+    )
+    offer = expert_offer_from_proto(
+        builders.expert_offer(), id=str(uuid.uuid4()), region=REGION, now=NOW
+    )
+    with store.write() as repositories:
+        repositories.organisations.add(organisation)
+        repositories.needs.add(need)
+        repositories.expert_offers.add(offer)
+    return organisation.id, need.id, offer.id
+
+
+def test_a_record_read_from_the_driver_equals_sqlalchemys_read(store: NodeStore) -> None:
+    organisation_id, need_id, offer_id = _stored(store)
+    with store.write() as repositories:  # SQLAlchemy's execution path
+        expected = (
+            repositories.organisations.get(organisation_id),
+            repositories.needs.get(need_id),
+            repositories.expert_offers.get(offer_id),
+        )
+    with store.read() as repositories:
+        read = (
+            repositories.organisations.get(organisation_id),
+            repositories.needs.get(need_id),
+            repositories.expert_offers.get(offer_id),
+        )
+        transaction = repositories._transaction
+        assert isinstance(transaction, ReadTransaction)
+        assert transaction._session is None, "a read by id made an ORM session"
+    assert read == expected
+    assert read[0].create_time == NOW
+    assert read[0].trading_names == ("Oleificio Lucano",)
+    assert read[0].contacts
+    assert read[0].consents
+
+
+def test_a_missing_record_is_not_found(store: NodeStore) -> None:
+    with store.read() as repositories, pytest.raises(NotFound, match="does not exist"):
+        repositories.organisations.get(str(uuid.uuid4()))
+
+
+def test_the_driver_read_and_the_session_share_the_transaction(store: NodeStore) -> None:
+    organisation_id, _, _ = _stored(store)
+    with store.read() as repositories:
+        repositories.organisations.get(organisation_id)
+        transaction = repositories._transaction
+        assert isinstance(transaction, ReadTransaction)
+        assert repositories.session.connection() is transaction.connection
+
+
+def test_a_change_committed_meanwhile_is_seen_by_neither_read(tmp_path: Path) -> None:
+    """On SQLite (WAL) a read transaction is one snapshot: a change committed while it runs
+    is seen neither by its read from the driver nor by its session's queries."""
+    database = Database(f"sqlite:///{tmp_path / 'node.db'}")
+    database.upgrade()
+    store = NodeStore(database)
+    organisation_id, _, _ = _stored(store)
+    with store.read() as repositories:
+        before = repositories.organisations.get(organisation_id)
+        with store.write() as writing:
+            writing.organisations.save(replace(before, legal_name="Renamed S.r.l."))
+        through_session = repositories.session.execute(
+            select(OrganisationRow.legal_name).where(OrganisationRow.id == organisation_id)
+        ).scalar_one()
+        assert through_session == before.legal_name
+        assert repositories.organisations.get(organisation_id).legal_name == before.legal_name
+    with store.read() as repositories:
+        assert repositories.organisations.get(organisation_id).legal_name == "Renamed S.r.l."
+
+
+def test_a_driver_failure_is_reported_as_sqlalchemy_reports_it(tmp_path: Path) -> None:
+    """The node maps SQLAlchemy's OperationalError to "database unavailable"; a read from the
+    driver must fail the same way, not with the driver's own exception."""
+    database = Database(f"sqlite:///{tmp_path / 'node.db'}")
+    database.upgrade()
+    with database.writing() as session:
+        session.connection().exec_driver_sql("ALTER TABLE organisations RENAME TO gone")
+    with (
+        database.read_transaction() as transaction,
+        pytest.raises(OperationalError, match="no such table"),
+    ):
+        Repositories(transaction).organisations.get(str(uuid.uuid4()))
