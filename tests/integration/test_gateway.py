@@ -17,6 +17,7 @@ import flask
 import pytest
 import requests
 from flask.testing import FlaskClient
+from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -26,6 +27,8 @@ from tests.support.postgres import free_port
 from tests.support.web_session import Browser, login_form, sign_in
 from twoins.common.realm_config import CONSOLE_CLIENT, DEMO_PASSWORD
 from twoins.gateway.app import create_app
+from twoins.gateway.openapi import api_schemas
+from twoins.gateway.services import EXTENSION
 from twoins.gateway.session import COOKIE_NAME, EncryptedCookieSessionInterface
 from twoins.node.server import NodeServer
 
@@ -232,6 +235,27 @@ def test_idempotency_key_makes_a_create_safe_to_retry(caller: Caller) -> None:
     assert first.status_code == second.status_code == 201
     assert first.json()["id"] == second.json()["id"]
     assert first.headers["Location"].endswith(first.json()["id"])
+
+
+def test_an_answer_outside_the_schema_is_refused_when_answers_are_checked(
+    caller: Caller, gateway: RunningGateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tests and development networks check every answer against the API's schema
+    (`check_responses`); production leaves the check to them."""
+    created = caller.ok("POST", "/organisations", organisation_body())
+    path = f"/organisations/{created['id']}"
+    demanding = Draft202012Validator({"type": "object", "required": ["no_such_field"]})
+    monkeypatch.setitem(api_schemas().responses, "getOrganisation", demanding)
+    refused = caller.call("GET", path)
+    assert refused.status_code == 500
+    assert refused.json()["reason"] == "INVALID_RESPONSE"
+    shared = gateway.server.app.extensions[EXTENSION]
+    monkeypatch.setattr(
+        shared, "config", gateway.config.model_copy(update={"check_responses": False})
+    )
+    answered = caller.call("GET", path)
+    assert answered.status_code == 200
+    assert answered.json()["id"] == created["id"]
 
 
 @pytest.mark.parametrize("path", ["/", "/api/docs", "/openapi.json", "/api/v1/organisations"])

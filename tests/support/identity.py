@@ -195,6 +195,8 @@ def running_gateway(identity: Identity, nodes: dict[str, str]) -> Iterator[Runni
         console_client_secret=DEV_CONSOLE_SECRET,
         auth_leeway_seconds=LEEWAY_SECONDS,
         nodes=",".join(f"{region}={address}" for region, address in nodes.items()),
+        # Every answer of every gateway test is checked against the API's schema.
+        check_responses=True,
     )
     app = create_app(config)
     server = make_server("127.0.0.1", identity.gateway_port, app, threaded=True)

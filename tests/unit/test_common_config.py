@@ -163,11 +163,14 @@ def test_gateway_settings_come_from_the_given_environment_only(
         "TWOINS_GATEWAY_SECRET_KEY": "k" * 32,
         "TWOINS_AUTH_ISSUER": "http://localhost:8080/realms/twoins",
         "TWOINS_GATEWAY_MAX_BODY_BYTES": "2048",
+        "TWOINS_GATEWAY_CHECK_RESPONSES": "true",
     }
     config = load_gateway_config(given, {"public_url": "http://localhost:9000"})
     assert (config.public_url, config.max_body_bytes) == ("http://localhost:9000", 2048)
+    assert config.check_responses
     built = GatewayConfig(secret_key="k" * 32, issuer="http://localhost:8080/realms/twoins")
     assert built.public_url == "http://localhost:8000"  # the process's variable is not read
+    assert not built.check_responses  # production: the tests have checked the answers
     with pytest.raises(ConfigError, match="TWOINS_GATEWAY_SECRET_KEY: Field required"):
         load_gateway_config({"TWOINS_AUTH_ISSUER": "http://localhost:8080/realms/twoins"})
 

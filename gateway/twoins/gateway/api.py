@@ -214,6 +214,14 @@ def _json_response(operation: Operation, response: Message) -> Response:
         response, preserving_proto_field_name=True, always_print_fields_with_no_presence=True
     )
     result = document.get(operation.result, {}) if operation.result else document
+    if services().config.check_responses:
+        _check_response(operation, result)
+    return Response(
+        json.dumps(result, ensure_ascii=False), status=operation.status, mimetype=JSON_MEDIA_TYPE
+    )
+
+
+def _check_response(operation: Operation, result: Any) -> None:
     validator = api_schemas().responses[operation.operation_id]
     problems = list(validator.iter_errors(result))
     if problems:
@@ -224,9 +232,6 @@ def _json_response(operation: Operation, response: Message) -> Response:
         raise Problem(
             500, "the gateway produced an invalid response; it is logged", reason="INVALID_RESPONSE"
         )
-    return Response(
-        json.dumps(result, ensure_ascii=False), status=operation.status, mimetype=JSON_MEDIA_TYPE
-    )
 
 
 def _handler(operation: Operation) -> Any:

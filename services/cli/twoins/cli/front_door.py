@@ -90,6 +90,8 @@ def start_gateway(network: Network, data_dir: Path, network_file: Path) -> Manag
             "TWOINS_NETWORK_FILE": str(network_file),
             "TWOINS_MONITOR_ADDRESS": network.network.monitor_grpc,
             "TWOINS_PROMETHEUS_URL": network.network.prometheus_url,
+            # A development network: an answer that leaves the API's schema fails loudly.
+            "TWOINS_GATEWAY_CHECK_RESPONSES": "true",
         }
     )
     return process
