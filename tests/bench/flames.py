@@ -4,10 +4,15 @@
 samples as `<name>.txt`, one collapsed stack per line with its count, for reading without a
 browser); a tiny run writes none. Sampling costs the sampled process a little: a benchmark
 measures its figures without it and samples in a separate, shorter pass.
+
+The samples show every thread, waiting or not (a gateway's workers waiting on a node show as
+such). `BENCH_FLAMES_ON_CPU=1` keeps only the thread running Python at each sample (py-spy's
+`--gil`): where the processes' CPU time goes.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -21,6 +26,7 @@ from tests.bench.sizes import TINY
 
 FLAMES = RESULTS.parent / "flames"
 SAMPLES_PER_SECOND = 250
+ON_CPU = os.environ.get("BENCH_FLAMES_ON_CPU") == "1"
 
 
 def _py_spy() -> str | None:
@@ -76,6 +82,8 @@ def _record(
     ]
     if subprocesses:
         command.append("--subprocesses")
+    if ON_CPU:
+        command.append("--gil")
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

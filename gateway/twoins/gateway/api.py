@@ -111,7 +111,9 @@ def _query_value(item: FieldDescriptor, raw: str) -> Any:
 
 
 def _query(operation: Operation) -> dict[str, Any]:
-    fields = {item.name: item for item in operation.query_fields()}
+    if not request.args:
+        return {}
+    fields = operation.query_fields_by_name
     unknown = sorted(set(request.args) - set(fields))
     if unknown:
         raise Problem(

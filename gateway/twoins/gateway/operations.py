@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from google.api import annotations_pb2
@@ -104,6 +105,11 @@ class Operation:
             for item in self.method.input_type.fields
             if item.name not in taken and item.type != FieldDescriptor.TYPE_MESSAGE
         ]
+
+    @cached_property
+    def query_fields_by_name(self) -> dict[str, FieldDescriptor]:
+        """`query_fields()` by name, found once: every request of the operation reads them."""
+        return {item.name: item for item in self.query_fields()}
 
     def body_fields(self) -> list[FieldDescriptor]:
         """For a "*" body: the request fields it may set."""
