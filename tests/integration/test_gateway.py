@@ -249,7 +249,9 @@ def test_an_answer_outside_the_schema_is_refused_when_answers_are_checked(
     refused = caller.call("GET", path)
     assert refused.status_code == 500
     assert refused.json()["reason"] == "INVALID_RESPONSE"
-    shared = gateway.server.app.extensions[EXTENSION]
+    app = gateway.server.app
+    assert isinstance(app, flask.Flask)
+    shared = app.extensions[EXTENSION]
     monkeypatch.setattr(
         shared, "config", gateway.config.model_copy(update={"check_responses": False})
     )
