@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from twoins.node.domain.anonymiser.generalise import generalise
 from twoins.node.domain.anonymiser.publication import widened_keys
 from twoins.node.domain.organisation import Organisation
+from twoins.node.store.statements import execute_rows
 from twoins.node.store.tables import OrganisationRow, ProfileCountRow
 
 _SEPARATOR = "\x1f"
@@ -63,7 +64,7 @@ class ProfileCounts:
             # One upsert for every level, without loading a row: the counts of one profile are
             # the hottest rows of the region, changed by every SME added to it.
             dialect = self._session.get_bind().dialect.name
-            self._session.execute(_upsert(dialect), changes)
+            execute_rows(self._session, _upsert(dialect), changes)
 
     def count(self, level: int, key: tuple[str, ...]) -> int:
         row = self._session.get(ProfileCountRow, (level, _SEPARATOR.join(key)))

@@ -52,7 +52,7 @@ from twoins.node.store.notifications import (
 from twoins.node.store.pagination import PagePosition, PageRequest, fetch_page
 from twoins.node.store.profile_counts import ProfileCounts
 from twoins.node.store.referrals import ReferralRepository
-from twoins.node.store.statements import insert_into, read_row_by, select_by
+from twoins.node.store.statements import execute_rows, insert_into, read_row_by, select_by
 from twoins.node.store.tables import (
     AssessmentRow,
     BusinessPlanRevisionRow,
@@ -145,7 +145,7 @@ def _insert_row(session: Session, row_type: type[Any], values: dict[str, Any]) -
     of work (a pending object, its state, the flush that sorts it): a Core insert costs a
     fraction, and the statement is built once per table. A later read in the transaction
     sees the row as it would after a flush."""
-    session.execute(insert_into(row_type.__table__), [values])
+    execute_rows(session, insert_into(row_type.__table__), [values])
 
 
 class _EntityRepository(Generic[EntityT]):

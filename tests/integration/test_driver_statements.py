@@ -1,7 +1,9 @@
-"""A read transaction reads a record by its id straight from the driver, without an ORM session
-(`statements.read_row_by`): the same record as SQLAlchemy's path, on SQLite and PostgreSQL, in
-the same snapshot as the transaction's other queries, and a driver's failure reported as
-SQLAlchemy reports it."""
+"""The store's hottest statements go straight to the database driver (`store/statements.py`).
+
+A read transaction reads a record by its id without an ORM session (`read_row_by`): the same
+record as SQLAlchemy's path, on SQLite and PostgreSQL, in the same snapshot as the
+transaction's other queries. Inserts and upserts (`execute_rows`) store what SQLAlchemy stores.
+A driver's failure is reported as SQLAlchemy reports it."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from tests.support import builders
 from twoins.node.domain.errors import NotFound
@@ -24,7 +26,8 @@ from twoins.node.messages.convert import (
 from twoins.node.store.database import Database, ReadTransaction
 from twoins.node.store.node_store import NodeStore
 from twoins.node.store.repositories import Repositories
-from twoins.node.store.tables import OrganisationRow
+from twoins.node.store.statements import _driver_statement, execute_rows, insert_into
+from twoins.node.store.tables import OrganisationRow, PendingErasureRow, ProfileCountRow
 
 REGION = "it-basilicata"
 NOW = datetime(2026, 12, 7, 9, 30, 15, 250000, tzinfo=UTC)
@@ -133,3 +136,56 @@ def test_a_driver_failure_is_reported_as_sqlalchemy_reports_it(tmp_path: Path) -
         pytest.raises(OperationalError, match="no such table"),
     ):
         Repositories(transaction).organisations.get(str(uuid.uuid4()))
+
+
+def test_rows_inserted_through_the_driver_are_stored_as_sqlalchemy_stores_them(
+    store: NodeStore,
+) -> None:
+    """Each record written by `execute_rows` (SQLite) reads back, through SQLAlchemy's own
+    path, as the record given: JSON columns, aware times, enums; the profile counts too."""
+    organisation = organisation_from_proto(
+        builders.organisation(trading_names=["Oleificio Lucano"]),
+        id=str(uuid.uuid4()),
+        region=REGION,
+        now=NOW,
+    )
+    with store.write() as repositories:
+        repositories.organisations.add(organisation)
+        repositories.organisations.add(replace(organisation, id=str(uuid.uuid4())))
+    with store.write() as repositories:
+        assert repositories.organisations.get(organisation.id) == organisation
+        assert repositories.organisations.profiles.is_current()
+        counted = repositories.session.execute(
+            select(ProfileCountRow.count).where(ProfileCountRow.level == 0)
+        ).scalar_one()
+    assert counted == 2
+
+
+def test_a_duplicate_insert_through_the_driver_is_sqlalchemys_integrity_error(
+    store: NodeStore,
+) -> None:
+    """The create of a retried request relies on IntegrityError to find the first result."""
+    organisation_id, _, _ = _stored(store)
+    with store.read() as repositories:
+        existing = repositories.organisations.get(organisation_id)
+    with pytest.raises(IntegrityError), store.write() as repositories:
+        repositories.organisations.add(existing)
+    with store.read() as repositories:
+        assert repositories.organisations.get(organisation_id) == existing
+
+
+def test_a_statement_that_needs_sqlalchemys_defaults_is_left_to_sqlalchemy(
+    tmp_path: Path,
+) -> None:
+    """Rows that leave out a column with a default in Python go through SQLAlchemy, which fills
+    it; the driver would have left it empty."""
+    database = Database(f"sqlite:///{tmp_path / 'node.db'}")
+    database.upgrade()
+    table = PendingErasureRow.__table__  # attempts and last_error default to 0 and ""
+    row = {"referral_id": str(uuid.uuid4()), "region": "gr-attica", "create_time": NOW}
+    assert _driver_statement(insert_into(table), tuple(row), database.engine.dialect) is None
+    with database.writing() as session:
+        execute_rows(session, insert_into(table), [row])
+    with database.reading() as session:
+        stored = session.execute(select(table)).one()
+    assert (stored.attempts, stored.last_error, stored.create_time) == (0, "", NOW)
