@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 
 from tests.support import builders
 from twoins.node.domain.errors import NotFound
@@ -189,3 +189,22 @@ def test_a_statement_that_needs_sqlalchemys_defaults_is_left_to_sqlalchemy(
     with database.reading() as session:
         stored = session.execute(select(table)).one()
     assert (stored.attempts, stored.last_error, stored.create_time) == (0, "", NOW)
+
+
+def test_rows_naming_different_columns_are_refused_as_sqlalchemy_refuses_them(
+    tmp_path: Path,
+) -> None:
+    """The driver's statement is compiled from the first row's columns: rows that name other
+    columns go to SQLAlchemy, which refuses them, rather than being stored misread."""
+    database = Database(f"sqlite:///{tmp_path / 'node.db'}")
+    database.upgrade()
+    table = PendingErasureRow.__table__
+    first = {"referral_id": str(uuid.uuid4()), "region": "gr-attica", "create_time": NOW}
+    second = {**first, "referral_id": str(uuid.uuid4()), "attempts": 3, "last_error": "down"}
+    with (
+        pytest.raises(StatementError, match="A value is required for bind parameter 'attempts'"),
+        database.writing() as session,
+    ):
+        execute_rows(session, insert_into(table), [second, first])
+    with database.reading() as session:
+        assert session.execute(select(table)).all() == []

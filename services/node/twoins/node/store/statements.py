@@ -10,7 +10,7 @@ from collections import namedtuple
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import Table, bindparam, insert, select
@@ -31,6 +31,11 @@ def select_by(table: Table, column: str) -> Any:
     return select(table).where(table.c[column] == bindparam(column))
 
 
+#: Statements compiled for the driver, kept by statement and database (a process has one or
+#: two databases; the store sends a few dozen statements this way).
+_COMPILED_KEPT = 256
+
+
 @dataclass(frozen=True)
 class _RowRead:
     """`select_by(table, column)` compiled for one database, with what turns a value into the
@@ -42,7 +47,7 @@ class _RowRead:
     record: Callable[[list[Any]], Any]
 
 
-@cache
+@lru_cache(maxsize=_COMPILED_KEPT)
 def _row_read(table: Table, column: str, dialect: Dialect) -> _RowRead:
     compiled = select_by(table, column).compile(dialect=dialect)
     bind = table.c[column].type.dialect_impl(dialect).bind_processor(dialect)
@@ -70,16 +75,14 @@ class _DriverStatement:
     own_values: dict[str, Any]
 
     def parameters(self, row: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(
-            (value if convert is None else convert(value))
-            for convert, value in (
-                (convert, row[name] if name in row else self.own_values[name])
-                for convert, name in zip(self.processors, self.names, strict=True)
-            )
-        )
+        values = []
+        for convert, name in zip(self.processors, self.names, strict=True):
+            value = row[name] if name in row else self.own_values[name]
+            values.append(value if convert is None else convert(value))
+        return tuple(values)
 
 
-@cache
+@lru_cache(maxsize=_COMPILED_KEPT)
 def _driver_statement(
     statement: Any, keys: tuple[str, ...], dialect: Dialect
 ) -> _DriverStatement | None:
@@ -102,9 +105,10 @@ def execute_rows(session: Session, statement: Any, rows: list[dict[str, Any]]) -
     flushes nothing of the session's own first), at a fraction of its cost on SQLite."""
     connection = session.connection()
     dialect = connection.dialect
+    same_columns = bool(rows) and all(row.keys() == rows[0].keys() for row in rows[1:])
     compiled = (
         _driver_statement(statement, tuple(rows[0]), dialect)
-        if dialect.positional and rows
+        if dialect.positional and same_columns
         else None
     )
     if compiled is None:
