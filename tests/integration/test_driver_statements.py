@@ -208,3 +208,9 @@ def test_rows_naming_different_columns_are_refused_as_sqlalchemy_refuses_them(
         execute_rows(session, insert_into(table), [second, first])
     with database.reading() as session:
         assert session.execute(select(table)).all() == []
+
+
+def test_a_read_transaction_refuses_an_after_commit_callback(store: NodeStore) -> None:
+    """It commits nothing, so a callback waiting for its commit would wait for nothing."""
+    with store.read() as repositories, pytest.raises(TypeError, match="write transactions"):
+        repositories.after_commit(lambda: None)

@@ -839,5 +839,8 @@ class Repositories:
         return MailRepository(self.session)
 
     def after_commit(self, callback: Callable[[], None]) -> None:
-        """Calls `callback` once this transaction committed (never if it rolls back)."""
+        """Calls `callback` once this transaction committed (never if it rolls back). For
+        write transactions: a read transaction commits nothing."""
+        if isinstance(self._transaction, ReadTransaction):
+            raise TypeError("after_commit is for write transactions; this one only reads")
         event.listen(self.session, "after_commit", lambda _session: callback(), once=True)
