@@ -38,7 +38,7 @@ from twoins.node.store.catalogue_index import (
     need_entry,
     offer_entry,
 )
-from twoins.node.store.statements import insert_into, select_by
+from twoins.node.store.statements import execute_rows, insert_into, select_by
 from twoins.node.store.tables import (
     CatalogueKnowledgeRow,
     CatalogueNeedRow,
@@ -216,7 +216,7 @@ class CatalogueRepository:
                 if isinstance(column.default, ScalarElementColumnDefault)
             }
             columns.update({shelf.key: entry_id, "origin_region": origin_region, **changed})
-            self._session.execute(insert_into(table), [columns])
+            execute_rows(self._session, insert_into(table), [columns])
         else:
             columns = {**current, **changed}
             self._session.execute(
