@@ -79,8 +79,27 @@ def node_of_two_processes(
     yield from _node(tmp_path_factory, identity, processes=2)
 
 
+@pytest.fixture(scope="module")
+def pinned_node(
+    tmp_path_factory: pytest.TempPathFactory, identity: Identity
+) -> Iterator[tuple[str, int]]:
+    """The node of one process kept on one CPU (`--pin-cpus`)."""
+    yield from _node(tmp_path_factory, identity, processes=1, pin_cpus=True)
+
+
+@pytest.fixture(scope="module")
+def pinned_node_of_two_processes(
+    tmp_path_factory: pytest.TempPathFactory, identity: Identity
+) -> Iterator[tuple[str, int]]:
+    """The node of two serving processes, each kept on a CPU of its own (`--pin-cpus`)."""
+    yield from _node(tmp_path_factory, identity, processes=2, pin_cpus=True)
+
+
 def _node(
-    tmp_path_factory: pytest.TempPathFactory, identity: Identity, processes: int
+    tmp_path_factory: pytest.TempPathFactory,
+    identity: Identity,
+    processes: int,
+    pin_cpus: bool = False,
 ) -> Iterator[tuple[str, int]]:
     address = f"127.0.0.1:{free_port()}"
     folder = tmp_path_factory.mktemp("bench")
@@ -94,7 +113,14 @@ def _node(
         **({"PROMETHEUS_MULTIPROC_DIR": str(metrics_folder)} if processes > 1 else {}),
     }
     process = subprocess.Popen(
-        serve_command("it-basilicata", address, database, "--processes", str(processes)),
+        serve_command(
+            "it-basilicata",
+            address,
+            database,
+            "--processes",
+            str(processes),
+            *(["--pin-cpus"] if pin_cpus else []),
+        ),
         env=environment,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -110,9 +136,19 @@ def _node(
 
 @pytest.fixture(scope="module")
 def echo_address() -> Iterator[str]:
+    yield from _echo()
+
+
+@pytest.fixture(scope="module")
+def pinned_echo_address() -> Iterator[str]:
+    """The bare echo kept on one CPU, as a pinned node's processes are."""
+    yield from _echo("--pin-cpu")
+
+
+def _echo(*flags: str) -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.bench.echo_server", str(port)],
+        [sys.executable, "-m", "tests.bench.echo_server", str(port), *flags],
         stdout=subprocess.PIPE,
         cwd=Path(__file__).resolve().parents[2],
     )
@@ -310,3 +346,68 @@ def _rates_per_connection(
     get_rate, get_latencies = run_load(get)
     clients.close()
     return create_rate, get_rate, get_latencies
+
+
+def test_unary_calls_on_pinned_processes(
+    pinned_node: tuple[str, int],
+    pinned_node_of_two_processes: tuple[str, int],
+    echo_address: str,
+    pinned_echo_address: str,
+    identity: Identity,
+) -> None:
+    """The node kept on one CPU per serving process (`--pin-cpus`), of one process and of two,
+    against the bare echo as it runs in the other tests and kept on one CPU too, all in the
+    same run; flame graphs of the pinned node's gets."""
+    request = organisation_pb2.CreateOrganisationRequest(organisation=builders.organisation())
+    payload = request.SerializeToString()
+    token = partial(identity.access_token, "facilitator.it-basilicata")
+    echo_rates = {}
+    for name, address in (("echo", echo_address), ("pinned_echo", pinned_echo_address)):
+        with grpc.insecure_channel(address) as channel:
+            echo = channel.unary_unary(ECHO_METHOD)
+            echo_rates[name], _ = run_load(lambda: echo(payload))  # noqa: B023 - called here
+    node_address, node_pid = pinned_node
+    with NodeClient(node_address, token) as client:
+        read = organisation_pb2.GetOrganisationRequest(
+            id=client.organisations.CreateOrganisation(request).organisation.id
+        )
+        create_rate, _ = run_load(lambda: client.organisations.CreateOrganisation(request))
+        get_rate, get_latencies = run_load(lambda: client.organisations.GetOrganisation(read))
+        with flame_graph("node_unary_get_pinned", node_pid):
+            run_load(lambda: client.organisations.GetOrganisation(read), duration=FLAME_SECONDS)
+    two_create_rate, two_get_rate, _ = _rates_per_connection(
+        pinned_node_of_two_processes[0], token, request
+    )
+    two_spread_rate = _gets_through_spread_connections(
+        pinned_node_of_two_processes[0], token, request
+    )
+    pinned_echo_rate = echo_rates["pinned_echo"]
+    reference = {
+        "calls_per_second": round(pinned_echo_rate, 1),
+        "unpinned_echo_calls_per_second": round(echo_rates["echo"], 1),
+    }
+    record(
+        "node_unary_pinned",
+        {
+            "get_per_s": round(get_rate, 1),
+            "create_per_s": round(create_rate, 1),
+            **{f"get_{key}": value for key, value in latency_summary(get_latencies).items()},
+            "get_ratio": round(get_rate / pinned_echo_rate, 3),
+            "create_ratio": round(create_rate / pinned_echo_rate, 3),
+            "get_ratio_to_unpinned_echo": round(get_rate / echo_rates["echo"], 3),
+            "create_ratio_to_unpinned_echo": round(create_rate / echo_rates["echo"], 3),
+            "two_process_get_per_s": round(two_get_rate, 1),
+            "two_process_create_per_s": round(two_create_rate, 1),
+            "two_process_get_per_s_spread": round(two_spread_rate, 1),
+            "two_process_get_ratio": round(two_get_rate / pinned_echo_rate, 3),
+            "two_process_get_ratio_spread": round(two_spread_rate / pinned_echo_rate, 3),
+            "two_process_create_ratio": round(two_create_rate / pinned_echo_rate, 3),
+        },
+        "calls/s",
+        reference,
+        get_rate / pinned_echo_rate,
+        f"{CLIENT_THREADS} client threads; node and echo each kept on one CPU per process; "
+        "ratio is the pinned node's gets (one process, a shared connection) over the pinned "
+        "echo's calls",
+    )
+    assert get_rate > 0 and create_rate > 0

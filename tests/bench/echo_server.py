@@ -1,7 +1,8 @@
 """A bare gRPC echo server: the reference a node's unary calls are measured against.
 
-Run as `python -m tests.bench.echo_server PORT`; it serves /bench.Echo/Echo, returning the
-request bytes, with the same thread pool size as a node.
+Run as `python -m tests.bench.echo_server PORT [--pin-cpu]`; it serves /bench.Echo/Echo,
+returning the request bytes, with the same thread pool size as a node; `--pin-cpu` keeps it on
+one CPU, as a node's processes are with `--pin-cpus`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from concurrent import futures
 from typing import Any
 
 import grpc
+
+from twoins.common.cpu_affinity import pin_process
 
 ECHO_METHOD = "/bench.Echo/Echo"
 
@@ -37,4 +40,6 @@ def serve(port: int, workers: int = 16) -> None:
 
 
 if __name__ == "__main__":
+    if "--pin-cpu" in sys.argv[2:]:
+        pin_process(0)
     serve(int(sys.argv[1]))

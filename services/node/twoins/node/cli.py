@@ -74,6 +74,13 @@ def node_group() -> None:
     type=click.IntRange(1, 64),
     help="Processes serving the API on the same port (default 1; one per core uses them all).",
 )
+@click.option(
+    "--pin-cpus",
+    is_flag=True,
+    default=None,
+    help="Keep each serving process on one CPU, the processes on the CPUs in turn (for a "
+    "server whose cores are the node's).",
+)
 @network_option
 def serve(
     region: str | None,
@@ -83,6 +90,7 @@ def serve(
     auth_issuer: str | None,
     allow_unauthenticated: bool | None,
     serve_processes: int | None,
+    pin_cpus: bool | None,
     network_file: Path,
 ) -> None:
     """Serve the node's gRPC API until interrupted (SIGINT or SIGTERM stop it gracefully)."""
@@ -95,6 +103,7 @@ def serve(
         auth_issuer=auth_issuer,
         allow_unauthenticated=allow_unauthenticated,
         serve_processes=serve_processes,
+        pin_cpus=pin_cpus,
     )
     configure_logging(
         "node", config.region.id, json_lines=config.log_format == "json", level=config.log_level
@@ -106,10 +115,15 @@ def serve(
 
 def _serve(config: NodeConfig) -> None:
     from twoins.common.allocator import SERVER_ARENAS, limit_arenas
+    from twoins.common.cpu_affinity import allowed_cpus
     from twoins.node.server import NodeStartError, build_server
+    from twoins.node.serving_processes import pin_if_asked
 
     # Before the server's threads start (`twoins.common.allocator`).
     limit_arenas(SERVER_ARENAS)
+    if config.pin_cpus:
+        config = config.model_copy(update={"cpus": tuple(allowed_cpus())})
+        pin_if_asked(config, 1)
     try:
         server = build_server(config)
         server.start()

@@ -36,6 +36,7 @@ class NodeSettings(LayeredSettings):
     expiry_sweep_seconds: float | None = Field(default=None, gt=0, le=86400)
     max_workers: int | None = Field(default=None, ge=1, le=256)
     serve_processes: int | None = Field(default=None, ge=1, le=64)
+    pin_cpus: bool | None = None
     migrate_on_start: bool | None = None
     k_anonymity: int | None = Field(default=None, ge=1, le=100)
     semantic_matching: bool | None = None
@@ -95,6 +96,13 @@ class NodeConfig(BaseModel):
     #: out, `SO_REUSEPORT`): the first does everything else too (the bus, the jobs); one per
     #: core lets a node use every core instead of one.
     serve_processes: int = 1
+    #: Each serving process kept on one CPU, the processes placed on the CPUs in turn
+    #: (`twoins.common.cpu_affinity`): for a server whose cores are the node's.
+    pin_cpus: bool = False
+    #: The CPUs the node's processes are placed on with `pin_cpus`: those its first process
+    #: could use when it started (its serving processes, started once it is pinned, cannot
+    #: tell).
+    cpus: tuple[int, ...] = ()
     migrate_on_start: bool = True
     max_message_bytes: int = 4 * 1024 * 1024
     k_anonymity: int = 5

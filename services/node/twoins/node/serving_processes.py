@@ -145,6 +145,21 @@ def _forget_metrics(pid: int | None) -> None:
         multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]
 
 
+def pin_if_asked(config: NodeConfig, number: int) -> None:
+    """With `pin_cpus`, keeps the node's `number`th serving process (the first is 1) on one
+    of `config.cpus`, the node's processes on them in turn; call it before the server's
+    threads start."""
+    if not config.pin_cpus:
+        return
+    from twoins.common.cpu_affinity import pin_process
+
+    cpu = pin_process(number - 1, list(config.cpus))
+    if cpu is None:
+        logger.warning("pin_cpus: this machine lets the node use one CPU only; nothing pinned")
+    else:
+        logger.info("serving process kept on one CPU", extra={"serving_process": number, "cpu": cpu})
+
+
 def _serve(config: NodeConfig, number: int) -> None:
     """A serving process's life (the `number`th of the node's): the node's API on the shared
     port until the first process asks it to stop (SIGTERM) or is gone."""
@@ -162,6 +177,7 @@ def _serve(config: NodeConfig, number: int) -> None:
         "node", config.region.id, json_lines=config.log_format == "json", level=config.log_level
     )
     limit_arenas(SERVER_ARENAS)
+    pin_if_asked(config, number)
     try:
         server = build_server(config, serving_only=True, serving_number=number)
         server.start()
