@@ -20,6 +20,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -133,28 +134,78 @@ def _wrk(url: str, token: str, seconds: int = DURATION_SECONDS) -> dict[str, flo
     return {key: figures[key] for key in ("requests_per_second", "p50_ms", "p99_ms", "non_2xx")}
 
 
-def _node_command(address: str, database: Path, processes: int = 1) -> list[str]:
-    return serve_command(REGION, address, database, "--processes", str(processes))
+def _node_command(
+    address: str, database: Path, processes: int = 1, pinned: bool = False
+) -> list[str]:
+    pin = ["--pin-cpus"] if pinned else []
+    return serve_command(REGION, address, database, "--processes", str(processes), *pin)
 
 
 def test_authenticated_reads_through_the_gateway(
     identity: Identity, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     folder = tmp_path_factory.mktemp("gateway-bench")
-    node_address = f"127.0.0.1:{free_port()}"
-    node_environment = {
-        "TWOINS_AUTH_ISSUER": identity.issuer,
-        "TWOINS_AUTH_JWKS_URL": identity.jwks_url,
-        "TWOINS_LOG_LEVEL": "WARNING",
+    measured, baseline, echo_chain, path = _reads_against_references(identity, folder)
+    record(
+        "gateway_authenticated_read",
+        measured,
+        "requests/s",
+        _references(baseline, echo_chain),
+        measured["requests_per_second"] / echo_chain["requests_per_second"],
+        f"GET {path} through the gateway to a node, against two gunicorn + Flask references "
+        f"verifying the same token: one that makes one gRPC call to a bare echo server (the "
+        f"ratio) and one answering a constant (ratio_to_constant); {CONNECTIONS} connections, "
+        f"{WORKERS} workers × {THREADS} threads, {DURATION_SECONDS}s each",
+    )
+    _reads_with_a_node_of_two_processes(identity, folder, echo_chain, baseline)
+
+
+def test_authenticated_reads_with_every_process_pinned(
+    identity: Identity, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The same run with the gateway's workers, the references' workers, the node and the echo
+    each kept on one CPU (`--pin-cpus`)."""
+    folder = tmp_path_factory.mktemp("gateway-bench-pinned")
+    measured, baseline, echo_chain, path = _reads_against_references(identity, folder, True)
+    record(
+        "gateway_authenticated_read_pinned",
+        measured,
+        "requests/s",
+        _references(baseline, echo_chain),
+        measured["requests_per_second"] / echo_chain["requests_per_second"],
+        f"GET {path} as in gateway_authenticated_read, every server process (gateway and "
+        "reference workers, node, echo) kept on one CPU, in turn",
+    )
+
+
+def _references(baseline: dict[str, float], echo_chain: dict[str, float]) -> dict[str, float]:
+    return {
+        **{f"constant_{key}": value for key, value in baseline.items()},
+        **{f"echo_chain_{key}": value for key, value in echo_chain.items()},
     }
-    node_command = _node_command(node_address, folder / "node.db")
+
+
+def _reads_against_references(
+    identity: Identity, folder: Path, pinned: bool = False
+) -> tuple[dict[str, Any], dict[str, float], dict[str, float], str]:
+    """Reads through the gateway to a node, through the reference answering a constant and
+    through the gateway + echo chain, in turn; their figures and the path read."""
+    node_address = f"127.0.0.1:{free_port()}"
+    node_environment = _node_environment(identity)
+    node_command = _node_command(node_address, folder / "node.db", pinned=pinned)
     gateway_port, reference_port = identity.gateway_port, free_port()
     chain_port, echo_port = free_port(), free_port()
     gateway_url = f"http://127.0.0.1:{gateway_port}"
     reference_url = f"http://127.0.0.1:{reference_port}"
     chain_url = f"http://127.0.0.1:{chain_port}"
     environment = _gateway_environment(identity, node_address, identity.gateway_url)
-    server_options = ["--workers", str(WORKERS), "--threads", str(THREADS)]
+    server_options = [
+        "--workers",
+        str(WORKERS),
+        "--threads",
+        str(THREADS),
+        *(["--pin-cpus"] if pinned else []),
+    ]
     with (
         _process(node_command, node_environment, folder / "node.log") as node,
         _process(
@@ -175,7 +226,13 @@ def test_authenticated_reads_through_the_gateway(
             folder / "reference.log",
         ) as reference,
         _process(
-            [sys.executable, "-m", "tests.bench.echo_server", str(echo_port)],
+            [
+                sys.executable,
+                "-m",
+                "tests.bench.echo_server",
+                str(echo_port),
+                *(["--pin-cpu"] if pinned else []),
+            ],
             {},
             folder / "echo.log",
         ),
@@ -212,42 +269,36 @@ def test_authenticated_reads_through_the_gateway(
         baseline = _wrk(reference_url + path, token)
         echo_chain = _wrk(chain_url + path, token)
         # Sampled apart from the measured runs: py-spy costs the processes a little.
+        suffix = "_pinned" if pinned else ""
         with (
-            flame_graph("gateway_read_gateway", gateway.pid, subprocesses=True),
-            flame_graph("gateway_read_node", node.pid),
+            flame_graph(f"gateway_read_gateway{suffix}", gateway.pid, subprocesses=True),
+            flame_graph(f"gateway_read_node{suffix}", node.pid),
         ):
             _wrk(gateway_url + path, token, FLAME_SECONDS)
     total = sum(spent.values()) or 1.0
     shares = sorted(round(value / total, 3) for value in spent.values())
-    measured["worker_cpu_shares"] = shares  # type: ignore[assignment]
+    result: dict[str, Any] = dict(measured)
+    result["worker_cpu_shares"] = shares
     rate = measured["requests_per_second"]
-    measured["ratio_to_constant"] = round(rate / baseline["requests_per_second"], 3)
-    measured["ratio_to_echo_chain"] = round(rate / echo_chain["requests_per_second"], 3)
-    references = {
-        **{f"constant_{key}": value for key, value in baseline.items()},
-        **{f"echo_chain_{key}": value for key, value in echo_chain.items()},
-    }
-    record(
-        "gateway_authenticated_read",
-        measured,
-        "requests/s",
-        references,
-        rate / echo_chain["requests_per_second"],
-        f"GET {path} through the gateway to a node, against two gunicorn + Flask references "
-        f"verifying the same token: one that makes one gRPC call to a bare echo server (the "
-        f"ratio) and one answering a constant (ratio_to_constant); {CONNECTIONS} connections, "
-        f"{WORKERS} workers × {THREADS} threads, {DURATION_SECONDS}s each",
-    )
+    result["ratio_to_constant"] = round(rate / baseline["requests_per_second"], 3)
+    result["ratio_to_echo_chain"] = round(rate / echo_chain["requests_per_second"], 3)
     assert measured["non_2xx"] == 0
     assert baseline["non_2xx"] == 0
     assert echo_chain["non_2xx"] == 0
-    _reads_with_a_node_of_two_processes(identity, folder, node_environment, echo_chain, baseline)
+    return result, baseline, echo_chain, path
+
+
+def _node_environment(identity: Identity) -> dict[str, str]:
+    return {
+        "TWOINS_AUTH_ISSUER": identity.issuer,
+        "TWOINS_AUTH_JWKS_URL": identity.jwks_url,
+        "TWOINS_LOG_LEVEL": "WARNING",
+    }
 
 
 def _reads_with_a_node_of_two_processes(
     identity: Identity,
     folder: Path,
-    node_environment: dict[str, str],
     echo_chain: dict[str, float],
     baseline: dict[str, float],
 ) -> None:
@@ -262,7 +313,7 @@ def _reads_with_a_node_of_two_processes(
     with (
         _process(
             _node_command(node_address, folder / "node-two.db", processes=2),
-            {**node_environment, "PROMETHEUS_MULTIPROC_DIR": str(metrics_folder)},
+            {**_node_environment(identity), "PROMETHEUS_MULTIPROC_DIR": str(metrics_folder)},
             folder / "node-two.log",
         ) as node,
         _process(

@@ -410,4 +410,5 @@ def test_unary_calls_on_pinned_processes(
         "ratio is the pinned node's gets (one process, a shared connection) over the pinned "
         "echo's calls",
     )
-    assert get_rate > 0 and create_rate > 0
+    assert get_rate > 0
+    assert create_rate > 0

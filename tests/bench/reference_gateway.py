@@ -57,6 +57,7 @@ if __name__ == "__main__":
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--echo", default="", help="HOST:PORT of the bare gRPC echo server")
+    parser.add_argument("--pin-cpus", action="store_true", help="as the gateway's")
     arguments = parser.parse_args()
     serve(
         load_gateway_config(os.environ),
@@ -65,4 +66,5 @@ if __name__ == "__main__":
         arguments.threads,
         log_level="warning",
         app_factory=partial(create_reference_app, echo=arguments.echo),
+        pin_cpus=arguments.pin_cpus,
     )

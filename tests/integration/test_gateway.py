@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -22,9 +25,11 @@ from openapi_spec_validator import validate
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.support.api import Caller, organisation_body
+from tests.support.cpus import cpus_of_every_thread
 from tests.support.identity import Identity, RunningGateway
 from tests.support.postgres import free_port
 from tests.support.web_session import Browser, login_form, sign_in
+from twoins.common.cpu_affinity import allowed_cpus
 from twoins.common.realm_config import CONSOLE_CLIENT, DEMO_PASSWORD
 from twoins.gateway.app import create_app
 from twoins.gateway.openapi import api_schemas
@@ -299,6 +304,31 @@ def test_gunicorn_workers_share_one_metrics_endpoint(
     identity: Identity, secured_nodes: dict[str, NodeServer], tmp_path: Path
 ) -> None:
     """Under gunicorn with two workers, /metrics counts every worker's requests."""
+    with _gunicorn_gateway(identity, secured_nodes[REGION].address, tmp_path) as (base, _pid):
+        headers = {"Authorization": f"Bearer {identity.access_token(FACILITATOR)}"}
+        for _ in range(40):
+            # A new connection each time, so that the kernel spreads them over the workers.
+            assert requests.get(f"{base}/api/v1/organisations", headers=headers, timeout=10).ok
+        text = requests.get(f"{base}/metrics", timeout=10).text
+    samples = {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+    key = (
+        "twoins_http_requests_total",
+        (("endpoint", "api.listOrganisations"), ("status", "200")),
+    )
+    assert samples[key] == 40
+    assert any(name == "twoins_http_request_duration_seconds_count" for name, _ in samples)
+
+
+@contextmanager
+def _gunicorn_gateway(
+    identity: Identity, node_address: str, tmp_path: Path, *flags: str
+) -> Iterator[tuple[str, int]]:
+    """`twoins gateway serve` with two workers in front of the node at `node_address`, once it
+    answers: its URL and its master's pid."""
     port = free_port()
     environment = {
         **{key: value for key, value in os.environ.items() if key != "PROMETHEUS_MULTIPROC_DIR"},
@@ -306,13 +336,13 @@ def test_gunicorn_workers_share_one_metrics_endpoint(
         "TWOINS_GATEWAY_SECRET_KEY": "test-secret-key-of-at-least-32-characters",
         "TWOINS_AUTH_ISSUER": identity.issuer,
         "TWOINS_AUTH_BACKCHANNEL_URL": identity.realm_url,
-        "TWOINS_GATEWAY_NODES": f"{REGION}={secured_nodes[REGION].address}",
+        "TWOINS_GATEWAY_NODES": f"{REGION}={node_address}",
     }
     with (tmp_path / "gateway.log").open("wb") as log:
         process = subprocess.Popen(
             [
                 *(sys.executable, "-m", "twoins.cli.main", "gateway", "serve"),
-                *("--listen", f"127.0.0.1:{port}", "--workers", "2", "--threads", "2"),
+                *("--listen", f"127.0.0.1:{port}", "--workers", "2", "--threads", "2", *flags),
             ],
             env=environment,
             stdout=log,
@@ -329,22 +359,45 @@ def test_gunicorn_workers_share_one_metrics_endpoint(
                 # Not listening yet, or a worker still starting on a busy machine.
                 assert time.monotonic() < deadline, (tmp_path / "gateway.log").read_text()
                 time.sleep(0.2)
-        headers = {"Authorization": f"Bearer {identity.access_token(FACILITATOR)}"}
-        for _ in range(40):
-            # A new connection each time, so that the kernel spreads them over the workers.
-            assert requests.get(f"{base}/api/v1/organisations", headers=headers, timeout=10).ok
-        text = requests.get(f"{base}/metrics", timeout=10).text
+        yield base, process.pid
     finally:
         process.terminate()
         process.wait(20)
-    samples = {
-        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
-        for family in text_string_to_metric_families(text)
-        for sample in family.samples
-    }
-    key = (
-        "twoins_http_requests_total",
-        (("endpoint", "api.listOrganisations"), ("status", "200")),
-    )
-    assert samples[key] == 40
-    assert any(name == "twoins_http_request_duration_seconds_count" for name, _ in samples)
+
+
+def _workers_by_cpu(master: int, count: int, timeout: float = 30) -> dict[int, int]:
+    """The master's `count` workers by the one CPU each is kept on, once each is."""
+    deadline = time.monotonic() + timeout
+    while True:
+        workers = [
+            int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        ]
+        placed = {pid: cpus_of_every_thread(pid) for pid in workers}
+        if len(placed) == count and all(len(cpus) == 1 for cpus in placed.values()):
+            return {min(cpus): pid for pid, cpus in placed.items()}
+        assert time.monotonic() < deadline, f"workers not each kept on one CPU: {placed}"
+        time.sleep(0.2)
+
+
+@pytest.mark.skipif(
+    len(allowed_cpus()) < 2, reason="pinning needs a machine that lets the tests use two CPUs"
+)
+def test_pinned_gunicorn_workers_each_keep_a_cpu_and_a_new_one_takes_the_cpu_left(
+    identity: Identity, secured_nodes: dict[str, NodeServer], tmp_path: Path
+) -> None:
+    address = secured_nodes[REGION].address
+    with _gunicorn_gateway(identity, address, tmp_path, "--pin-cpus") as (base, master):
+        cpus = allowed_cpus()
+        placed = _workers_by_cpu(master, 2)
+        assert sorted(placed) == cpus[:2]
+        stopped = placed[cpus[1]]
+        os.kill(stopped, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while stopped in _workers_by_cpu(master, 2).values():
+            assert time.monotonic() < deadline, "no worker replaced the one that stopped"
+            time.sleep(0.2)
+        replaced = _workers_by_cpu(master, 2)
+        assert replaced[cpus[0]] == placed[cpus[0]]
+        assert replaced[cpus[1]] != stopped
+        assert requests.get(f"{base}/healthz", timeout=10).ok
+    assert "kept on CPU" in (tmp_path / "gateway.log").read_text()

@@ -18,6 +18,7 @@ import grpc
 import pytest
 
 from tests.support import builders
+from tests.support.cpus import cpus_of_every_thread
 from tests.support.node_processes import (
     calls_answered,
     fresh_channel,
@@ -26,6 +27,7 @@ from tests.support.node_processes import (
     wait_until_all_serve,
 )
 from tests.support.postgres import free_port
+from twoins.common.cpu_affinity import allowed_cpus
 from twoins.common.envelope import wrap
 from twoins.common.network import load_network
 from twoins.common.serving_process import serving_process
@@ -52,7 +54,7 @@ class ServedNode:
     database: Path
 
 
-def _start(tmp_path: Path, processes: int, address: str = "") -> subprocess.Popen[str]:
+def _start(tmp_path: Path, processes: int, address: str = "", *flags: str) -> subprocess.Popen[str]:
     metrics_folder = tmp_path / "metrics"
     metrics_folder.mkdir(exist_ok=True)
     return subprocess.Popen(
@@ -63,6 +65,7 @@ def _start(tmp_path: Path, processes: int, address: str = "") -> subprocess.Pope
             "--allow-unauthenticated",
             "--processes",
             str(processes),
+            *flags,
         ),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -235,6 +238,27 @@ def test_a_node_of_several_processes_does_not_share_a_port_another_program_answe
     finally:
         first.terminate()
         first.communicate(timeout=40)
+
+
+@pytest.mark.skipif(
+    len(allowed_cpus()) < 2, reason="pinning needs a machine that lets the tests use two CPUs"
+)
+def test_pinned_serving_processes_each_keep_every_thread_on_a_cpu_of_their_own(
+    tmp_path: Path,
+) -> None:
+    address = f"127.0.0.1:{free_port()}"
+    first = _start(tmp_path, 2, address, "--pin-cpus")
+    try:
+        with grpc.insecure_channel(address) as channel:
+            grpc.channel_ready_future(channel).result(timeout=60)
+        (child,) = wait_until_all_serve(address, first.pid, 2, tmp_path / "metrics")
+        placed = {pid: cpus_of_every_thread(pid) for pid in (first.pid, child)}
+    finally:
+        first.terminate()
+        _out, err = first.communicate(timeout=40)
+    cpus = allowed_cpus()
+    assert placed == {first.pid: {cpus[0]}, child: {cpus[1]}}, err
+    assert f"serving process kept on one CPU  serving_process=2 cpu={cpus[1]}" in err
 
 
 def _folder(tmp_path: Path, name: str) -> Path:

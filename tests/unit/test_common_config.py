@@ -145,9 +145,12 @@ def test_every_node_setting_reads_its_environment_variable_and_names_a_bad_one()
             "TWOINS_NODE_CLIENT_SECRET": "s3cret",
             "TWOINS_AUTH_CLIENT_SECRET": "not-this-name",
             "TWOINS_LISTEN": "",  # empty: not set
+            "TWOINS_PIN_CPUS": "true",
         },
     )
     assert (config.k_anonymity, config.auth_client_secret) == (7, "s3cret")
+    assert config.pin_cpus
+    assert not load_node_config(region_id="mt-isla").pin_cpus  # off unless asked
     assert config.listen == "127.0.0.1:7107"
     with pytest.raises(ConfigError, match=r"^environment: max_workers: "):
         load_node_config(region_id="mt-isla", environment={"TWOINS_MAX_WORKERS": "many"})

@@ -29,7 +29,13 @@ def gateway_group() -> None:
     "--threads", type=click.IntRange(1, 64), default=8, show_default=True, help="Per worker."
 )
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text")
-def serve(listen: str, workers: int, threads: int, log_format: str) -> None:
+@click.option(
+    "--pin-cpus",
+    is_flag=True,
+    help="Keep each worker on one CPU, the workers on the CPUs in turn (for a server whose "
+    "cores are the gateway's).",
+)
+def serve(listen: str, workers: int, threads: int, log_format: str, pin_cpus: bool) -> None:
     """Serve until interrupted. Settings come from TWOINS_* variables (see docs/identity.md)."""
     from twoins.gateway.server import serve as run
 
@@ -42,4 +48,4 @@ def serve(listen: str, workers: int, threads: int, log_format: str) -> None:
     click.echo(
         f"gateway serving on http://{listen} ({workers} workers × {threads} threads)", err=True
     )
-    run(config, listen, workers, threads)
+    run(config, listen, workers, threads, pin_cpus=pin_cpus)

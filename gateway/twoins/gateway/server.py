@@ -17,6 +17,7 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from twoins.common.allocator import SERVER_ARENAS, limit_arenas
+from twoins.common.cpu_affinity import CpuPlaces, allowed_cpus, keep_on
 from twoins.gateway.config import GatewayConfig
 
 #: prometheus_client's switch to multi-process metrics (read when it is first imported).
@@ -40,6 +41,26 @@ def _child_exit(_server: Any, worker: Any) -> None:
         multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
 
 
+class _PinnedWorkers:
+    """gunicorn's hooks keeping each worker on one CPU (`pin_cpus`), chosen by the master
+    before it forks (`CpuPlaces`) and taken by the worker as it starts."""
+
+    def __init__(self, cpus: list[int]) -> None:
+        self._places = CpuPlaces(cpus)
+
+    def pre_fork(self, _server: Any, worker: Any) -> None:
+        worker.twoins_cpu = self._places.choose(worker.age)
+
+    @staticmethod
+    def post_fork(server: Any, worker: Any) -> None:
+        keep_on(worker.twoins_cpu)
+        server.log.info("worker %s kept on CPU %s", worker.pid, worker.twoins_cpu)
+
+    def child_exit(self, server: Any, worker: Any) -> None:
+        self._places.release(worker.age)
+        _child_exit(server, worker)
+
+
 SHARED_MEMORY = "/dev/shm"  # noqa: S108 - gunicorn's heartbeat files, not data
 
 
@@ -49,16 +70,24 @@ class GatewayServer(BaseApplication):  # type: ignore[misc]
         config: GatewayConfig,
         options: dict[str, Any],
         app_factory: Callable[[GatewayConfig], Flask] | None = None,
+        pin_cpus: bool = False,
     ) -> None:
         self._config = config
         self._options = options
         self._app_factory = app_factory
+        cpus = allowed_cpus()
+        self._pinned = _PinnedWorkers(cpus) if pin_cpus and len(cpus) > 1 else None
         super().__init__()
 
     def load_config(self) -> None:
         for key, value in self._options.items():
             self.cfg.set(key, value)
-        self.cfg.set("child_exit", _child_exit)
+        if self._pinned is None:
+            self.cfg.set("child_exit", _child_exit)
+            return
+        self.cfg.set("pre_fork", self._pinned.pre_fork)
+        self.cfg.set("post_fork", self._pinned.post_fork)
+        self.cfg.set("child_exit", self._pinned.child_exit)
 
     def load(self) -> Flask:
         from twoins.gateway.app import create_app
@@ -83,9 +112,11 @@ def serve(
     threads: int,
     log_level: str = "info",
     app_factory: Callable[[GatewayConfig], Flask] | None = None,
+    pin_cpus: bool = False,
 ) -> None:
     """Runs until SIGTERM or SIGINT; `app_factory` replaces the gateway's app (benchmarks
-    measure a reference app on the very same server set-up)."""
+    measure a reference app on the very same server set-up); `pin_cpus` keeps each worker on
+    one CPU, the workers on the CPUs in turn (`twoins.common.cpu_affinity`)."""
     use_multiprocess_metrics()
     # Before any thread, in the master, so that every worker it forks inherits it.
     limit_arenas(SERVER_ARENAS)
@@ -112,4 +143,4 @@ def serve(
         # Heartbeat files in memory, not on a disk that may stall (gunicorn's advice).
         "worker_tmp_dir": SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None,
     }
-    GatewayServer(config, options, app_factory).run()
+    GatewayServer(config, options, app_factory, pin_cpus).run()

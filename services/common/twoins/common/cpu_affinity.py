@@ -44,7 +44,11 @@ def pin_process(index: int, cpus: list[int] | None = None) -> int | None:
     cpus = allowed_cpus() if cpus is None else cpus
     if len(cpus) < 2:
         return None
-    cpu = cpu_for(index, cpus)
+    return keep_on(cpu_for(index, cpus))
+
+
+def keep_on(cpu: int) -> int:
+    """Keeps this process, its threads and the threads it will start on `cpu`; returns it."""
     # On Linux the affinity belongs to each thread: set it on every thread running now (a
     # library may have started some), and on this one, whose threads to come inherit it.
     for thread_id in _thread_ids():
@@ -61,3 +65,27 @@ def _thread_ids() -> list[int]:
         return [int(entry.name) for entry in Path("/proc/self/task").iterdir()]
     except OSError:
         return []
+
+
+class CpuPlaces:
+    """Where a pre-forking server's workers are kept (`--pin-cpus` of the gateway): the master
+    chooses a worker's CPU before it forks, the one fewest live workers are on (the lowest of
+    those), so a worker started again after one stopped takes the CPU that one left."""
+
+    def __init__(self, cpus: list[int]) -> None:
+        if not cpus:
+            raise ValueError("no CPU to place the workers on")
+        self._cpus = cpus
+        self._taken: dict[int, int] = {}
+
+    def choose(self, worker: int) -> int:
+        """The CPU of `worker` (any key naming it, while it lives), remembered until `release`."""
+        counts = dict.fromkeys(self._cpus, 0)
+        for cpu in self._taken.values():
+            counts[cpu] += 1
+        cpu = min(self._cpus, key=lambda candidate: (counts[candidate], candidate))
+        self._taken[worker] = cpu
+        return cpu
+
+    def release(self, worker: int) -> None:
+        self._taken.pop(worker, None)

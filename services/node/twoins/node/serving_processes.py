@@ -157,7 +157,9 @@ def pin_if_asked(config: NodeConfig, number: int) -> None:
     if cpu is None:
         logger.warning("pin_cpus: this machine lets the node use one CPU only; nothing pinned")
     else:
-        logger.info("serving process kept on one CPU", extra={"serving_process": number, "cpu": cpu})
+        logger.info(
+            "serving process kept on one CPU", extra={"serving_process": number, "cpu": cpu}
+        )
 
 
 def _serve(config: NodeConfig, number: int) -> None:
