@@ -38,7 +38,7 @@ FLAME_SECONDS = size(3.0, 0.1)
 
 
 def run_load(
-    call: Callable[[], None], threads: int = CLIENT_THREADS, duration: float = DURATION_SECONDS
+    call: Callable[[], object], threads: int = CLIENT_THREADS, duration: float = DURATION_SECONDS
 ) -> tuple[float, list[float]]:
     """Calls `call` from `threads` threads for `duration` seconds (at most MAX_CALLS calls);
     returns calls per second and every call's latency."""
@@ -364,7 +364,9 @@ def test_unary_calls_on_pinned_processes(
     echo_rates = {}
     for name, address in (("echo", echo_address), ("pinned_echo", pinned_echo_address)):
         with grpc.insecure_channel(address) as channel:
-            echo = channel.unary_unary(ECHO_METHOD)
+            echo = channel.unary_unary(
+                ECHO_METHOD, request_serializer=None, response_deserializer=None
+            )
             echo_rates[name], _ = run_load(lambda: echo(payload))  # noqa: B023 - called here
     node_address, node_pid = pinned_node
     with NodeClient(node_address, token) as client:
