@@ -6,6 +6,7 @@ import os
 
 import click
 
+from twoins.common.cpu_affinity import allowed_cpus
 from twoins.common.logs import configure_logging
 from twoins.common.network import ConfigError
 from twoins.gateway.config import load_gateway_config
@@ -45,6 +46,11 @@ def serve(listen: str, workers: int, threads: int, log_format: str, pin_cpus: bo
         config.node_addresses()
     except ConfigError as error:
         raise click.ClickException(f"configuration error: {error}") from None
+    if pin_cpus and len(allowed_cpus()) < 2:
+        click.echo(
+            "--pin-cpus: this machine lets the gateway use one CPU only; nothing pinned", err=True
+        )
+        pin_cpus = False
     click.echo(
         f"gateway serving on http://{listen} ({workers} workers × {threads} threads)", err=True
     )
