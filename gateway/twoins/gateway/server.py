@@ -75,8 +75,7 @@ class GatewayServer(BaseApplication):  # type: ignore[misc]
         self._config = config
         self._options = options
         self._app_factory = app_factory
-        cpus = allowed_cpus()
-        self._pinned = _PinnedWorkers(cpus) if pin_cpus and len(cpus) > 1 else None
+        self._pinned = _PinnedWorkers(allowed_cpus()) if pin_cpus else None
         super().__init__()
 
     def load_config(self) -> None:

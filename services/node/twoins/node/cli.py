@@ -121,9 +121,9 @@ def _serve(config: NodeConfig) -> None:
 
     # Before the server's threads start (`twoins.common.allocator`).
     limit_arenas(SERVER_ARENAS)
-    if config.pin_cpus:
+    if config.pin_cpus:  # the CPUs of every serving process, before the first takes one
         config = config.model_copy(update={"cpus": tuple(allowed_cpus())})
-        pin_if_asked(config, 1)
+    pin_if_asked(config, 1)
     try:
         server = build_server(config)
         server.start()
